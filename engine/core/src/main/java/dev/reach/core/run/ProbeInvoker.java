@@ -1,0 +1,126 @@
+package dev.reach.core.run;
+
+import dev.reach.spi.Needs;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Params;
+import dev.reach.spi.Privileges;
+import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeContext;
+import dev.reach.spi.ProbeSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Runs one probe on its own virtual thread, bounded by a deadline and a cancellation: a probe that throws,
+ * hangs or returns nothing becomes an ERROR observation, and unmet needs become SKIPPED. Never throws.
+ */
+public final class ProbeInvoker {
+    /** How long past its deadline a probe may take to notice the interrupt before the step gives up on it. */
+    static final Duration GRACE = Duration.ofMillis(500);
+
+    private final Privileges privileges;
+
+    public ProbeInvoker(Privileges privileges) {
+        this.privileges = privileges;
+    }
+
+    public Privileges privileges() {
+        return privileges;
+    }
+
+    /**
+     * Runs the probe with already-bound params.
+     *
+     * @param timeout  how long the probe may take in all (its deadline)
+     * @param cancel   flipped to stop it early
+     * @param progress receives the probe's progress messages
+     */
+    public Observation invoke(Probe probe, Params params, Duration timeout, Cancellation cancel, Consumer<String> progress) {
+        ProbeSpec spec = probe.spec();
+        long t0 = System.nanoTime();
+        List<String> unmet = unmetNeeds(spec.needs());
+        if (!unmet.isEmpty()) {
+            return Observation.skipped(spec.id() + " cannot run here: needs " + String.join(" and ", unmet))
+                    .evidence("needs: " + String.join(", ", unmet)).build();
+        }
+        if (cancel.isCancelled()) {
+            return Observation.error("cancelled before it started").build();
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        var context = new Context(deadline, cancel, progress, privileges);
+        CompletableFuture<Observation> result = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().name("probe-" + spec.id()).unstarted(() -> {
+            try {
+                result.complete(probe.run(context, params));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        worker.start();
+        Observation obs;
+        try {
+            CompletableFuture.anyOf(result, cancel.signal()).get(timeout.plus(GRACE).toNanos(), TimeUnit.NANOSECONDS);
+            if (result.isDone()) {
+                obs = result.get();
+                if (obs == null) {
+                    obs = Observation.error(spec.id() + " returned no observation (a bug in the probe)").build();
+                }
+            } else {
+                worker.interrupt();
+                obs = Observation.error("cancelled").build();
+            }
+        } catch (TimeoutException e) {
+            worker.interrupt();
+            obs = Observation.error(spec.id() + " did not finish within " + Durations.format(timeout)
+                    + "; it was interrupted").build();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            obs = Observation.error(spec.id() + " failed: " + describe(cause))
+                    .evidence(cause.getClass().getName() + ": " + cause.getMessage()).build();
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            Thread.currentThread().interrupt();
+            obs = Observation.error("interrupted").build();
+        }
+        return obs.duration().isZero() ? obs.withDuration(Duration.ofNanos(System.nanoTime() - t0)) : obs;
+    }
+
+    private List<String> unmetNeeds(Needs needs) {
+        List<String> unmet = new ArrayList<>();
+        if (needs.root() && !privileges.root() && needs.capabilities().stream().noneMatch(privileges::hasCapability)) {
+            unmet.add(needs.capabilities().isEmpty() ? "root" : "root or " + String.join("/", needs.capabilities()));
+        }
+        for (String tool : needs.tools()) {
+            if (privileges.tool(tool).isEmpty()) {
+                unmet.add("'" + tool + "' on PATH");
+            }
+        }
+        return unmet;
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private record Context(Instant deadline, Cancellation cancel, Consumer<String> sink, Privileges privileges)
+            implements ProbeContext {
+        @Override
+        public boolean cancelled() {
+            return cancel.isCancelled() || Instant.now().isAfter(deadline);
+        }
+
+        @Override
+        public void progress(String message) {
+            sink.accept(message);
+        }
+    }
+}

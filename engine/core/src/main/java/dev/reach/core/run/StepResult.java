@@ -1,0 +1,35 @@
+package dev.reach.core.run;
+
+import dev.reach.spi.Observation;
+import dev.reach.spi.Status;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one step did: which probe with which parameters, what it observed, where the run went next, and
+ * the results of its children (foreach iterations, parallel branches, an included playbook's steps).
+ *
+ * @param id          the step id ({@code ports[2]} for a foreach iteration)
+ * @param kind        {@code probe}, {@code verdict}, {@code foreach}, {@code parallel} or {@code include}
+ * @param probe       the probe id, or the included playbook, or empty
+ * @param params      the parameters as rendered and converted (for probe steps)
+ * @param observation what was seen; for groups, the worst of the children
+ * @param branch      where the run went after this step, in words ({@code goto refused (on tcp.refused)}), or empty
+ * @param children    nested results
+ */
+public record StepResult(String id, String kind, String probe, Map<String, Object> params, Observation observation,
+                         String branch, List<StepResult> children) {
+    public StepResult {
+        params = Map.copyOf(params);
+        children = List.copyOf(children);
+    }
+
+    public Status status() {
+        return observation.status();
+    }
+
+    public StepResult withBranch(String b) {
+        return new StepResult(id, kind, probe, params, observation, b, children);
+    }
+}

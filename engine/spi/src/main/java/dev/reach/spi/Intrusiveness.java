@@ -1,0 +1,9 @@
+package dev.reach.spi;
+
+/** Whether running a probe can disturb the target or the host, so a user can exclude intrusive ones. */
+public enum Intrusiveness {
+    /** Reads state or makes ordinary connections, as a client would. */
+    SAFE,
+    /** Floods, scans widely, changes state or sends traffic a target may log as an attack. */
+    INTRUSIVE
+}

@@ -1,0 +1,126 @@
+package dev.reach.spi;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One typed parameter of a probe: its name (from the shared vocabulary: {@code host}, {@code port},
+ * {@code timeout}, ...), type, default, bounds or allowed values, and a one-line description.
+ * Immutable; the fluent methods return copies.
+ *
+ * <pre>{@code
+ * Param.duration("timeout", "how long to wait for the handshake").defaultValue("3s").range("1ms", "5m")
+ * Param.choice("family", "address family to use", "any", "4", "6").defaultValue("any")
+ * }</pre>
+ */
+public final class Param {
+    private final String name;
+    private final ParamType type;
+    private final String description;
+    private final boolean required;
+    private final Object defaultValue;
+    private final Comparable<?> min;
+    private final Comparable<?> max;
+    private final List<String> allowed;
+
+    private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
+                  Comparable<?> min, Comparable<?> max, List<String> allowed) {
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("parameter name '" + name + "' must be snake_case");
+        }
+        this.name = name;
+        this.type = Objects.requireNonNull(type);
+        this.description = Objects.requireNonNull(description);
+        this.required = required;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.allowed = List.copyOf(allowed);
+    }
+
+    public static Param of(String name, ParamType type, String description) {
+        return new Param(name, type, description, false, null, null, null, List.of());
+    }
+
+    public static Param string(String name, String description) { return of(name, ParamType.STRING, description); }
+    public static Param integer(String name, String description) { return of(name, ParamType.INTEGER, description); }
+    public static Param bool(String name, String description) { return of(name, ParamType.BOOLEAN, description); }
+    public static Param duration(String name, String description) { return of(name, ParamType.DURATION, description); }
+    public static Param port(String name, String description) { return of(name, ParamType.PORT, description); }
+    public static Param host(String name, String description) { return of(name, ParamType.HOST, description); }
+    public static Param ports(String name, String description) { return of(name, ParamType.PORTS, description); }
+    public static Param list(String name, String description) { return of(name, ParamType.LIST, description); }
+
+    public static Param choice(String name, String description, String... allowed) {
+        return new Param(name, ParamType.CHOICE, description, false, null, null, null, List.of(allowed));
+    }
+
+    /** A value must be given. */
+    public Param required() {
+        return new Param(name, type, description, true, null, min, max, allowed);
+    }
+
+    /** The value used when none is given, written as a user would write it; it is validated here. */
+    public Param defaultValue(Object raw) {
+        Param p = new Param(name, type, description, false, null, min, max, allowed);
+        return new Param(name, type, description, false, p.convert(raw), min, max, allowed);
+    }
+
+    /** Inclusive bounds for integer, duration and port parameters, written as a user would write them. */
+    public Param range(Object from, Object to) {
+        Comparable<?> lo = (Comparable<?>) type.convert(from);
+        Comparable<?> hi = (Comparable<?>) type.convert(to);
+        return new Param(name, type, description, required, defaultValue, lo, hi, allowed);
+    }
+
+    public String name() { return name; }
+    public ParamType type() { return type; }
+    public String description() { return description; }
+    public boolean isRequired() { return required; }
+    public List<String> allowed() { return allowed; }
+
+    /** The converted default, when there is one. */
+    public Optional<Object> defaultValue() { return Optional.ofNullable(defaultValue); }
+    public Optional<Object> min() { return Optional.ofNullable(min); }
+    public Optional<Object> max() { return Optional.ofNullable(max); }
+
+    /**
+     * Converts and checks a raw value against type, bounds and allowed values.
+     *
+     * @throws IllegalArgumentException with a sentence that says what is allowed
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object convert(Object raw) {
+        Object value = type.convert(raw);
+        if (!allowed.isEmpty() && !allowed.contains(value.toString())) {
+            throw new IllegalArgumentException("'" + value + "' is not allowed (allowed: " + String.join(", ", allowed) + ")");
+        }
+        if (min != null && ((Comparable) value).compareTo(min) < 0 || max != null && ((Comparable) value).compareTo(max) > 0) {
+            throw new IllegalArgumentException(ParamType.format(value) + " is out of range (allowed: " + rangeText() + ")");
+        }
+        return value;
+    }
+
+    /** Human text of the bounds, e.g. {@code 1ms..5m}. */
+    public String rangeText() {
+        return (min == null ? "" : ParamType.format(min)) + ".." + (max == null ? "" : ParamType.format(max));
+    }
+
+    /** One line for help: {@code timeout=DURATION (default 3s, 1ms..5m) how long to wait}. */
+    public String usage() {
+        StringBuilder sb = new StringBuilder(name).append('=');
+        sb.append(allowed.isEmpty() ? type.label().toUpperCase(java.util.Locale.ROOT) : String.join("|", allowed));
+        List<String> notes = new java.util.ArrayList<>();
+        if (required) notes.add("required");
+        if (defaultValue != null) notes.add("default " + ParamType.format(defaultValue));
+        if (min != null || max != null) notes.add(rangeText());
+        if (!notes.isEmpty()) sb.append(" (").append(String.join(", ", notes)).append(')');
+        return sb.append("  ").append(description).toString();
+    }
+
+    @Override
+    public String toString() {
+        return usage();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.reach.spi;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What this host lets the current process do, so a probe can choose a method (raw socket, system tool). */
+public interface Privileges {
+    /** Running as uid 0. */
+    boolean root();
+
+    /** The effective capability set holds it, e.g. {@code CAP_NET_RAW}. */
+    boolean hasCapability(String capability);
+
+    /** The executable of that name on PATH. */
+    Optional<Path> tool(String name);
+}

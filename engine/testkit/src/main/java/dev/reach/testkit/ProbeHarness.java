@@ -1,0 +1,57 @@
+package dev.reach.testkit;
+
+import dev.reach.core.run.Cancellation;
+import dev.reach.core.run.HostPrivileges;
+import dev.reach.core.run.ParamBinder;
+import dev.reach.core.run.ProbeInvoker;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Probe;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs a probe the way the engine does (bound params, a real deadline, its own virtual thread, needs
+ * checked) and hands back the observation for assertions.
+ *
+ * <pre>{@code
+ * Observation o = ProbeHarness.run(new TcpConnectProbe(), "host=127.0.0.1", "port=" + closedPort);
+ * assertThat(o.cause()).contains("tcp.refused");
+ * }</pre>
+ */
+public final class ProbeHarness {
+    /** The deadline given to a probe unless a test says otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    private ProbeHarness() {
+    }
+
+    /** Runs with {@code k=v} parameters as a user would type them. */
+    public static Observation run(Probe probe, String... keyValues) {
+        return run(probe, DEFAULT_TIMEOUT, parse(keyValues));
+    }
+
+    /** Runs with raw parameter values (as YAML would give them) and a step deadline. */
+    public static Observation run(Probe probe, Duration timeout, Map<String, ?> raw) {
+        var binding = ParamBinder.bind(probe.spec(), raw);
+        if (!binding.ok()) {
+            throw new AssertionError("parameters do not bind: " + binding.errors());
+        }
+        return new ProbeInvoker(HostPrivileges.current())
+                .invoke(probe, binding.params(), timeout, new Cancellation(), message -> { });
+    }
+
+    /** Splits {@code k=v} words into a map. */
+    public static Map<String, Object> parse(String... keyValues) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        for (String kv : keyValues) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected k=v, got '" + kv + "'");
+            }
+            raw.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return raw;
+    }
+}
