@@ -1,0 +1,58 @@
+package dev.reach.core.playbook;
+
+import dev.reach.core.script.Template;
+
+import java.util.List;
+import java.util.Map;
+
+/** One step of a playbook. Every name a step refers to is checked by the validator before anything runs. */
+public sealed interface Step permits Step.ProbeStep, Step.VerdictStep, Step.ForEachStep, Step.ParallelStep, Step.IncludeStep {
+
+    StepCommon common();
+
+    default String id() {
+        return common().id();
+    }
+
+    default SourcePos pos() {
+        return common().pos();
+    }
+
+    /** A parameter value as written: the template and where its key and value stand. */
+    record Arg(String name, Template value, SourcePos keyPos, SourcePos valuePos) {
+    }
+
+    /** Runs a probe with parameters rendered from templates. */
+    record ProbeStep(StepCommon common, String probe, SourcePos probePos, Map<String, Arg> with) implements Step {
+        public ProbeStep {
+            with = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(with));
+        }
+    }
+
+    /** Concludes the run with a cause, a summary, a fix and the steps that support it. */
+    record VerdictStep(StepCommon common, String cause, SourcePos causePos, String confidence, Template summary,
+                       Template fix, List<String> evidence, SourcePos evidencePos) implements Step {
+        public VerdictStep {
+            evidence = List.copyOf(evidence);
+        }
+    }
+
+    /** Runs its body once per item, the item bound to {@code as}; bounded by {@link #MAX_ITEMS}. */
+    record ForEachStep(StepCommon common, Template items, SourcePos itemsPos, String as, ProbeStep body) implements Step {
+        public static final int MAX_ITEMS = 256;
+    }
+
+    /** Runs its branches at once and waits for all; its status is the worst of theirs. */
+    record ParallelStep(StepCommon common, List<Step> branches) implements Step {
+        public ParallelStep {
+            branches = List.copyOf(branches);
+        }
+    }
+
+    /** Runs another playbook with inputs rendered from templates; its verdict becomes this step's result. */
+    record IncludeStep(StepCommon common, String path, Playbook playbook, Map<String, Arg> with) implements Step {
+        public IncludeStep {
+            with = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(with));
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package dev.reach.core.run;
+
+import dev.reach.core.playbook.Branch;
+import dev.reach.core.playbook.Playbook;
+import dev.reach.core.playbook.Step;
+import dev.reach.core.playbook.Target;
+import dev.reach.core.script.ExprException;
+import dev.reach.core.script.Scope;
+import dev.reach.core.verdict.Confidence;
+import dev.reach.core.verdict.Verdict;
+import dev.reach.core.verdict.Verdicts;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Probe;
+import dev.reach.spi.Status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/** One execution of one playbook: the program counter, what each step saw, and the jumps taken. */
+final class PlaybookRun {
+    /** How many foreach items run at once. */
+    static final int FOREACH_CONCURRENCY = 16;
+
+    private final Runner runner;
+    private final Playbook pb;
+    private final Map<String, Object> inputs;
+    private final RunOptions options;
+    private final Instant deadline;
+    private final String prefix;
+    /** Step id → what expressions see as {@code steps.<id>}; parallel branches write it at once. */
+    private final Map<String, Object> views = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Branch, Integer> jumps = new HashMap<>();
+
+    PlaybookRun(Runner runner, Playbook pb, Map<String, Object> inputs, RunOptions options, Instant deadline, String prefix) {
+        this.runner = runner;
+        this.pb = pb;
+        this.inputs = inputs;
+        this.options = options;
+        this.deadline = deadline;
+        this.prefix = prefix;
+    }
+
+    RunResult execute() {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        List<StepResult> results = new ArrayList<>();
+        Verdict concluded = null;
+        String stopReason = null;
+        int pc = 0;
+        int executed = 0;
+        while (pc < pb.steps().size()) {
+            if (options.cancellation().isCancelled()) {
+                stopReason = "cancelled";
+                break;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                stopReason = "the run's deadline passed";
+                break;
+            }
+            if (++executed > Runner.STEP_BUDGET) {
+                stopReason = "the step budget of " + Runner.STEP_BUDGET + " ran out";
+                break;
+            }
+            Step step = pb.steps().get(pc);
+            StepResult result = step(step, scope());
+            if (step instanceof Step.VerdictStep v && result.status() != Status.SKIPPED) {
+                concluded = verdict(v, result);
+                results.add(result);
+                break;
+            }
+            Optional<Branch> branch = Runner.match(step, result.observation());
+            Target target = branch.map(Branch::target).orElse(Target.NEXT);
+            String note = branch.filter(b -> Runner.isJump(b.target())).map(Runner::describe).orElse("");
+            if (target instanceof Target.GoTo g && g.max() > 0) {
+                int taken = jumps.merge(branch.get(), 1, Integer::sum);
+                if (taken > g.max()) {
+                    target = Target.NEXT;
+                    note = "jump to " + g.step() + " already taken " + g.max() + " times: going on";
+                }
+            }
+            results.add(note.isEmpty() ? result : result.withBranch(note));
+            pc = switch (target) {
+                case Target.Next n -> pc + 1;
+                case Target.Stop s -> pb.steps().size();
+                case Target.GoTo g -> pb.indexOf(g.step());
+            };
+        }
+        if (stopReason == null && options.cancellation().isCancelled()) {
+            stopReason = "cancelled";
+        }
+        Verdict verdict = concluded != null && stopReason == null ? concluded : runner.verdicts().derive(results, stopReason);
+        return new RunResult(pb.name(), pb.source(), inputs, results, verdict, started,
+                Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
+    }
+
+    private Scope scope() {
+        return new Scope(inputs, views, Map.of());
+    }
+
+    /** Runs one step (of any kind) and records what expressions will see of it. */
+    private StepResult step(Step step, Scope scope) {
+        StepResult r;
+        Optional<String> skip = conditionFalse(step, scope);
+        if (skip.isPresent()) {
+            r = new StepResult(step.id(), kind(step), "", Map.of(), skipOrError(skip.get()), "", List.of());
+            options.listener().on(new RunEvent.StepFinished(r));
+        } else {
+            r = switch (step) {
+                case Step.ProbeStep p -> probe(p, step.id(), scope);
+                case Step.ForEachStep f -> forEach(f, scope);
+                case Step.ParallelStep p -> parallel(p, scope);
+                case Step.IncludeStep i -> include(i, scope);
+                case Step.VerdictStep v -> verdictStep(v, scope);
+            };
+        }
+        views.put(step.id(), view(r));
+        return r;
+    }
+
+    private static Observation skipOrError(String why) {
+        return why.startsWith("!") ? Observation.error(why.substring(1)).build() : Observation.skipped(why).build();
+    }
+
+    /** Empty when the step should run; a reason ("!"-prefixed for an error) when it should not. */
+    private Optional<String> conditionFalse(Step step, Scope scope) {
+        var cond = step.common().condition();
+        if (cond.isEmpty()) return Optional.empty();
+        try {
+            return runner.expressions().test(cond.get(), scope) ? Optional.empty()
+                    : Optional.of("condition false: " + cond.get().source());
+        } catch (ExprException e) {
+            return Optional.of("!condition failed: " + e.getMessage());
+        }
+    }
+
+    private StepResult probe(Step.ProbeStep p, String id, Scope scope) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        for (Step.Arg a : p.with().values()) {
+            try {
+                raw.put(a.name(), a.value().render(runner.expressions(), scope));
+            } catch (ExprException e) {
+                return finished(new StepResult(id, "probe", p.probe(), Map.of(),
+                        Observation.error("parameter '" + a.name() + "' could not be computed: " + e.getMessage()).build(), "", List.of()));
+            }
+        }
+        Optional<Probe> probe = runner.probe(p.probe());
+        if (probe.isEmpty()) { // validated before the run; only an embedder swapping registries gets here
+            return finished(new StepResult(id, "probe", p.probe(), Map.of(), Observation.error("probe " + p.probe() + " is not loaded").build(), "", List.of()));
+        }
+        var binding = ParamBinder.bind(probe.get().spec(), raw);
+        if (!binding.ok()) {
+            Observation.Builder o = Observation.error("parameters do not fit " + p.probe() + ": " + binding.errors().getFirst().message());
+            for (var e : binding.errors()) {
+                o.evidence(p.with().containsKey(e.param()) ? p.with().get(e.param()).valuePos() + ": " + e.message() : e.message());
+            }
+            return finished(new StepResult(id, "probe", p.probe(), raw, o.build(), "", List.of()));
+        }
+        Map<String, Object> params = binding.params().asMap();
+        options.listener().on(new RunEvent.StepStarted(prefix + id, p.probe(), params));
+        Duration timeout = bounded(Runner.stepTimeout(params, p.common().deadline().orElse(options.stepTimeout())));
+        Observation obs = runner.invoker().invoke(probe.get(), binding.params(), timeout, options.cancellation(),
+                m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
+        return finished(new StepResult(id, "probe", p.probe(), params, obs, "", List.of()));
+    }
+
+    private StepResult finished(StepResult r) {
+        options.listener().on(new RunEvent.StepFinished(r));
+        return r;
+    }
+
+    private StepResult forEach(Step.ForEachStep f, Scope scope) {
+        Object items;
+        try {
+            items = f.items().render(runner.expressions(), scope);
+        } catch (ExprException e) {
+            return finished(group(f, Observation.error("'foreach' list could not be computed: " + e.getMessage()).build(), List.of()));
+        }
+        if (!(items instanceof List<?> list)) {
+            return finished(group(f, Observation.error("'foreach' needs a list; " + f.items() + " gave " + Scope.text(items)).build(), List.of()));
+        }
+        if (list.size() > Step.ForEachStep.MAX_ITEMS) {
+            return finished(group(f, Observation.error("'foreach' list has " + list.size() + " items; at most "
+                    + Step.ForEachStep.MAX_ITEMS + " run in one step").build(), List.of()));
+        }
+        List<Callable<StepResult>> tasks = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Scope itemScope = scope.withLocal(f.as(), list.get(i));
+            String itemId = f.id() + "[" + i + "]";
+            tasks.add(() -> probe(f.body(), itemId, itemScope));
+        }
+        List<StepResult> children = all(tasks, FOREACH_CONCURRENCY);
+        return finished(group(f, summarize(list.size() + " items", children), children));
+    }
+
+    private StepResult parallel(Step.ParallelStep p, Scope scope) {
+        List<Callable<StepResult>> tasks = new ArrayList<>();
+        for (Step b : p.branches()) {
+            tasks.add(() -> step(b, scope));
+        }
+        List<StepResult> children = all(tasks, tasks.size());
+        return finished(group(p, summarize(children.size() + " branches", children), children));
+    }
+
+    private StepResult include(Step.IncludeStep inc, Scope scope) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        for (Step.Arg a : inc.with().values()) {
+            try {
+                raw.put(a.name(), a.value().render(runner.expressions(), scope));
+            } catch (ExprException e) {
+                return finished(new StepResult(inc.id(), "include", inc.path(), Map.of(),
+                        Observation.error("input '" + a.name() + "' could not be computed: " + e.getMessage()).build(), "", List.of()));
+            }
+        }
+        Map<String, Object> childInputs;
+        try {
+            childInputs = Runner.bindInputs(inc.playbook(), raw);
+        } catch (UsageException e) {
+            return finished(new StepResult(inc.id(), "include", inc.path(), raw,
+                    Observation.error("inputs do not fit " + inc.path() + ": " + e.problems().getFirst()).build(), "", List.of()));
+        }
+        options.listener().on(new RunEvent.StepStarted(prefix + inc.id(), inc.path(), childInputs));
+        Instant childDeadline = Instant.now().plus(bounded(inc.common().deadline().orElse(inc.playbook().timeout())));
+        RunResult child = new PlaybookRun(runner, inc.playbook(), childInputs, options, childDeadline, prefix + inc.id() + "/").execute();
+        Verdict v = child.verdict();
+        Status status = v.healthy() ? Status.OK : Verdicts.INCONCLUSIVE.equals(v.cause()) ? Status.ERROR : Status.FAIL;
+        Observation.Builder o = Observation.of(status, v.summary()).cause(v.healthy() || Verdicts.INCONCLUSIVE.equals(v.cause()) ? null : v.cause())
+                .fact("verdict", v.cause()).fact("confidence", v.confidence().label()).fact("concluded", v.concluded())
+                .duration(child.duration());
+        v.evidence().forEach(o::evidence);
+        return finished(new StepResult(inc.id(), "include", inc.path(), childInputs, o.build(), "", child.steps()));
+    }
+
+    private StepResult verdictStep(Step.VerdictStep v, Scope scope) {
+        String summary = render(v.summary(), scope);
+        Status status = Verdict.OK.equals(v.cause()) ? Status.OK : Status.FAIL;
+        Observation obs = Observation.of(status, summary.isEmpty() ? v.cause() : summary)
+                .cause(Verdict.OK.equals(v.cause()) ? null : v.cause()).build();
+        return finished(new StepResult(v.id(), "verdict", "", Map.of(), obs, "", List.of()));
+    }
+
+    private Verdict verdict(Step.VerdictStep v, StepResult result) {
+        Scope scope = scope();
+        String summary = render(v.summary(), scope);
+        String fix = render(v.fix(), scope);
+        List<String> evidence = new ArrayList<>();
+        for (String ref : v.evidence()) {
+            Object view = views.get(ref);
+            if (view instanceof Map<?, ?> m) {
+                evidence.add(ref + ": " + m.get("summary"));
+                if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
+            } else {
+                evidence.add(ref + ": did not run");
+            }
+        }
+        return new Verdict(v.cause(), Confidence.fromLabel(v.confidence()).orElse(Confidence.LIKELY),
+                summary.isEmpty() ? result.observation().summary() : summary,
+                fix.isEmpty() ? runner.verdicts().fix(v.cause()) : fix, evidence, v.evidence(), true);
+    }
+
+    private String render(dev.reach.core.script.Template t, Scope scope) {
+        try {
+            return Scope.text(t.render(runner.expressions(), scope));
+        } catch (ExprException e) {
+            return t + " (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Runs tasks on virtual threads, at most {@code concurrency} at once, results in task order. */
+    private List<StepResult> all(List<Callable<StepResult>> tasks, int concurrency) {
+        Semaphore gate = new Semaphore(Math.max(1, concurrency));
+        List<StepResult> out = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<StepResult>> futures = new ArrayList<>();
+            for (Callable<StepResult> t : tasks) {
+                futures.add(pool.submit(() -> {
+                    gate.acquire();
+                    try {
+                        return t.call();
+                    } finally {
+                        gate.release();
+                    }
+                }));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    out.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    out.add(new StepResult("?", "probe", "", Map.of(), Observation.error("step broke: " + e.getCause()).build(), "", List.of()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    options.cancellation().cancel();
+                    out.add(new StepResult("?", "probe", "", Map.of(), Observation.error("interrupted").build(), "", List.of()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Duration bounded(Duration d) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) return Duration.ofMillis(1);
+        return d.compareTo(left) < 0 ? d : left;
+    }
+
+    private static StepResult group(Step s, Observation obs, List<StepResult> children) {
+        return new StepResult(s.id(), kind(s), s instanceof Step.ForEachStep f ? f.body().probe() : "", Map.of(), obs, "", children);
+    }
+
+    /** The worst child decides the status; the first failing child with a cause gives the cause. */
+    private static Observation summarize(String what, List<StepResult> children) {
+        Status worst = Status.SKIPPED;
+        Map<Status, Integer> counts = new LinkedHashMap<>();
+        long nanos = 0;
+        for (StepResult c : children) {
+            worst = worst.worse(c.status());
+            counts.merge(c.status(), 1, Integer::sum);
+            nanos = Math.max(nanos, c.observation().duration().toNanos());
+        }
+        String cause = children.stream().filter(c -> c.status() == Status.FAIL).map(c -> c.observation().cause())
+                .flatMap(Optional::stream).findFirst().orElse(null);
+        List<String> parts = new ArrayList<>();
+        counts.forEach((s, n) -> parts.add(n + " " + s.label()));
+        Observation.Builder b = Observation.of(children.isEmpty() ? Status.SKIPPED : worst, what + ": " + String.join(", ", parts))
+                .cause(cause);
+        counts.forEach((s, n) -> b.fact(s.label(), n));
+        return b.build();
+    }
+
+    private static String kind(Step s) {
+        return switch (s) {
+            case Step.ProbeStep p -> "probe";
+            case Step.ForEachStep f -> "foreach";
+            case Step.ParallelStep p -> "parallel";
+            case Step.IncludeStep i -> "include";
+            case Step.VerdictStep v -> "verdict";
+        };
+    }
+
+    /** What {@code steps.<id>} shows an expression. */
+    static Map<String, Object> view(StepResult r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        Observation o = r.observation();
+        v.put("status", o.status().label());
+        v.put("cause", o.cause().orElse(null));
+        v.put("summary", o.summary());
+        v.put("ok", o.status() == Status.OK || o.status() == Status.WARN);
+        v.put("facts", o.facts());
+        v.put("evidence", o.evidence());
+        v.put("duration_ms", Durations.millis(o.duration()));
+        if (!r.children().isEmpty()) {
+            v.put("items", r.children().stream().map(PlaybookRun::view).toList());
+        }
+        return v;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.reach.core.script;
+
+import dev.reach.core.playbook.SourcePos;
+
+import java.util.regex.Pattern;
+
+/**
+ * One expression as written in a playbook ({@code steps.connect.status == 'fail'}), JavaScript syntax,
+ * with where it stands. Simple property paths ({@code inputs.host}) are marked so the evaluator can read
+ * them without starting the script engine; they mean exactly what they mean in JavaScript.
+ */
+public record Expr(String source, SourcePos pos) {
+    private static final Pattern PATH = Pattern.compile("[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*");
+
+    public Expr {
+        source = source.strip();
+    }
+
+    /** A plain property path, like {@code steps.connect.facts.connect_ms}. */
+    public boolean isPath() {
+        return PATH.matcher(source).matches();
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.reach.core.script;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The names an expression can see: {@code inputs}, {@code steps} and loop variables. Values are plain
+ * Java: String, Long, Double, Boolean, null, and Lists and Maps of those.
+ *
+ * @param inputs the playbook's inputs after defaults
+ * @param steps  step id → {@code {status, cause, summary, facts, ...}} for every step run so far
+ * @param locals loop variables, e.g. {@code port} inside a foreach
+ */
+public record Scope(Map<String, Object> inputs, Map<String, Object> steps, Map<String, Object> locals) {
+
+    public Scope withLocal(String name, Object value) {
+        var l = new java.util.LinkedHashMap<>(locals);
+        l.put(name, value);
+        return new Scope(inputs, steps, l);
+    }
+
+    /** JavaScript's String(value) for the values a scope holds. */
+    public static String text(Object v) {
+        if (v instanceof Double d && d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue());
+        }
+        if (v instanceof List<?> l) {
+            return String.join(",", l.stream().map(Scope::text).toList());
+        }
+        if (v instanceof Map) {
+            return "[object Object]";
+        }
+        return String.valueOf(v);
+    }
+}

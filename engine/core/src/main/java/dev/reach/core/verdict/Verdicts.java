@@ -1,0 +1,77 @@
+package dev.reach.core.verdict;
+
+import dev.reach.core.run.StepResult;
+import dev.reach.spi.Status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Derives the one verdict of a run that no verdict step concluded: the first fault with a cause, else
+ * "inconclusive" when something could not be checked, else healthy. A derived verdict is never more than
+ * {@code likely}: only a playbook that weighed the evidence may say {@code certain} about a fault.
+ */
+public final class Verdicts {
+    /** reach's own code for "the checks that would decide could not run" (not a fault from FAULTS.md). */
+    public static final String INCONCLUSIVE = "inconclusive";
+
+    private final Function<String, Optional<String>> fixFor;
+
+    /** @param fixFor what the catalogue says the verdict for a cause should tell the user */
+    public Verdicts(Function<String, Optional<String>> fixFor) {
+        this.fixFor = fixFor;
+    }
+
+    /** The default fix text for a cause, from the catalogue. */
+    public String fix(String cause) {
+        return fixFor.apply(cause).orElse("");
+    }
+
+    /**
+     * @param steps      the results in run order
+     * @param stopReason why the run stopped early (cancelled, deadline), or null
+     */
+    public Verdict derive(List<StepResult> steps, String stopReason) {
+        if (stopReason != null) {
+            return new Verdict(INCONCLUSIVE, Confidence.POSSIBLE, "The run stopped early: " + stopReason
+                    + ", after " + steps.size() + " step(s); what was seen so far is above.",
+                    stopReason.contains("deadline") ? "Rerun with a longer --timeout." : "", List.of(), List.of(), false);
+        }
+        for (StepResult s : steps) {
+            if (s.status() == Status.FAIL && s.observation().cause().isPresent()) {
+                String cause = s.observation().cause().get();
+                return new Verdict(cause, Confidence.LIKELY, s.observation().summary(), fix(cause),
+                        evidence(s), List.of(s.id()), false);
+            }
+        }
+        for (StepResult s : steps) {
+            if (s.status() == Status.FAIL || s.status() == Status.ERROR) {
+                String lead = s.status() == Status.FAIL ? "A check failed without naming a cause: " : "A check could not run to the end: ";
+                return new Verdict(INCONCLUSIVE, Confidence.POSSIBLE, lead + s.observation().summary(),
+                        "Look at the evidence of step '" + s.id() + "'; rerun with --verbose for details.",
+                        evidence(s), List.of(s.id()), false);
+            }
+        }
+        boolean checked = steps.stream().anyMatch(s -> s.status() == Status.OK || s.status() == Status.WARN);
+        if (!checked) {
+            List<String> why = steps.stream().map(s -> s.id() + ": " + s.observation().summary()).toList();
+            return new Verdict(INCONCLUSIVE, Confidence.POSSIBLE, "Nothing could be checked: every step was skipped.",
+                    "Give the checks what they need (see the evidence), or run as root.", why, List.of(), false);
+        }
+        List<String> warnings = steps.stream().filter(s -> s.status() == Status.WARN)
+                .map(s -> s.id() + ": " + s.observation().summary()).toList();
+        String summary = "Every check answered as expected" + (warnings.isEmpty() ? "." : ", with warnings.");
+        return new Verdict(Verdict.OK, Confidence.CERTAIN, summary, "", warnings,
+                steps.stream().filter(s -> s.status() == Status.OK || s.status() == Status.WARN).map(StepResult::id).toList(), false);
+    }
+
+    /** A step's evidence lines, led by its summary. */
+    public static List<String> evidence(StepResult s) {
+        List<String> out = new ArrayList<>();
+        out.add(s.id() + ": " + s.observation().summary());
+        out.addAll(s.observation().evidence());
+        return out;
+    }
+}
