@@ -30,6 +30,9 @@ public final class ParamBinder {
     /** Binds every value; unknown names, bad values and missing required ones are all reported at once. */
     public static Binding bind(ProbeSpec spec, Map<String, ?> raw) {
         List<ParamError> errors = new ArrayList<>(checkNames(spec, raw.keySet()));
+        List<String> known = spec.params().stream().map(Param::name).toList();
+        var meant = new java.util.HashSet<String>(); // a typo'd name is reported once, not again as "missing"
+        raw.keySet().stream().filter(k -> !known.contains(k)).forEach(k -> closest(k, known).ifPresent(meant::add));
         Map<String, Object> values = new LinkedHashMap<>();
         for (Param p : spec.params()) {
             if (raw.containsKey(p.name())) {
@@ -38,7 +41,7 @@ public final class ParamBinder {
                 } catch (IllegalArgumentException e) {
                     errors.add(new ParamError(p.name(), valueMessage(spec, p, e.getMessage())));
                 }
-            } else if (p.isRequired()) {
+            } else if (p.isRequired() && !meant.contains(p.name())) {
                 errors.add(new ParamError(p.name(), "missing required parameter '" + p.name() + "' for " + spec.id()
                         + "; add " + p.name() + "=" + example(p)));
             } else {

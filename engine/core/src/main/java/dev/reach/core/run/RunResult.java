@@ -23,7 +23,7 @@ import java.util.Map;
 public record RunResult(String playbook, String source, Map<String, Object> inputs, List<StepResult> steps,
                         Verdict verdict, Instant started, Duration duration, boolean cancelled) {
     public RunResult {
-        inputs = Map.copyOf(inputs);
+        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
         steps = List.copyOf(steps);
     }
 

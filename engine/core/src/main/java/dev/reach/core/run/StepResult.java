@@ -21,7 +21,7 @@ import java.util.Map;
 public record StepResult(String id, String kind, String probe, Map<String, Object> params, Observation observation,
                          String branch, List<StepResult> children) {
     public StepResult {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         children = List.copyOf(children);
     }
 

@@ -139,7 +139,10 @@ public final class JsExpressions implements Expressions, AutoCloseable {
             return ProxyArray.fromList(out);
         }
         if (v instanceof Integer i) return i.longValue();
-        return v;
+        if (v instanceof java.time.Duration d) return dev.reach.spi.ParamType.format(d); // as the user wrote it: "3s"
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) return v;
+        return v.toString(); // no host object ever reaches a script
+
     }
 
     private static Object toJava(Value v) {

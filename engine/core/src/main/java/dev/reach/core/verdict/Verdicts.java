@@ -15,7 +15,7 @@ import java.util.function.Function;
  */
 public final class Verdicts {
     /** reach's own code for "the checks that would decide could not run" (not a fault from FAULTS.md). */
-    public static final String INCONCLUSIVE = "inconclusive";
+    public static final String INCONCLUSIVE = CauseCatalog.INCONCLUSIVE;
 
     private final Function<String, Optional<String>> fixFor;
 

@@ -1,0 +1,180 @@
+package dev.reach.core;
+
+import dev.reach.core.playbook.Playbook;
+import dev.reach.core.playbook.PlaybookException;
+import dev.reach.core.playbook.PlaybookLoader;
+import dev.reach.core.playbook.PlaybookValidator;
+import dev.reach.core.plugin.LoadedPlugin;
+import dev.reach.core.plugin.PluginLoader;
+import dev.reach.core.plugin.PluginProblem;
+import dev.reach.core.plugin.ProbeRegistry;
+import dev.reach.core.run.HostPrivileges;
+import dev.reach.core.run.ParamBinder;
+import dev.reach.core.run.ProbeInvoker;
+import dev.reach.core.run.RunOptions;
+import dev.reach.core.run.RunResult;
+import dev.reach.core.run.Runner;
+import dev.reach.core.run.UsageException;
+import dev.reach.core.script.JsExpressions;
+import dev.reach.core.script.ScriptEngine;
+import dev.reach.core.verdict.CauseCatalog;
+import dev.reach.core.verdict.Verdicts;
+import dev.reach.spi.Probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The front door for embedders: build once (plugins load, the script engine starts in the background),
+ * then load playbooks and run them, or run single probes. Thread-safe; close it when done.
+ *
+ * <pre>{@code
+ * try (Reach reach = Reach.builder().pluginDirectory(Path.of("plugins")).build()) {
+ *     Playbook pb = reach.load(Path.of("playbooks/connect.yaml"));
+ *     RunResult r = reach.run(pb, Map.of("host", "127.0.0.1", "port", 5432), RunOptions.defaults());
+ *     System.out.println(r.verdict().cause());
+ * }
+ * }</pre>
+ */
+public final class Reach implements AutoCloseable {
+    private static final Properties VERSION = versionProperties();
+
+    private final PluginLoader loader;
+    private final PluginLoader.Result plugins;
+    private final CauseCatalog causes;
+    private final ScriptEngine scripts;
+    private final JsExpressions expressions;
+    private final Runner runner;
+
+    private Reach(Builder b) {
+        PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
+        b.directories.forEach(lb::directory);
+        if (b.pathList != null) lb.pathList(b.pathList);
+        b.probes.forEach(lb::probe);
+        this.loader = lb.build();
+        this.scripts = new ScriptEngine();
+        if (b.warmScripts) scripts.warmUp(); // overlaps the engine's cold start with plugin loading
+        this.plugins = loader.load();
+        this.causes = CauseCatalog.load();
+        this.expressions = new JsExpressions(scripts);
+        ProbeRegistry registry = plugins.registry();
+        this.runner = new Runner(registry::find, new ProbeInvoker(HostPrivileges.current()), expressions,
+                new Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::says)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The release version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    public static String version() {
+        return VERSION.getProperty("version", "dev");
+    }
+
+    /** The engine API version that plugins' {@code Plugin-Requires} is checked against. */
+    public static String engineVersion() {
+        return VERSION.getProperty("engine", "0.0.0");
+    }
+
+    public ProbeRegistry probes() {
+        return plugins.registry();
+    }
+
+    public List<LoadedPlugin> plugins() {
+        return plugins.plugins();
+    }
+
+    public List<PluginProblem> pluginProblems() {
+        return plugins.problems();
+    }
+
+    public CauseCatalog causes() {
+        return causes;
+    }
+
+    /** Loads and validates a playbook; nothing runs. */
+    public Playbook load(Path file) throws PlaybookException {
+        Playbook pb = new PlaybookLoader().load(file);
+        new PlaybookValidator(spec -> probes().find(spec).map(Probe::spec), probes().ids(), causes.codes(), expressions)
+                .validate(pb);
+        return pb;
+    }
+
+    /** Runs a loaded playbook with raw inputs (strings from --set are fine: they convert by the inputs' types). */
+    public RunResult run(Playbook playbook, Map<String, ?> inputs, RunOptions options) throws UsageException {
+        return runner.run(playbook, inputs, options);
+    }
+
+    /** Runs one probe by id with raw parameters. */
+    public RunResult probe(String id, Map<String, ?> params, RunOptions options) throws UsageException {
+        Probe probe = probes().find(id).orElseThrow(() -> new UsageException("unknown probe '" + id + "'"
+                + ParamBinder.closest(id, probes().ids()).map(c -> "; did you mean '" + c + "'?").orElse("")
+                + " (see 'reach probes' for the list)"));
+        return runner.runProbe(probe, params, options);
+    }
+
+    @Override
+    public void close() {
+        expressions.close();
+        scripts.close();
+        loader.close();
+    }
+
+    private static Properties versionProperties() {
+        Properties p = new Properties();
+        try (InputStream in = Reach.class.getResourceAsStream("version.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException e) {
+            // a build without the resource: versions read as "dev"
+        }
+        return p;
+    }
+
+    /** Where plugins come from and what else the engine starts with. */
+    public static final class Builder {
+        private final List<Path> directories = new ArrayList<>();
+        private final List<Probe> probes = new ArrayList<>();
+        private String pathList;
+        private boolean development;
+        private boolean warmScripts = true;
+
+        /** A directory of plugin jars (or, in development mode, a source tree of plugin modules). */
+        public Builder pluginDirectory(Path dir) {
+            directories.add(dir);
+            return this;
+        }
+
+        /** Colon-separated directories, as in the REACH_PLUGINS variable; null or empty adds nothing. */
+        public Builder pluginPath(String list) {
+            pathList = list;
+            return this;
+        }
+
+        /** Reads plugins from Maven modules' target/classes instead of jars. */
+        public Builder development(boolean on) {
+            development = on;
+            return this;
+        }
+
+        /** Registers a probe instance directly, as plugin "embedded". */
+        public Builder probe(Probe probe) {
+            probes.add(probe);
+            return this;
+        }
+
+        /** Whether to start the JavaScript engine at once (default) or only when an expression needs it. */
+        public Builder warmScripts(boolean on) {
+            warmScripts = on;
+            return this;
+        }
+
+        public Reach build() {
+            return new Reach(this);
+        }
+    }
+}

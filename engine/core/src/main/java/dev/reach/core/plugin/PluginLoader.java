@@ -1,0 +1,213 @@
+package dev.reach.core.plugin;
+
+import dev.reach.spi.Probe;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Loads probe plugins with PF4J, one path at a time, so that a broken plugin (or a broken probe in
+ * one) becomes a {@link PluginProblem} while the others still load. Each plugin gets its own class loader
+ * that looks in the plugin first: plugins can bundle different versions of one library.
+ *
+ * <pre>{@code
+ * try (PluginLoader loader = PluginLoader.builder("0.1.0")
+ *         .directory(home.resolve("plugins"))
+ *         .pathList(System.getenv("REACH_PLUGINS"))
+ *         .build()) {
+ *     PluginLoader.Result r = loader.load();
+ *     r.problems().forEach(p -> System.err.println(p.message()));
+ *     r.registry().find("tcp.connect");
+ * }
+ * }</pre>
+ *
+ * <p>Probes keep working only while the loader is open: keep it for the life of the process.
+ */
+public final class PluginLoader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
+
+    private final List<Path> directories;
+    private final boolean development;
+    private final List<Probe> embedded;
+    private final ReachPluginManager manager;
+    private Result result;
+
+    /**
+     * What loading gave.
+     *
+     * @param registry the probes that loaded, by id
+     * @param plugins  the plugins that loaded and started, in load order
+     * @param problems what kept plugins or probes from loading, in the order met
+     */
+    public record Result(ProbeRegistry registry, List<LoadedPlugin> plugins, List<PluginProblem> problems) {
+        public Result {
+            Objects.requireNonNull(registry);
+            plugins = List.copyOf(plugins);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    private PluginLoader(Builder b) {
+        this.directories = List.copyOf(b.directories);
+        this.development = b.development;
+        this.embedded = List.copyOf(b.embedded);
+        this.manager = new ReachPluginManager(b.development, b.engineVersion);
+    }
+
+    /** @param engineVersion this engine's version, which plugins' Plugin-Requires are checked against */
+    public static Builder builder(String engineVersion) {
+        return new Builder(engineVersion);
+    }
+
+    /** Loads everything once; later calls return the same result. */
+    public synchronized Result load() {
+        if (result == null) {
+            result = loadAll();
+        }
+        return result;
+    }
+
+    /** Stops the plugins and closes their class loaders: their probes must not be used after this. */
+    @Override
+    public synchronized void close() {
+        // not stopPlugins(): in PF4J 3.15 it throws ConcurrentModificationException (pf4j#656); unloading stops each
+        manager.unloadPlugins();
+    }
+
+    private Result loadAll() {
+        List<PluginProblem> problems = new ArrayList<>();
+        ProbeRegistry.Builder probes = ProbeRegistry.builder();
+        embedded.forEach(probes::add);
+
+        List<String> loadOrder = new ArrayList<>();
+        for (Path path : PluginPaths.find(directories, development, problems)) {
+            try {
+                String id = manager.load(path);
+                loadOrder.add(id);
+                log.debug("loaded plugin '{}' from {}", id, path);
+            } catch (PluginRefused e) {
+                problems.add(e.toProblem());
+            } catch (Throwable t) {
+                problems.add(PluginProblem.of(path.toString(), "'" + path + "' could not be loaded as a plugin: "
+                        + PluginProblem.brief(t), t));
+            }
+        }
+        problems.addAll(manager.resolve());
+        problems.addAll(manager.start());
+
+        // in load order: PF4J starts them in dependency order, and problems should read as the user listed plugins
+        List<PluginWrapper> started = loadOrder.stream().map(manager::getPlugin)
+                .filter(p -> p != null && p.getPluginState().isStarted()).toList();
+        for (PluginWrapper plugin : started) {
+            try {
+                addProbes(plugin, probes, problems);
+            } catch (PluginRefused e) {
+                problems.add(e.toProblem());
+                manager.unload(plugin.getPluginId());
+            }
+        }
+        ProbeRegistry registry = probes.build();
+        problems.addAll(probes.problems());
+
+        List<LoadedPlugin> plugins = new ArrayList<>();
+        for (PluginWrapper p : started) {
+            if (manager.getPlugin(p.getPluginId()) != null) {
+                var d = p.getDescriptor();
+                List<String> ids = registry.ids().stream()
+                        .filter(id -> registry.pluginOf(id).orElseThrow().equals(p.getPluginId())).toList();
+                plugins.add(new LoadedPlugin(d.getPluginId(), d.getVersion(), d.getProvider(),
+                        d.getPluginDescription(), p.getPluginPath(), ids));
+            }
+        }
+        return new Result(registry, plugins, problems);
+    }
+
+    /** Creates each probe the plugin's index names; a plugin-wide fault throws, a faulty probe is a problem. */
+    private void addProbes(PluginWrapper plugin, ProbeRegistry.Builder probes, List<PluginProblem> problems) {
+        String id = plugin.getPluginId();
+        ProbeClasses classes = new ProbeClasses(id, plugin.getPluginClassLoader());
+        var spi = classes.bundledSpi();
+        if (spi.isPresent()) {
+            throw spi.get();
+        }
+        classes.bundledSlf4j().ifPresent(problems::add);
+        List<String> names = classes.hasOwnIndex()
+                ? manager.getExtensionClassNames(id).stream().sorted().toList()
+                : List.of();
+        int own = 0;                                // index lines naming a class of this plugin
+        for (String name : names) {
+            try {
+                var type = classes.load(name);
+                if (type.isPresent()) {
+                    probes.add(classes.create(type.get()), id, plugin.getPluginPath());
+                    own++;
+                }
+            } catch (PluginRefused e) {
+                problems.add(e.toProblem());
+                own++;
+            }
+        }
+        if (own == 0) {
+            problems.add(PluginProblem.of(id, "plugin '" + id + "' declares no probes: its " + ProbeClasses.INDEX
+                    + " is missing or empty (is pf4j in the compiler's annotationProcessorPaths?)"));
+        }
+    }
+
+    /** The plugin directories, in the order they are searched, and what else to register. */
+    public static final class Builder {
+        private final String engineVersion;
+        private final List<Path> directories = new ArrayList<>();
+        private final List<Probe> embedded = new ArrayList<>();
+        private boolean development;
+
+        private Builder(String engineVersion) {
+            this.engineVersion = Objects.requireNonNull(engineVersion);
+        }
+
+        /** A directory of plugin jars and PF4J plugin directories (or, in development mode, a source tree). */
+        public Builder directory(Path dir) {
+            directories.add(Objects.requireNonNull(dir));
+            return this;
+        }
+
+        /**
+         * Directories from a path list such as the value of {@code REACH_PLUGINS}, separated by
+         * {@link File#pathSeparator}; {@code null} or blank adds none, empty entries are skipped.
+         */
+        public Builder pathList(String value) {
+            if (value != null) {
+                for (String part : value.split(File.pathSeparator)) {
+                    if (!part.isBlank()) {
+                        directories.add(Path.of(part.strip()));
+                    }
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Development mode: each directory is a source tree whose subdirectories are Maven modules, loaded
+         * from {@code target/classes} (descriptor at {@code target/classes/plugin.properties}) and {@code target/lib}.
+         */
+        public Builder development(boolean on) {
+            development = on;
+            return this;
+        }
+
+        /** A probe registered directly, as plugin {@link ProbeRegistry#EMBEDDED}. */
+        public Builder probe(Probe probe) {
+            embedded.add(Objects.requireNonNull(probe));
+            return this;
+        }
+
+        public PluginLoader build() {
+            return new PluginLoader(this);
+        }
+    }
+}

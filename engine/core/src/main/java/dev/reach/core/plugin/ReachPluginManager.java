@@ -1,0 +1,164 @@
+package dev.reach.core.plugin;
+
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.DependencyResolver;
+import org.pf4j.InvalidPluginDescriptorException;
+import org.pf4j.PluginDependency;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginDescriptorFinder;
+import org.pf4j.PluginFactory;
+import org.pf4j.PluginState;
+import org.pf4j.PluginStatusProvider;
+import org.pf4j.PluginWrapper;
+import org.pf4j.RuntimeMode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * PF4J's manager set up for reach: plugins are loaded one path at a time (no scanning of roots, no
+ * {@code pf4j.mode} or {@code pf4j.pluginsDir} system properties, no enabled.txt/disabled.txt), and each way a
+ * plugin can fail is checked here first, so it becomes a {@link PluginProblem} rather than a logged stack trace.
+ */
+final class ReachPluginManager extends DefaultPluginManager {
+    private final boolean development;
+    private final GuardedPluginFactory factory;
+
+    ReachPluginManager(boolean development, String engineVersion) {
+        // set before super(): PF4J calls the create* methods below from its constructor
+        this.development = development;
+        this.factory = new GuardedPluginFactory();
+        super(List.of());
+        setSystemVersion(engineVersion);
+        // a plugin whose dependencies are missing is dropped, not a reason to stop loading the others
+        setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
+    }
+
+    @Override
+    public RuntimeMode getRuntimeMode() {
+        return development ? RuntimeMode.DEVELOPMENT : RuntimeMode.DEPLOYMENT;
+    }
+
+    @Override
+    protected List<Path> createPluginsRoot() {
+        return List.of();
+    }
+
+    @Override
+    protected PluginDescriptorFinder createPluginDescriptorFinder() {
+        return new DescriptorFinder(development);
+    }
+
+    @Override
+    protected PluginFactory createPluginFactory() {
+        return factory;
+    }
+
+    @Override
+    protected PluginStatusProvider createPluginStatusProvider() {
+        return new PluginStatusProvider() {
+            @Override public boolean isPluginDisabled(String pluginId) { return false; }
+            @Override public void disablePlugin(String pluginId) {}
+            @Override public void enablePlugin(String pluginId) {}
+        };
+    }
+
+    /**
+     * Loads one plugin, unresolved and not started.
+     *
+     * @return its id
+     * @throws PluginRefused when its descriptor is missing or invalid, its id is taken, or it needs a newer engine
+     */
+    String load(Path path) {
+        PluginDescriptor d = getPluginDescriptorFinder().find(path);
+        try {
+            validatePluginDescriptor(d);
+        } catch (InvalidPluginDescriptorException e) {
+            String why = e.getMessage().substring(0, 1).toLowerCase(Locale.ROOT) + e.getMessage().substring(1);
+            throw new PluginRefused(path.toString(), "'" + path + "' has an invalid plugin descriptor: " + why);
+        }
+        String id = d.getPluginId();
+        PluginWrapper same = getPlugin(id);
+        if (same != null) {
+            throw new PluginRefused(id, "plugin id '" + id + "' of '" + path + "' is already taken by '"
+                    + same.getPluginPath() + "'; remove one");
+        }
+        checkRequires(id, d.getRequires());
+        return loadPluginFromPath(path).getPluginId();
+    }
+
+    /** Plugin-Requires, checked as PF4J would (an exact x.y.z means at least x.y.z), but with a sentence. */
+    private void checkRequires(String id, String requires) {
+        String constraint = requires == null ? "" : requires.trim();
+        if (!isExactVersionAllowed() && constraint.matches("\\d+\\.\\d+\\.\\d+")) {
+            constraint = ">=" + constraint;
+        }
+        boolean ok;
+        try {
+            ok = getVersionManager().checkVersionConstraint(getSystemVersion(), constraint);
+        } catch (RuntimeException e) {
+            throw new PluginRefused(id, "plugin '" + id + "' has an invalid Plugin-Requires '" + requires + "': "
+                    + PluginProblem.brief(e), e);
+        }
+        if (!ok) {
+            throw new PluginRefused(id, "plugin '" + id + "' requires reach " + constraint + "; this is " + getSystemVersion());
+        }
+    }
+
+    /** Resolves the loaded plugins; those that cannot be (missing dependency, cycle) are unloaded and returned as problems. */
+    List<PluginProblem> resolve() {
+        List<PluginWrapper> loaded = getPlugins();
+        List<PluginProblem> problems = new ArrayList<>();
+        try {
+            resolvePlugins();
+        } catch (DependencyResolver.CyclicDependencyException e) {
+            // PF4J does not say which plugins form the cycle: only those with dependencies can be in it
+            for (PluginWrapper w : List.copyOf(getUnresolvedPlugins())) {
+                if (!w.getDescriptor().getDependencies().isEmpty()) {
+                    problems.add(PluginProblem.of(w.getPluginId(), "plugin '" + w.getPluginId()
+                            + "' may be part of a dependency cycle (it needs " + w.getDescriptor().getDependencies() + ")", e));
+                    unloadPlugin(w.getPluginId(), false, false);
+                }
+            }
+            resolvePlugins();
+        }
+        for (PluginWrapper w : loaded) {
+            boolean reported = problems.stream().anyMatch(p -> p.source().equals(w.getPluginId()));
+            if (getPlugin(w.getPluginId()) == null && !reported) {
+                List<String> needs = w.getDescriptor().getDependencies().stream()
+                        .filter(dep -> !dep.isOptional()).map(ReachPluginManager::label).toList();
+                problems.add(PluginProblem.of(w.getPluginId(), "plugin '" + w.getPluginId() + "' needs "
+                        + String.join(", ", needs) + ", which is missing, the wrong version or not loadable"));
+            }
+        }
+        return problems;
+    }
+
+    /** Starts the resolved plugins; those that fail to are unloaded and returned as problems. */
+    List<PluginProblem> start() {
+        startPlugins();
+        List<PluginProblem> problems = new ArrayList<>();
+        for (PluginWrapper w : List.copyOf(getResolvedPlugins())) {
+            String id = w.getPluginId();
+            var failure = factory.failure(id);
+            if (failure.isPresent() || w.getPluginState() != PluginState.STARTED) {
+                String why = failure.map(PluginProblem::brief).orElse("it is " + w.getPluginState());
+                problems.add(PluginProblem.of(id, "plugin '" + id + "' failed to start: " + why, failure.orElse(null)));
+                unload(id);
+            }
+        }
+        return problems;
+    }
+
+    /** Stops and forgets a plugin, closing its class loader. */
+    void unload(String id) {
+        unloadPlugin(id, false);
+    }
+
+    private static String label(PluginDependency dep) {
+        String v = dep.getPluginVersionSupport();
+        return "'" + dep.getPluginId() + "'" + (v == null || v.equals("*") ? "" : " " + v);
+    }
+}

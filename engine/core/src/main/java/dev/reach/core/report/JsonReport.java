@@ -1,0 +1,153 @@
+package dev.reach.core.report;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reach.core.run.Durations;
+import dev.reach.core.run.RunResult;
+import dev.reach.core.run.StepResult;
+import dev.reach.core.verdict.Verdict;
+import dev.reach.spi.ParamType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run as JSON for machines, in the schema {@value #SCHEMA} documented in {@code docs/json.md} (and
+ * {@code docs/reach-run.schema.json}). Keys come in a fixed order; inputs, params and nested maps are sorted
+ * by key, facts keep the order the probe reported them. Fields are only ever added within one schema version.
+ *
+ * <pre>{@code
+ * new JsonReport().render(result, writer);   // {"schema": "reach.run/1", "playbook": ..., "verdict": {...}, ...}
+ * }</pre>
+ */
+public final class JsonReport {
+    /** The schema name and major version every document carries in its {@code schema} field. */
+    public static final String SCHEMA = "reach.run/1";
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private final ObjectWriter writer;
+
+    public JsonReport() {
+        var indent = new DefaultIndenter("  ", "\n");
+        var printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("").withArrayEmptySeparator(""));
+        printer.indentObjectsWith(indent);
+        printer.indentArraysWith(indent);
+        writer = new ObjectMapper().writer(printer);
+    }
+
+    public String render(RunResult run) {
+        try {
+            return writer.writeValueAsString(tree(run)) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON tree did not serialize (a bug)", e);
+        }
+    }
+
+    public void render(RunResult run, Writer out) throws IOException {
+        out.write(render(run));
+    }
+
+    /** The document as a tree, for tests and embedders who want to add to it. */
+    ObjectNode tree(RunResult run) {
+        ObjectNode root = NODES.objectNode();
+        root.put("schema", SCHEMA);
+        root.put("playbook", run.playbook());
+        root.put("source", orNull(run.source()));
+        root.set("inputs", sorted(run.inputs()));
+        root.put("started", run.started().toString());
+        root.put("duration_ms", Durations.millis(run.duration()));
+        root.put("cancelled", run.cancelled());
+        root.put("exit_code", run.exitCode());
+        root.put("healthy", run.healthy());
+        root.set("verdict", verdict(run.verdict()));
+        root.set("steps", steps(run.steps()));
+        return root;
+    }
+
+    private static ObjectNode verdict(Verdict v) {
+        ObjectNode node = NODES.objectNode();
+        node.put("cause", v.cause());
+        node.put("confidence", v.confidence().label());
+        node.put("summary", v.summary());
+        node.put("fix", orNull(v.fix()));
+        node.set("evidence", value(v.evidence()));
+        node.set("supported_by", value(v.supportedBy()));
+        node.put("concluded", v.concluded());
+        return node;
+    }
+
+    private static ArrayNode steps(List<StepResult> steps) {
+        ArrayNode array = NODES.arrayNode();
+        for (StepResult s : steps) {
+            ObjectNode node = array.addObject();
+            node.put("id", s.id());
+            node.put("kind", s.kind());
+            node.put("probe", orNull(s.probe()));
+            node.set("params", sorted(s.params()));
+            node.put("status", s.status().label());
+            node.put("cause", s.observation().cause().orElse(null));
+            node.put("summary", s.observation().summary());
+            ObjectNode facts = node.putObject("facts");
+            s.observation().facts().forEach((k, v) -> facts.set(k, value(v)));
+            node.set("evidence", value(s.observation().evidence()));
+            node.put("duration_ms", Durations.millis(s.observation().duration()));
+            node.put("branch", orNull(s.branch()));
+            node.set("children", steps(s.children()));
+        }
+        return array;
+    }
+
+    private static ObjectNode sorted(Map<?, ?> map) {
+        ObjectNode node = NODES.objectNode();
+        var byKey = new TreeMap<String, Object>();
+        map.forEach((k, v) -> byKey.put(String.valueOf(k), v));
+        byKey.forEach((k, v) -> node.set(k, value(v)));
+        return node;
+    }
+
+    /** JSON-native values as they are; durations as users write them ({@code 3s}); anything else as text. */
+    private static JsonNode value(Object v) {
+        return switch (v) {
+            case null -> NODES.nullNode();
+            case String s -> NODES.textNode(s);
+            case Boolean b -> NODES.booleanNode(b);
+            case Integer i -> NODES.numberNode(i);
+            case Long l -> NODES.numberNode(l);
+            case Short s -> NODES.numberNode(s);
+            case Byte b -> NODES.numberNode(b);
+            case BigInteger b -> NODES.numberNode(b);
+            case BigDecimal b -> NODES.numberNode(b);
+            case Double d when Double.isFinite(d) -> NODES.numberNode(d);
+            case Float f when Float.isFinite(f) -> NODES.numberNode(f);
+            case Duration d -> NODES.textNode(ParamType.format(d));
+            case Map<?, ?> m -> sorted(m);
+            case Collection<?> c -> {
+                ArrayNode array = NODES.arrayNode();
+                c.forEach(e -> array.add(value(e)));
+                yield array;
+            }
+            default -> NODES.textNode(v.toString());
+        };
+    }
+
+    private static String orNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.reach.core.verdict;
+
+import dev.reach.spi.Observation;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fault catalogue (FAULTS.md) as data: every cause code a verdict may name, with the section it belongs
+ * to, the side its evidence comes from, the evidence that proves it and what the verdict must say. Read from
+ * {@code causes.tsv} beside this class, the copy of FAULTS.md's tables, plus reach's own {@link #INCONCLUSIVE}.
+ *
+ * <pre>{@code
+ * CauseCatalog causes = CauseCatalog.load();
+ * causes.find("tcp.refused").map(Cause::says)   // "nothing listens on that port, or a REJECT with tcp-reset; ..."
+ * }</pre>
+ */
+public final class CauseCatalog {
+    /** The verdict when the checks that would decide could not run; reach's own, not in FAULTS.md. */
+    public static final String INCONCLUSIVE = "inconclusive";
+
+    static final String RESOURCE = "causes.tsv";
+    private static final String FROM_FAULTS = "FAULTS.md";
+    private static final String FROM_REACH = "reach";
+
+    /**
+     * One cause code and what FAULTS.md says about it.
+     *
+     * @param code     dotted lower-case, e.g. {@code tcp.refused}
+     * @param section  the FAULTS.md section, e.g. {@code Transport (L4)}
+     * @param side     where the evidence can be gathered: {@code A}, {@code B}, {@code path}, or a mix like {@code A/path}
+     * @param evidence what proves it
+     * @param says     what the verdict must tell the user
+     * @param reachOwn true for reach's own pseudo-causes ({@link #INCONCLUSIVE}), which FAULTS.md does not list
+     */
+    public record Cause(String code, String section, String side, String evidence, String says, boolean reachOwn) {
+    }
+
+    private final Map<String, Cause> byCode;
+
+    private CauseCatalog(Map<String, Cause> byCode) {
+        this.byCode = byCode;
+    }
+
+    /** Reads the catalogue shipped with reach; a broken resource is a packaging bug and throws. */
+    public static CauseCatalog load() {
+        try (InputStream in = CauseCatalog.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the class path beside " + CauseCatalog.class.getName());
+            }
+            var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            return parse(reader.lines().toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    /** Parses tsv lines: {@code #} comments and blank lines are skipped; any other line must be a full row. */
+    static CauseCatalog parse(List<String> lines) {
+        Map<String, Cause> byCode = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String where = RESOURCE + ":" + (i + 1) + ": ";
+            String[] cols = line.split("\t", -1);
+            if (cols.length != 6) {
+                throw new IllegalStateException(where + "expected 6 tab-separated columns "
+                        + "(code, section, side, evidence, says, origin), got " + cols.length);
+            }
+            if (!Observation.CAUSE.matcher(cols[0]).matches()) {
+                throw new IllegalStateException(where + "cause '" + cols[0] + "' is not dotted lower-case");
+            }
+            if (!cols[5].equals(FROM_FAULTS) && !cols[5].equals(FROM_REACH)) {
+                throw new IllegalStateException(where + "origin '" + cols[5] + "' (allowed: " + FROM_FAULTS + ", " + FROM_REACH + ")");
+            }
+            var cause = new Cause(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5].equals(FROM_REACH));
+            if (byCode.putIfAbsent(cause.code(), cause) != null) {
+                throw new IllegalStateException(where + "cause '" + cause.code() + "' is listed twice");
+            }
+        }
+        return new CauseCatalog(byCode);
+    }
+
+    public Optional<Cause> find(String code) {
+        return Optional.ofNullable(byCode.get(code));
+    }
+
+    public boolean contains(String code) {
+        return byCode.containsKey(code);
+    }
+
+    /** All codes, in catalogue order (FAULTS.md's, then reach's own). */
+    public List<String> codes() {
+        return List.copyOf(byCode.keySet());
+    }
+
+    /** All causes, in catalogue order. */
+    public List<Cause> causes() {
+        return List.copyOf(byCode.values());
+    }
+}

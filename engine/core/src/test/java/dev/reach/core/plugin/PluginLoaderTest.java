@@ -1,0 +1,408 @@
+package dev.reach.core.plugin;
+
+import dev.reach.spi.Params;
+import dev.reach.spi.Probe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PluginLoaderTest {
+    static final String ENGINE = "0.1.0";
+
+    @TempDir
+    Path dir;
+
+    private final List<PluginLoader> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeLoaders() {
+        opened.forEach(PluginLoader::close);
+    }
+
+    private PluginLoader.Result load(UnaryOperator<PluginLoader.Builder> setup) {
+        PluginLoader loader = setup.apply(PluginLoader.builder(ENGINE)).build();
+        opened.add(loader);
+        return loader.load();
+    }
+
+    private PluginLoader.Result load(Path... dirs) {
+        return load(b -> {
+            for (Path d : dirs) {
+                b.directory(d);
+            }
+            return b;
+        });
+    }
+
+    private static String run(PluginLoader.Result r, String probeId) throws Exception {
+        Probe probe = r.registry().find(probeId).orElseThrow(() -> new AssertionError(probeId + " not loaded: " + r.problems()));
+        return probe.run(null, new Params(Map.of())).summary();
+    }
+
+    /** The plugin that loads beside each broken one, to show the broken one did not stop the rest. */
+    private void goodPluginBeside() {
+        TestPlugin.withProbe("good", "echo.say", "said hello").jar(dir);
+    }
+
+    private static void assertGoodLoaded(PluginLoader.Result r) throws Exception {
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).contains("good");
+        assertThat(run(r, "echo.say")).isEqualTo("said hello");
+    }
+
+    @Test
+    void goodPluginLoadsAndItsProbeRuns() throws Exception {
+        Path jar = TestPlugin.withProbe("good", "echo.say", "said hello").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.registry().ids()).containsExactly("echo.say");
+        assertThat(r.registry().pluginOf("echo.say")).contains("good");
+        assertThat(r.plugins()).containsExactly(
+                new LoadedPlugin("good", "1.0.0", "tests", "test plugin good", jar, List.of("echo.say")));
+        assertThat(run(r, "echo.say")).isEqualTo("said hello");
+    }
+
+    @Test
+    void brokenJarIsReportedAndOthersLoad() throws Exception {
+        goodPluginBeside();
+        Path broken = Files.writeString(dir.resolve("broken.jar"), "this is not a zip");
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.source()).isEqualTo(broken.toString());
+            assertThat(p.message()).startsWith("'" + broken + "' is not a readable jar: ZipException");
+        });
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void jarWithoutDescriptorIsReportedAndOthersLoad() throws Exception {
+        goodPluginBeside();
+        Path bare = TestPlugin.withProbe("bare", "bare.probe", "x").withoutDescriptor().jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo("'" + bare
+                + "' has no plugin descriptor: add plugin.properties (plugin.id, plugin.version) or Plugin-Id and Plugin-Version to META-INF/MANIFEST.MF");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void descriptorWithoutVersionIsReported() {
+        Path jar = TestPlugin.withProbe("nover", "nover.probe", "x").property("plugin.version", "").jar(dir);
+
+        assertThat(load(dir).problems()).singleElement().extracting(PluginProblem::message)
+                .isEqualTo("'" + jar + "' has an invalid plugin descriptor: field 'version' cannot be empty");
+    }
+
+    @Test
+    void indexNamingAMissingClassIsReportedAndTheRestOfThePluginLoads() throws Exception {
+        goodPluginBeside();
+        TestPlugin.withProbe("ghost", "ghost.real", "real").indexed("ghost.MissingProbe").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.source()).isEqualTo("ghost");
+            assertThat(p.message()).isEqualTo("plugin 'ghost' lists 'ghost.MissingProbe' in META-INF/extensions.idx,"
+                    + " but has no such class; rebuild the plugin");
+        });
+        assertThat(run(r, "ghost.real")).isEqualTo("real");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void probeWhoseConstructorThrowsIsReportedAndOthersLoad() throws Exception {
+        goodPluginBeside();
+        TestPlugin.named("boom").source("boom.BoomProbe", TestPlugin.probeSource("boom.BoomProbe", "boom.go", "\"x\"",
+                "public BoomProbe() { throw new IllegalStateException(\"cannot start\"); }")).indexed("boom.BoomProbe").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).isEqualTo("probe class 'boom.BoomProbe' in plugin 'boom' failed in its constructor:"
+                    + " IllegalStateException: cannot start");
+            assertThat(p.detail()).contains("java.lang.IllegalStateException: cannot start").contains("at boom.BoomProbe.<init>");
+        });
+        assertThat(r.plugins()).extracting(LoadedPlugin::id, LoadedPlugin::probeIds)
+                .contains(org.assertj.core.groups.Tuple.tuple("boom", List.of()));
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void probeWithAnInvalidSpecInItsStaticInitialiserIsReported() throws Exception {
+        goodPluginBeside();
+        TestPlugin.named("badspec").probe("badspec.BadProbe", "Not An Id", "\"x\"").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "probe class 'badspec.BadProbe' in plugin 'badspec' failed to initialise: IllegalArgumentException:"
+                        + " probe id 'Not An Id' must be dotted lower-case like tcp.connect");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void extensionThatIsNotAProbeIsReportedAndOthersLoad() throws Exception {
+        goodPluginBeside();
+        TestPlugin.named("odd").source("odd.Thing", "package odd; public class Thing {}").indexed("odd.Thing").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "probe class 'odd.Thing' in plugin 'odd' is listed in META-INF/extensions.idx but does not implement dev.reach.spi.Probe");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void pluginBundlingItsOwnSpiIsToldToDeclareItProvided() throws Exception {
+        goodPluginBeside();
+        TestPlugin.withProbe("fat", "fat.probe", "x").bundlingSpi().jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.source()).isEqualTo("fat");
+            assertThat(p.message()).isEqualTo("plugin 'fat' bundles its own copy of reach-spi; declare it <scope>provided</scope>");
+        });
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactly("good");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void specThatThrowsOrReturnsNullIsReportedAndOthersLoad() throws Exception {
+        goodPluginBeside();
+        String members = """
+                public ProbeSpec spec() { %s }
+                public Observation run(ProbeContext ctx, Params params) { return Observation.ok("x").build(); }
+                """;
+        TestPlugin.named("nospec")
+                .source("nospec.ThrowsProbe", "package nospec; import dev.reach.spi.*; public class ThrowsProbe implements Probe {"
+                        + members.formatted("throw new UnsupportedOperationException(\"later\");") + "}")
+                .source("nospec.NullProbe", "package nospec; import dev.reach.spi.*; public class NullProbe implements Probe {"
+                        + members.formatted("return null;") + "}")
+                .indexed("nospec.ThrowsProbe").indexed("nospec.NullProbe").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).extracting(PluginProblem::message).containsExactlyInAnyOrder(
+                "probe class 'nospec.ThrowsProbe' in plugin 'nospec' failed in spec(): UnsupportedOperationException: later",
+                "probe class 'nospec.NullProbe' in plugin 'nospec' returned null from spec()");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void pluginRequiringANewerEngineIsRefusedNamingBothVersions() throws Exception {
+        goodPluginBeside();
+        TestPlugin.withProbe("future", "future.probe", "x").requires(">=9.0.0").jar(dir);
+        TestPlugin.withProbe("exact", "exact.probe", "x").requires("9.1.0").jar(dir);
+        TestPlugin.withProbe("fits", "fits.probe", "fits").requires(">=0.1.0 & <1.0.0").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).extracting(PluginProblem::message).containsExactly(
+                "plugin 'exact' requires reach >=9.1.0; this is 0.1.0",
+                "plugin 'future' requires reach >=9.0.0; this is 0.1.0");
+        assertThat(run(r, "fits.probe")).isEqualTo("fits");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void duplicateProbeIdAcrossPluginsRegistersNeitherAndNamesBoth() throws Exception {
+        Path net = TestPlugin.withProbe("net", "tcp.connect", "from net").jar(dir);
+        Path other = TestPlugin.withProbe("other", "tcp.connect", "from other")
+                .probe("other.ExtraProbe", "other.extra", "\"extra\"").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "probe id 'tcp.connect' is provided by both 'net' (" + net + ") and 'other' (" + other + "); remove one");
+        assertThat(r.registry().ids()).containsExactly("other.extra");
+        assertThat(r.plugins()).extracting(LoadedPlugin::id, LoadedPlugin::probeIds).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("net", List.of()),
+                org.assertj.core.groups.Tuple.tuple("other", List.of("other.extra")));
+    }
+
+    @Test
+    void embeddedProbeAndPluginProbeWithOneIdAreBothRefused() {
+        Path jar = TestPlugin.withProbe("net", "tcp.connect", "from net").jar(dir);
+        Probe embedded = new ProbeRegistryTest.Fixed("tcp.connect");
+
+        PluginLoader.Result r = load(b -> b.probe(embedded).probe(new ProbeRegistryTest.Fixed("own.probe")).directory(dir));
+
+        assertThat(r.registry().ids()).containsExactly("own.probe");
+        assertThat(r.registry().pluginOf("own.probe")).contains(ProbeRegistry.EMBEDDED);
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "probe id 'tcp.connect' is provided by both 'embedded' and 'net' (" + jar + "); remove one");
+    }
+
+    @Test
+    void pluginsBundlingDifferentVersionsOfOneHelperEachSeeTheirOwn() throws Exception {
+        for (String v : List.of("1", "2")) {
+            TestPlugin.named("p" + v)
+                    .lib("shared.Greeting", "package shared; public final class Greeting { public static String text() { return \"helper v" + v + "\"; } }")
+                    .probe("p" + v + ".GreetProbe", "greet.v" + v, "shared.Greeting.text()")
+                    .jar(dir);
+        }
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(run(r, "greet.v1")).isEqualTo("helper v1");
+        assertThat(run(r, "greet.v2")).isEqualTo("helper v2");
+    }
+
+    @Test
+    void samePluginIdInTwoDirectoriesKeepsTheFirstAndNamesBothPaths() throws Exception {
+        Path first = TestPlugin.withProbe("good", "echo.say", "said hello").jar(dir.resolve("dist"));
+        Path second = TestPlugin.withProbe("good", "echo.other", "other").jar(dir.resolve("extra"));
+
+        PluginLoader.Result r = load(dir.resolve("dist"), dir.resolve("extra"));
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "plugin id 'good' of '" + second + "' is already taken by '" + first + "'; remove one");
+        assertThat(r.registry().ids()).containsExactly("echo.say");
+    }
+
+    @Test
+    void pluginWithoutAnIndexSaysItDeclaresNoProbes() {
+        TestPlugin.named("empty").source("empty.Nothing", "package empty; public class Nothing {}").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "plugin 'empty' declares no probes: its META-INF/extensions.idx is missing or empty"
+                        + " (is pf4j in the compiler's annotationProcessorPaths?)");
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactly("empty");
+    }
+
+    @Test
+    void pluginClassThatFailsToStartIsReportedAndOthersLoad() throws Exception {
+        goodPluginBeside();
+        TestPlugin.withProbe("sulky", "sulky.probe", "x")
+                .source("sulky.SulkyPlugin", "package sulky; public class SulkyPlugin extends org.pf4j.Plugin {"
+                        + " public void start() { throw new IllegalStateException(\"no config\"); } }")
+                .property("plugin.class", "sulky.SulkyPlugin").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message)
+                .isEqualTo("plugin 'sulky' failed to start: IllegalStateException: no config");
+        assertThat(r.registry().ids()).containsExactly("echo.say");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void pf4jPluginDirectoryWithClassesAndLibLoads() throws Exception {
+        TestPlugin.named("dirplug")
+                .lib("dirlib.Word", "package dirlib; public final class Word { public static String of() { return \"from lib\"; } }")
+                .probe("dirplug.WordProbe", "word.say", "dirlib.Word.of()")
+                .directory(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(run(r, "word.say")).isEqualTo("from lib");
+        assertThat(r.plugins()).singleElement().extracting(LoadedPlugin::path).isEqualTo(dir.resolve("dirplug"));
+    }
+
+    @Test
+    void developmentModeLoadsModulesFromTargetClassesAndTargetLib() throws Exception {
+        Path tree = dir.resolve("plugins");
+        TestPlugin.named("devnet")
+                .lib("devlib.Word", "package devlib; public final class Word { public static String of() { return \"dev lib\"; } }")
+                .probe("devnet.DevProbe", "dev.say", "devlib.Word.of()")
+                .module(tree);
+        TestPlugin.withProbe("nested", "nested.say", "nested").module(tree.resolve("examples"));
+        Files.writeString(tree.resolve("examples/pom.xml"), "<project/>\n");
+        Files.createDirectories(tree.resolve("unbuilt"));
+        Files.writeString(tree.resolve("unbuilt/pom.xml"), "<project/>\n");
+
+        PluginLoader.Result r = load(b -> b.development(true).directory(tree));
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).isEqualTo(
+                "module '" + tree.resolve("unbuilt") + "' has no target/classes/plugin.properties; build it first (./mvnw package)");
+        assertThat(run(r, "dev.say")).isEqualTo("dev lib");
+        assertThat(run(r, "nested.say")).isEqualTo("nested");
+        assertThat(r.plugins()).extracting(LoadedPlugin::path).containsExactly(tree.resolve("devnet"), tree.resolve("examples/nested"));
+    }
+
+    @Test
+    void sourceTreeLoadedWithoutDevelopmentModeSaysSo() {
+        Path tree = dir.resolve("plugins");
+        TestPlugin.withProbe("devnet", "dev.say", "x").module(tree);
+
+        assertThat(load(tree).problems()).singleElement().extracting(PluginProblem::message).isEqualTo("'" + tree.resolve("devnet")
+                + "' has no plugin descriptor; it looks like a Maven module: load source trees in development mode");
+    }
+
+    @Test
+    void pathListIsSplitAndAMissingDirectoryIsReported() throws Exception {
+        goodPluginBeside();
+        Path missing = dir.resolve("nowhere");
+        String env = missing + File.pathSeparator + File.pathSeparator + dir + File.pathSeparator;
+
+        PluginLoader.Result r = load(b -> b.pathList(env).pathList(null).directory(dir));
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message)
+                .isEqualTo("plugin directory '" + missing + "' does not exist");
+        assertThat(r.plugins()).hasSize(1);
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void zipsAndOtherFilesAreNotTakenForPlugins() throws Exception {
+        goodPluginBeside();
+        Files.writeString(dir.resolve("README.txt"), "notes");
+        Path zip = Files.writeString(dir.resolve("old.zip"), "zip");
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message)
+                .isEqualTo("'" + zip + "' is a zip: unzip it into a directory of its own, or use the plugin's jar");
+        assertGoodLoaded(r);
+    }
+
+    @Test
+    void brokenPluginsLeaveNoWarningsOrStackTracesInTheLog() {
+        goodPluginBeside();
+        TestPlugin.withProbe("bare", "bare.probe", "x").withoutDescriptor().jar(dir);
+        TestPlugin.withProbe("future", "future.probe", "x").requires(">=9.0.0").jar(dir);
+        TestPlugin.withProbe("ghost", "ghost.real", "real").indexed("ghost.MissingProbe").jar(dir);
+        TestPlugin.withProbe("sulky", "sulky.probe", "x")
+                .source("sulky.SulkyPlugin", "package sulky; public class SulkyPlugin extends org.pf4j.Plugin {"
+                        + " public void start() { throw new IllegalStateException(\"no config\"); } }")
+                .property("plugin.class", "sulky.SulkyPlugin").jar(dir);
+        TestPlugin.withProbe("badclass", "badclass.probe", "x").property("plugin.class", "badclass.Missing").jar(dir);
+
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PluginLoader.Result r;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            r = load(dir);
+        } finally {
+            System.setErr(err);
+        }
+
+        assertThat(r.problems()).hasSize(5);
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).as("PF4J logs its lifecycle at INFO, so the capture is live").contains("org.pf4j");
+        assertThat(log).doesNotContain("WARN", "ERROR", "Exception", "\tat ");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.reach.core.verdict;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CauseCatalogTest {
+    private final CauseCatalog causes = CauseCatalog.load();
+
+    @Test
+    void everyCodeOfTheFaultsTablesIsLoaded() {
+        // rows per table in FAULTS.md; when FAULTS.md changes, regenerate causes.tsv (its header says how) and these
+        Map<String, Long> perSection = causes.causes().stream().filter(c -> !c.reachOwn())
+                .collect(Collectors.groupingBy(CauseCatalog.Cause::section, Collectors.counting()));
+        assertThat(perSection).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Name resolution", 6L, "Path and routing (L2/L3)", 13L, "Transport (L4)", 10L,
+                "Session and security (TLS, time)", 6L, "Host state (either end)", 8L, "Healthy", 1L));
+        assertThat(causes.codes()).hasSize(44 + 1)
+                .contains("tcp.refused", "dns.server-unreachable", "mtu.blackhole", "listen.localhost-only", "ok")
+                .startsWith("dns.nxdomain").endsWith("ok", CauseCatalog.INCONCLUSIVE);
+    }
+
+    @Test
+    void causeCarriesSectionSideEvidenceAndWhatTheVerdictSays() {
+        CauseCatalog.Cause refused = causes.find("tcp.refused").orElseThrow();
+        assertThat(refused.section()).isEqualTo("Transport (L4)");
+        assertThat(refused.side()).isEqualTo("A");
+        assertThat(refused.evidence()).isEqualTo("RST to SYN (ECONNREFUSED) while the host is otherwise alive");
+        assertThat(refused.says()).startsWith("nothing listens on that port");
+        assertThat(refused.reachOwn()).isFalse();
+        assertThat(causes.find("admin.prohibited").orElseThrow().side()).isEqualTo("path/B");
+    }
+
+    @Test
+    void inconclusiveIsReachsOwnAndNotFromFaults() {
+        CauseCatalog.Cause inconclusive = causes.find(CauseCatalog.INCONCLUSIVE).orElseThrow();
+        assertThat(inconclusive.reachOwn()).isTrue();
+        assertThat(inconclusive.evidence()).startsWith("the checks that would decide could not run");
+        assertThat(causes.causes()).filteredOn(CauseCatalog.Cause::reachOwn).extracting(CauseCatalog.Cause::code)
+                .containsExactly(CauseCatalog.INCONCLUSIVE);
+    }
+
+    @Test
+    void unknownCodeIsAbsent() {
+        assertThat(causes.contains("tcp.refused")).isTrue();
+        assertThat(causes.contains("tcp.refuse")).isFalse();
+        assertThat(causes.find("tcp.refuse")).isEmpty();
+    }
+
+    @Test
+    void shortRowNamesItsLine() {
+        assertThatThrownBy(() -> CauseCatalog.parse(List.of("# comment", "tcp.refused\tTransport (L4)\tA")))
+                .hasMessage("causes.tsv:2: expected 6 tab-separated columns (code, section, side, evidence, says, origin), got 3");
+    }
+
+    @Test
+    void duplicateCodeIsRejected() {
+        String row = "ok\tHealthy\tA\tevery layer answered\tthe figures\tFAULTS.md";
+        assertThatThrownBy(() -> CauseCatalog.parse(List.of(row, "", row)))
+                .hasMessage("causes.tsv:3: cause 'ok' is listed twice");
+    }
+}

@@ -1,0 +1,262 @@
+package dev.reach.plugins.net;
+
+import dev.reach.core.run.ParamBinder;
+import dev.reach.spi.Needs;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Status;
+import dev.reach.testkit.OfflineResolver;
+import dev.reach.testkit.ProbeHarness;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TcpConnectProbeTest {
+    private static final Duration T = Duration.ofSeconds(3);
+    private final TcpConnectProbe probe = new TcpConnectProbe();
+
+    // classify: the raw outcome -> status, cause, words (no network)
+
+    @Test
+    void acceptedConnectionIsOkWithTheTimeItTook() {
+        var c = TcpConnectProbe.classify(null, "127.0.0.1:22", T, Duration.ofNanos(210_000));
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.cause()).isNull();
+        assertThat(c.outcome()).isEqualTo("ok");
+        assertThat(c.summary()).isEqualTo("127.0.0.1:22 accepted the connection in 0.21ms");
+    }
+
+    @Test
+    void connectionRefusedIsTcpRefused() {
+        var c = TcpConnectProbe.classify(new ConnectException("Connection refused"), "127.0.0.1:5", T, Duration.ZERO);
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isEqualTo("tcp.refused");
+        assertThat(c.outcome()).isEqualTo("refused");
+        assertThat(c.evidence()).isEqualTo("connect 127.0.0.1:5 -> Connection refused (RST)");
+    }
+
+    @Test
+    void connectTimeoutIsFilteredAndSaysWhatThatMeans() {
+        var c = TcpConnectProbe.classify(new SocketTimeoutException("Connect timed out"), "198.18.0.2:83",
+                Duration.ofMillis(500), Duration.ofMillis(501));
+        assertThat(c.cause()).isEqualTo("tcp.filtered");
+        assertThat(c.outcome()).isEqualTo("timeout");
+        assertThat(c.summary()).contains("no answer within 500ms: a firewall drops it, or the host is down");
+    }
+
+    @Test
+    void kernelGivingUpOnTheSynIsFilteredToo() {
+        var c = TcpConnectProbe.classify(new ConnectException("Connection timed out"), "198.18.0.2:83",
+                Duration.ofMinutes(5), Duration.ofSeconds(127));
+        assertThat(c.cause()).isEqualTo("tcp.filtered");
+        assertThat(c.outcome()).isEqualTo("timeout");
+        assertThat(c.evidence()).endsWith("(ETIMEDOUT)");
+    }
+
+    @Test
+    void noRouteToHostIsHostUnreachableWhateverThePlatformCallsIt() {
+        for (Exception e : List.of(new NoRouteToHostException("No route to host"), new SocketException("Host is unreachable"))) {
+            var c = TcpConnectProbe.classify(e, "198.18.0.99:80", T, Duration.ofSeconds(3));
+            assertThat(c.cause()).isEqualTo("host.unreachable");
+            assertThat(c.outcome()).isEqualTo("host-unreachable");
+        }
+    }
+
+    @Test
+    void networkUnreachableIsRouteNone() {
+        var c = TcpConnectProbe.classify(new SocketException("Network is unreachable"), "198.19.5.5:80", T, Duration.ZERO);
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isEqualTo("route.none");
+        assertThat(c.outcome()).isEqualTo("network-unreachable");
+        assertThat(c.summary()).startsWith("no route to 198.19.5.5:80");
+    }
+
+    @Test
+    void permissionDeniedFromConnectIsAdminProhibited() {
+        // the JDK reports EACCES from connect (ICMPv6 administratively prohibited) as a BindException
+        var c = TcpConnectProbe.classify(new BindException("Permission denied"), "[fd00:198:18::2]:82", T, Duration.ofSeconds(1));
+        assertThat(c.cause()).isEqualTo("admin.prohibited");
+        assertThat(c.outcome()).isEqualTo("prohibited");
+    }
+
+    @Test
+    void unresolvedNameFailsWithoutACauseAndPointsAtDns() {
+        var c = TcpConnectProbe.classify(new UnknownHostException("nosuch.invalid: Name or service not known"),
+                "nosuch.invalid", T, Duration.ofMillis(2));
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isNull();
+        assertThat(c.outcome()).isEqualTo("unresolved");
+        assertThat(c.summary()).startsWith("nosuch.invalid did not resolve (Name or service not known)").contains("DNS check");
+        assertThat(c.evidence()).isEqualTo("resolve nosuch.invalid -> Name or service not known");
+    }
+
+    @Test
+    void anythingElseIsAnErrorNotAGuess() {
+        var c = TcpConnectProbe.classify(new SocketException("Socket closed"), "127.0.0.1:22", T, Duration.ZERO);
+        assertThat(c.status()).isEqualTo(Status.ERROR);
+        assertThat(c.cause()).isNull();
+        assertThat(c.outcome()).isEqualTo("error");
+        assertThat(c.summary()).contains("SocketException: Socket closed");
+    }
+
+    @Test
+    void ipv6AddressesAreWrittenCompressed() {
+        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("::1"))).isEqualTo("::1");
+        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("fd00:198:18:0:0:0:0:2"))).isEqualTo("fd00:198:18::2");
+        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("2001:db8:0:1:0:0:1:1"))).isEqualTo("2001:db8:0:1::1:1");
+        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("2001:db8:1:1:1:1:0:1"))).isEqualTo("2001:db8:1:1:1:1:0:1");
+    }
+
+    // real loopback
+
+    @Test
+    void openPortOnIpv4LoopbackIsOkWithFacts() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"))) {
+            int port = server.getLocalPort();
+            Observation o = ProbeHarness.run(probe, "host=127.0.0.1", "port=" + port);
+            assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+            assertThat(o.cause()).isEmpty();
+            assertThat(o.summary()).startsWith("127.0.0.1:" + port + " accepted the connection in ");
+            assertThat(o.facts()).containsEntry("outcome", "ok").containsEntry("address", "127.0.0.1")
+                    .containsEntry("addresses", List.of("127.0.0.1")).containsEntry("remote", "127.0.0.1:" + port)
+                    .containsKey("connect_ms").doesNotContainKey("resolve_ms");
+            assertThat((String) o.facts().get("local")).startsWith("127.0.0.1:");
+            assertThat(o.evidence()).singleElement().asString().startsWith("connect 127.0.0.1:" + port + " -> connected in ");
+        }
+    }
+
+    @Test
+    void openPortOnIpv6LoopbackIsOkAndBracketsAreOptional() throws IOException {
+        ServerSocket server;
+        try {
+            server = new ServerSocket(0, 50, InetAddress.ofLiteral("::1"));
+        } catch (SocketException e) {
+            assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        try (server) {
+            int port = server.getLocalPort();
+            Observation o = ProbeHarness.run(probe, "host=[::1]", "port=" + port, "family=6");
+            assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+            assertThat(o.facts()).containsEntry("address", "::1").containsEntry("remote", "[::1]:" + port);
+            assertThat((String) o.facts().get("local")).startsWith("[::1]:");
+        }
+    }
+
+    @Test
+    void closedPortIsRefused() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral("127.0.0.1"))) {
+            port = s.getLocalPort(); // free now, and nothing listens once it is closed
+        }
+        Observation o = ProbeHarness.run(probe, "host=127.0.0.1", "port=" + port);
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.FAIL);
+        assertThat(o.cause()).contains("tcp.refused");
+        assertThat(o.facts()).containsEntry("outcome", "refused").containsKey("connect_ms").doesNotContainKey("local");
+        assertThat(o.evidence()).containsExactly("connect 127.0.0.1:" + port + " -> Connection refused (RST)");
+    }
+
+    @Test
+    void namesAreResolvedAndTheFirstAddressOfTheFamilyIsTried() throws IOException {
+        OfflineResolver.requireInUse();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"))) {
+            Observation o = ProbeHarness.run(probe, "host=dual.test", "port=" + server.getLocalPort(), "family=4");
+            assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+            assertThat(o.facts()).containsEntry("address", "127.0.0.1").containsEntry("addresses", List.of("127.0.0.1", "::1"))
+                    .containsKey("resolve_ms");
+            assertThat(o.evidence()).first().asString().startsWith("resolve dual.test -> 127.0.0.1, ::1 in ");
+        }
+    }
+
+    @Test
+    void unresolvableNameIsUnresolvedWithoutACause() {
+        OfflineResolver.requireInUse(); // so the lookup never leaves this machine
+        Observation o = ProbeHarness.run(probe, "host=nosuch.invalid", "port=80");
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.FAIL);
+        assertThat(o.cause()).isEmpty();
+        assertThat(o.facts()).containsEntry("outcome", "unresolved");
+        assertThat(o.summary()).contains("nosuch.invalid did not resolve").contains("run a DNS check");
+    }
+
+    @Test
+    void nameWithoutAnAddressOfTheWantedFamilyIsUnresolved() {
+        OfflineResolver.requireInUse();
+        Observation o = ProbeHarness.run(probe, "host=v4.test", "port=80", "family=6");
+        assertThat(o.status()).isEqualTo(Status.FAIL);
+        assertThat(o.cause()).isEmpty();
+        assertThat(o.facts()).containsEntry("outcome", "unresolved");
+        assertThat(o.summary()).startsWith("v4.test has no IPv6 address (it resolves to 127.0.0.1)");
+    }
+
+    @Test
+    void literalOfTheOtherFamilyIsAUserErrorNotAFault() {
+        Observation o = ProbeHarness.run(probe, "host=127.0.0.1", "port=80", "family=6");
+        assertThat(o.status()).isEqualTo(Status.ERROR);
+        assertThat(o.summary()).contains("family=6");
+    }
+
+    @Test
+    void shortTimeoutsStillConnectOnLoopback() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"))) {
+            Observation o = ProbeHarness.run(probe, Duration.ofSeconds(5),
+                    Map.of("host", "127.0.0.1", "port", server.getLocalPort(), "timeout", "1ms"));
+            // 1ms is enough on loopback; what matters is that it never hangs past the deadline
+            assertThat(o.status()).isIn(Status.OK, Status.FAIL);
+            assertThat(o.duration()).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    // parameters: the spec is checked before run() is called
+
+    @Test
+    void portOutOfRangeIsRejectedNamingTheParameter() {
+        assertThat(errors("host=127.0.0.1", "port=70000"))
+                .containsExactly("bad value for parameter 'port' of tcp.connect: 70000 is not a port number from 1 to 65535");
+    }
+
+    @Test
+    void unknownFamilyIsRejectedListingTheAllowedValues() {
+        assertThat(errors("host=127.0.0.1", "port=22", "family=5"))
+                .containsExactly("bad value for parameter 'family' of tcp.connect: '5' is not allowed (allowed: any, 4, 6)");
+    }
+
+    @Test
+    void timeoutOutsideItsRangeIsRejectedWithTheRange() {
+        assertThat(errors("host=127.0.0.1", "port=22", "timeout=10m"))
+                .containsExactly("bad value for parameter 'timeout' of tcp.connect: 10m is out of range (allowed: 1ms..5m)");
+    }
+
+    @Test
+    void missingHostAndTypoInPortAreBothReported() {
+        assertThat(errors("prot=22")).containsExactlyInAnyOrder(
+                "unknown parameter 'prot' for tcp.connect; did you mean 'port'? (parameters: host, port, timeout, family)",
+                "missing required parameter 'host' for tcp.connect; add host=127.0.0.1",
+                "missing required parameter 'port' for tcp.connect; add port=443");
+    }
+
+    @Test
+    void specNeedsNothingAndShowsAnExample() {
+        assertThat(TcpConnectProbe.SPEC.id()).isEqualTo("tcp.connect");
+        assertThat(TcpConnectProbe.SPEC.needs()).isEqualTo(Needs.NOTHING);
+        assertThat(TcpConnectProbe.SPEC.examples()).isNotEmpty().allMatch(e -> e.startsWith("reach probe tcp.connect "));
+        assertThat(probe.spec()).isSameAs(TcpConnectProbe.SPEC);
+    }
+
+    private List<String> errors(String... keyValues) {
+        var binding = ParamBinder.bind(TcpConnectProbe.SPEC, ProbeHarness.parse(keyValues));
+        return binding.errors().stream().map(ParamBinder.ParamError::message).toList();
+    }
+}
