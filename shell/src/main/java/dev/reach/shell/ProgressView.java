@@ -15,10 +15,12 @@ import java.util.stream.Collectors;
 /**
  * Live progress on standard error while a run is long: on a terminal, one line with a spinner and the
  * running steps, redrawn in place and erased at the end; when piped, a plain line per step that
- * finishes. Quiet for the first {@link #QUIET_MS} ms, so quick runs print only their report.
+ * finishes. Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print only their report.
  */
 final class ProgressView implements RunListener, AutoCloseable {
     static final long QUIET_MS = 700;
+    /** Plain lines (piped output) start later: they stay in logs, so only truly long runs get them. */
+    static final long QUIET_PLAIN_MS = 2000;
     private static final String[] SPIN = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
 
     private final PrintWriter err;
@@ -51,7 +53,7 @@ final class ProgressView implements RunListener, AutoCloseable {
             case RunEvent.StepProgress p -> running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + p.message());
             case RunEvent.StepFinished f -> {
                 running.remove(f.result().id());
-                if (!live && elapsedMs() > QUIET_MS) {
+                if (!live && elapsedMs() > QUIET_PLAIN_MS) {
                     synchronized (this) {
                         err.printf("reach: %6.1fs  %-8s %s: %s%n", elapsedMs() / 1000.0, f.result().status().label(),
                                 f.result().id(), f.result().observation().summary());

@@ -29,6 +29,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "An input of the playbook (repeatable).")
     Map<String, String> inputs = new LinkedHashMap<>();
 
+    @Option(names = "--check", description = "Only load and check the playbook (names, parameters, expressions); run nothing.")
+    boolean check;
+
     @Mixin
     CommonOptions common;
 
@@ -39,6 +42,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (check) {
+            return Runs.check(common, file, out, err);
+        }
         return Runs.execute(common, output, out, err, true, (reach, options) -> reach.run(reach.load(file), inputs, options));
     }
 }

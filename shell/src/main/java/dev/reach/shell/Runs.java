@@ -21,6 +21,20 @@ final class Runs {
     private Runs() {
     }
 
+    /** {@code reach run FILE --check}: loads and validates, prints every problem, runs nothing. */
+    static int check(CommonOptions common, java.nio.file.Path file, PrintWriter out, PrintWriter err) {
+        try (Reach reach = common.reach(true)) {
+            var pb = reach.load(file);
+            out.println(file + ": ok (" + pb.steps().size() + " steps, inputs: "
+                    + (pb.inputs().isEmpty() ? "none" : String.join(", ", pb.inputs().keySet())) + ")");
+            return ExitCodes.HEALTHY;
+        } catch (PlaybookException e) {
+            e.problems().forEach(p -> err.println(p.toString()));
+            err.println("reach: the playbook has " + e.problems().size() + " problem(s)");
+            return ExitCodes.USAGE;
+        }
+    }
+
     static int execute(CommonOptions common, OutputOptions output, PrintWriter out, PrintWriter err, boolean warmScripts,
                        Work work) throws Exception {
         if (output.junit != null) {

@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
 public final class PlaybookLoader {
     static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
     private static final List<String> TOP_KEYS = List.of("name", "description", "inputs", "steps", "timeout");
-    private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed");
     private static final List<String> VERDICT_KEYS = List.of("cause", "confidence", "summary", "fix", "evidence");
     private static final List<String> KINDS = List.of("probe", "verdict", "parallel", "include");
     private static final Map<String, List<String>> STEP_KEYS = Map.of(
@@ -94,7 +93,7 @@ public final class PlaybookLoader {
             y.onlyKeys(top, "the playbook", TOP_KEYS);
             String name = top.containsKey("name") ? y.text(top.get("name").getValueNode(), "name") : defaultName();
             String description = top.containsKey("description") ? y.text(top.get("description").getValueNode(), "description") : "";
-            Map<String, Param> inputs = top.containsKey("inputs") ? inputs(top.get("inputs").getValueNode()) : Map.of();
+            Map<String, Param> inputs = top.containsKey("inputs") ? new InputsReader(y).inputs(top.get("inputs").getValueNode()) : Map.of();
             Duration timeout = top.containsKey("timeout") ? duration(top.get("timeout").getValueNode()) : null;
             List<Step> steps = new ArrayList<>();
             if (!top.containsKey("steps")) {
@@ -117,66 +116,6 @@ public final class PlaybookLoader {
             String base = Path.of(file).getFileName().toString();
             int dot = base.lastIndexOf('.');
             return dot > 0 ? base.substring(0, dot) : base;
-        }
-
-        private Map<String, Param> inputs(Node n) {
-            Map<String, NodeTuple> m = y.mapping(n, "inputs");
-            Map<String, Param> out = new LinkedHashMap<>();
-            if (m == null) return out;
-            for (var e : m.entrySet()) {
-                Node keyNode = e.getValue().getKeyNode();
-                if (!ID.matcher(e.getKey()).matches()) {
-                    y.problem(keyNode, "input name '" + e.getKey() + "' must be lower-case letters, digits and _");
-                    continue;
-                }
-                Param p = input(e.getKey(), e.getValue().getValueNode());
-                if (p != null) out.put(e.getKey(), p);
-            }
-            return out;
-        }
-
-        private Param input(String name, Node n) {
-            Map<String, NodeTuple> m;
-            if (n instanceof ScalarNode) {
-                String type = y.text(n, "input '" + name + "'");
-                return type == null ? null : typed(name, type, n, "", List.of());
-            }
-            m = y.mapping(n, "input '" + name + "'");
-            if (m == null) return null;
-            y.onlyKeys(m, "input '" + name + "'", INPUT_KEYS);
-            String type = m.containsKey("type") ? y.text(m.get("type").getValueNode(), "type") : "string";
-            if (type == null) return null;
-            String description = m.containsKey("description") ? y.text(m.get("description").getValueNode(), "description") : "";
-            List<String> allowed = m.containsKey("allowed") ? strings(m.get("allowed").getValueNode(), "allowed") : List.of();
-            Param p = typed(name, type, m.containsKey("type") ? m.get("type").getValueNode() : n, description == null ? "" : description, allowed);
-            if (p == null) return null;
-            if (m.containsKey("default")) {
-                Node d = m.get("default").getValueNode();
-                try {
-                    p = p.defaultValue(y.value(d));
-                } catch (IllegalArgumentException ex) {
-                    y.problem(d, "bad default for input '" + name + "': " + ex.getMessage());
-                }
-            } else if (m.containsKey("required") && Boolean.TRUE.equals(y.value(m.get("required").getValueNode()))) {
-                p = p.required();
-            }
-            return p;
-        }
-
-        private Param typed(String name, String type, Node at, String description, List<String> allowed) {
-            if (!allowed.isEmpty()) {
-                return Param.choice(name, description, allowed.toArray(String[]::new));
-            }
-            for (ParamType t : ParamType.values()) {
-                if (t.label().equals(type) && t != ParamType.CHOICE) {
-                    return Param.of(name, t, description);
-                }
-            }
-            List<String> labels = Arrays.stream(ParamType.values()).filter(t -> t != ParamType.CHOICE).map(ParamType::label).toList();
-            y.problem(at, "unknown input type '" + type + "'; " + dev.reach.core.run.ParamBinder.closest(type, labels)
-                    .map(c -> "did you mean '" + c + "'? ").orElse("") + "(types: " + String.join(", ", labels)
-                    + "; or give 'allowed:' values)");
-            return null;
         }
 
         private Step step(Node n, boolean inParallel) {
@@ -213,7 +152,7 @@ public final class PlaybookLoader {
             }
             StepCommon common = new StepCommon(id == null ? "?" : id, y.pos(n),
                     m.containsKey("when") ? condition(m.get("when").getValueNode()) : null,
-                    m.containsKey("on") && !inParallel ? branches(m.get("on").getValueNode()) : List.of(),
+                    m.containsKey("on") && !inParallel ? new BranchReader(y).branches(m.get("on").getValueNode()) : List.of(),
                     m.containsKey("timeout") ? duration(m.get("timeout").getValueNode()) : null);
             return switch (kind) {
                 case "probe" -> probeStep(common, m);
@@ -276,7 +215,7 @@ public final class PlaybookLoader {
             String confidence = m.containsKey("confidence") ? y.text(m.get("confidence").getValueNode(), "confidence") : "likely";
             Template summary = m.containsKey("summary") ? templateOf(m.get("summary").getValueNode()) : Template.literal("");
             Template fix = m.containsKey("fix") ? templateOf(m.get("fix").getValueNode()) : Template.literal("");
-            List<String> evidence = m.containsKey("evidence") ? strings(m.get("evidence").getValueNode(), "evidence") : List.of();
+            List<String> evidence = m.containsKey("evidence") ? y.words(m.get("evidence").getValueNode(), "evidence") : List.of();
             SourcePos evidencePos = m.containsKey("evidence") ? y.pos(m.get("evidence").getValueNode()) : y.pos(n);
             if (m.containsKey("confidence") && confidence != null
                     && dev.reach.core.verdict.Confidence.fromLabel(confidence).isEmpty()) {
@@ -380,50 +319,6 @@ public final class PlaybookLoader {
             return null;
         }
 
-        private List<Branch> branches(Node n) {
-            Map<String, NodeTuple> m = y.mapping(n, "'on:'");
-            List<Branch> out = new ArrayList<>();
-            if (m == null) return out;
-            for (var e : m.entrySet()) {
-                Node keyNode = e.getValue().getKeyNode();
-                Target target = target(e.getValue().getValueNode());
-                if (target == null) continue;
-                var status = Status.fromLabel(e.getKey());
-                out.add(new Branch(status.orElse(null), status.isPresent() ? null : e.getKey(), target, y.pos(keyNode)));
-            }
-            return out;
-        }
-
-        private Target target(Node n) {
-            if (n instanceof ScalarNode) {
-                String t = y.text(n, "an 'on:' target");
-                if (t == null) return null;
-                return switch (t) {
-                    case "next" -> Target.NEXT;
-                    case "stop" -> Target.STOP;
-                    default -> new Target.GoTo(t, 0, y.pos(n));
-                };
-            }
-            Map<String, NodeTuple> m = y.mapping(n, "an 'on:' target");
-            if (m == null) return null;
-            y.onlyKeys(m, "an 'on:' target", List.of("goto", "max"));
-            if (!m.containsKey("goto")) {
-                y.problem(n, "an 'on:' target is next, stop, a step id, or {goto: STEP, max: N}");
-                return null;
-            }
-            String step = y.text(m.get("goto").getValueNode(), "goto");
-            int max = 0;
-            if (m.containsKey("max")) {
-                Object v = y.value(m.get("max").getValueNode());
-                if (v instanceof Long l && l >= 1 && l <= 100) {
-                    max = l.intValue();
-                } else {
-                    y.problem(m.get("max").getValueNode(), "'max:' is how many times the jump may be taken: a whole number from 1 to 100");
-                }
-            }
-            return step == null ? null : new Target.GoTo(step, max, y.pos(m.get("goto").getValueNode()));
-        }
-
         private Duration duration(Node n) {
             try {
                 return (Duration) ParamType.DURATION.convert(y.value(n));
@@ -433,14 +328,5 @@ public final class PlaybookLoader {
             }
         }
 
-        private List<String> strings(Node n, String what) {
-            Object v = y.value(n);
-            if (v instanceof String s) return List.of(s);
-            if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String || x instanceof Number)) {
-                return l.stream().map(String::valueOf).toList();
-            }
-            y.problem(n, "'" + what + ":' must be a list of words");
-            return List.of();
-        }
     }
 }

@@ -121,6 +121,17 @@ final class YamlTree {
         return null;
     }
 
+    /** A word or a list of words (numbers become text); an empty list with a problem otherwise. */
+    List<String> words(Node n, String what) {
+        Object v = value(n);
+        if (v instanceof String s) return List.of(s);
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String || x instanceof Number)) {
+            return l.stream().map(String::valueOf).toList();
+        }
+        problem(n, "'" + what + ":' must be a list of words");
+        return List.of();
+    }
+
     /** A scalar's text, or null with a problem. */
     String text(Node n, String what) {
         if (n instanceof ScalarNode s && checkTag(n)) {

@@ -26,7 +26,7 @@ public final class Verdicts {
 
     /** The default fix text for a cause, from the catalogue. */
     public String fix(String cause) {
-        return fixFor.apply(cause).orElse("");
+        return Verdict.OK.equals(cause) ? "" : fixFor.apply(cause).orElse("");
     }
 
     /**

@@ -1,0 +1,168 @@
+package dev.reach.dist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static dev.reach.dist.Cli.reach;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The reach command end to end: the built distribution, real processes, real loopback sockets. */
+class ReachCommandIT {
+
+    @Test
+    void probeOfAClosedPortFailsWithTcpRefusedAndExitsOne() throws Exception {
+        int port = Cli.closedPort();
+        var r = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + port);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("✘ tcp.connect").contains("127.0.0.1:" + port + " refused the connection")
+                .contains("Verdict: tcp.refused");
+    }
+
+    @Test
+    void probeOfAnOpenPortIsHealthyAndExitsZero() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            var r = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + server.getLocalPort(), "--json");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            assertThat(json.get("schema").asText()).isEqualTo("reach.run/1");
+            assertThat(json.get("verdict").get("cause").asText()).isEqualTo("ok");
+            assertThat(json.get("steps").get(0).get("facts").get("outcome").asText()).isEqualTo("ok");
+            assertThat(json.get("exit_code").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void typoInAProbeParameterIsAUsageErrorWithASuggestion() throws Exception {
+        var r = reach("probe", "tcp.connect", "host=127.0.0.1", "prot=22");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown parameter 'prot' for tcp.connect; did you mean 'port'?")
+                .doesNotContain("Exception");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void badParameterValueNamesTheAllowedValues() throws Exception {
+        var r = reach("probe", "tcp.connect", "host=127.0.0.1", "port=22", "family=ipv4");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'ipv4' is not allowed (allowed: any, 4, 6)");
+    }
+
+    @Test
+    void unknownProbeIsAUsageError() throws Exception {
+        var r = reach("probe", "tcp.conect", "host=127.0.0.1", "port=22");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown probe 'tcp.conect'; did you mean 'tcp.connect'?");
+    }
+
+    @Test
+    void examplePlaybookPrintsTheBranchItTookAndTheVerdict() throws Exception {
+        int port = Cli.closedPort();
+        var r = reach("run", "playbooks/connect.yaml", "--set", "host=127.0.0.1", "--set", "port=" + port);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("→ goto refused (on tcp.refused)").contains("Verdict: tcp.refused (certain)")
+                .contains("nothing listens");
+        assertThat(r.out().strip()).as("the verdict block comes last").contains("Took");
+    }
+
+    @Test
+    void examplePlaybookOnAnOpenPortIsHealthy(@TempDir Path tmp) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Path junit = tmp.resolve("report.xml");
+            var r = reach("run", "playbooks/connect.yaml", "--set", "host=127.0.0.1",
+                    "--set", "port=" + server.getLocalPort(), "--junit", junit.toString());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("→ goto healthy (on ok)").contains("Verdict: ok (certain)");
+            assertThat(Files.readString(junit)).contains("<testsuite").contains("name=\"connect (tcp.connect)\"")
+                    .doesNotContain("<failure");
+        }
+    }
+
+    @Test
+    void playbookWithATypoIsRefusedWithLineAndColumnAndNothingRuns(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("typo.yaml");
+        Files.writeString(file, """
+                # a playbook with a typo in a parameter name
+                steps:
+                  - id: connect
+                    probe: tcp.connect
+                    with:
+                      host: 127.0.0.1
+                      prot: 22
+                """);
+        var r = reach("run", file.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains(file + ":7:7: unknown parameter 'prot' for tcp.connect; did you mean 'port'?")
+                .contains("nothing ran");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void missingInputIsAUsageError() throws Exception {
+        var r = reach("run", "playbooks/connect.yaml", "--set", "host=127.0.0.1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("missing required input 'port'; give it with --set port=VALUE");
+    }
+
+    static Stream<Path> shippedPlaybooks() throws Exception {
+        try (var files = Files.list(Cli.REPO.resolve("playbooks"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shippedPlaybooks")
+    void everyShippedPlaybookLoadsAndValidates(Path playbook) throws Exception {
+        var r = reach("run", playbook.toString(), "--check");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains(": ok (");
+    }
+
+    @Test
+    void probesListsTcpConnectFromItsSpec() throws Exception {
+        var r = reach("probes", "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode specs = new ObjectMapper().readTree(r.out());
+        assertThat(specs.findValuesAsText("id")).contains("tcp.connect");
+        var one = reach("probes", "tcp.connect");
+        assertThat(one.out()).contains("tcp.connect").contains("port=PORT (required)").contains("timeout=DURATION (default 3s");
+    }
+
+    @Test
+    void brokenPluginIsReportedAndTheOthersStillWork(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("broken.jar"), "this is not a jar");
+        var plugins = reach("plugins", "--plugins", tmp.toString());
+        assertThat(plugins.exit()).as(plugins.toString()).isEqualTo(1);
+        assertThat(plugins.out()).contains("net ").contains("tcp.connect").contains("broken.jar");
+        var probe = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + Cli.closedPort(), "--plugins", tmp.toString());
+        assertThat(probe.exit()).isEqualTo(1);
+        assertThat(probe.out()).contains("tcp.refused");
+        assertThat(probe.err()).contains("plugin problem(s); see 'reach plugins'");
+    }
+
+    @Test
+    void helpTeachesAndVersionAnswers() throws Exception {
+        var help = reach("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("probe", "run", "probes", "plugins", "Exit codes");
+        var version = reach("--version");
+        assertThat(version.out()).startsWith("reach ");
+        var bad = reach("--no-such-option");
+        assertThat(bad.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void quietPrintsOnlyTheVerdictLine() throws Exception {
+        var r = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + Cli.closedPort(), "--quiet");
+        assertThat(r.out().strip().lines()).hasSize(1).first().asString().startsWith("tcp.refused (likely): ");
+    }
+}

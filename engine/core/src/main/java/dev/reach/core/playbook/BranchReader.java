@@ -1,0 +1,64 @@
+package dev.reach.core.playbook;
+
+import dev.reach.spi.Status;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a step's {@code on:} map: {@code STATUS|CAUSE: next | stop | STEP | {goto: STEP, max: N}}. */
+final class BranchReader {
+    private final YamlTree y;
+
+    BranchReader(YamlTree y) {
+        this.y = y;
+    }
+
+    List<Branch> branches(Node n) {
+        Map<String, NodeTuple> m = y.mapping(n, "'on:'");
+        List<Branch> out = new ArrayList<>();
+        if (m == null) return out;
+        for (var e : m.entrySet()) {
+            Node keyNode = e.getValue().getKeyNode();
+            Target target = target(e.getValue().getValueNode());
+            if (target == null) continue;
+            var status = Status.fromLabel(e.getKey());
+            out.add(new Branch(status.orElse(null), status.isPresent() ? null : e.getKey(), target, y.pos(keyNode)));
+        }
+        return out;
+    }
+
+    private Target target(Node n) {
+        if (n instanceof ScalarNode) {
+            String t = y.text(n, "an 'on:' target");
+            if (t == null) return null;
+            return switch (t) {
+                case "next" -> Target.NEXT;
+                case "stop" -> Target.STOP;
+                default -> new Target.GoTo(t, 0, y.pos(n));
+            };
+        }
+        Map<String, NodeTuple> m = y.mapping(n, "an 'on:' target");
+        if (m == null) return null;
+        y.onlyKeys(m, "an 'on:' target", List.of("goto", "max"));
+        if (!m.containsKey("goto")) {
+            y.problem(n, "an 'on:' target is next, stop, a step id, or {goto: STEP, max: N}");
+            return null;
+        }
+        String step = y.text(m.get("goto").getValueNode(), "goto");
+        int max = 0;
+        if (m.containsKey("max")) {
+            Object v = y.value(m.get("max").getValueNode());
+            if (v instanceof Long l && l >= 1 && l <= 100) {
+                max = l.intValue();
+            } else {
+                y.problem(m.get("max").getValueNode(), "'max:' is how many times the jump may be taken: a whole number from 1 to 100");
+            }
+        }
+        return step == null ? null : new Target.GoTo(step, max, y.pos(m.get("goto").getValueNode()));
+    }
+
+}
