@@ -24,6 +24,11 @@ final class Cli {
     }
 
     static Result reach(String... args) throws IOException, InterruptedException {
+        return finish(start(args), args);
+    }
+
+    /** Starts reach; {@link #finish} waits for it and reads what it printed. */
+    static Running start(String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + HOME, "-cp", HOME.resolve("lib") + "/*",
@@ -35,7 +40,17 @@ final class Cli {
         Path out = Files.createTempFile("reach-out", ".txt");
         Path err = Files.createTempFile("reach-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
+        return new Running(pb.start(), out, err);
+    }
+
+    /** A started reach process and the files its output goes to. */
+    record Running(Process process, Path out, Path err) {
+    }
+
+    static Result finish(Running running, String... args) throws IOException, InterruptedException {
+        Process p = running.process();
+        Path out = running.out();
+        Path err = running.err();
         try {
             if (!p.waitFor(90, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.reach.dist.Cli.reach;
@@ -158,6 +159,52 @@ class ReachCommandIT {
         assertThat(version.out()).startsWith("reach ");
         var bad = reach("--no-such-option");
         assertThat(bad.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void ctrlCCancelsAHangingConnectReportsWhatWasSeenAndExits130() throws Exception {
+        // a listener whose accept queue is full drops further SYNs: a connect to it hangs, on loopback, without root
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            var fillers = new java.util.ArrayList<java.net.Socket>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    var s = new java.net.Socket();
+                    fillers.add(s);
+                    try {
+                        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+                    } catch (java.io.IOException full) {
+                        break;
+                    }
+                }
+                var running = Cli.start("probe", "tcp.connect", "host=127.0.0.1", "port=" + port, "timeout=30s");
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!synSentTo(port) && System.nanoTime() < deadline && running.process().isAlive()) {
+                    Thread.sleep(50);
+                }
+                assertThat(synSentTo(port)).as("reach's SYN is pending").isTrue();
+                long t0 = System.nanoTime();
+                new ProcessBuilder("kill", "-INT", Long.toString(running.process().pid())).start().waitFor();
+                var r = Cli.finish(running);
+                assertThat((System.nanoTime() - t0) / 1_000_000).as("ms from Ctrl-C to exit").isLessThan(5000);
+                assertThat(r.exit()).as(r.toString()).isEqualTo(130);
+                assertThat(r.out()).contains("cancelled").contains("Verdict: inconclusive");
+            } finally {
+                for (var s : fillers) s.close();
+            }
+        }
+    }
+
+    /** Whether a socket here is in SYN_SENT towards 127.0.0.1:port (/proc/net/tcp, or tcp6 for a mapped address). */
+    private static boolean synSentTo(int port) throws java.io.IOException {
+        String remoteEnd = String.format("0100007F:%04X", port);
+        for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[2].endsWith(remoteEnd) && f[3].equals("02")) return true;
+            }
+        }
+        return false;
     }
 
     @Test
