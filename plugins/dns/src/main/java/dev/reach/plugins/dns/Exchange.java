@@ -1,0 +1,190 @@
+package dev.reach.plugins.dns;
+
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One question to one nameserver over one transport, and what came back: a reply (any RCODE) or why none
+ * came (timeout, refused, closed, no-route, error). Asked with dnsjava's {@link SimpleResolver} aimed at that
+ * server alone, never the host's configuration.
+ *
+ * @param server  who was asked
+ * @param name    the name asked
+ * @param tcp     over TCP (else UDP, truncated replies kept as they are)
+ * @param qtype   the question's type ({@link Type#A}...)
+ * @param outcome {@code answered}, {@code timeout}, {@code refused}, {@code closed}, {@code no-route} or {@code error}
+ * @param reply   the reply when answered, else null
+ * @param took    time from sending to the reply or the failure
+ * @param error   what failed, empty when answered
+ */
+record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String outcome, Message reply, Duration took, String error) {
+
+    static Exchange ask(Nameserver server, Name name, int qtype, boolean tcp, Duration timeout) {
+        SimpleResolver resolver = new SimpleResolver(server.socketAddress());
+        resolver.setTCP(tcp);
+        resolver.setIgnoreTruncation(true); // the UDP answer as it is: TCP is asked on its own
+        resolver.setTimeout(timeout);
+        Message query = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
+        Exchange x = null;
+        // dnsjava's shared NIO selector sometimes reports a refused TCP connect as ClosedChannelException when
+        // several connects fail at once: one more try then gives the real answer (seen about 1 run in 6)
+        for (int attempt = 0; attempt < 2 && (x == null || x.error().equals(ClosedChannelException.class.getSimpleName())); attempt++) {
+            long t0 = System.nanoTime();
+            try {
+                Message reply = resolver.send(query);
+                x = new Exchange(server, name, tcp, qtype, "answered", reply, since(t0), "");
+            } catch (IOException | RuntimeException e) {
+                Duration took = since(t0);
+                String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                x = new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said);
+            }
+        }
+        return x;
+    }
+
+    /** Asks every server every type over UDP and over TCP, all at once, each on its own virtual thread. */
+    static List<Exchange> askAll(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) {
+        List<Future<Exchange>> asked = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) { // close() waits: each ask ends within its timeout
+            for (Nameserver ns : servers) {
+                for (boolean tcp : new boolean[] {false, true}) {
+                    for (int qtype : qtypes) {
+                        asked.add(pool.submit(() -> ask(ns, name, qtype, tcp, timeout)));
+                    }
+                }
+            }
+        }
+        return asked.stream().map(Future::resultNow).toList();
+    }
+
+    /** What a failed exchange means, from the exception dnsjava and the kernel gave. Pure. */
+    static String outcomeOf(Throwable e) {
+        String said = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (e instanceof SocketTimeoutException || e.getCause() instanceof TimeoutException || said.contains("timed out")) {
+            return "timeout";
+        }
+        if (e instanceof PortUnreachableException || e instanceof ConnectException || said.contains("connection refused")) {
+            return "refused"; // UDP: ICMP port-unreachable; TCP: RST
+        }
+        if (e instanceof EOFException || said.contains("connection reset")) {
+            return "closed"; // TCP accepted, then closed with no answer
+        }
+        if (e instanceof NoRouteToHostException || said.contains("no route") || said.contains("unreachable")) {
+            return "no-route";
+        }
+        return "error";
+    }
+
+    boolean answered() {
+        return reply != null;
+    }
+
+    String transport() {
+        return tcp ? "tcp" : "udp";
+    }
+
+    /** NOERROR, NXDOMAIN, SERVFAIL...; empty when no reply. */
+    String rcode() {
+        return reply == null ? "" : Rcode.string(reply.getRcode());
+    }
+
+    /** The A/AAAA addresses in the answer section, as written by people. */
+    List<String> addresses() {
+        if (reply == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Record r : reply.getSection(Section.ANSWER)) {
+            if (r instanceof ARecord a) {
+                out.add(Nameserver.text(a.getAddress()));
+            } else if (r instanceof AAAARecord a) {
+                out.add(Nameserver.text(a.getAddress()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The smallest TTL in the answer section, or -1 when it is empty. */
+    long ttl() {
+        return reply == null ? -1 : reply.getSection(Section.ANSWER).stream().mapToLong(Record::getTTL).min().orElse(-1);
+    }
+
+    /** The records of a section as facts: name, type, ttl, data. */
+    List<Map<String, Object>> records(int section) {
+        if (reply == null) {
+            return List.of();
+        }
+        // OPT is EDNS signalling, not data
+        return reply.getSection(section).stream().filter(r -> r.getType() != Type.OPT).map(Exchange::fact).toList();
+    }
+
+    /** Header flags set in the reply, lower-case: qr aa tc rd ra ad cd. */
+    List<String> flags() {
+        if (reply == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int f : new int[] {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD, Flags.CD}) {
+            if (reply.getHeader().getFlag(f)) {
+                out.add(Flags.string(f).toLowerCase(Locale.ROOT));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** One evidence line: {@code 127.0.0.1:53 udp web.test A -> NOERROR 198.18.0.10 ttl 300 in 0.41ms}. */
+    String evidence() {
+        String asked = server + " " + transport() + " " + name.toString(true) + " " + Type.string(qtype) + " -> ";
+        if (reply == null) {
+            return asked + outcome + " (" + error + ") after " + DnsResolveProbe.human(took);
+        }
+        List<String> data = reply.getSection(Section.ANSWER).stream()
+                .map(r -> (r.getType() == qtype ? "" : Type.string(r.getType()) + " ") + data(r)).toList();
+        return asked + rcode() + (!data.isEmpty() ? " " + String.join(", ", data) : rcode().equals("NOERROR") ? " (no " + Type.string(qtype) + " record)" : "")
+                + (ttl() >= 0 ? " ttl " + ttl() : "") + " in " + DnsResolveProbe.human(took);
+    }
+
+    private static Map<String, Object> fact(Record r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.getName().toString());
+        m.put("type", Type.string(r.getType()));
+        m.put("ttl", r.getTTL());
+        m.put("data", data(r));
+        return m;
+    }
+
+    /** The record's data as dig shows it, except IPv6 addresses, compressed ({@code fd00::6}). */
+    private static String data(Record r) {
+        return r instanceof AAAARecord a ? Nameserver.text(a.getAddress()) : r.rdataToString();
+    }
+
+    private static Duration since(long t0) {
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+}
