@@ -1,0 +1,166 @@
+package dev.reach.plugins.host;
+
+import dev.reach.plugins.host.SysClassNet.Link;
+import dev.reach.spi.Needs;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Param;
+import dev.reach.spi.ParamType;
+import dev.reach.spi.Params;
+import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeContext;
+import dev.reach.spi.ProbeSpec;
+import dev.reach.spi.Status;
+import org.pf4j.Extension;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks an interface — given by name, or the one the route to a host leaves by — from /sys/class/net:
+ * admin and operational state, carrier, MTU, speed and duplex, its addresses ({@code ip -j addr}), and the
+ * error and drop counters read twice to show whether they are rising.
+ *
+ * <pre>
+ * $ reach probe iface.status host=198.18.0.2
+ * fail [link.down]: v0-srv has no carrier (operstate LOWERLAYERDOWN): the cable, the peer or the switch port is down
+ *   v0-srv: admin up, operstate LOWERLAYERDOWN, carrier 0, mtu 1500, speed 10000Mb/s full
+ * </pre>
+ */
+@Extension
+public final class IfaceStatusProbe implements Probe {
+
+    static final ProbeSpec SPEC = ProbeSpec.builder("iface.status", "Checks the state, carrier, addresses and error counters of an interface")
+            .param(Param.string("interface", "interface name, e.g. eth0 (or give host)"))
+            .param(Param.host("host", "check the interface the route to this destination leaves by"))
+            .param(Param.duration("interval", "time between the two counter samples; 0ms samples once").defaultValue("1s").range("0ms", "10s"))
+            .fact("interface", "string", "the interface checked")
+            .fact("admin_up", "boolean", "IFF_UP: set up by ip link set up")
+            .fact("operstate", "string", "UP, DOWN, LOWERLAYERDOWN, DORMANT, UNKNOWN (loopback, tunnels)")
+            .fact("carrier", "boolean", "link detected (absent when the interface is down)")
+            .fact("mtu", "integer", "interface MTU")
+            .fact("speed_mbps", "integer", "link speed where the driver reports it")
+            .fact("duplex", "string", "full or half where the driver reports it")
+            .fact("addresses", "list", "addresses with prefix length")
+            .fact("counters", "map", "error and drop counters at the second sample")
+            .fact("rising", "map", "counters that grew between the samples, by how much")
+            .needs(Needs.NOTHING)
+            .example("reach probe iface.status interface=eth0")
+            .example("reach probe iface.status host=198.18.0.2 interval=2s")
+            .build();
+
+    record Classified(Status status, String cause, String summary) {
+    }
+
+    @Override
+    public ProbeSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Observation run(ProbeContext ctx, Params params) throws InterruptedException {
+        List<String> evidence = new ArrayList<>();
+        String name;
+        if (params.has("interface")) {
+            name = params.string("interface");
+        } else if (params.has("host")) {
+            try {
+                var l = RouteLookupProbe.lookup(ctx, InetAddress.getByName(params.string("host")), Duration.ofSeconds(3));
+                evidence.addAll(l.evidence());
+                if (l.route().isEmpty() || l.route().get().dev().isEmpty()) {
+                    return Observation.fail("no egress interface: " + RouteLookupProbe.classify(l).summary())
+                            .cause(RouteLookupProbe.classify(l).cause()).build();
+                }
+                name = l.route().get().dev();
+            } catch (UnknownHostException | IllegalStateException e) {
+                return Observation.error("cannot find the egress interface: " + e.getMessage()).build();
+            }
+        } else {
+            return Observation.error("give interface=NAME or host=ADDRESS").build();
+        }
+        Path dir = Path.of("/sys/class/net", name);
+        if (name.contains("/") || !Files.isDirectory(dir)) {
+            return Observation.fail("there is no interface " + name + " in this network namespace").fact("interface", name).build();
+        }
+        Link first = SysClassNet.read(dir);
+        Duration asked = params.duration("interval");
+        Duration interval = asked.isZero() ? Duration.ZERO : ctx.bound(asked);
+        if (!interval.isZero()) {
+            ctx.progress("sampling " + name + " counters for " + ParamType.format(interval));
+            Thread.sleep(interval);
+        }
+        Link link = SysClassNet.read(dir);
+        Map<String, Long> rising = rising(first, link);
+        List<String> addresses = addresses(ctx, name);
+        Classified c = classify(link, rising, addresses, interval);
+        evidence.add(describe(link));
+        evidence.add(name + " addresses: " + (addresses.isEmpty() ? "none" : String.join(", ", addresses)));
+        if (!rising.isEmpty()) {
+            evidence.add(name + " counters rising over " + ParamType.format(interval) + ": " + rising);
+        }
+        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("interface", name)
+                .fact("admin_up", link.adminUp()).fact("operstate", link.operstate()).fact("carrier", link.carrier())
+                .fact("mtu", link.mtu()).fact("speed_mbps", link.speed() > 0 ? link.speed() : null)
+                .fact("duplex", link.duplex().isEmpty() || link.duplex().equals("unknown") ? null : link.duplex())
+                .fact("addresses", addresses).fact("counters", link.counters()).fact("rising", rising);
+        evidence.forEach(b::evidence);
+        return b.build();
+    }
+
+    /** From a reading and the counters' growth to status and cause. Pure. */
+    static Classified classify(Link l, Map<String, Long> rising, List<String> addresses, Duration interval) {
+        if (!l.adminUp()) {
+            return new Classified(Status.FAIL, "link.down", l.name() + " is administratively down: bring it up with ip link set "
+                    + l.name() + " up (and find what took it down)");
+        }
+        if (Boolean.FALSE.equals(l.carrier()) || l.operstate().equals("DOWN") || l.operstate().equals("LOWERLAYERDOWN")) {
+            return new Classified(Status.FAIL, "link.down", l.name() + " has no carrier (operstate " + l.operstate()
+                    + "): the cable, the peer or the switch port is down");
+        }
+        Map<String, Long> errors = new LinkedHashMap<>(rising);
+        errors.remove("rx_packets");
+        errors.remove("tx_packets");
+        if (!errors.isEmpty()) {
+            return new Classified(Status.WARN, "link.down", l.name() + " is up but its error/drop counters are rising "
+                    + errors + " in " + ParamType.format(interval) + ": a bad cable, duplex mismatch or full queues");
+        }
+        if (addresses.isEmpty()) {
+            return new Classified(Status.WARN, null, l.name() + " is up but has no address: nothing can be sent from it");
+        }
+        return new Classified(Status.OK, null, l.name() + " is up" + (l.carrier() == null ? "" : " with carrier") + ", mtu " + l.mtu()
+                + (l.speed() > 0 ? ", " + l.speed() + "Mb/s " + l.duplex() : "") + ", " + String.join(", ", addresses));
+    }
+
+    static Map<String, Long> rising(Link before, Link after) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        after.counters().forEach((k, v) -> {
+            Long b = before.counters().get(k);
+            if (b != null && v > b) {
+                out.put(k, v - b);
+            }
+        });
+        return out;
+    }
+
+    private static String describe(Link l) {
+        return l.name() + ": admin " + (l.adminUp() ? "up" : "down") + ", operstate " + l.operstate() + ", carrier "
+                + (l.carrier() == null ? "unknown" : l.carrier() ? "1" : "0") + ", mtu " + l.mtu()
+                + (l.speed() > 0 ? ", speed " + l.speed() + "Mb/s " + l.duplex() : "") + (l.mac().isEmpty() ? "" : ", mac " + l.mac())
+                + (l.carrierChanges() >= 0 ? ", carrier changes " + l.carrierChanges() : "");
+    }
+
+    /** Addresses from {@code ip -j addr show dev IF}; without ip, none are listed. */
+    private static List<String> addresses(ProbeContext ctx, String name) {
+        if (ctx.privileges().tool("ip").isEmpty()) {
+            return List.of();
+        }
+        Exec a = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-j", "addr", "show", "dev", name);
+        return a.ok() ? IpAddr.parse(a.out()) : List.of();
+    }
+}

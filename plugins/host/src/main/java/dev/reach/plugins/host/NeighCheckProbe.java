@@ -1,0 +1,230 @@
+package dev.reach.plugins.host;
+
+import dev.reach.plugins.host.NeighTable.Entry;
+import dev.reach.plugins.host.RouteLookupProbe.Lookup;
+import dev.reach.plugins.host.RouteTable.Route;
+import dev.reach.spi.Needs;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Param;
+import dev.reach.spi.Params;
+import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeContext;
+import dev.reach.spi.ProbeSpec;
+import dev.reach.spi.Status;
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the next hop toward a destination (the gateway, or the destination itself when it is on-link)
+ * and reads its neighbour (ARP/ND) entry. With {@code resolve=true} it asks actively: arping (IPv4,
+ * sees two MACs answering for one address), or else one UDP datagram that makes the kernel resolve it.
+ *
+ * <pre>
+ * $ reach probe neigh.check host=198.19.4.1 resolve=true
+ * fail [gateway.unreachable]: gateway 198.18.5.254 on d0 did not answer ARP (entry FAILED): the gateway is down or the address is wrong
+ *   route: 198.19.4.1 via 198.18.5.254 dev d0 table main src 198.18.5.1
+ *   neighbour: 198.18.5.254 dev d0 FAILED
+ * </pre>
+ */
+@Extension
+public final class NeighCheckProbe implements Probe {
+
+    static final ProbeSpec SPEC = ProbeSpec.builder("neigh.check", "Checks the ARP/ND entry of the next hop toward a destination")
+            .param(Param.host("host", "destination address or name").required())
+            .param(Param.bool("resolve", "ask actively (arping, or one UDP datagram) instead of only reading the table")
+                    .defaultValue(false))
+            .param(Param.integer("count", "ARP requests arping sends").defaultValue(3).range(1, 10))
+            .param(Param.duration("timeout", "how long to wait for answers").defaultValue("3s").range("500ms", "30s"))
+            .fact("outcome", "string", "resolved, unresolved, conflict, none, local or no-route")
+            .fact("neighbour", "string", "the next hop checked")
+            .fact("role", "string", "gateway (a router on the way) or target (the destination is on-link)")
+            .fact("dev", "string", "interface the next hop is on")
+            .fact("state", "string", "kernel neighbour state: REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE, PERMANENT")
+            .fact("mac", "string", "link-layer address in the entry")
+            .fact("macs", "list", "distinct MACs that answered arping")
+            .fact("conflict_check", "string", "whether duplicate answers could be seen: arping, or why not")
+            .needs(Needs.NOTHING)
+            .example("reach probe neigh.check host=198.18.0.2")
+            .example("reach probe neigh.check host=198.18.0.2 resolve=true count=3")
+            .build();
+
+    /** What was found: the route's next hop, its table entry, and arping's distinct answers (null when arping did not run). */
+    record Input(String neighbour, String role, String dev, Optional<Entry> entry, Set<String> arping, int sent) {
+    }
+
+    record Classified(Status status, String cause, String outcome, String summary) {
+    }
+
+    @Override
+    public ProbeSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Observation run(ProbeContext ctx, Params params) throws InterruptedException {
+        String host = params.string("host");
+        Duration timeout = params.duration("timeout");
+        InetAddress dst;
+        try {
+            dst = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            return Observation.fail(host + " did not resolve; run a DNS check first").fact("outcome", "unresolved")
+                    .evidence("resolve " + host + " -> " + e.getMessage()).build();
+        }
+        Lookup l;
+        try {
+            l = RouteLookupProbe.lookup(ctx, dst, Duration.ofSeconds(3));
+        } catch (IllegalStateException e) {
+            return Observation.error(e.getMessage()).build();
+        }
+        var route = RouteLookupProbe.classify(l);
+        List<String> evidence = new ArrayList<>(l.evidence());
+        if (route.status() != Status.OK || l.route().isEmpty()) {
+            Observation.Builder b = Observation.of(route.status(), "no neighbour to check: " + route.summary())
+                    .cause(route.cause()).fact("outcome", "no-route");
+            evidence.forEach(b::evidence);
+            return b.build();
+        }
+        Route r = l.route().get();
+        if (r.type().equals("local")) {
+            return Observation.ok(AddressText.of(dst) + " is this host's own address: there is no neighbour to resolve")
+                    .fact("outcome", "local").build();
+        }
+        boolean viaGateway = !r.gateway().isEmpty();
+        String hop = viaGateway ? r.gateway() : AddressText.of(dst);
+        InetAddress hopAddress = InetAddress.ofLiteral(hop);
+        Set<String> macs = null;
+        String conflictCheck = "not asked (resolve=false)";
+        int count = (int) params.integer("count");
+        if (params.bool("resolve")) {
+            Exec a = null;
+            boolean raw = ctx.privileges().root() || ctx.privileges().hasCapability("CAP_NET_RAW");
+            if (hopAddress instanceof Inet4Address && ctx.privileges().tool("arping").isPresent() && raw) {
+                ctx.progress("arping " + hop + " on " + r.dev());
+                a = arping(ctx, hop, r.dev(), count, timeout);
+            }
+            if (a != null && (a.out().contains("ARPING") || a.out().contains("bytes from"))) { // it ran: its silence means something
+                macs = NeighTable.replies(a.out(), hop);
+                evidence.add(a.line() + " -> " + (macs.isEmpty() ? "no reply (" + a.why() + ")" : "replies from " + String.join(", ", macs)));
+            }
+        }
+        if (params.bool("resolve") && macs != null) {
+            conflictCheck = "arping";
+        } else if (params.bool("resolve")) {
+            conflictCheck = !(hopAddress instanceof Inet4Address) ? "IPv6: duplicate answers are not checked"
+                    : ctx.privileges().tool("arping").isEmpty() ? "arping is not installed: two MACs answering for one address cannot be seen"
+                    : "arping could not run (it needs root or CAP_NET_RAW): two MACs answering for one address cannot be seen";
+            ctx.progress("resolving " + hop + " on " + r.dev());
+            nudge(hopAddress);
+            evidence.add("sent one UDP datagram to " + hop + ":9 so the kernel resolves it");
+            waitSettled(ctx, hop, r.dev(), timeout);
+        }
+        Optional<Entry> entry = entry(ctx, hop, r.dev(), evidence);
+        Classified c = classify(new Input(hop, viaGateway ? "gateway" : "target", r.dev(), entry, macs, count));
+        evidence.add("neighbour: " + entry.map(Entry::text).orElse("no entry for " + hop + " on " + r.dev()));
+        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+                .fact("neighbour", hop).fact("role", viaGateway ? "gateway" : "target").fact("dev", r.dev())
+                .fact("conflict_check", conflictCheck).fact("macs", macs == null ? null : List.copyOf(macs));
+        entry.ifPresent(e -> b.fact("state", e.state()).fact("mac", e.mac().isEmpty() ? null : e.mac()));
+        evidence.forEach(b::evidence);
+        return b.build();
+    }
+
+    /** From the table entry and arping's answers to status and cause. Pure. */
+    static Classified classify(Input in) {
+        String who = (in.role().equals("gateway") ? "gateway " : "") + in.neighbour() + " on " + in.dev();
+        String unreachable = in.role().equals("gateway") ? "gateway.unreachable" : "host.unreachable";
+        String meaning = in.role().equals("gateway") ? "the gateway is down or the gateway address is wrong"
+                : "the host is down, or not on this link";
+        if (in.arping() != null) {
+            if (in.arping().size() > 1) {
+                return new Classified(Status.FAIL, "arp.conflict", "conflict", in.arping().size() + " MACs answer ARP for "
+                        + in.neighbour() + " on " + in.dev() + " (" + String.join(", ", in.arping())
+                        + "): two hosts use the same address; find them by MAC and give one another address");
+            }
+            if (in.arping().isEmpty()) {
+                return new Classified(Status.FAIL, unreachable, "unresolved", who + " did not answer " + in.sent()
+                        + " ARP requests: " + meaning);
+            }
+            return new Classified(Status.OK, null, "resolved", who + " answers ARP from " + in.arping().iterator().next());
+        }
+        if (in.entry().isEmpty()) {
+            return new Classified(Status.WARN, null, "none", "no neighbour entry for " + who
+                    + ": nothing was sent there lately; run with resolve=true to ask");
+        }
+        Entry e = in.entry().get();
+        if (e.unresolved()) {
+            return new Classified(Status.FAIL, unreachable, "unresolved", who + " did not answer "
+                    + (e.dst().contains(":") ? "neighbour solicitation" : "ARP") + " (entry " + e.state() + "): " + meaning);
+        }
+        return new Classified(Status.OK, null, "resolved", who + " is at " + (e.mac().isEmpty() ? "(no link-layer address)" : e.mac())
+                + " (entry " + e.state() + ")");
+    }
+
+    private static Exec arping(ProbeContext ctx, String hop, String dev, int count, Duration timeout) {
+        String seconds = String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        Exec help = Exec.run(ctx, Duration.ofSeconds(2), "arping", "--help");
+        boolean habets = (help.out() + help.err()).contains("Habets");
+        Duration wait = timeout.plusSeconds(2);
+        return habets ? Exec.run(ctx, wait, "arping", "-c", String.valueOf(count), "-w", seconds, "-i", dev, hop)
+                // iputils: -b keeps broadcasting, so a second host answering is heard after the first replied
+                : Exec.run(ctx, wait, "arping", "-b", "-c", String.valueOf(count), "-w", seconds, "-I", dev, hop);
+    }
+
+    /** One datagram to the discard port: the kernel must resolve the next hop before it can send it. */
+    private static void nudge(InetAddress hop) {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.send(new DatagramPacket(new byte[] {0}, 1, new InetSocketAddress(hop, 9)));
+        } catch (IOException e) {
+            // EHOSTUNREACH from a failed earlier resolution still leaves the entry to read
+        }
+    }
+
+    /** Polls the entry until the kernel stops resolving (FAILED or an answer) or the wait runs out. */
+    private static void waitSettled(ProbeContext ctx, String hop, String dev, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + ctx.bound(timeout.plusMillis(500)).toNanos();
+        for (int i = 0; i < 200 && System.nanoTime() < end; i++) {
+            Thread.sleep(100);
+            Optional<Entry> e = entry(ctx, hop, dev, new ArrayList<>());
+            if (e.isPresent() && !Set.of("INCOMPLETE", "PROBE", "DELAY").contains(e.get().state())) {
+                return;
+            }
+        }
+    }
+
+    private static Optional<Entry> entry(ProbeContext ctx, String hop, String dev, List<String> evidence) {
+        if (ctx.privileges().tool("ip").isPresent()) {
+            Exec n = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-j", "neigh", "show", "to", hop, "dev", dev);
+            if (n.ok()) {
+                try {
+                    return NeighTable.parseJson(n.out()).stream().filter(e -> e.dst().equals(hop)).findFirst()
+                            // "ip neigh show dev X" leaves the device out of each entry
+                            .map(e -> e.dev().isEmpty() ? new Entry(e.dst(), dev, e.mac(), e.state(), e.router()) : e);
+                } catch (IllegalArgumentException e) {
+                    evidence.add("ip -j neigh printed what does not parse: " + e.getMessage());
+                }
+            }
+        }
+        try {
+            List<String> bad = new ArrayList<>();
+            return NeighTable.parseProcArp(Files.readString(Path.of("/proc/net/arp")), bad).stream()
+                    .filter(e -> e.dst().equals(hop) && e.dev().equals(dev)).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

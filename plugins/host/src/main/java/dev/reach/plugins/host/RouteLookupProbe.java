@@ -1,0 +1,188 @@
+package dev.reach.plugins.host;
+
+import dev.reach.plugins.host.RouteTable.Route;
+import dev.reach.spi.Needs;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Param;
+import dev.reach.spi.Params;
+import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeContext;
+import dev.reach.spi.ProbeSpec;
+import dev.reach.spi.Status;
+import org.pf4j.Extension;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Asks the kernel which route it would use for a destination ({@code ip -j route get}), and when it has
+ * none or the route discards, names the entry from the routing tables. Without {@code ip}, reads
+ * {@code /proc/net/route} (IPv4, main table, no policy rules) and says so.
+ *
+ * <pre>
+ * $ reach probe route.lookup host=198.19.1.1
+ * fail [route.reject]: 198.19.1.1 matches blackhole route 198.19.1.0/24 (table main): the kernel discards what is sent there
+ *   ip route get 198.19.1.1 -> RTNETLINK answers: Invalid argument
+ *   matching entry: blackhole 198.19.1.0/24 table main
+ * </pre>
+ */
+@Extension
+public final class RouteLookupProbe implements Probe {
+
+    static final ProbeSpec SPEC = ProbeSpec.builder("route.lookup", "Finds the route the kernel would use for a destination")
+            .param(Param.host("host", "destination address or name").required())
+            .param(Param.duration("timeout", "how long to wait for the ip command").defaultValue("3s").range("100ms", "1m"))
+            .fact("outcome", "string", "gateway, direct, local, reject or none")
+            .fact("destination", "string", "the address looked up")
+            .fact("type", "string", "route type: unicast, local, blackhole, unreachable, prohibit, throw")
+            .fact("gateway", "string", "next-hop router, when the route has one")
+            .fact("dev", "string", "egress interface")
+            .fact("src", "string", "source address the kernel would pick")
+            .fact("table", "string", "routing table the route is in")
+            .fact("mtu", "integer", "route MTU, when the route sets one")
+            .fact("route", "string", "the route as ip route prints it")
+            .fact("method", "string", "ip (netlink through ip -j) or proc (/proc/net/route, IPv4 main table only)")
+            .needs(Needs.NOTHING)
+            .example("reach probe route.lookup host=198.18.0.2")
+            .example("reach probe route.lookup host=2001:db8::5")
+            .build();
+
+    /** What the lookup found: the route used or matched (empty when none), and the kernel's refusal when it refused. */
+    record Lookup(InetAddress destination, Optional<Route> route, String refusal, String method, List<String> evidence) {
+    }
+
+    record Classified(Status status, String cause, String outcome, String summary) {
+    }
+
+    @Override
+    public ProbeSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Observation run(ProbeContext ctx, Params params) {
+        String host = params.string("host");
+        InetAddress dst;
+        try {
+            dst = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            return Observation.fail(host + " did not resolve; run a DNS check first").fact("outcome", "unresolved")
+                    .evidence("resolve " + host + " -> " + e.getMessage()).build();
+        }
+        ctx.progress("looking up the route to " + AddressText.of(dst));
+        Lookup l;
+        try {
+            l = lookup(ctx, dst, params.duration("timeout"));
+        } catch (IllegalStateException e) {
+            return Observation.error(e.getMessage()).fact("outcome", "error").build();
+        }
+        Classified c = classify(l);
+        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+                .fact("destination", AddressText.of(dst)).fact("method", l.method());
+        l.route().ifPresent(r -> b.fact("type", r.type()).fact("gateway", blank(r.gateway())).fact("dev", blank(r.dev()))
+                .fact("src", blank(r.prefsrc())).fact("table", r.table()).fact("mtu", r.mtu() > 0 ? r.mtu() : null)
+                .fact("route", r.text()));
+        l.evidence().forEach(b::evidence);
+        return b.build();
+    }
+
+    /**
+     * Looks the route up: {@code ip -j route get}, then on refusal the matching entry of
+     * {@code ip -j route show table all}; without ip, /proc/net/route.
+     *
+     * @throws IllegalStateException when neither ip nor /proc/net/route can be read
+     */
+    static Lookup lookup(ProbeContext ctx, InetAddress dst, Duration timeout) {
+        String addr = AddressText.of(dst);
+        List<String> evidence = new ArrayList<>();
+        if (ctx.privileges().tool("ip").isPresent()) {
+            Exec get = Exec.run(ctx, timeout, "ip", "-d", "-j", "route", "get", addr);
+            if (get.ok()) {
+                Optional<Route> r = RouteTable.parseJson(get.out()).stream().findFirst();
+                evidence.add("ip route get " + addr + " -> " + r.map(Route::text).orElse("(no route in the answer)"));
+                return new Lookup(dst, r, r.isPresent() ? "" : "empty answer", "ip", evidence);
+            }
+            if (get.exit() >= 0 && get.err().contains("RTNETLINK")) {
+                evidence.add("ip route get " + addr + " -> " + get.why());
+                Exec all = Exec.run(ctx, timeout, "ip", "-d", "-j", dst instanceof Inet4Address ? "-4" : "-6", "route", "show", "table", "all");
+                List<Route> routes = all.ok() ? RouteTable.parseJson(all.out()) : List.of();
+                Optional<Route> match = RouteTable.longestMatch(routes, dst);
+                match.ifPresentOrElse(m -> evidence.add("matching entry: " + m.text()), () -> {
+                    List<Route> seen = RouteTable.considered(routes, dst);
+                    evidence.add(seen.isEmpty() ? "routes considered: none (no route of this family at all)"
+                            : "routes considered (" + seen.size() + "), none matches and no default route:");
+                    seen.stream().limit(10).forEach(s -> evidence.add("  " + s.text()));
+                });
+                return new Lookup(dst, match, get.why(), "ip", evidence);
+            }
+            evidence.add("ip route get " + addr + " failed: " + get.why() + "; reading /proc/net/route instead");
+        }
+        if (!(dst instanceof Inet4Address)) {
+            throw new IllegalStateException("cannot look up an IPv6 route without the ip command (install iproute2)");
+        }
+        String text;
+        try {
+            text = Files.readString(Path.of("/proc/net/route"));
+        } catch (IOException e) {
+            throw new IllegalStateException("neither ip nor /proc/net/route is available: " + e.getMessage());
+        }
+        List<String> bad = new ArrayList<>();
+        List<Route> routes = RouteTable.parseProc(text, bad);
+        bad.forEach(b -> evidence.add("/proc/net/route: skipped a line that does not parse: " + b));
+        Optional<Route> match = RouteTable.longestMatch(routes, dst);
+        evidence.add("/proc/net/route for " + addr + " -> " + match.map(Route::text).orElse("no matching entry among "
+                + routes.size() + " routes"));
+        String refusal = match.isEmpty() ? "Network is unreachable" : match.get().rejects() ? "No route to host" : "";
+        return new Lookup(dst, match, refusal, "proc", evidence);
+    }
+
+    /** From what the lookup found to status and cause. Pure. */
+    static Classified classify(Lookup l) {
+        String d = AddressText.of(l.destination());
+        String err = l.refusal().toLowerCase(Locale.ROOT);
+        if (l.route().isPresent() && (l.route().get().rejects() || !err.isEmpty())) {
+            Route r = l.route().get();
+            if (r.type().equals("throw") || (!r.rejects() && err.contains("network is unreachable"))) {
+                return new Classified(Status.FAIL, "route.none", "none", "no route to " + d + ": lookup in table " + r.table()
+                        + " ends at " + r.text() + " and no later table has one; add a route or a default gateway");
+            }
+            String does = switch (r.type()) {
+                case "blackhole" -> "the kernel silently discards what is sent there";
+                case "unreachable" -> "the kernel answers 'No route to host' (EHOSTUNREACH)";
+                case "prohibit" -> "the kernel answers 'Permission denied' (EACCES)";
+                default -> "the kernel refuses it (" + l.refusal() + ")";
+            };
+            return new Classified(Status.FAIL, "route.reject", "reject", d + " matches " + r.type() + " route " + r.dst()
+                    + " (table " + r.table() + "): " + does + "; remove it with ip route del " + r.type() + " " + r.dst()
+                    + (r.table().equals("main") ? "" : " table " + r.table()));
+        }
+        if (l.route().isEmpty()) {
+            if (err.contains("network is unreachable") || err.contains("no route")) {
+                return new Classified(Status.FAIL, "route.none", "none", "no route to " + d
+                        + ": no routing table entry matches and there is no default route; add a route or a default gateway");
+            }
+            return new Classified(Status.ERROR, null, "error", "the kernel refused the route lookup for " + d + " ("
+                    + l.refusal() + ") and no routing table entry explains it");
+        }
+        Route r = l.route().get();
+        if (r.type().equals("local")) {
+            return new Classified(Status.OK, null, "local", d + " is an address of this host (delivered locally via " + r.dev() + ")");
+        }
+        String via = r.gateway().isEmpty() ? "directly on " + r.dev() : "via " + r.gateway() + " on " + r.dev();
+        return new Classified(Status.OK, null, r.gateway().isEmpty() ? "direct" : "gateway", d + " is reached " + via
+                + (r.prefsrc().isEmpty() ? "" : " from " + r.prefsrc()) + " (table " + r.table() + ")");
+    }
+
+    private static String blank(String s) {
+        return s.isEmpty() ? null : s;
+    }
+}
