@@ -32,6 +32,11 @@ public final class ProbeHarness {
         return run(probe, DEFAULT_TIMEOUT, parse(keyValues));
     }
 
+    /** Runs with {@code k=v} parameters and a step deadline: the probe's context ends {@code timeout} from now. */
+    public static Observation run(Probe probe, Duration timeout, String... keyValues) {
+        return run(probe, timeout, parse(keyValues));
+    }
+
     /** Runs with raw parameter values (as YAML would give them) and a step deadline. */
     public static Observation run(Probe probe, Duration timeout, Map<String, ?> raw) {
         var binding = ParamBinder.bind(probe.spec(), raw);
