@@ -18,7 +18,7 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cmd = new CommandLine(new ReachCommand());
+        CommandLine cmd = new CommandLine(new ReachCommand(), new CommandFactory(new Runs()));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")

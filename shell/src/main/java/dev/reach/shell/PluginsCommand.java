@@ -22,6 +22,12 @@ import java.util.concurrent.Callable;
         description = {"List the loaded plugins (id, version, probes, file) and any plugin that could not load, with the reason.",
                 "Exits 1 when a plugin had a problem."})
 final class PluginsCommand implements Callable<Integer> {
+    private final Workbench bench;
+
+    PluginsCommand(Workbench bench) {
+        this.bench = bench;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -34,46 +40,48 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Reach reach = common.reach(false)) {
-            List<LoadedPlugin> plugins = reach.plugins();
-            List<PluginProblem> problems = reach.pluginProblems();
-            if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("plugins", plugins.stream().map(p -> {
-                    Map<String, Object> pm = new LinkedHashMap<>();
-                    pm.put("id", p.id());
-                    pm.put("version", p.version());
-                    pm.put("provider", p.provider());
-                    pm.put("description", p.description());
-                    pm.put("path", String.valueOf(p.path()));
-                    pm.put("probes", p.probeIds());
-                    return pm;
-                }).toList());
-                m.put("problems", problems.stream().map(p -> {
-                    Map<String, Object> pm = new LinkedHashMap<>();
-                    pm.put("source", p.source());
-                    pm.put("message", p.message());
-                    pm.put("detail", p.detail());
-                    return pm;
-                }).toList());
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
-            } else {
-                if (plugins.isEmpty()) out.println("No plugins loaded.");
-                for (LoadedPlugin p : plugins) {
-                    out.printf("%s %s  %s%n    probes: %s%n    from:   %s%n", p.id(), p.version(), p.description(),
-                            p.probeIds().isEmpty() ? "(none)" : String.join(", ", p.probeIds()), p.path());
-                }
-                if (!problems.isEmpty()) {
-                    out.println();
-                    out.println("Problems (" + problems.size() + "):");
-                    for (PluginProblem p : problems) {
-                        out.println("  ✘ " + p.source() + ": " + p.message());
-                        if (common.verbose && p.hasDetail()) out.println("      " + p.detail());
-                    }
+        return bench.withReach(common, reach -> print(reach, out));
+    }
+
+    private int print(Reach reach, PrintWriter out) throws Exception {
+        List<LoadedPlugin> plugins = reach.plugins();
+        List<PluginProblem> problems = reach.pluginProblems();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("plugins", plugins.stream().map(p -> {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("id", p.id());
+                pm.put("version", p.version());
+                pm.put("provider", p.provider());
+                pm.put("description", p.description());
+                pm.put("path", String.valueOf(p.path()));
+                pm.put("probes", p.probeIds());
+                return pm;
+            }).toList());
+            m.put("problems", problems.stream().map(p -> {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("source", p.source());
+                pm.put("message", p.message());
+                pm.put("detail", p.detail());
+                return pm;
+            }).toList());
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+        } else {
+            if (plugins.isEmpty()) out.println("No plugins loaded.");
+            for (LoadedPlugin p : plugins) {
+                out.printf("%s %s  %s%n    probes: %s%n    from:   %s%n", p.id(), p.version(), p.description(),
+                        p.probeIds().isEmpty() ? "(none)" : String.join(", ", p.probeIds()), p.path());
+            }
+            if (!problems.isEmpty()) {
+                out.println();
+                out.println("Problems (" + problems.size() + "):");
+                for (PluginProblem p : problems) {
+                    out.println("  ✘ " + p.source() + ": " + p.message());
+                    if (common.verbose && p.hasDetail()) out.println("      " + p.detail());
                 }
             }
-            out.flush();
-            return problems.isEmpty() ? ExitCodes.HEALTHY : ExitCodes.FAULT;
         }
+        out.flush();
+        return problems.isEmpty() ? ExitCodes.HEALTHY : ExitCodes.FAULT;
     }
 }

@@ -20,6 +20,12 @@ import java.util.concurrent.Callable;
         footer = {"  reach probe tcp.connect host=127.0.0.1 port=22",
                 "  reach probe tcp.connect host=::1 port=5432 timeout=500ms --json"})
 final class ProbeCommand implements Callable<Integer> {
+    private final Workbench bench;
+
+    ProbeCommand(Workbench bench) {
+        this.bench = bench;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -39,10 +45,13 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        return Runs.execute(common, output, out, err, false, (reach, options) -> {
-            var result = reach.probe(id, keyValues(words), options);
-            return result;
-        });
+        Map<String, Object> params;
+        try {
+            params = keyValues(words);
+        } catch (UsageException e) {
+            return Runs.usage(e, err);
+        }
+        return bench.execute(new Request.ProbeRequest(id, params), common, output, out, err);
     }
 
     /** Splits {@code k=v} words; a word without '=' is a usage error. */

@@ -29,6 +29,12 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  reach probes", "  reach probes tcp.connect", "  reach probes --json | jq '.[].id'"})
 final class ProbesCommand implements Callable<Integer> {
+    private final Workbench bench;
+
+    ProbesCommand(Workbench bench) {
+        this.bench = bench;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -44,34 +50,36 @@ final class ProbesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Reach reach = common.reach(false)) {
-            List<Probe> probes = reach.probes().all();
-            if (id != null) {
-                var one = reach.probes().find(id);
-                if (one.isEmpty()) {
-                    spec.commandLine().getErr().println("reach: unknown probe '" + id + "'" + ParamBinder.closest(id, reach.probes().ids())
-                            .map(c -> "; did you mean '" + c + "'?").orElse("") + " (see 'reach probes')");
-                    return ExitCodes.USAGE;
-                }
-                probes = List.of(one.get());
+        return bench.withReach(common, reach -> print(reach, out));
+    }
+
+    private int print(Reach reach, PrintWriter out) throws Exception {
+        List<Probe> probes = reach.probes().all();
+        if (id != null) {
+            var one = reach.probes().find(id);
+            if (one.isEmpty()) {
+                spec.commandLine().getErr().println("reach: unknown probe '" + id + "'" + ParamBinder.closest(id, reach.probes().ids())
+                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " (see 'reach probes')");
+                return ExitCodes.USAGE;
             }
-            if (json) {
-                List<Object> specs = new ArrayList<>();
-                for (Probe p : probes) specs.add(toJson(p.spec(), reach.probes().pluginOf(p.spec().id()).orElse("")));
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(id != null ? specs.getFirst() : specs));
-            } else if (id != null) {
-                describe(probes.getFirst().spec(), reach.probes().pluginOf(id).orElse(""), out);
-            } else if (probes.isEmpty()) {
-                out.println("No probes loaded. Plugins come from the distribution's plugins/ folder, REACH_PLUGINS and --plugins; see 'reach plugins'.");
-            } else {
-                int w = probes.stream().mapToInt(p -> p.spec().id().length()).max().orElse(10);
-                for (Probe p : probes) {
-                    ProbeSpec s = p.spec();
-                    out.printf("%-" + w + "s  %s%s%n", s.id(), s.summary(), s.needs().none() ? "" : "  [needs " + needs(s) + "]");
-                }
-                out.println();
-                out.println("'reach probes ID' shows a probe's parameters; 'reach probe ID NAME=VALUE...' runs it.");
+            probes = List.of(one.get());
+        }
+        if (json) {
+            List<Object> specs = new ArrayList<>();
+            for (Probe p : probes) specs.add(toJson(p.spec(), reach.probes().pluginOf(p.spec().id()).orElse("")));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(id != null ? specs.getFirst() : specs));
+        } else if (id != null) {
+            describe(probes.getFirst().spec(), reach.probes().pluginOf(id).orElse(""), out);
+        } else if (probes.isEmpty()) {
+            out.println("No probes loaded. Plugins come from the distribution's plugins/ folder, REACH_PLUGINS and --plugins; see 'reach plugins'.");
+        } else {
+            int w = probes.stream().mapToInt(p -> p.spec().id().length()).max().orElse(10);
+            for (Probe p : probes) {
+                ProbeSpec s = p.spec();
+                out.printf("%-" + w + "s  %s%s%n", s.id(), s.summary(), s.needs().none() ? "" : "  [needs " + needs(s) + "]");
             }
+            out.println();
+            out.println("'reach probes ID' shows a probe's parameters; 'reach probe ID NAME=VALUE...' runs it.");
         }
         out.flush();
         return ExitCodes.HEALTHY;

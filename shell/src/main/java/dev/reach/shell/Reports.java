@@ -17,7 +17,7 @@ final class Reports {
     private Reports() {
     }
 
-    static int print(RunResult result, OutputOptions output, CommonOptions common, PrintWriter out, PrintWriter err,
+    static int print(RunResult result, OutputOptions output, CommonOptions common, boolean color, PrintWriter out,
                      boolean interrupted) throws IOException {
         if (output.junit != null) {
             writeJunit(result, output.junit);
@@ -29,8 +29,7 @@ final class Reports {
             var v = result.verdict();
             out.println(v.cause() + " (" + v.confidence().label() + "): " + v.summary());
         } else {
-            Terminal t = common.terminal();
-            new TextReport(t.color(), common.verbose, false).render(result, out);
+            new TextReport(color, common.verbose, false).render(result, out);
         }
         out.flush();
         return interrupted ? ExitCodes.INTERRUPTED : result.exitCode();

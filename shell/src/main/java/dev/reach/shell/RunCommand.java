@@ -1,5 +1,6 @@
 package dev.reach.shell;
 
+import dev.reach.core.run.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -8,23 +9,35 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code reach run FILE --set k=v ...}: validates a playbook, then runs it to one verdict. */
+/** {@code reach run FILE [k=v ...] [--set k=v ...]}: validates a playbook, then runs it to one verdict. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a playbook: its steps, its branches, and one verdict at the end.",
                 "The playbook is checked first; any problem is reported as FILE:LINE:COL and nothing runs."},
         footerHeading = "%nExamples:%n",
         footer = {"  reach run playbooks/connect.yaml --set host=127.0.0.1 --set port=5432",
+                "  reach run playbooks/connect.yaml host=127.0.0.1 port=5432      # inputs as words, the same",
                 "  reach run my.yaml --json > result.json; reach run my.yaml --junit report.xml"})
 final class RunCommand implements Callable<Integer> {
+    private final Workbench bench;
+
+    RunCommand(Workbench bench) {
+        this.bench = bench;
+    }
+
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The playbook (.yaml).")
     Path file;
+
+    @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = "Inputs as words, the same as --set NAME=VALUE.")
+    List<String> words = new ArrayList<>();
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "An input of the playbook (repeatable).")
     Map<String, String> inputs = new LinkedHashMap<>();
@@ -45,6 +58,12 @@ final class RunCommand implements Callable<Integer> {
         if (check) {
             return Runs.check(common, file, out, err);
         }
-        return Runs.execute(common, output, out, err, true, (reach, options) -> reach.run(reach.load(file), inputs, options));
+        Map<String, Object> raw = new LinkedHashMap<>(inputs);
+        try {
+            raw.putAll(ProbeCommand.keyValues(words));
+        } catch (UsageException e) {
+            return Runs.usage(e, err);
+        }
+        return bench.execute(new Request.PlaybookRequest(file, raw), common, output, out, err);
     }
 }

@@ -10,16 +10,8 @@ import dev.reach.core.run.UsageException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 
-/** What `run` and `probe` share: the engine, Ctrl-C, progress, the report and the exit code. */
-final class Runs {
-    /** The work of one command, given the engine and the options to run with. */
-    @FunctionalInterface
-    interface Work {
-        RunResult run(Reach reach, RunOptions options) throws UsageException, PlaybookException;
-    }
-
-    private Runs() {
-    }
+/** The headless workbench: one engine per process, Ctrl-C cancels (twice exits), progress on stderr. */
+final class Runs implements Workbench {
 
     /** {@code reach run FILE --check}: loads and validates, prints every problem, runs nothing. */
     static int check(CommonOptions common, java.nio.file.Path file, PrintWriter out, PrintWriter err) {
@@ -35,16 +27,19 @@ final class Runs {
         }
     }
 
-    static int execute(CommonOptions common, OutputOptions output, PrintWriter out, PrintWriter err, boolean warmScripts,
-                       Work work) throws Exception {
-        if (output.junit != null) {
-            var parent = output.junit.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                err.println("reach: --junit " + output.junit + ": directory " + parent + " does not exist");
-                return ExitCodes.USAGE;
-            }
+    @Override
+    public <T> T withReach(CommonOptions common, ReachUse<T> use) throws Exception {
+        try (Reach reach = common.reach(false)) {
+            return use.apply(reach);
         }
-        try (Reach reach = common.reach(warmScripts)) {
+    }
+
+    @Override
+    public int execute(Request request, CommonOptions common, OutputOptions output, PrintWriter out, PrintWriter err) throws Exception {
+        if (!junitDirectoryExists(output, err)) {
+            return ExitCodes.USAGE;
+        }
+        try (Reach reach = common.reach(request.scripted())) {
             if (!reach.pluginProblems().isEmpty()) {
                 err.println("reach: warning: " + reach.pluginProblems().size() + " plugin problem(s); see 'reach plugins'");
                 if (common.verbose) reach.pluginProblems().forEach(p -> err.println("  " + p));
@@ -53,20 +48,42 @@ final class Runs {
             Terminal t = common.terminal();
             try (Interrupts interrupts = Interrupts.on(cancel);
                  ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
-                RunOptions options = RunOptions.defaults().withCancellation(cancel)
-                        .withListener(common.quiet ? e -> { } : progress);
-                if (output.timeout != null) options = options.withTimeout(output.timeout);
-                RunResult result = work.run(reach, options);
+                RunResult result = request.run(reach, options(cancel, common.quiet ? null : progress, output));
                 progress.close();
-                return Reports.print(result, output, common, out, err, interrupts.interrupted());
-            } catch (UsageException e) {
-                e.problems().forEach(p -> err.println("reach: " + p));
-                return ExitCodes.USAGE;
-            } catch (PlaybookException e) {
-                e.problems().forEach(p -> err.println(p.toString()));
-                err.println("reach: the playbook has " + e.problems().size() + " problem(s); nothing ran");
-                return ExitCodes.USAGE;
+                return Reports.print(result, output, common, t.color(), out, interrupts.interrupted());
+            } catch (UsageException | PlaybookException e) {
+                return usage(e, err);
             }
         }
+    }
+
+    static RunOptions options(Cancellation cancel, ProgressView progress, OutputOptions output) {
+        RunOptions options = RunOptions.defaults().withCancellation(cancel).withListener(progress == null ? e -> { } : progress);
+        return output.timeout != null ? options.withTimeout(output.timeout) : options;
+    }
+
+    static boolean junitDirectoryExists(OutputOptions output, PrintWriter err) {
+        if (output.junit != null) {
+            var parent = output.junit.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                err.println("reach: --junit " + output.junit + ": directory " + parent + " does not exist");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A request that cannot run: its problems, one a line, and exit code 2. */
+    static int usage(Exception e, PrintWriter err) {
+        switch (e) {
+            case UsageException u -> u.problems().forEach(p -> err.println("reach: " + p));
+            case PlaybookException p -> {
+                p.problems().forEach(q -> err.println(q.toString()));
+                err.println("reach: the playbook has " + p.problems().size() + " problem(s); nothing ran");
+            }
+            default -> throw new IllegalArgumentException(e);
+        }
+        err.flush();
+        return ExitCodes.USAGE;
     }
 }
