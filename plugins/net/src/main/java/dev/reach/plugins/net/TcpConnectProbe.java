@@ -41,7 +41,8 @@ import java.util.Locale;
  *
  * <p>The kernel reports ICMP rejections as errno values, which lose detail: IPv4 host-prohibited and
  * admin-prohibited both arrive as EHOSTUNREACH, ICMP net-unreachable as ENETUNREACH (like a missing local
- * route), and IPv6 admin-prohibited as EACCES.
+ * route), and IPv6 admin-prohibited as EACCES. So on those errnos the probe connects once more on a socket
+ * with IP_RECVERR ({@link ConnectIcmp}) and reads the ICMP type/code and its sender from the error queue.
  */
 @Extension
 public final class TcpConnectProbe implements Probe {
@@ -59,6 +60,8 @@ public final class TcpConnectProbe implements Probe {
             .fact("remote", "string", "the address:port tried")
             .fact("connect_ms", "number", "time from the first SYN to the kernel's answer")
             .fact("resolve_ms", "number", "time to resolve the name (names only)")
+            .fact("icmp", "string", "on unreachable: the ICMP error the kernel queued, e.g. 'ICMP 3/13 admin-prohibited from 198.18.0.254'")
+            .fact("icmp_from", "string", "on unreachable: the address that sent that ICMP error")
             .needs(Needs.NOTHING)
             .example("reach probe tcp.connect host=db01 port=5432 timeout=2s")
             .example("reach probe tcp.connect host=::1 port=22 family=6")
@@ -117,7 +120,17 @@ public final class TcpConnectProbe implements Probe {
         }
 
         Classified c = classify(failure, target, wait, took);
+        IcmpError heard = null;
+        if (REFINED.contains(String.valueOf(c.cause())) && !ctx.cancelled()) {
+            ctx.progress("reading the ICMP error from " + target);
+            heard = ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
+            c = refine(c, heard, target, isLocal(heard));
+        }
         Observation.Builder b = observe(c);
+        if (heard != null) {
+            b.evidence("IP_RECVERR on a second connect -> " + heard.describe()).fact("icmp", heard.describe());
+            if (heard.offender() != null) b.fact("icmp_from", text(heard.offender()));
+        }
         if (!literal) {
             b.evidence("resolve " + host + " -> " + String.join(", ", addresses) + " in " + human(resolveTime))
                     .fact("resolve_ms", millis(resolveTime));
@@ -180,6 +193,50 @@ public final class TcpConnectProbe implements Probe {
         }
         return new Classified(Status.ERROR, null, "error", "connecting to " + target + " failed: " + error.getClass().getSimpleName()
                 + (said.isEmpty() ? "" : ": " + said), connect + error.getClass().getName() + (said.isEmpty() ? "" : ": " + said));
+    }
+
+    /** Causes whose errno hides which ICMP the kernel heard, and from whom. */
+    private static final java.util.Set<String> REFINED = java.util.Set.of("host.unreachable", "route.none", "admin.prohibited");
+
+    /**
+     * Sharpens an unreachable verdict with the ICMP error the kernel queued (IP_RECVERR). Pure. A router's or
+     * firewall's ICMP names its sender and its kind (admin.prohibited for codes 9/10/13, net.unreachable,
+     * host.unreachable); an error this host sent itself means its own ARP/ND for the next hop failed; nothing
+     * heard leaves the verdict as it was.
+     *
+     * @param local the error's sender is one of this host's addresses
+     */
+    static Classified refine(Classified c, IcmpError e, String target, boolean local) {
+        if (e == null) {
+            return c;
+        }
+        if (!e.fromNetwork() || local) {
+            if (e.errno() == Syscalls.EHOSTUNREACH || "host-unreachable".equals(e.kind())) {
+                return new Classified(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: nobody on the "
+                        + "local link answers ARP/ND for it (or for the gateway to it); this host reported it to itself", c.evidence());
+            }
+            return c;
+        }
+        String from = e.offender() == null ? "a router" : text(e.offender());
+        return switch (e.kind()) {
+            case "admin-prohibited" -> new Classified(c.status(), "admin.prohibited", "prohibited", target + " is administratively prohibited: "
+                    + from + " answered " + e.describe().replace(" from " + from, "") + " (a firewall REJECT rule there)", c.evidence());
+            case "net-unreachable" -> new Classified(c.status(), "net.unreachable", "network-unreachable", target + " is unreachable: "
+                    + from + " has no route onwards (" + e.describe().replace(" from " + from, "") + ")", c.evidence());
+            case "host-unreachable" -> new Classified(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: "
+                    + from + " cannot deliver to it (" + e.describe().replace(" from " + from, "") + "): nobody answers ARP/ND on its last link",
+                    c.evidence());
+            default -> c;
+        };
+    }
+
+    private static boolean isLocal(IcmpError e) {
+        try {
+            return e != null && e.offender() != null
+                    && (e.offender().isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(e.offender()) != null);
+        } catch (java.net.SocketException ex) {
+            return false;
+        }
     }
 
     private static Observation.Builder observe(Classified c) {

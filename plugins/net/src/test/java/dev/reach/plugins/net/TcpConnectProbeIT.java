@@ -113,24 +113,30 @@ class TcpConnectProbeIT {
     }
 
     @Test
-    void rejectWithIcmpHostProhibitedIsHostUnreachable() {
+    void rejectWithIcmpHostProhibitedIsAdminProhibitedOnceTheIcmpIsRead() {
+        // the errno (EHOSTUNREACH) hides it; the error queue has ICMP 3/10 and its sender
         var r = probe("host=" + SERVER, "port=" + HOST_PROHIBITED);
-        assertThat(r.cause()).as(r.toString()).isEqualTo("host.unreachable");
-        assertThat(r.evidence()).anyMatch(e -> e.endsWith("No route to host (EHOSTUNREACH)"));
+        assertThat(r.cause()).as(r.toString()).isEqualTo("admin.prohibited");
+        assertThat(r.evidence()).anyMatch(e -> e.endsWith("No route to host (EHOSTUNREACH)"))
+                .contains("IP_RECVERR on a second connect -> ICMP 3/10 admin-prohibited from " + SERVER);
+        assertThat(r.facts()).containsEntry("icmp_from", SERVER);
     }
 
     @Test
-    void rejectWithIcmpAdminProhibitedLooksLikeHostUnreachable() {
-        // IPv4: the kernel turns ICMP type 3 code 13 into EHOSTUNREACH, the same errno as host-prohibited
+    void rejectWithIcmpAdminProhibitedIsAdminProhibitedNamingTheFirewall() {
+        // IPv4: the kernel turns ICMP type 3 code 13 into EHOSTUNREACH; IP_RECVERR tells it apart
         var r = probe("host=" + SERVER, "port=" + ADMIN_PROHIBITED);
-        assertThat(r.cause()).as(r.toString()).isEqualTo("host.unreachable");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("admin.prohibited");
+        assertThat(r.summary()).contains(SERVER + " answered ICMP 3/13 admin-prohibited");
+        assertThat(r.facts()).containsEntry("icmp_from", SERVER);
     }
 
     @Test
-    void rejectWithIcmpNetUnreachableLooksLikeNoRoute() {
-        // a REJECT with ICMP net-unreachable arrives as ENETUNREACH, like a missing local route
+    void rejectWithIcmpNetUnreachableIsNetUnreachableNotAMissingLocalRoute() {
+        // it arrives as ENETUNREACH, like a missing local route; the queued ICMP names who sent it
         var r = probe("host=" + SERVER, "port=" + NET_UNREACHABLE);
-        assertThat(r.cause()).as(r.toString()).isEqualTo("route.none");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("net.unreachable");
+        assertThat(r.facts()).containsEntry("icmp_from", SERVER);
     }
 
     @Test
@@ -142,10 +148,11 @@ class TcpConnectProbeIT {
     }
 
     @Test
-    void routerAnsweringNetUnreachableLooksLikeNoRoute() {
-        // ENETUNREACH again: from here a router's ICMP net-unreachable and a missing local route look the same
+    void routerAnsweringNetUnreachableIsNetUnreachableNamingTheRouter() {
+        // ENETUNREACH again, but the error queue says a router (the server here) sent ICMP net-unreachable
         var r = probe("host=198.19.7.7", "port=80");
-        assertThat(r.cause()).as(r.toString()).isEqualTo("route.none");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("net.unreachable");
+        assertThat(r.summary()).contains(SERVER + " has no route onwards");
     }
 
     @Test
@@ -153,6 +160,7 @@ class TcpConnectProbeIT {
         var r = probe("host=198.18.0.99", "port=80", "timeout=5s");
         assertThat(r.cause()).as(r.toString()).isEqualTo("host.unreachable");
         assertThat(r.outcome()).isEqualTo("host-unreachable");
+        assertThat(r.summary()).contains("nobody on the local link answers ARP/ND");
     }
 
     @Test

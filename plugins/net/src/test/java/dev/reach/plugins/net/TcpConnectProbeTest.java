@@ -112,6 +112,44 @@ class TcpConnectProbeTest {
         assertThat(c.summary()).contains("SocketException: Socket closed");
     }
 
+    // refine: the ICMP heard through IP_RECVERR sharpens an unreachable verdict (no network)
+
+    private static final TcpConnectProbe.Classified UNREACHABLE = TcpConnectProbe.classify(
+            new NoRouteToHostException("No route to host"), "198.18.1.4:80", T, Duration.ofMillis(1));
+
+    @Test
+    void firewallIcmpBehindEhostunreachIsAdminProhibitedNamingIt() {
+        var e = IcmpError.icmp(false, 3, 13, 0, InetAddress.ofLiteral("198.18.0.254"));
+        var c = TcpConnectProbe.refine(UNREACHABLE, e, "198.18.1.4:80", false);
+        assertThat(c.cause()).isEqualTo("admin.prohibited");
+        assertThat(c.summary()).isEqualTo("198.18.1.4:80 is administratively prohibited: 198.18.0.254 answered ICMP 3/13 "
+                + "admin-prohibited (a firewall REJECT rule there)");
+        assertThat(c.evidence()).isEqualTo(UNREACHABLE.evidence());
+    }
+
+    @Test
+    void routerNetUnreachableIsNotAMissingLocalRoute() {
+        var noRoute = TcpConnectProbe.classify(new SocketException("Network is unreachable"), "198.19.7.7:80", T, Duration.ZERO);
+        var c = TcpConnectProbe.refine(noRoute, IcmpError.icmp(false, 3, 0, 0, InetAddress.ofLiteral("198.18.0.254")), "198.19.7.7:80", false);
+        assertThat(c.cause()).isEqualTo("net.unreachable");
+        assertThat(c.summary()).contains("198.18.0.254 has no route onwards");
+    }
+
+    @Test
+    void icmpThisHostSentItselfIsItsOwnArpFailure() {
+        var e = IcmpError.icmp(false, 3, 1, 0, InetAddress.ofLiteral("198.18.0.1"));
+        var c = TcpConnectProbe.refine(UNREACHABLE, e, "198.18.0.99:80", true);
+        assertThat(c.cause()).isEqualTo("host.unreachable");
+        assertThat(c.summary()).contains("nobody on the local link answers ARP/ND");
+    }
+
+    @Test
+    void nothingHeardLeavesTheVerdictAsItWas() {
+        assertThat(TcpConnectProbe.refine(UNREACHABLE, null, "x", false)).isSameAs(UNREACHABLE);
+        var localNoRoute = new IcmpError(IcmpError.ORIGIN_LOCAL, Syscalls.ENETUNREACH, 0, 0, 0, null);
+        assertThat(TcpConnectProbe.refine(UNREACHABLE, localNoRoute, "x", true)).isSameAs(UNREACHABLE);
+    }
+
     @Test
     void ipv6AddressesAreWrittenCompressed() {
         assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("::1"))).isEqualTo("::1");

@@ -1,0 +1,51 @@
+package dev.reach.plugins.net;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** How this plugin's probes pick the address to probe and write addresses and times for people. */
+final class Endpoint {
+    private Endpoint() {
+    }
+
+    /**
+     * The first address of the wanted family ({@code any}, {@code 4} or {@code 6}).
+     *
+     * @throws UnknownHostException when the name does not resolve or has no address of that family (the
+     *                              message says which)
+     */
+    static InetAddress resolve(String host, String family) throws UnknownHostException {
+        InetAddress[] all = InetAddress.getAllByName(host);
+        return Arrays.stream(all)
+                .filter(a -> family.equals("any") || family.equals("4") == (a instanceof Inet4Address))
+                .findFirst()
+                .orElseThrow(() -> new UnknownHostException(host + " has no IPv" + family + " address (it resolves to "
+                        + String.join(", ", Arrays.stream(all).map(TcpConnectProbe::text).toList()) + ")"));
+    }
+
+    /** {@code 198.18.0.2:53} or {@code [fd00::2]:53}. */
+    static String of(InetAddress a, int port) {
+        return (a instanceof Inet6Address ? "[" + TcpConnectProbe.text(a) + "]" : TcpConnectProbe.text(a)) + ":" + port;
+    }
+
+    /** Milliseconds with three decimals, as facts carry them. */
+    static double millis(Duration d) {
+        return Math.round(d.toNanos() / 1e3) / 1e3;
+    }
+
+    static double millis(long nanos) {
+        return Math.round(nanos / 1e3) / 1e3;
+    }
+
+    /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
+    static String human(double ms) {
+        if (ms < 10) return String.format(Locale.ROOT, "%.2fms", ms);
+        if (ms < 1000) return String.format(Locale.ROOT, "%.0fms", ms);
+        return String.format(Locale.ROOT, "%.1fs", ms / 1000);
+    }
+}

@@ -1,0 +1,287 @@
+package dev.reach.plugins.net;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc socket calls Java has no API for, bound once through the Foreign Function &amp; Memory API, each
+ * returning the kernel's result and the {@code errno} it left (captured at the call, so no other call can
+ * overwrite it). The only place in the plugin that touches native memory by raw pointer; {@link NativeSocket}
+ * is the safe face over it. Linux on x86-64 and aarch64 (the constants and struct offsets below are the
+ * same on both).
+ *
+ * <p>Nothing here dereferences a pointer the caller made up: every buffer is a {@link MemorySegment} of the
+ * caller's {@link Arena}, and lengths passed to the kernel are the segments' own sizes.
+ */
+final class Syscalls {
+    // address families, socket types, protocols
+    static final int AF_INET = 2, AF_INET6 = 10;
+    static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+    static final int IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41, IPPROTO_ICMPV6 = 58;
+    // socket options (levels SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6)
+    static final int SOL_SOCKET = 1, SO_ERROR = 4;
+    static final int IP_TTL = 2, IP_MTU_DISCOVER = 10, IP_RECVERR = 11, IP_RECVTTL = 12, IP_MTU = 14;
+    static final int IP_PMTUDISC_DONT = 0, IP_PMTUDISC_DO = 2, IP_PMTUDISC_PROBE = 3;
+    static final int IPV6_UNICAST_HOPS = 16, IPV6_MTU_DISCOVER = 23, IPV6_MTU = 24, IPV6_RECVERR = 25,
+            IPV6_RECVHOPLIMIT = 51, IPV6_HOPLIMIT = 52;
+    // flags
+    static final int MSG_DONTWAIT = 0x40, MSG_ERRQUEUE = 0x2000;
+    static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
+    // errno values the probes act on
+    static final int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EINVAL = 22, EMSGSIZE = 90, EPROTONOSUPPORT = 93,
+            ENETUNREACH = 101, ECONNRESET = 104, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113, EINPROGRESS = 115;
+
+    /** {@code struct pollfd { int fd; short events; short revents; }}: 8 bytes. */
+    static final StructLayout POLLFD = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd"), ValueLayout.JAVA_SHORT.withName("events"), ValueLayout.JAVA_SHORT.withName("revents"));
+
+    /**
+     * {@code struct msghdr} (64-bit): name pointer @0, namelen u32 @8 (+4 pad), iov pointer @16, iovlen @24,
+     * control pointer @32, controllen @40, flags int @48 (+4 pad): 56 bytes.
+     */
+    static final StructLayout MSGHDR = MemoryLayout.structLayout(
+            ADDRESS.withName("name"), JAVA_INT.withName("namelen"), MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("iov"), JAVA_LONG.withName("iovlen"),
+            ADDRESS.withName("control"), JAVA_LONG.withName("controllen"),
+            JAVA_INT.withName("flags"), MemoryLayout.paddingLayout(4));
+
+    /** {@code struct iovec { void *base; size_t len; }}: 16 bytes. */
+    static final StructLayout IOVEC = MemoryLayout.structLayout(ADDRESS.withName("base"), JAVA_LONG.withName("len"));
+
+    /** {@code struct cmsghdr { size_t len; int level; int type; }} then the data, 8-byte aligned: header 16 bytes. */
+    static final long CMSG_HEADER = 16;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SENDTO = bind("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /** A call's return value ({@code -1} on failure) and the errno it left (meaningful only on failure). */
+    record Result(long value, int errno) {
+        boolean failed() {
+            return value < 0;
+        }
+    }
+
+    private Syscalls() {
+    }
+
+    static Result socket(int domain, int type, int protocol) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result setsockopt(int fd, int level, int name, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, Math.toIntExact(value.byteSize())), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code len} is a 4-byte socklen_t in and out: the buffer's size in, the bytes written out. */
+    static Result getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
+        checkLen(value, len);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result connect(int fd, MemorySegment sockaddr) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) CONNECT.invokeExact(st, fd, sockaddr, Math.toIntExact(sockaddr.byteSize())), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result getsockname(int fd, MemorySegment sockaddr, MemorySegment len) {
+        checkLen(sockaddr, len);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) GETSOCKNAME.invokeExact(st, fd, sockaddr, len), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code to} may be {@link MemorySegment#NULL} on a connected socket. */
+    static Result sendto(int fd, MemorySegment data, int flags, MemorySegment to) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((long) SENDTO.invokeExact(st, fd, data, data.byteSize(), flags, to, Math.toIntExact(to.byteSize())), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code msghdr} must point only at segments of the caller's arena, sized as it says (see {@link NativeSocket#receive}). */
+    static Result recvmsg(int fd, MemorySegment msghdr, int flags) {
+        if (msghdr.byteSize() < MSGHDR.byteSize()) {
+            throw new IllegalArgumentException("msghdr is " + MSGHDR.byteSize() + " bytes, got " + msghdr.byteSize());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result poll(MemorySegment pollfds, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) POLL.invokeExact(st, pollfds, pollfds.byteSize() / POLLFD.byteSize(), timeoutMillis), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) CLOSE.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // The scanner's hot path: the same calls with the caller's capture segment (from captureState(arena)),
+    // so a scan of 65535 ports allocates nothing per call. Each returns -1 and leaves errno(state) on failure.
+
+    static MemorySegment captureState(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    static int socket(MemorySegment state, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(state, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int connect(MemorySegment state, int fd, MemorySegment sockaddr) {
+        try {
+            return (int) CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int poll(MemorySegment state, MemorySegment pollfds, int count, int timeoutMillis) {
+        if ((long) count * POLLFD.byteSize() > pollfds.byteSize() || count < 0) {
+            throw new IllegalArgumentException(count + " pollfds do not fit in " + pollfds.byteSize() + " bytes");
+        }
+        try {
+            return (int) POLL.invokeExact(state, pollfds, (long) count, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** SO_ERROR of a socket whose connect finished: 0 (connected) or the errno; -1 when the call itself failed. */
+    static int soError(MemorySegment state, int fd, MemorySegment intBuf, MemorySegment lenBuf) {
+        lenBuf.set(JAVA_INT, 0, 4);
+        try {
+            int r = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, intBuf, lenBuf);
+            return r < 0 ? -1 : intBuf.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void close(MemorySegment state, int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(state, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The C library's name for an errno, as people search for it ({@code EHOSTUNREACH}). */
+    static String errnoName(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case EINTR -> "EINTR";
+            case EAGAIN -> "EAGAIN";
+            case EACCES -> "EACCES";
+            case EINVAL -> "EINVAL";
+            case EMSGSIZE -> "EMSGSIZE";
+            case EPROTONOSUPPORT -> "EPROTONOSUPPORT";
+            case ENETUNREACH -> "ENETUNREACH";
+            case ECONNRESET -> "ECONNRESET";
+            case ETIMEDOUT -> "ETIMEDOUT";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case EHOSTUNREACH -> "EHOSTUNREACH";
+            case EINPROGRESS -> "EINPROGRESS";
+            case 9 -> "EBADF";
+            case 24 -> "EMFILE";
+            case 97 -> "EAFNOSUPPORT";
+            case 99 -> "EADDRNOTAVAIL";
+            case 105 -> "ENOBUFS";
+            case 107 -> "ENOTCONN";
+            case 92 -> "ENOPROTOOPT";
+            default -> "errno " + errno;
+        };
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        MemorySegment address = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    private static Result result(long value, MemorySegment state) {
+        return new Result(value, value < 0 ? (int) ERRNO.get(state, 0L) : 0);
+    }
+
+    /** A socklen_t in/out must be 4 bytes and must not claim more room than the buffer has. */
+    private static void checkLen(MemorySegment buffer, MemorySegment len) {
+        if (len.byteSize() != 4 || len.get(JAVA_INT, 0) < 0 || len.get(JAVA_INT, 0) > buffer.byteSize()) {
+            throw new IllegalArgumentException("socklen_t must be 4 bytes and at most the buffer's size");
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException("native call failed: " + t, t);
+    }
+}

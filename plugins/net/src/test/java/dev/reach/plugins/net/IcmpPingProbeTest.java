@@ -1,0 +1,163 @@
+package dev.reach.plugins.net;
+
+import dev.reach.spi.Observation;
+import dev.reach.spi.Status;
+import dev.reach.testkit.ProbeHarness;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class IcmpPingProbeTest {
+    private static final InetAddress ROUTER = InetAddress.ofLiteral("198.18.0.254");
+
+    // classify (no network)
+
+    @Test
+    void allAnsweredIsOkWithTheRttLine() {
+        var c = IcmpPingProbe.classify(new EchoStats("raw", 3, List.of(0.1, 0.2, 0.3), List.of(64, 64, 64), List.of()), "198.18.1.2", 56, false);
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).isEqualTo("198.18.1.2 answered 3 of 3 echo requests (raw socket), rtt min/avg/max/mdev = 0.100/0.200/0.300/0.082 ms, ttl 64");
+    }
+
+    @Test
+    void someLostIsAWarningOfPathLoss() {
+        var c = IcmpPingProbe.classify(new EchoStats("dgram", 4, List.of(0.1), List.of(63), List.of()), "198.18.1.2", 56, false);
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("path.loss");
+        assertThat(c.summary()).contains("1 of 4", "75.0% loss", "ICMP datagram socket");
+    }
+
+    @Test
+    void rejectedEchoNamesTheFirewallAddress() {
+        var err = IcmpError.icmp(false, 3, 13, 0, ROUTER);
+        var c = IcmpPingProbe.classify(new EchoStats("raw", 2, List.of(), List.of(), List.of(err, err)), "198.18.1.4", 56, false);
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isEqualTo("admin.prohibited");
+        assertThat(c.outcome()).isEqualTo("admin-prohibited");
+        assertThat(c.summary()).isEqualTo("no echo reply from 198.18.1.4: ICMP 3/13 admin-prohibited from 198.18.0.254 (2 of 2 requests)"
+                + ": a firewall REJECT rule answered at that address");
+    }
+
+    @Test
+    void silenceIsNoReplyWithoutGuessingACause() {
+        var c = IcmpPingProbe.classify(new EchoStats("raw", 3, List.of(), List.of(), List.of()), "198.18.1.3", 56, false);
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isNull();
+        assertThat(c.outcome()).isEqualTo("no-reply");
+        assertThat(c.summary()).contains("host is down, or a firewall drops ICMP echo");
+    }
+
+    @Test
+    void localNoRouteIsRouteNoneAndFragNeededIsASizeNotABlackhole() {
+        var noRoute = new IcmpError(IcmpError.ORIGIN_LOCAL, Syscalls.ENETUNREACH, 0, 0, 0, null);
+        assertThat(IcmpPingProbe.classify(new EchoStats("raw", 1, List.of(), List.of(), List.of(noRoute)), "x", 56, false).cause())
+                .isEqualTo("route.none");
+        var frag = IcmpError.icmp(false, 3, 4, 1280, ROUTER);
+        var c = IcmpPingProbe.classify(new EchoStats("raw", 1, List.of(), List.of(), List.of(frag)), "x", 1472, true);
+        assertThat(c.cause()).isNull();
+        assertThat(c.outcome()).isEqualTo("frag-needed");
+        assertThat(c.summary()).contains("next-hop mtu 1280", "1500-byte packets with DF set");
+    }
+
+    // the wire format
+
+    @Test
+    void requestChecksumVerifiesAndCarriesIdAndSeq() {
+        byte[] r = IcmpEcho.request(false, 0x1234, 7, 56);
+        assertThat(r).hasSize(64);
+        assertThat(IcmpEcho.checksum(r)).isZero();
+        assertThat(IcmpEcho.get16(r, 4)).isEqualTo(0x1234);
+        assertThat(IcmpEcho.get16(r, 6)).isEqualTo(7);
+    }
+
+    @Test
+    void rawReplyIsReadPastTheIpHeaderWithItsTtl() {
+        byte[] icmp = IcmpEcho.request(false, 42, 3, 8);
+        icmp[0] = 0;
+        byte[] packet = new byte[20 + icmp.length];
+        packet[0] = 0x45;
+        packet[8] = 61;
+        System.arraycopy(icmp, 0, packet, 20, icmp.length);
+        assertThat(IcmpEcho.parse(packet, false, true, 42, ROUTER, -1)).isEqualTo(new IcmpEcho.Reply(3, 61));
+        assertThat(IcmpEcho.parse(packet, false, true, 43, ROUTER, -1)).isInstanceOf(IcmpEcho.Ignored.class);
+    }
+
+    @Test
+    void errorQuotingOurRequestIsMatchedToItsSequence() {
+        byte[] request = IcmpEcho.request(false, 42, 5, 8);
+        byte[] packet = new byte[20 + 8 + 20 + request.length];
+        packet[0] = 0x45;
+        packet[20] = 3;
+        packet[21] = 13;
+        packet[28] = 0x45;
+        packet[28 + 9] = 1; // the quoted header's protocol: ICMP
+        System.arraycopy(request, 0, packet, 48, request.length);
+        var parsed = IcmpEcho.parse(packet, false, true, 42, ROUTER, -1);
+        assertThat(parsed).isInstanceOf(IcmpEcho.Error.class);
+        var e = (IcmpEcho.Error) parsed;
+        assertThat(e.seq()).isEqualTo(5);
+        assertThat(e.error().describe()).isEqualTo("ICMP 3/13 admin-prohibited from 198.18.0.254");
+    }
+
+    @Test
+    void truncatedOrGarbagePacketsAreIgnoredNeverThrown() {
+        for (int n = 0; n < 60; n++) {
+            byte[] junk = new byte[n];
+            java.util.Arrays.fill(junk, (byte) 0x4f);
+            assertThat(IcmpEcho.parse(junk, false, true, 1, null, -1)).isNotNull();
+            assertThat(IcmpEcho.parse(junk, true, false, 1, null, -1)).isNotNull();
+        }
+    }
+
+    @Test
+    void systemPingOutputIsReadBackIntoTheSameStats() {
+        String out = """
+                PING 198.18.1.2 (198.18.1.2) 56(84) bytes of data.
+                64 bytes from 198.18.1.2: icmp_seq=1 ttl=63 time=0.061 ms
+                From 198.18.0.254 icmp_seq=2 Packet filtered
+                64 bytes from 198.18.1.2: icmp_seq=3 ttl=63 time=0.090 ms
+                From 198.18.0.254 icmp_seq=4 Frag needed and DF set (mtu = 1280)
+
+                --- 198.18.1.2 ping statistics ---
+                4 packets transmitted, 2 received, +2 errors, 50% packet loss, time 3004ms
+                """;
+        EchoStats s = PingCommand.parse(out, 4);
+        assertThat(s.rttMs()).containsExactly(0.061, 0.090);
+        assertThat(s.ttls()).containsExactly(63, 63);
+        assertThat(s.errors()).extracting(IcmpError::describe)
+                .containsExactly("ICMP 3/13 admin-prohibited from 198.18.0.254", "ICMP 3/4 frag-needed (next-hop mtu 1280) from 198.18.0.254");
+        assertThat(s.lossPercent()).isEqualTo(50.0);
+    }
+
+    // real loopback
+
+    @Test
+    void loopbackAnswersEveryRequestAndSaysHow() {
+        Observation o = ProbeHarness.run(new IcmpPingProbe(), "host=127.0.0.1", "count=3", "interval=20ms");
+        assumeTrue(o.status() != Status.SKIPPED, o.summary());
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+        assertThat(o.facts()).containsEntry("sent", 3).containsEntry("received", 3).containsEntry("loss_pct", 0.0)
+                .containsEntry("ttl", 64).containsKeys("rtt_min_ms", "rtt_avg_ms", "rtt_max_ms", "rtt_mdev_ms");
+        assertThat(o.facts().get("method")).isIn("dgram", "raw", "system");
+    }
+
+    @Test
+    void systemPingIsUsedWhenAskedAndParsed() {
+        Observation o = ProbeHarness.run(new IcmpPingProbe(), "host=127.0.0.1", "count=2", "interval=200ms", "method=system");
+        assumeTrue(o.status() != Status.SKIPPED, o.summary());
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+        assertThat(o.facts()).containsEntry("method", "system").containsEntry("received", 2).containsEntry("ttl", 64);
+    }
+
+    @Test
+    void ipv6LoopbackAnswersToo() {
+        Observation o = ProbeHarness.run(new IcmpPingProbe(), "host=::1", "count=2", "interval=20ms");
+        assumeTrue(o.status() != Status.SKIPPED, o.summary());
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+        assertThat(o.facts()).containsEntry("received", 2).containsEntry("ttl", 64).containsEntry("address", "::1");
+    }
+}
