@@ -16,6 +16,7 @@ import dev.reach.core.run.RunResult;
 import dev.reach.core.run.Runner;
 import dev.reach.core.run.UsageException;
 import dev.reach.core.script.JsExpressions;
+import dev.reach.core.script.JsPlaybooks;
 import dev.reach.core.script.ScriptEngine;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.core.verdict.Verdicts;
@@ -49,6 +50,7 @@ public final class Reach implements AutoCloseable {
     private final CauseCatalog causes;
     private final ScriptEngine scripts;
     private final JsExpressions expressions;
+    private final JsPlaybooks jsPlaybooks;
     private final Runner runner;
 
     private Reach(Builder b) {
@@ -58,13 +60,19 @@ public final class Reach implements AutoCloseable {
         b.probes.forEach(lb::probe);
         this.loader = lb.build();
         this.scripts = new ScriptEngine();
-        if (b.warmScripts) scripts.warmUp(); // overlaps the engine's cold start with plugin loading
+        switch (System.getProperty("reach.scripts", b.warmScripts ? "background" : "lazy")) {
+            case "eager" -> scripts.get(); // for measuring: the engine's cold start on the critical path
+            case "lazy" -> { } // started by the first expression or JS playbook that needs it
+            default -> scripts.warmUp(); // overlaps the engine's cold start with plugin loading and the first probes
+        }
         this.plugins = loader.load();
         this.causes = CauseCatalog.load();
         this.expressions = new JsExpressions(scripts);
+        this.jsPlaybooks = new JsPlaybooks(scripts);
         ProbeRegistry registry = plugins.registry();
         this.runner = new Runner(registry::find, new ProbeInvoker(HostPrivileges.current()), expressions,
-                new Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::says)));
+                new Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::says)),
+                new Runner.Scripts(jsPlaybooks, this::load, registry.ids(), causes.codes()));
     }
 
     public static Builder builder() {
@@ -97,8 +105,16 @@ public final class Reach implements AutoCloseable {
         return causes;
     }
 
-    /** Loads and validates a playbook; nothing runs. */
+    /**
+     * Loads and validates a playbook, YAML or JavaScript (by the extension: {@code .js}, {@code .mjs});
+     * nothing runs.
+     */
     public Playbook load(Path file) throws PlaybookException {
+        if (JsPlaybooks.isScript(file)) {
+            Playbook pb = jsPlaybooks.load(file);
+            JsPlaybooks.checkNames(pb, probes().ids(), causes.codes());
+            return pb;
+        }
         Playbook pb = new PlaybookLoader().load(file);
         new PlaybookValidator(spec -> probes().find(spec).map(Probe::spec), probes().ids(), causes.codes(), expressions)
                 .validate(pb);
@@ -167,7 +183,11 @@ public final class Reach implements AutoCloseable {
             return this;
         }
 
-        /** Whether to start the JavaScript engine at once (default) or only when an expression needs it. */
+        /**
+         * Whether to start the JavaScript engine at once in the background (default) or only when an expression
+         * or a JS playbook needs it. The system property {@code reach.scripts} ({@code background}, {@code lazy},
+         * or {@code eager}: wait for it here, for benchmarks) overrides this.
+         */
         public Builder warmScripts(boolean on) {
             warmScripts = on;
             return this;

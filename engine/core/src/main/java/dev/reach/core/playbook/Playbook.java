@@ -1,5 +1,6 @@
 package dev.reach.core.playbook;
 
+import dev.reach.core.script.JsModule;
 import dev.reach.spi.Param;
 
 import java.time.Duration;
@@ -16,14 +17,26 @@ import java.util.Optional;
  * @param inputs      typed inputs (the same types as probe parameters), in order
  * @param steps       the steps, in order
  * @param timeout     the whole run's deadline
+ * @param script      for a JS playbook, its module (and {@code steps} is empty: main decides what runs); null for YAML
  */
 public record Playbook(String name, String description, String source, Map<String, Param> inputs, List<Step> steps,
-                       Duration timeout) {
+                       Duration timeout, JsModule script) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
     public Playbook {
         inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
         steps = List.copyOf(steps);
+    }
+
+    /** A YAML playbook. */
+    public Playbook(String name, String description, String source, Map<String, Param> inputs, List<Step> steps,
+                    Duration timeout) {
+        this(name, description, source, inputs, steps, timeout, null);
+    }
+
+    /** True for a JS playbook (its {@link #script()} runs instead of steps). */
+    public boolean isScript() {
+        return script != null;
     }
 
     /** The top-level step with that id. */

@@ -40,12 +40,25 @@ final class PluginPaths {
     private static void plugins(Path dir, List<Path> out, List<PluginProblem> problems) {
         for (Path p : list(dir, problems)) {
             String name = p.getFileName().toString();
-            if (Files.isDirectory(p) || name.endsWith(".jar")) {
+            if (name.startsWith("original-") && name.endsWith(".jar")) {
+                continue; // maven-shade-plugin's pre-shade copy beside the real jar
+            }
+            if (name.endsWith(".jar") && !Files.isDirectory(p) || isPluginDirectory(p)) {
                 out.add(p);
             } else if (name.endsWith(".zip")) {
                 problems.add(PluginProblem.of(p.toString(), "'" + p + "' is a zip: unzip it into a directory of its own, or use the plugin's jar"));
             }
         }
+    }
+
+    /**
+     * A PF4J plugin directory has a descriptor, and a Maven module is taken too so that the loader can say
+     * "use development mode"; other folders (a module's target/classes, reports) are passed over, so
+     * {@code --plugins plugins/x/target} loads the jar built there and nothing else.
+     */
+    private static boolean isPluginDirectory(Path p) {
+        return Files.isDirectory(p) && (Files.exists(p.resolve("plugin.properties"))
+                || Files.exists(p.resolve("classes/META-INF/MANIFEST.MF")) || Files.exists(p.resolve("pom.xml")));
     }
 
     private static void modules(Path dir, List<Path> out, List<PluginProblem> problems) {

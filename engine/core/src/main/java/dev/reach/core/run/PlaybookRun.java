@@ -51,7 +51,31 @@ final class PlaybookRun {
         this.prefix = prefix;
     }
 
+    Runner runner() { return runner; }
+
+    Playbook playbook() { return pb; }
+
+    Map<String, Object> inputs() { return inputs; }
+
+    RunOptions options() { return options; }
+
+    Instant deadline() { return deadline; }
+
+    String prefix() { return prefix; }
+
+    /** Records what expressions (and a JS verdict's evidence) see of a finished step. */
+    void remember(StepResult r) {
+        views.put(r.id(), view(r));
+    }
+
+    Object viewOf(String id) {
+        return views.get(id);
+    }
+
     RunResult execute() {
+        if (pb.isScript()) {
+            return new ScriptSteps(this).execute();
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<StepResult> results = new ArrayList<>();
@@ -166,15 +190,21 @@ final class PlaybookRun {
             }
             return finished(new StepResult(id, "probe", p.probe(), raw, o.build(), "", List.of()));
         }
-        Map<String, Object> params = binding.params().asMap();
-        options.listener().on(new RunEvent.StepStarted(prefix + id, p.probe(), params));
-        Duration timeout = bounded(Runner.stepTimeout(params, p.common().deadline().orElse(options.stepTimeout())));
-        Observation obs = runner.invoker().invoke(probe.get(), binding.params(), timeout, options.cancellation(),
-                m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
-        return finished(new StepResult(id, "probe", p.probe(), params, obs, "", List.of()));
+        return invoke(id, probe.get(), binding.params(), p.common().deadline().orElse(options.stepTimeout()));
     }
 
-    private StepResult finished(StepResult r) {
+    /** Runs a probe with bound parameters as step {@code id}: the one place YAML and JS steps run a probe. */
+    StepResult invoke(String id, Probe probe, dev.reach.spi.Params bound, Duration stepDeadline) {
+        Map<String, Object> params = bound.asMap();
+        String probeId = probe.spec().id();
+        options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, params));
+        Duration timeout = bounded(Runner.stepTimeout(params, stepDeadline));
+        Observation obs = runner.invoker().invoke(probe, bound, timeout, options.cancellation(),
+                m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
+        return finished(new StepResult(id, "probe", probeId, params, obs, "", List.of()));
+    }
+
+    StepResult finished(StepResult r) {
         options.listener().on(new RunEvent.StepFinished(r));
         return r;
     }
@@ -229,16 +259,21 @@ final class PlaybookRun {
             return finished(new StepResult(inc.id(), "include", inc.path(), raw,
                     Observation.error("inputs do not fit " + inc.path() + ": " + e.problems().getFirst()).build(), "", List.of()));
         }
-        options.listener().on(new RunEvent.StepStarted(prefix + inc.id(), inc.path(), childInputs));
-        Instant childDeadline = Instant.now().plus(bounded(inc.common().deadline().orElse(inc.playbook().timeout())));
-        RunResult child = new PlaybookRun(runner, inc.playbook(), childInputs, options, childDeadline, prefix + inc.id() + "/").execute();
+        return include(inc.id(), inc.path(), inc.playbook(), childInputs, inc.common().deadline().orElse(inc.playbook().timeout()));
+    }
+
+    /** Runs another playbook with bound inputs as step {@code id}; its verdict becomes the step's outcome. */
+    StepResult include(String id, String path, Playbook playbook, Map<String, Object> childInputs, Duration childTimeout) {
+        options.listener().on(new RunEvent.StepStarted(prefix + id, path, childInputs));
+        Instant childDeadline = Instant.now().plus(bounded(childTimeout));
+        RunResult child = new PlaybookRun(runner, playbook, childInputs, options, childDeadline, prefix + id + "/").execute();
         Verdict v = child.verdict();
         Status status = v.healthy() ? Status.OK : Verdicts.INCONCLUSIVE.equals(v.cause()) ? Status.ERROR : Status.FAIL;
         Observation.Builder o = Observation.of(status, v.summary()).cause(v.healthy() || Verdicts.INCONCLUSIVE.equals(v.cause()) ? null : v.cause())
                 .fact("verdict", v.cause()).fact("confidence", v.confidence().label()).fact("concluded", v.concluded())
                 .duration(child.duration());
         v.evidence().forEach(o::evidence);
-        return finished(new StepResult(inc.id(), "include", inc.path(), childInputs, o.build(), "", child.steps()));
+        return finished(new StepResult(id, "include", path, childInputs, o.build(), "", child.steps()));
     }
 
     private StepResult verdictStep(Step.VerdictStep v, Scope scope) {
@@ -277,7 +312,7 @@ final class PlaybookRun {
     }
 
     /** Runs tasks on virtual threads, at most {@code concurrency} at once, results in task order. */
-    private List<StepResult> all(List<Callable<StepResult>> tasks, int concurrency) {
+    List<StepResult> all(List<Callable<StepResult>> tasks, int concurrency) {
         Semaphore gate = new Semaphore(Math.max(1, concurrency));
         List<StepResult> out = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -307,7 +342,7 @@ final class PlaybookRun {
         return out;
     }
 
-    private Duration bounded(Duration d) {
+    Duration bounded(Duration d) {
         Duration left = Duration.between(Instant.now(), deadline);
         if (left.isNegative() || left.isZero()) return Duration.ofMillis(1);
         return d.compareTo(left) < 0 ? d : left;
@@ -318,7 +353,7 @@ final class PlaybookRun {
     }
 
     /** The worst child decides the status; the first failing child with a cause gives the cause. */
-    private static Observation summarize(String what, List<StepResult> children) {
+    static Observation summarize(String what, List<StepResult> children) {
         Status worst = Status.SKIPPED;
         Map<Status, Integer> counts = new LinkedHashMap<>();
         long nanos = 0;

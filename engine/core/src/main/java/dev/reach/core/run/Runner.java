@@ -2,9 +2,11 @@ package dev.reach.core.run;
 
 import dev.reach.core.playbook.Branch;
 import dev.reach.core.playbook.Playbook;
+import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.Step;
 import dev.reach.core.playbook.Target;
 import dev.reach.core.script.Expressions;
+import dev.reach.core.script.JsPlaybooks;
 import dev.reach.core.verdict.Verdict;
 import dev.reach.core.verdict.Verdicts;
 import dev.reach.spi.Observation;
@@ -12,9 +14,11 @@ import dev.reach.spi.Param;
 import dev.reach.spi.Probe;
 import dev.reach.spi.Status;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +38,30 @@ public final class Runner {
     private final ProbeInvoker invoker;
     private final Expressions expressions;
     private final Verdicts verdicts;
+    private final Scripts scripts;
 
+    /** What JS playbooks need besides the steps: the script runtime, a loader for include(), the cause codes. */
+    public record Scripts(JsPlaybooks playbooks, Loader loader, Collection<String> probeIds, Collection<String> causes) {
+        /** Loads (and validates) a playbook named by an include. */
+        @FunctionalInterface
+        public interface Loader {
+            Playbook load(Path file) throws PlaybookException;
+        }
+    }
+
+    /** A runner for YAML playbooks only. */
     public Runner(Function<String, Optional<Probe>> probes, ProbeInvoker invoker, Expressions expressions, Verdicts verdicts) {
+        this(probes, invoker, expressions, verdicts, null);
+    }
+
+    /** A runner for YAML and JS playbooks. */
+    public Runner(Function<String, Optional<Probe>> probes, ProbeInvoker invoker, Expressions expressions, Verdicts verdicts,
+                  Scripts scripts) {
         this.probes = probes;
         this.invoker = invoker;
         this.expressions = expressions;
         this.verdicts = verdicts;
+        this.scripts = scripts;
     }
 
     /**
@@ -132,6 +154,12 @@ public final class Runner {
 
     ProbeInvoker invoker() {
         return invoker;
+    }
+
+    /** The script runtime; only JS playbooks ask for it. */
+    Scripts scripts() {
+        if (scripts == null) throw new IllegalStateException("this runner was built without JS playbook support");
+        return scripts;
     }
 
     Expressions expressions() {

@@ -5,7 +5,12 @@ public final class ExprException extends Exception {
     private final transient Expr expr;
 
     public ExprException(Expr expr, String message) {
-        super(expr.pos() + ": in '" + expr.source() + "': " + message);
+        this(expr.pos(), expr, message);
+    }
+
+    /** An error at a place inside the expression (where the TypeError was thrown). */
+    public ExprException(dev.reach.core.playbook.SourcePos at, Expr expr, String message) {
+        super(at + ": in '" + expr.source() + "': " + message);
         this.expr = expr;
     }
 

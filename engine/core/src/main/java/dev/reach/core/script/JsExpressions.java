@@ -3,28 +3,21 @@ package dev.reach.core.script;
 import dev.reach.core.playbook.Problem;
 import dev.reach.core.playbook.SourcePos;
 import org.graalvm.polyglot.Context;
-import org.graalvm.polyglot.EnvironmentAccess;
-import org.graalvm.polyglot.HostAccess;
-import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.io.IOAccess;
-import org.graalvm.polyglot.proxy.ProxyArray;
-import org.graalvm.polyglot.proxy.ProxyObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Playbook expressions on GraalJS, sandboxed (no host classes, IO, threads, processes, environment or
- * polyglot access). Each expression compiles once into a function of {@code (inputs, steps, locals)};
- * plain property paths skip the engine entirely (see {@link PathReader}). One context, used by one
+ * Playbook expressions on GraalJS, sandboxed (see {@link Sandbox}). Each expression compiles once into a
+ * function of {@code (inputs, steps, locals)}. Plain property paths ({@link PathReader}) and the common
+ * subset of comparisons and arithmetic ({@link SimpleExpr}) are checked and evaluated without the engine,
+ * so a playbook written with them never waits for its cold start. One context, used by one
  * thread at a time: JavaScript contexts are single-threaded, and expressions are short.
  */
 public final class JsExpressions implements Expressions, AutoCloseable {
@@ -33,6 +26,7 @@ public final class JsExpressions implements Expressions, AutoCloseable {
 
     private final ScriptEngine engine;
     private final Map<String, Value> compiled = new HashMap<>();
+    private final Map<String, Optional<SimpleExpr.Node>> simpleTrees = new HashMap<>();
     private Context context;
 
     public JsExpressions(ScriptEngine engine) {
@@ -41,8 +35,8 @@ public final class JsExpressions implements Expressions, AutoCloseable {
 
     @Override
     public synchronized Optional<Problem> check(Expr expr, List<String> locals) {
-        if (expr.isPath()) {
-            return Optional.empty();
+        if (expr.isPath() || simple(expr).isPresent()) {
+            return Optional.empty(); // valid JavaScript, known without the engine
         }
         try {
             compile(expr, locals);
@@ -58,17 +52,32 @@ public final class JsExpressions implements Expressions, AutoCloseable {
         if (expr.isPath()) {
             return PathReader.read(expr, scope);
         }
+        Optional<SimpleExpr.Node> simple = simple(expr);
+        if (simple.isPresent()) {
+            try {
+                return SimpleExpr.eval(simple.get(), scope);
+            } catch (SimpleExpr.Fallback engineDecides) {
+                // below
+            }
+        }
         List<String> locals = List.copyOf(scope.locals().keySet());
         try {
             Value fn = compile(expr, locals);
-            Value result = fn.execute(toGuest(scope.inputs()), toGuest(scope.steps()), toGuest(scope.locals()));
-            return toJava(result);
+            Value result = fn.execute(JsValues.toGuest(scope.inputs()), JsValues.toGuest(scope.steps()), JsValues.toGuest(scope.locals()));
+            return JsValues.toJava(result);
         } catch (PolyglotException e) {
+            if (e.getMessage() != null && e.getMessage().contains("tatement count limit")) {
+                throw new ExprException(expr, "stopped after " + Sandbox.STATEMENT_LIMIT + " statements (an endless loop?)");
+            }
             if (e.isCancelled() || e.isInterrupted()) {
                 throw new ExprException(expr, "interrupted");
             }
-            throw new ExprException(expr, trim(e.getMessage()));
+            throw new ExprException(positioned(expr, e), expr, trim(e.getMessage()));
         }
+    }
+
+    private Optional<SimpleExpr.Node> simple(Expr expr) {
+        return simpleTrees.computeIfAbsent(expr.source(), SimpleExpr::parse);
     }
 
     private Value compile(Expr expr, List<String> locals) {
@@ -110,69 +119,10 @@ public final class JsExpressions implements Expressions, AutoCloseable {
 
     private Context context() {
         if (context == null) {
-            context = Context.newBuilder("js")
-                    .engine(engine.get())
-                    .allowHostAccess(HostAccess.NONE)
-                    .allowHostClassLookup(name -> false)
-                    .allowIO(IOAccess.NONE)
-                    .allowCreateThread(false)
-                    .allowCreateProcess(false)
-                    .allowNativeAccess(false)
-                    .allowEnvironmentAccess(EnvironmentAccess.NONE)
-                    .allowPolyglotAccess(PolyglotAccess.NONE)
-                    .out(java.io.OutputStream.nullOutputStream())
-                    .err(java.io.OutputStream.nullOutputStream())
-                    .build();
+            context = Sandbox.context(engine);
         }
+        context.resetLimits(); // the statement limit counts per expression, not per process
         return context;
-    }
-
-    private static Object toGuest(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, val) -> out.put(String.valueOf(k), toGuest(val)));
-            return ProxyObject.fromMap(out);
-        }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(toGuest(x)));
-            return ProxyArray.fromList(out);
-        }
-        if (v instanceof Integer i) return i.longValue();
-        if (v instanceof java.time.Duration d) return dev.reach.spi.ParamType.format(d); // as the user wrote it: "3s"
-        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) return v;
-        return v.toString(); // no host object ever reaches a script
-
-    }
-
-    private static Object toJava(Value v) {
-        if (v == null || v.isNull()) return null;
-        if (v.isBoolean()) return v.asBoolean();
-        if (v.isNumber()) {
-            if (v.fitsInLong()) return v.asLong();
-            return v.asDouble();
-        }
-        if (v.isString()) return v.asString();
-        if (v.isProxyObject() && v.asProxyObject() instanceof ProxyObject) {
-            return proxyToJava(v);
-        }
-        if (v.hasArrayElements()) {
-            List<Object> out = new ArrayList<>();
-            for (long i = 0; i < v.getArraySize() && i < 100_000; i++) out.add(toJava(v.getArrayElement(i)));
-            return out;
-        }
-        if (v.hasMembers() && !v.canExecute()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (String k : v.getMemberKeys()) out.put(k, toJava(v.getMember(k)));
-            return out;
-        }
-        return v.toString();
-    }
-
-    private static Object proxyToJava(Value v) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (String k : v.getMemberKeys()) out.put(k, toJava(v.getMember(k)));
-        return out;
     }
 
     @Override

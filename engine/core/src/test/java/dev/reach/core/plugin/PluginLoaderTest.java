@@ -63,6 +63,19 @@ class PluginLoaderTest {
     }
 
     @Test
+    void aModulesTargetFolderLoadsItsJarAndPassesOverTheOtherFolders() throws Exception {
+        TestPlugin.withProbe("good", "echo.say", "said hello").jar(dir);
+        java.nio.file.Files.createDirectories(dir.resolve("classes/dev/reach"));
+        java.nio.file.Files.createDirectories(dir.resolve("surefire-reports"));
+        java.nio.file.Files.copy(dir.resolve(dir.toFile().list((d, n) -> n.endsWith(".jar"))[0]), dir.resolve("original-good.jar"));
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.registry().ids()).containsExactly("echo.say");
+    }
+
+    @Test
     void goodPluginLoadsAndItsProbeRuns() throws Exception {
         Path jar = TestPlugin.withProbe("good", "echo.say", "said hello").jar(dir);
 

@@ -347,4 +347,41 @@ class RunnerTest {
         assertThatThrownBy(() -> runner.runProbe(TestProbes.FIXED, Map.of("stauts", "ok"), RunOptions.defaults()))
                 .isInstanceOf(UsageException.class).hasMessageContaining("did you mean 'status'?");
     }
+
+    @Test
+    void aWhenThatThrowsIsAnErrorForItsStepWithFileLineAndColumn() throws Exception {
+        RunResult r = run("""
+                steps:
+                  - id: a
+                    probe: test.fixed
+                  - id: b
+                    when: "steps.a.status == 'ok' && steps.a.facts.missing.deeper > 1"
+                    probe: test.fixed
+                  - id: c
+                    when: steps.a.facts.missing.deeper
+                    probe: test.fixed
+                  - id: d
+                    probe: test.fixed
+                """, Map.of());
+        assertThat(r.steps()).extracting(StepResult::status).containsExactly(Status.OK, Status.ERROR, Status.ERROR, Status.OK);
+        assertThat(r.steps().get(1).observation().summary())
+                .startsWith("condition failed: test.yaml:5:")
+                .contains("TypeError: Cannot read property 'deeper' of undefined");
+        assertThat(r.steps().get(2).observation().summary())
+                .startsWith("condition failed: test.yaml:8:11: in 'steps.a.facts.missing.deeper': TypeError");
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunawayWhenIsStoppedByTheStatementLimit() throws Exception {
+        RunResult r = run("""
+                steps:
+                  - id: a
+                    when: "(() => { let n = 0; for (;;) n++; })()"
+                    probe: test.fixed
+                """, Map.of());
+        assertThat(r.steps().getFirst().status()).isEqualTo(Status.ERROR);
+        assertThat(r.steps().getFirst().observation().summary()).contains("test.yaml:3:12").contains("an endless loop?");
+    }
 }

@@ -1,0 +1,232 @@
+package dev.reach.core.run;
+
+import dev.reach.core.playbook.Playbook;
+import dev.reach.core.playbook.PlaybookException;
+import dev.reach.core.script.JsPlaybooks;
+import dev.reach.core.script.PlaybookHost;
+import dev.reach.core.verdict.Confidence;
+import dev.reach.core.verdict.Verdict;
+import dev.reach.spi.Observation;
+import dev.reach.spi.Probe;
+import dev.reach.spi.Status;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A JS playbook's run: main() decides what runs, and each call of the host API becomes a step of this
+ * {@link PlaybookRun}, through the same probe execution, events and results as a YAML step. Steps are
+ * named by the caller ({@code {id: 'connect'}}) or numbered ({@code probe-1}, {@code parallel-2}).
+ */
+final class ScriptSteps implements PlaybookHost {
+    private static final int MAX_INCLUDE_DEPTH = 8;
+
+    private final PlaybookRun run;
+    private final List<StepResult> results = new ArrayList<>();
+    private final Map<String, Integer> used = new HashMap<>();
+    private int numbered;
+    private Verdict concluded;
+    private volatile String stopped;
+
+    ScriptSteps(PlaybookRun run) {
+        this.run = run;
+    }
+
+    RunResult execute() {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        RunOptions options = run.options();
+        JsPlaybooks.Outcome outcome = run.runner().scripts().playbooks().run(run.playbook(), run.inputs(), this,
+                run.deadline(), options.cancellation()::isCancelled);
+        String stopReason = null;
+        boolean failed = outcome instanceof JsPlaybooks.Outcome.Failed;
+        if (outcome instanceof JsPlaybooks.Outcome.Failed f) {
+            if (stopped != null) {
+                stopReason = stopped;
+            } else if (options.cancellation().isCancelled() || "cancelled".equals(f.stopped())) {
+                stopReason = "cancelled";
+            } else if (f.stopped() != null && f.stopped().contains("deadline")) {
+                stopReason = "the run's deadline passed";
+            }
+            Observation.Builder o = Observation.error(f.message());
+            f.stack().forEach(o::evidence);
+            record(run.finished(new StepResult(unique("script"), "probe", "", Map.of(), o.build(), "", List.of())));
+        }
+        if (stopReason == null && options.cancellation().isCancelled()) {
+            stopReason = "cancelled";
+        }
+        Verdict verdict = concluded != null && !failed && stopReason == null ? concluded : run.runner().verdicts().derive(results, stopReason);
+        Playbook pb = run.playbook();
+        return new RunResult(pb.name(), pb.source(), run.inputs(), results, verdict, started,
+                Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
+    }
+
+    @Override
+    public Map<String, Object> probe(String id, String probe, Map<String, Object> params) {
+        open();
+        Bound b = bind(probe, params);
+        StepResult r = run.invoke(id == null ? number("probe") : unique(id), b.probe(), b.binding().params(), run.options().stepTimeout());
+        return record(r);
+    }
+
+    @Override
+    public List<Map<String, Object>> parallel(String id, List<Call> calls) {
+        open();
+        if (calls.size() > dev.reach.core.playbook.Step.ForEachStep.MAX_ITEMS) {
+            throw new IllegalArgumentException("parallel() got " + calls.size() + " calls; at most "
+                    + dev.reach.core.playbook.Step.ForEachStep.MAX_ITEMS + " run in one step");
+        }
+        List<Bound> bound = calls.stream().map(c -> bind(c.probe(), c.params())).toList(); // every error before anything runs
+        String group = id == null ? number("parallel") : unique(id);
+        List<Callable<StepResult>> tasks = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            Bound b = bound.get(i);
+            String childId = calls.get(i).id() != null ? unique(calls.get(i).id()) : group + "[" + i + "]";
+            tasks.add(() -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout()));
+        }
+        List<StepResult> children = run.all(tasks, PlaybookRun.FOREACH_CONCURRENCY);
+        StepResult r = run.finished(new StepResult(group, "parallel", "", Map.of(),
+                PlaybookRun.summarize(children.size() + " branches", children), "", children));
+        record(r);
+        children.forEach(run::remember);
+        return children.stream().map(ScriptSteps::withId).toList();
+    }
+
+    @Override
+    public Map<String, Object> include(String id, String path, Map<String, Object> inputs) {
+        open();
+        if (run.prefix().chars().filter(c -> c == '/').count() >= MAX_INCLUDE_DEPTH) {
+            throw new IllegalArgumentException("includes nest deeper than " + MAX_INCLUDE_DEPTH + "; flatten them");
+        }
+        Path dir = run.playbook().script().path().getParent();
+        Playbook child;
+        try {
+            child = run.runner().scripts().loader().load(dir == null ? Path.of(path) : dir.resolve(path));
+        } catch (PlaybookException e) {
+            throw new IllegalArgumentException("include('" + path + "'): " + e.problems().getFirst());
+        }
+        Map<String, Object> bound;
+        try {
+            bound = Runner.bindInputs(child, inputs);
+        } catch (UsageException e) {
+            throw new IllegalArgumentException("include('" + path + "'): " + String.join("; ", e.problems()));
+        }
+        String stepId = id == null ? number("include") : unique(id);
+        return record(run.include(stepId, path, child, bound, child.timeout()));
+    }
+
+    @Override
+    public Map<String, Object> verdict(VerdictCall v) {
+        open();
+        var causes = run.runner().scripts().causes();
+        if (!causes.contains(v.cause())) {
+            throw new IllegalArgumentException("unknown cause '" + v.cause() + "'" + ParamBinder.closest(v.cause(), causes)
+                    .map(c -> "; did you mean '" + c + "'?").orElse("") + " (causes are listed in FAULTS.md)");
+        }
+        Confidence confidence = Confidence.fromLabel(v.confidence()).orElseThrow(() -> new IllegalArgumentException(
+                "confidence '" + v.confidence() + "' is not one of certain, likely, possible"));
+        boolean ok = Verdict.OK.equals(v.cause());
+        String summary = v.summary().isEmpty() ? v.cause() : v.summary();
+        StepResult step = run.finished(new StepResult(v.id() == null ? unique("verdict") : unique(v.id()), "verdict", "", Map.of(),
+                Observation.of(ok ? Status.OK : Status.FAIL, summary).cause(ok ? null : v.cause()).build(), "", List.of()));
+        List<String> evidence = new ArrayList<>();
+        List<String> supportedBy = new ArrayList<>();
+        for (String ref : v.evidence()) {
+            if (run.viewOf(ref) instanceof Map<?, ?> m) {
+                supportedBy.add(ref);
+                evidence.add(ref + ": " + m.get("summary"));
+                if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
+            } else {
+                evidence.add(ref);
+            }
+        }
+        concluded = new Verdict(v.cause(), confidence, summary, v.fix().isEmpty() ? run.runner().verdicts().fix(v.cause()) : v.fix(),
+                evidence, supportedBy, true);
+        return record(step);
+    }
+
+    @Override
+    public void log(String message) {
+        run.options().listener().on(new RunEvent.StepProgress(run.prefix() + "main", message));
+    }
+
+    @Override
+    public void sleep(Duration d) {
+        open();
+        Duration wait = run.bounded(d);
+        try {
+            run.options().cancellation().signal().get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException slept) {
+            // the usual way out
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        open(); // woken by Ctrl-C or the deadline: the script ends here
+    }
+
+    private record Bound(Probe probe, ParamBinder.Binding binding) {
+    }
+
+    /** The probe and its checked parameters, or an error naming the parameter and what it allows. */
+    private Bound bind(String probeId, Map<String, Object> params) {
+        Probe probe = run.runner().probe(probeId).orElseThrow(() -> new IllegalArgumentException("unknown probe '" + probeId + "'"
+                + ParamBinder.closest(probeId, run.runner().scripts().probeIds()).map(c -> "; did you mean '" + c + "'?").orElse("")
+                + " (see 'reach probes' for the list)"));
+        var binding = ParamBinder.bind(probe.spec(), params);
+        if (!binding.ok()) {
+            throw new IllegalArgumentException(String.join("; ", binding.errors().stream().map(ParamBinder.ParamError::message).toList()));
+        }
+        return new Bound(probe, binding);
+    }
+
+    private void open() {
+        if (stopped == null && run.options().cancellation().isCancelled()) stopped = "cancelled";
+        if (stopped == null && Instant.now().isAfter(run.deadline())) stopped = "the run's deadline passed";
+        if (stopped != null) {
+            throw new IllegalStateException(stopped + "; nothing more runs");
+        }
+        if (concluded != null) {
+            throw new IllegalStateException("the run already concluded with verdict '" + concluded.cause()
+                    + "'; return from main after verdict()");
+        }
+    }
+
+    private Map<String, Object> record(StepResult r) {
+        results.add(r);
+        run.remember(r);
+        return withId(r);
+    }
+
+    private static Map<String, Object> withId(StepResult r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", r.id());
+        v.putAll(PlaybookRun.view(r));
+        return v;
+    }
+
+    private synchronized String number(String kind) {
+        String id;
+        do {
+            id = kind + "-" + (++numbered);
+        } while (used.containsKey(id));
+        used.put(id, 1);
+        return id;
+    }
+
+    /** The id as given, or with {@code -2}, {@code -3} when the script reuses it (in a loop, say). */
+    private synchronized String unique(String id) {
+        int n = used.merge(id, 1, Integer::sum);
+        return n == 1 ? id : id + "-" + n;
+    }
+}

@@ -1,0 +1,289 @@
+package dev.reach.core.script;
+
+import dev.reach.core.Reach;
+import dev.reach.core.playbook.PlaybookException;
+import dev.reach.core.run.RunEvent;
+import dev.reach.core.run.RunOptions;
+import dev.reach.core.run.RunResult;
+import dev.reach.core.run.StepResult;
+import dev.reach.core.run.TestProbes;
+import dev.reach.spi.Status;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** JS playbooks through the front door (Reach.load, Reach.run), against real loopback sockets. */
+class JsPlaybookTest {
+    static final Reach REACH = Reach.builder().probe(new LoopbackConnectProbe()).probe(TestProbes.FIXED)
+            .probe(TestProbes.SLEEP).build();
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void close() {
+        REACH.close();
+    }
+
+    Path write(String name, String code) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, code);
+        return f;
+    }
+
+    RunResult run(String code, Map<String, ?> inputs) throws Exception {
+        return REACH.run(REACH.load(write("t.js", code)), inputs, RunOptions.defaults());
+    }
+
+    static int closedPort() throws Exception {
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static final String BRANCH = """
+            export const metadata = {inputs: {port: {type: 'port', required: true}}};
+            export function main({port}) {
+              const c = probe('tcp.connect', {host: '127.0.0.1', port, timeout: '300ms'});
+              if (c.cause === 'tcp.refused') return verdict({cause: 'tcp.refused', confidence: 'certain', evidence: [c]});
+              if (c.cause === 'tcp.filtered') return verdict({cause: 'tcp.filtered', summary: 'dropped: ' + c.summary, evidence: [c]});
+              return verdict({cause: 'ok', summary: JSON.stringify(c)});
+            }
+            """;
+
+    @Test
+    void closedLoopbackPortBranchesToRefused() throws Exception {
+        RunResult r = run(BRANCH, Map.of("port", closedPort()));
+        assertThat(r.verdict().cause()).isEqualTo("tcp.refused");
+        assertThat(r.verdict().confidence().label()).isEqualTo("certain");
+        assertThat(r.verdict().evidence()).anyMatch(l -> l.startsWith("probe-1: ") && l.contains("refused"));
+        assertThat(r.steps()).extracting(StepResult::id).containsExactly("probe-1", "verdict");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void fullAcceptQueueBranchesToFiltered() throws Exception {
+        // a listener whose accept queue is full drops further SYNs: "filtered", on loopback, without root
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    var s = new java.net.Socket();
+                    fillers.add(s);
+                    try {
+                        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 200);
+                    } catch (java.io.IOException full) {
+                        break;
+                    }
+                }
+                RunResult r = run(BRANCH, Map.of("port", server.getLocalPort()));
+                assertThat(r.verdict().cause()).as(r.verdict().summary()).isEqualTo("tcp.filtered");
+                assertThat(r.verdict().summary()).startsWith("dropped: no answer from 127.0.0.1:");
+            } finally {
+                for (var s : fillers) s.close();
+            }
+        }
+    }
+
+    @Test
+    void openPortIsHealthyAndTheResultIsAPlainObject() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            RunResult r = run(BRANCH, Map.of("port", server.getLocalPort()));
+            assertThat(r.verdict().cause()).isEqualTo("ok");
+            assertThat(r.verdict().summary()).contains("\"id\":\"probe-1\"", "\"status\":\"ok\"", "\"ok\":true",
+                    "\"facts\":{", "\"connect_ms\":", "\"duration_ms\":");
+            assertThat(r.exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void shippedConnectTwinsAgreeOnAClosedPort() throws Exception {
+        Path repo = Path.of("../../playbooks").toAbsolutePath().normalize();
+        int port = closedPort();
+        Map<String, Object> in = Map.of("host", "127.0.0.1", "port", port);
+        RunResult yaml = REACH.run(REACH.load(repo.resolve("connect.yaml")), in, RunOptions.defaults());
+        RunResult js = REACH.run(REACH.load(repo.resolve("connect.js")), in, RunOptions.defaults());
+        assertThat(js.verdict().cause()).isEqualTo(yaml.verdict().cause()).isEqualTo("tcp.refused");
+        assertThat(js.verdict().confidence()).isEqualTo(yaml.verdict().confidence());
+        assertThat(js.verdict().summary()).isEqualTo(yaml.verdict().summary());
+        assertThat(js.verdict().fix()).isEqualTo(yaml.verdict().fix());
+        assertThat(js.verdict().evidence()).isEqualTo(yaml.verdict().evidence());
+        assertThat(js.exitCode()).isEqualTo(yaml.exitCode());
+        assertThat(js.playbook()).isEqualTo(yaml.playbook()).isEqualTo("connect");
+    }
+
+    @Test
+    void shippedFleetSummarisesLoopbackTargets() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Path fleet = Path.of("../../playbooks/fleet.js").toAbsolutePath().normalize();
+            String targets = "127.0.0.1:" + server.getLocalPort() + ",127.0.0.1:" + closedPort() + ",127.0.0.1:" + closedPort();
+            RunResult r = REACH.run(REACH.load(fleet), Map.of("targets", targets), RunOptions.defaults());
+            assertThat(r.verdict().cause()).isEqualTo("tcp.refused");
+            assertThat(r.verdict().summary()).isEqualTo("2 of 3 targets did not answer; 2 of them with tcp.refused.");
+            assertThat(r.steps().getFirst().children()).extracting(StepResult::id).containsExactly("fleet[0]", "fleet[1]", "fleet[2]");
+        }
+    }
+
+    @Test
+    void everyProbeCallIsAStepWithEventsAndCallerGivenIds() throws Exception {
+        var events = new CopyOnWriteArrayList<RunEvent>();
+        RunResult r = REACH.run(REACH.load(write("ids.js", """
+                export function main() {
+                  probe('test.fixed', {note: 'a'});
+                  probe('test.fixed', {note: 'b'}, {id: 'second'});
+                  log('between');
+                  probe('test.fixed', {status: 'warn'});
+                }
+                """)), Map.of(), RunOptions.defaults().withListener(events::add));
+        assertThat(r.steps()).extracting(StepResult::id).containsExactly("probe-1", "second", "probe-2");
+        assertThat(r.verdict().cause()).isEqualTo("ok");
+        assertThat(r.verdict().concluded()).isFalse();
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.StepStarted).hasSize(3);
+        assertThat(events).anyMatch(e -> e instanceof RunEvent.StepProgress p && p.message().equals("between"));
+    }
+
+    @Test
+    void parallelRunsItsCallsAtOnce() throws Exception {
+        long t0 = System.nanoTime();
+        RunResult r = run("""
+                export function main() {
+                  const rs = parallel([['test.sleep', {time: '400ms'}], {probe: 'test.sleep', params: {time: '400ms'}, id: 'b'},
+                                       ['test.sleep', {time: '400ms'}]]);
+                  verdict({cause: 'ok', summary: rs.map(x => x.id + '=' + x.status).join(' ')});
+                }
+                """, Map.of());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.verdict().summary()).isEqualTo("parallel-1[0]=ok b=ok parallel-1[2]=ok");
+        assertThat(ms).as("three 400 ms sleeps at once").isLessThan(1100);
+    }
+
+    @Test
+    void badParameterNamesTheParameterAndTheAllowedValuesAtTheCallersLine() throws Exception {
+        RunResult r = run("""
+                export function main() {
+                  const x = 1;
+                  probe('tcp.connect', {host: '127.0.0.1', port: 9, family: 'ipv4'});
+                }
+                """, Map.of());
+        StepResult s = r.steps().getLast();
+        assertThat(s.status()).isEqualTo(Status.ERROR);
+        assertThat(s.observation().summary()).endsWith("t.js:3:3: TypeError: bad value for parameter 'family' of tcp.connect: "
+                + "'ipv4' is not allowed (allowed: any, 4, 6)");
+        assertThat(s.observation().evidence()).containsExactly("at main (" + dir.resolve("t.js") + ":3:3)");
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+    }
+
+    @Test
+    void literalTyposAreRefusedAtLoadWithLineAndColumn() throws Exception {
+        Path f = write("typo.js", """
+                export function main() {
+                  probe('tcp.conect', {host: '127.0.0.1', port: 9});
+                  verdict({cause: 'tcp.refuse'});
+                }
+                """);
+        PlaybookException e = catchThrowableOfType(PlaybookException.class, () -> REACH.load(f));
+        assertThat(e.problems()).extracting(Object::toString).containsExactly(
+                f + ":2:10: unknown probe 'tcp.conect'; did you mean 'tcp.connect'? (see 'reach probes' for the list)",
+                f + ":3:20: unknown cause 'tcp.refuse'; did you mean 'tcp.refused'? (causes are listed in FAULTS.md)");
+    }
+
+    @Test
+    void syntaxErrorIsReportedWithLineAndColumn() throws Exception {
+        Path f = write("syntax.js", """
+                export function main() {
+                  const a = ;
+                }
+                """);
+        PlaybookException e = catchThrowableOfType(PlaybookException.class, () -> REACH.load(f));
+        assertThat(e.problems().getFirst().toString()).startsWith(f + ":2:13: SyntaxError: ").doesNotContain("syntax.js:2:12");
+    }
+
+    @Test
+    void metadataInputsUseTheYamlTypes() throws Exception {
+        Path f = write("meta.js", """
+                export const metadata = {name: 'm', inputs: {port: 'prot'}};
+                export function main() {}
+                """);
+        PlaybookException e = catchThrowableOfType(PlaybookException.class, () -> REACH.load(f));
+        assertThat(e.problems().getFirst().toString()).isEqualTo(f + ":1:1: input 'port': unknown input type 'prot'; "
+                + "did you mean 'port'? (types: string, integer, boolean, duration, port, host, ports, list; or give 'allowed:' values)");
+        var pb = REACH.load(write("ok.js", "export const metadata = {inputs: {n: {type: 'integer', default: 2}}}; export function main(i) {}"));
+        assertThat(pb.inputs().get("n").defaultValue()).contains(2L);
+    }
+
+    @Test
+    void nothingRunsAfterTheVerdict() throws Exception {
+        RunResult r = run("""
+                export function main() {
+                  verdict({cause: 'ok'});
+                  probe('test.fixed', {});
+                }
+                """, Map.of());
+        assertThat(r.steps().getLast().observation().summary()).contains("t.js:3:3: Error: the run already concluded with verdict 'ok'");
+    }
+
+    @Test
+    void includeRunsAYamlPlaybookAsAStep() throws Exception {
+        write("child.yaml", """
+                inputs: {note: {type: string, required: true}}
+                steps:
+                  - id: a
+                    probe: test.fixed
+                    with: {status: fail, cause: tcp.refused, note: "${inputs.note}"}
+                """);
+        RunResult r = run("""
+                export function main() {
+                  const c = include('child.yaml', {note: 'hi'});
+                  verdict({cause: c.cause, summary: c.facts.verdict + ' ' + c.status});
+                }
+                """, Map.of());
+        assertThat(r.steps()).extracting(StepResult::id).containsExactly("include-1", "verdict");
+        assertThat(r.steps().getFirst().children()).extracting(StepResult::id).containsExactly("a");
+        assertThat(r.verdict().summary()).isEqualTo("tcp.refused fail");
+    }
+
+    @Test
+    void sleepStopsAtTheRunsDeadline() throws Exception {
+        long t0 = System.nanoTime();
+        RunResult r = run("""
+                export const metadata = {timeout: '500ms'};
+                export function main() { sleep('1m'); probe('test.fixed', {}); }
+                """, Map.of());
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+        assertThat(r.cancelled()).isTrue();
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+    }
+
+    @Test
+    void cancellingStopsAScriptInSleepOrInALoop() throws Exception {
+        for (String body : List.of("sleep('1m');", SandboxTest.SLOW + "for (;;) { try { while (true) { s.indexOf('y'); } } catch (e) {} }")) {
+            var cancel = new dev.reach.core.run.Cancellation();
+            var pb = REACH.load(write("c.js", "export function main() { probe('test.fixed', {}); " + body + " }"));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                cancel.cancel();
+            });
+            long t0 = System.nanoTime();
+            RunResult r = REACH.run(pb, Map.of(), RunOptions.defaults().withCancellation(cancel));
+            assertThat((System.nanoTime() - t0) / 1_000_000).as(body).isLessThan(3000);
+            assertThat(r.cancelled()).as(body).isTrue();
+            assertThat(r.steps().getFirst().status()).isEqualTo(Status.OK);
+            assertThat(r.verdict().summary()).startsWith("The run stopped early: cancelled");
+        }
+    }
+}
