@@ -27,8 +27,17 @@ final class Cli {
         return finish(start(args), args);
     }
 
+    /** Runs reach with extra environment variables. */
+    static Result reach(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return finish(start(env, args), args);
+    }
+
     /** Starts reach; {@link #finish} waits for it and reads what it printed. */
     static Running start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    static Running start(java.util.Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + HOME, "-cp", HOME.resolve("lib") + "/*",
@@ -37,6 +46,8 @@ final class Cli {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile());
         pb.environment().put("TERM", "dumb");
         pb.environment().remove("REACH_PLUGINS");
+        pb.environment().put("XDG_DATA_HOME", HOME.resolve("../it-data").normalize().toString()); // never the user's plugins
+        pb.environment().putAll(env);
         Path out = Files.createTempFile("reach-out", ".txt");
         Path err = Files.createTempFile("reach-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -4,22 +4,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.ToolProvider;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,42 +129,8 @@ class PluginSdkIT {
      * A plugin with a real probe class and its index, whose manifest says {@code Plugin-Requires: >=99.0.0}:
      * were it not for that line, it would load.
      */
-    private static void futurePlugin(Path tmp, Path jar) throws IOException {
-        Path src = Files.createDirectories(tmp.resolve("src/future"));
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        Files.writeString(src.resolve("FutureProbe.java"), """
-                package future;
-                import dev.reach.spi.*;
-                public final class FutureProbe implements Probe {
-                    static final ProbeSpec SPEC = ProbeSpec.builder("future.probe", "Needs an engine from the future").build();
-                    public ProbeSpec spec() { return SPEC; }
-                    public Observation run(ProbeContext ctx, Params params) { return Observation.ok("from the future").build(); }
-                }
-                """);
-        var javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, err, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                "-proc:none", src.resolve("FutureProbe.java").toString());
-        assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
-        Manifest mf = new Manifest();
-        Attributes a = mf.getMainAttributes();
-        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.putValue("Plugin-Id", "future");
-        a.putValue("Plugin-Version", "1.0.0");
-        a.putValue("Plugin-Provider", "tests");
-        a.putValue("Plugin-Requires", ">=99.0.0");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
-            out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
-            out.write("future.FutureProbe\n".getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-            try (Stream<Path> files = Files.walk(classes)) {
-                for (Path c : files.filter(Files::isRegularFile).toList()) {
-                    out.putNextEntry(new JarEntry(classes.relativize(c).toString().replace('\\', '/')));
-                    out.write(Files.readAllBytes(c));
-                    out.closeEntry();
-                }
-            }
-        }
+    private static void futurePlugin(Path tmp, Path jar) throws IOException {
+        PluginJars.build(tmp, jar, "future", "1.0.0", ">=99.0.0", "future.probe");
     }
 }

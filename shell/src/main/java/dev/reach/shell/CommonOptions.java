@@ -24,7 +24,7 @@ final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print every fact and evidence line, and stack traces of internal errors.")
     boolean verbose;
 
-    /** The engine, with plugins from the distribution, REACH_PLUGINS and --plugins. */
+    /** The engine, with plugins from the distribution, the user's plugin folder, REACH_PLUGINS and --plugins. */
     Reach reach(boolean warmScripts) {
         Reach.Builder b = Reach.builder().warmScripts(warmScripts);
         String home = System.getProperty("reach.home");
@@ -33,6 +33,10 @@ final class CommonOptions {
             b.development(true).pluginDirectory(Path.of(devPlugins));
         } else if (home != null) {
             b.pluginDirectory(Path.of(home).resolve("plugins"));
+        }
+        Path user = PluginsInstallCommand.userPluginDirectory(); // 'reach plugins install' puts jars here
+        if (java.nio.file.Files.isDirectory(user)) {
+            b.pluginDirectory(user);
         }
         b.pluginPath(System.getenv("REACH_PLUGINS"));
         pluginDirs.forEach(b::pluginDirectory);

@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The playbook (.yaml).")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The playbook (.yaml or .js).")
     Path file;
 
     @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = "Inputs as words, the same as --set NAME=VALUE.")
