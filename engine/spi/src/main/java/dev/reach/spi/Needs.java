@@ -6,6 +6,11 @@ import java.util.List;
  * What a probe needs from the host to run. The engine checks these before calling the probe and marks
  * it {@link Status#SKIPPED} with the reason when they are not met: a probe never fakes a pass.
  *
+ * <pre>{@code
+ * .needs(Needs.root("CAP_NET_RAW"))                 // root, or the capability
+ * .needs(Needs.NOTHING.withTools("nft"))            // an ordinary user with nft on PATH
+ * }</pre>
+ *
  * @param root         needs uid 0
  * @param capabilities Linux capabilities that would do instead of root, e.g. {@code CAP_NET_RAW}
  * @param tools        commands that must be on PATH, e.g. {@code iptables}

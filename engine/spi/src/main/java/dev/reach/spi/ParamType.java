@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
  * The types a probe parameter can have. Each converts the raw value written by a user (a YAML scalar, a
  * {@code k=v} string on the command line, a JS value) into the Java value a probe reads from {@link Params},
  * or throws {@link IllegalArgumentException} with a sentence that says what was expected.
+ *
+ * <pre>{@code
+ * ParamType.DURATION.convert("500ms");   // Duration.ofMillis(500)
+ * ParamType.PORTS.convert("22,80-82");   // [22, 80, 81, 82]
+ * ParamType.PORT.convert("70000");       // IllegalArgumentException: 70000 is not a port number from 1 to 65535
+ * }</pre>
  */
 public enum ParamType {
     /** Any text. */

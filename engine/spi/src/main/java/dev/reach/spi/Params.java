@@ -12,6 +12,13 @@ import java.util.Optional;
  * A probe's parameter values, already converted and checked against its {@link ProbeSpec} (defaults
  * filled in). Accessors throw {@link NoSuchElementException} only for a name the spec does not declare
  * or an optional parameter with no default that was not given: a bug in the probe, not user input.
+ *
+ * <pre>{@code
+ * String host = params.string("host");
+ * int port = params.port("port");
+ * Duration timeout = ctx.bound(params.duration("timeout"));
+ * Optional<Object> sni = params.find("sni");         // an optional parameter without a default
+ * }</pre>
  */
 public final class Params {
     private final Map<String, Object> values;

@@ -3,6 +3,11 @@ package dev.reach.spi;
 /**
  * How a probe's check came out, ordered from best to worst so that a group can take the worst.
  * A check that could not run is {@link #SKIPPED} (needs unmet) or {@link #ERROR} (it broke): never OK.
+ *
+ * <pre>{@code
+ * Observation.of(Status.WARN, "certificate expires in 5 days").cause("tls.expiring").build();
+ * // in a playbook: on: {fail: diagnose, error: stop}    when: steps.tls.status == 'warn'
+ * }</pre>
  */
 public enum Status {
     /** The thing checked answered as expected. */
