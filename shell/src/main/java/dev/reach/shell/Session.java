@@ -4,15 +4,16 @@ import dev.reach.core.Reach;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.run.Cancellation;
 import dev.reach.core.run.Durations;
+import dev.reach.core.run.EvalResult;
+import dev.reach.core.run.RunOptions;
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.StepResult;
 import dev.reach.core.run.UsageException;
-import dev.reach.core.script.Expr;
-import dev.reach.core.script.ExprException;
-import dev.reach.core.script.JsExpressions;
-import dev.reach.core.script.Scope;
-import dev.reach.core.script.ScriptEngine;
+import dev.reach.core.verdict.CauseCatalog;
+import dev.reach.core.verdict.Verdicts;
 import dev.reach.spi.Observation;
+import dev.reach.spi.Param;
+import dev.reach.spi.Probe;
 import dev.reach.spi.Status;
 
 import java.io.PrintWriter;
@@ -24,12 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SequencedSet;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The shell's state: one engine for the whole session, the current target, and every result in the order
@@ -47,9 +43,6 @@ final class Session implements Workbench, AutoCloseable {
     record Entry(int number, Request request, RunResult result, Instant at) {
     }
 
-    /** How long a {@code js} expression may run: they read results, so anything longer is a runaway loop. */
-    static final java.time.Duration JS_DEADLINE = java.time.Duration.ofSeconds(5);
-
     private final CompletableFuture<Reach> reach;
     private final InterruptHook interrupts;
     private final boolean color;
@@ -57,8 +50,6 @@ final class Session implements Workbench, AutoCloseable {
     private final List<Entry> entries = new ArrayList<>();
     private final SequencedSet<String> hosts = new LinkedHashSet<>();
     private HostPort target;
-    private JsExpressions js;
-    private ScriptEngine jsEngine;
     private boolean exitRequested;
 
     Session(CompletableFuture<Reach> reach, InterruptHook interrupts, boolean color, boolean live) {
@@ -109,6 +100,14 @@ final class Session implements Workbench, AutoCloseable {
         } catch (UsageException | PlaybookException e) {
             return Runs.usage(e, err);
         }
+    }
+
+    /** A js probe's parameters without those at their defaults, as they would be typed (history and save read them). */
+    private static Map<String, Object> given(Reach engine, StepResult probe) {
+        var spec = engine.probes().find(probe.probe()).map(Probe::spec);
+        Map<String, Object> m = new LinkedHashMap<>(probe.params());
+        spec.ifPresent(sp -> m.entrySet().removeIf(e -> sp.param(e.getKey()).flatMap(Param::defaultValue).filter(e.getValue()::equals).isPresent()));
+        return m;
     }
 
     /** Fills {@code host} and {@code port} from the target where the probe or playbook takes them and they are not given. */
@@ -174,46 +173,28 @@ final class Session implements Workbench, AutoCloseable {
     }
 
     /**
-     * Evaluates a {@code js} expression in the playbooks' sandbox (started on first use). Ctrl-C or
-     * {@link #JS_DEADLINE} stops a runaway expression: its engine is closed and the next {@code js} starts afresh.
+     * Evaluates {@code js} source in the playbooks' sandbox with their host API ({@link Reach#eval}), the
+     * session's {@code names} as globals, progress on {@code err} and Ctrl-C cancelling it. The probes it ran
+     * are recorded like probes typed at the prompt, so {@code last}, {@code history} and {@code save} see them.
      */
-    Object evalJs(Expr expr, Scope scope) throws ExprException {
-        if (js == null) {
-            jsEngine = new ScriptEngine();
-            js = new JsExpressions(jsEngine);
+    EvalResult evalJs(String source, Map<String, ?> names, PrintWriter err) throws Exception {
+        Reach engine = reach();
+        Cancellation cancel = new Cancellation();
+        EvalResult result;
+        try (AutoCloseable hook = interrupts.on(cancel::cancel); ProgressView progress = new ProgressView(err, live)) {
+            result = engine.eval(source, names, RunOptions.defaults().withCancellation(cancel).withListener(progress));
         }
-        jsEngine.get(); // the cold start (about a second) is not the expression's time
-        JsExpressions evaluator = js;
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread.ofVirtual().name("reach-js").start(() -> {
-            try {
-                result.complete(evaluator.eval(expr, scope));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
+        Verdicts verdicts = new Verdicts(code -> engine.causes().find(code).map(CauseCatalog.Cause::says));
+        for (StepResult step : result.steps()) {
+            for (StepResult probe : step.kind().equals("parallel") ? step.children() : List.of(step)) {
+                if (!probe.kind().equals("probe") || probe.probe().isEmpty()) continue;
+                boolean stopped = result.cancelled() && probe.status() != Status.OK;
+                record(new Request.ProbeRequest(probe.probe(), given(engine, probe)), new RunResult("probe " + probe.probe(), "",
+                        probe.params(), List.of(probe), verdicts.derive(List.of(probe), stopped ? "cancelled" : null),
+                        Instant.now().minus(probe.observation().duration()), probe.observation().duration(), stopped));
             }
-        });
-        AtomicBoolean cancelled = new AtomicBoolean();
-        try (AutoCloseable hook = interrupts.on(() -> {
-            cancelled.set(true);
-            result.cancel(false);
-        })) {
-            return result.get(JS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ExprException x) throw x;
-            throw new ExprException(expr, String.valueOf(e.getCause()));
-        } catch (TimeoutException | CancellationException | InterruptedException e) {
-            stopJs();
-            throw new ExprException(expr, cancelled.get() ? "cancelled" : "still running after " + JS_DEADLINE.toSeconds() + " s: stopped");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
-    }
-
-    /** Cancels whatever runs on the js engine and drops it. */
-    private void stopJs() {
-        jsEngine.get().close(true);
-        js = null;
-        jsEngine = null;
+        return result;
     }
 
     /**
@@ -256,8 +237,6 @@ final class Session implements Workbench, AutoCloseable {
 
     @Override
     public void close() {
-        if (js != null) js.close();
-        if (jsEngine != null) jsEngine.close();
         if (reach.isDone() && !reach.isCompletedExceptionally()) reach.join().close();
     }
 }

@@ -8,6 +8,7 @@ import dev.reach.core.plugin.LoadedPlugin;
 import dev.reach.core.plugin.PluginLoader;
 import dev.reach.core.plugin.PluginProblem;
 import dev.reach.core.plugin.ProbeRegistry;
+import dev.reach.core.run.EvalResult;
 import dev.reach.core.run.HostPrivileges;
 import dev.reach.core.run.ParamBinder;
 import dev.reach.core.run.ProbeInvoker;
@@ -132,6 +133,16 @@ public final class Reach implements AutoCloseable {
                 + ParamBinder.closest(id, probes().ids()).map(c -> "; did you mean '" + c + "'?").orElse("")
                 + " (see 'reach probes' for the list)"));
         return runner.runProbe(probe, params, options);
+    }
+
+    /**
+     * Evaluates a JavaScript snippet in the JS playbooks' sandbox with their host API ({@code probe()},
+     * {@code parallel()}, {@code include()}, {@code log()}, {@code sleep()}) and {@code names} (plain data) as
+     * globals; the value of its last expression comes back as plain data with the steps its probes ran.
+     * See {@link Runner#eval}.
+     */
+    public EvalResult eval(String source, Map<String, ?> names, RunOptions options) {
+        return runner.eval(source, names, options);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.Step;
 import dev.reach.core.playbook.Target;
 import dev.reach.core.script.Expressions;
+import dev.reach.core.script.JsModule;
 import dev.reach.core.script.JsPlaybooks;
 import dev.reach.core.verdict.Verdict;
 import dev.reach.core.verdict.Verdicts;
@@ -33,6 +34,8 @@ import java.util.function.Function;
 public final class Runner {
     /** No run executes more steps than this, whatever its jumps say. */
     public static final int STEP_BUDGET = 1000;
+    /** How long a snippet ({@link #eval}) may run when the options give no timeout. */
+    public static final Duration EVAL_TIMEOUT = Duration.ofMinutes(5);
 
     private final Function<String, Optional<Probe>> probes;
     private final ProbeInvoker invoker;
@@ -105,6 +108,20 @@ public final class Runner {
                 Duration.ofNanos(System.nanoTime() - t0), cancelled);
         options.listener().on(new RunEvent.RunFinished(result));
         return result;
+    }
+
+    /**
+     * Evaluates a JavaScript snippet (statements, the last expression's value is the result) in the JS
+     * playbooks' sandbox, with their host API ({@code probe}, {@code parallel}, {@code include}, {@code log},
+     * {@code sleep}) and {@code names} as globals. Probes run as steps of a JS playbook would: validated,
+     * evented, bounded by the step timeout and by {@code options.timeout()} (else {@link #EVAL_TIMEOUT}) for
+     * the whole snippet, and cancelled by {@code options.cancellation()}. Errors are results, not exceptions.
+     */
+    public EvalResult eval(String source, Map<String, ?> names, RunOptions options) {
+        Duration timeout = options.timeout() != null ? options.timeout() : EVAL_TIMEOUT;
+        JsModule snippet = new JsModule("js", Path.of("").toAbsolutePath().resolve("js"), source); // include() resolves from here
+        Playbook pb = new Playbook("js", "", "js", Map.of(), List.of(), timeout, snippet);
+        return new ScriptSteps(new PlaybookRun(this, pb, Map.of(), options, Instant.now().plus(timeout), "")).evaluate(names);
     }
 
     /** Checks and converts inputs against the playbook's declarations, defaults filled in. */

@@ -70,6 +70,21 @@ final class ScriptSteps implements PlaybookHost {
                 Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
     }
 
+    /** Evaluates the run's playbook as a snippet (see {@link Runner#eval}), {@code names} as its globals. */
+    EvalResult evaluate(Map<String, ?> names) {
+        long t0 = System.nanoTime();
+        RunOptions options = run.options();
+        JsPlaybooks.Outcome outcome = run.runner().scripts().playbooks().eval(run.playbook().script(), names, this,
+                run.deadline(), options.cancellation()::isCancelled);
+        boolean cancelled = stopped != null || options.cancellation().isCancelled()
+                || outcome instanceof JsPlaybooks.Outcome.Failed f && f.stopped() != null;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        return switch (outcome) {
+            case JsPlaybooks.Outcome.Returned r -> new EvalResult(r.value(), null, results, cancelled, took);
+            case JsPlaybooks.Outcome.Failed f -> new EvalResult(null, f.message(), results, cancelled, took);
+        };
+    }
+
     @Override
     public Map<String, Object> probe(String id, String probe, Map<String, Object> params) {
         open();

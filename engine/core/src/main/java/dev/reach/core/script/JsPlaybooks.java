@@ -39,7 +39,8 @@ public final class JsPlaybooks {
 
     /** How a script ended: returned (the run goes on to its verdict), or failed where and why. */
     public sealed interface Outcome {
-        record Returned() implements Outcome {
+        /** @param value what a snippet evaluated to, as plain data (null for a playbook's main) */
+        record Returned(Object value) implements Outcome {
         }
 
         /**
@@ -73,13 +74,15 @@ public final class JsPlaybooks {
         JsModule module = new JsModule(name, abs, text);
         AtomicReference<Map<?, ?>> metadata = new AtomicReference<>();
         engine.get(); // the load deadline bounds the module's top level, not the engine's cold start
-        Outcome o = inSandbox(module, Instant.now().plus(LOAD_DEADLINE), () -> false, new LoadTimeHost(), (ctx, ns) -> {
+        Outcome o = inSandbox(module.name(), Instant.now().plus(LOAD_DEADLINE), () -> false, new LoadTimeHost(), ctx -> {
+            Value ns = evalModule(ctx, module);
             Value main = ns.getMember("main");
             if (main == null || !main.canExecute()) {
                 throw new MissingMain();
             }
             Value meta = ns.getMember("metadata");
             metadata.set(meta == null || meta.isNull() ? Map.of() : JsValues.toJava(meta) instanceof Map<?, ?> m ? m : null);
+            return null;
         });
         if (o instanceof Outcome.Failed f) {
             String msg = f.message();
@@ -98,8 +101,8 @@ public final class JsPlaybooks {
 
     /** Runs main(inputs) against the host until it returns, throws, or the watchdog stops it. */
     public Outcome run(Playbook pb, Map<String, Object> inputs, PlaybookHost host, Instant deadline, BooleanSupplier cancelled) {
-        return inSandbox(pb.script(), deadline, cancelled, host, (ctx, ns) -> {
-            Value result = ns.getMember("main").execute(JsValues.toGuest(inputs));
+        return inSandbox(pb.script().name(), deadline, cancelled, host, ctx -> {
+            Value result = evalModule(ctx, pb.script()).getMember("main").execute(JsValues.toGuest(inputs));
             if (result.hasMember("then") && result.getMember("then").canExecute()) { // an async main: settle it
                 AtomicReference<Value> rejected = new AtomicReference<>();
                 result.invokeMember("then", (ProxyExecutable) a -> null, (ProxyExecutable) a -> {
@@ -110,31 +113,47 @@ public final class JsPlaybooks {
                     rejected.get().throwException();
                 }
             }
+            return null;
         });
     }
 
-    /** What to do with the evaluated module's namespace. */
-    private interface Body {
-        void accept(Context context, Value namespace);
+    /**
+     * Evaluates a snippet (the shell's {@code js}): a script, not a module, whose value is its last expression
+     * statement's, with {@code names} as globals next to the host API, in the same sandbox and under
+     * the same watchdog as a playbook's main. Errors point at {@code snippet.name():line:col}.
+     */
+    public Outcome eval(JsModule snippet, Map<String, ?> names, PlaybookHost host, Instant deadline, BooleanSupplier cancelled) {
+        return inSandbox(snippet.name(), deadline, cancelled, host, ctx -> {
+            Value global = ctx.getBindings("js");
+            names.forEach((k, v) -> global.putMember(k, JsValues.toGuest(v)));
+            return JsValues.toJava(ctx.eval(Source.newBuilder("js", snippet.text(), snippet.name()).buildLiteral()));
+        });
     }
 
-    private Outcome inSandbox(JsModule module, Instant deadline, BooleanSupplier cancelled, PlaybookHost host, Body body) {
+    private static Value evalModule(Context context, JsModule module) {
+        return context.eval(Source.newBuilder("js", module.text(), module.name())
+                .mimeType("application/javascript+module").buildLiteral());
+    }
+
+    /** What runs in the context once the API is installed; returns the value a snippet evaluated to. */
+    private interface Body {
+        Object apply(Context context);
+    }
+
+    private Outcome inSandbox(String name, Instant deadline, BooleanSupplier cancelled, PlaybookHost host, Body body) {
         AtomicReference<Outcome> outcome = new AtomicReference<>();
         Context context = Sandbox.context(engine);
         Thread script = Thread.ofPlatform().name("reach-js").stackSize(STACK_BYTES).unstarted(() -> {
             try {
                 JsApi.install(context, host);
-                Value ns = context.eval(Source.newBuilder("js", module.text(), module.name())
-                        .mimeType("application/javascript+module").buildLiteral());
-                body.accept(context, ns);
-                outcome.set(new Outcome.Returned());
+                outcome.set(new Outcome.Returned(body.apply(context)));
             } catch (PolyglotException e) {
-                outcome.set(JsErrors.failed(module.name(), e, null));
+                outcome.set(JsErrors.failed(name, e, null));
             } catch (MissingMain e) {
-                outcome.set(new Outcome.Failed(module.name() + ":1:1: the playbook exports no main function; add "
+                outcome.set(new Outcome.Failed(name + ":1:1: the playbook exports no main function; add "
                         + "'export function main(inputs) { ... }'", List.of(), null));
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) { // not the script's: the engine's
-                outcome.set(new Outcome.Failed(module.name() + ": the script engine failed: " + e, List.of(), null));
+                outcome.set(new Outcome.Failed(name + ": the script engine failed: " + e, List.of(), null));
             }
         });
         try (Watchdog dog = new Watchdog(context, script, deadline, cancelled, Watchdog.ALLOCATION_BUDGET)) {
@@ -145,10 +164,10 @@ public final class JsPlaybooks {
             if (o instanceof Outcome.Failed f && dog.tripped() != null) {
                 o = JsErrors.stopped(f, dog.tripped());
             }
-            return o == null ? new Outcome.Failed(module.name() + ": the script ended without a result", List.of(), null) : o;
+            return o == null ? new Outcome.Failed(name + ": the script ended without a result", List.of(), null) : o;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome.Failed(module.name() + ": interrupted", List.of(), "cancelled");
+            return new Outcome.Failed(name + ": interrupted", List.of(), "cancelled");
         } finally {
             context.close(true);
         }
