@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Addresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -122,9 +123,9 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         List<String> out = new ArrayList<>();
         for (Record r : reply.getSection(Section.ANSWER)) {
             if (r instanceof ARecord a) {
-                out.add(Nameserver.text(a.getAddress()));
+                out.add(Addresses.text(a.getAddress()));
             } else if (r instanceof AAAARecord a) {
-                out.add(Nameserver.text(a.getAddress()));
+                out.add(Addresses.text(a.getAddress()));
             }
         }
         return List.copyOf(out);
@@ -181,7 +182,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
 
     /** The record's data as dig shows it, except IPv6 addresses, compressed ({@code fd00::6}). */
     private static String data(Record r) {
-        return r instanceof AAAARecord a ? Nameserver.text(a.getAddress()) : r.rdataToString();
+        return r instanceof AAAARecord a ? Addresses.text(a.getAddress()) : r.rdataToString();
     }
 
     private static Duration since(long t0) {

@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Addresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ record HostsFile(String source, List<Entry> entries, List<String> problems) {
                 continue;
             }
             for (int w = 1; w < words.length; w++) {
-                entries.add(new Entry(Nameserver.text(address), canonical(words[w]), i + 1));
+                entries.add(new Entry(Addresses.text(address), canonical(words[w]), i + 1));
             }
         }
         return new HostsFile(source, List.copyOf(entries), List.copyOf(problems));

@@ -1,13 +1,12 @@
 package dev.reach.plugins.dns;
 
-import java.net.Inet6Address;
+import dev.reach.spi.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 /**
  * A nameserver to ask: an IP address and a port, written {@code 127.0.0.1:5353}, {@code [::1]:5353},
- * {@code ::1} or {@code 10.0.0.2} (port 53). Only addresses: a server's own name would have to be resolved
+ * {@code ::1} or {@code 198.18.0.2} (port 53). Only addresses: a server's own name would have to be resolved
  * by the very resolver being checked.
  */
 record Nameserver(InetAddress address, int port) {
@@ -60,7 +59,7 @@ record Nameserver(InetAddress address, int port) {
     /** {@code 127.0.0.1:53}, {@code [::1]:5353}. */
     @Override
     public String toString() {
-        return (address instanceof Inet6Address ? "[" + text(address) + "]" : text(address)) + ":" + port;
+        return Addresses.endpoint(address, port);
     }
 
     private static int port(String digits, String whole) {
@@ -75,31 +74,4 @@ record Nameserver(InetAddress address, int port) {
         throw new IllegalArgumentException("'" + whole + "' has a bad port '" + digits + "' (allowed: 1..65535)");
     }
 
-    /** The address as people write it: IPv6 compressed per RFC 5952 ({@code fd00::6}, not {@code fd00:0:0:0:0:0:0:6}). */
-    static String text(InetAddress a) {
-        String s = a.getHostAddress();
-        if (!(a instanceof Inet6Address)) {
-            return s;
-        }
-        int pct = s.indexOf('%');
-        String[] g = (pct < 0 ? s : s.substring(0, pct)).split(":");
-        int bestStart = -1;
-        int bestLen = 1; // a single zero group stays as it is
-        for (int i = 0; i < g.length; i++) {
-            int j = i;
-            while (j < g.length && g[j].equals("0")) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        if (bestStart < 0) {
-            return String.join(":", g);
-        }
-        return String.join(":", Arrays.copyOfRange(g, 0, bestStart)) + "::"
-                + String.join(":", Arrays.copyOfRange(g, bestStart + bestLen, g.length));
-    }
 }

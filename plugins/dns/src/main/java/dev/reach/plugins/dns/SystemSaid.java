@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Addresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ record SystemSaid(String method, List<String> addresses, String error, String so
             case "hosts" -> new SystemSaid("hosts", hostsAddresses, "", fromHosts);
             default -> {
                 try {
-                    List<String> got = Arrays.stream(InetAddress.getAllByName(name)).map(Nameserver::text)
+                    List<String> got = Arrays.stream(InetAddress.getAllByName(name)).map(Addresses::text)
                             .filter(a -> DnsResolveProbe.wanted(a, type)).distinct().toList();
                     boolean fromTheFile = !got.isEmpty() && Set.copyOf(got).equals(Set.copyOf(hostsAddresses));
                     yield new SystemSaid("os", got, got.isEmpty() ? "no " + type + " address" : "",

@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Addresses;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -32,8 +33,8 @@ class NameserverTest {
 
     @Test
     void ipv6IsWrittenCompressed() {
-        assertThat(Nameserver.text(InetAddress.ofLiteral("fd00:0:0:0:0:0:0:6"))).isEqualTo("fd00::6");
-        assertThat(Nameserver.text(InetAddress.ofLiteral("2001:db8:0:1:0:0:1:1"))).isEqualTo("2001:db8:0:1::1:1");
-        assertThat(Nameserver.text(InetAddress.ofLiteral("198.18.0.1"))).isEqualTo("198.18.0.1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("fd00:0:0:0:0:0:0:6"))).isEqualTo("fd00::6");
+        assertThat(Addresses.text(InetAddress.ofLiteral("2001:db8:0:1:0:0:1:1"))).isEqualTo("2001:db8:0:1::1:1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("198.18.0.1"))).isEqualTo("198.18.0.1");
     }
 }

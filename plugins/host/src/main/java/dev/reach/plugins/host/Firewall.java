@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,8 +23,8 @@ final class Firewall {
     /** The flow asked about; src/dst null when not given (any), port 0 when none. */
     record Flow(String direction, String proto, InetAddress src, InetAddress dst, int port, boolean v6) {
         String text() {
-            return direction + " " + proto + " " + (src == null ? "any" : AddressText.of(src)) + " -> "
-                    + (dst == null ? "any" : AddressText.of(dst)) + (port > 0 ? " port " + port : "");
+            return direction + " " + proto + " " + (src == null ? "any" : Addresses.text(src)) + " -> "
+                    + (dst == null ? "any" : Addresses.text(dst)) + (port > 0 ? " port " + port : "");
         }
     }
 

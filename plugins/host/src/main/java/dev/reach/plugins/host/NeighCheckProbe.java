@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.NeighTable.Entry;
 import dev.reach.plugins.host.RouteLookupProbe.Lookup;
 import dev.reach.plugins.host.RouteTable.Route;
@@ -101,11 +102,11 @@ public final class NeighCheckProbe implements Probe {
         }
         Route r = l.route().get();
         if (r.type().equals("local")) {
-            return Observation.ok(AddressText.of(dst) + " is this host's own address: there is no neighbour to resolve")
+            return Observation.ok(Addresses.text(dst) + " is this host's own address: there is no neighbour to resolve")
                     .fact("outcome", "local").build();
         }
         boolean viaGateway = !r.gateway().isEmpty();
-        String hop = viaGateway ? r.gateway() : AddressText.of(dst);
+        String hop = viaGateway ? r.gateway() : Addresses.text(dst);
         InetAddress hopAddress = InetAddress.ofLiteral(hop);
         Set<String> macs = null;
         String conflictCheck = "not asked (resolve=false)";

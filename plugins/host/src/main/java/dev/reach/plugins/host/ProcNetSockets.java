@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ final class ProcNetSockets {
 
         /** Like ss: {@code tcp LISTEN 127.0.0.1:8080 recv-q 0}. */
         String text() {
-            return proto + " " + stateName() + " " + AddressText.endpoint(local, localPort)
-                    + (remotePort == 0 ? "" : " -> " + AddressText.endpoint(remote, remotePort))
+            return proto + " " + stateName() + " " + Addresses.endpoint(local, localPort)
+                    + (remotePort == 0 ? "" : " -> " + Addresses.endpoint(remote, remotePort))
                     + " recv-q " + rxQueue + " send-q " + txQueue + " uid " + uid + " inode " + inode;
         }
     }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.RouteTable.Route;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -78,7 +79,7 @@ public final class RouteLookupProbe implements Probe {
             return Observation.fail(host + " did not resolve; run a DNS check first").fact("outcome", "unresolved")
                     .evidence("resolve " + host + " -> " + e.getMessage()).build();
         }
-        ctx.progress("looking up the route to " + AddressText.of(dst));
+        ctx.progress("looking up the route to " + Addresses.text(dst));
         Lookup l;
         try {
             l = lookup(ctx, dst, params.duration("timeout"));
@@ -87,7 +88,7 @@ public final class RouteLookupProbe implements Probe {
         }
         Classified c = classify(l);
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
-                .fact("destination", AddressText.of(dst)).fact("method", l.method());
+                .fact("destination", Addresses.text(dst)).fact("method", l.method());
         l.route().ifPresent(r -> b.fact("type", r.type()).fact("gateway", blank(r.gateway())).fact("dev", blank(r.dev()))
                 .fact("src", blank(r.prefsrc())).fact("table", r.table()).fact("mtu", r.mtu() > 0 ? r.mtu() : null)
                 .fact("route", r.text()));
@@ -102,7 +103,7 @@ public final class RouteLookupProbe implements Probe {
      * @throws IllegalStateException when neither ip nor /proc/net/route can be read
      */
     static Lookup lookup(ProbeContext ctx, InetAddress dst, Duration timeout) {
-        String addr = AddressText.of(dst);
+        String addr = Addresses.text(dst);
         List<String> evidence = new ArrayList<>();
         if (ctx.privileges().tool("ip").isPresent()) {
             Exec get = Exec.run(ctx, timeout, "ip", "-d", "-j", "route", "get", addr);
@@ -147,7 +148,7 @@ public final class RouteLookupProbe implements Probe {
 
     /** From what the lookup found to status and cause. Pure. */
     static Classified classify(Lookup l) {
-        String d = AddressText.of(l.destination());
+        String d = Addresses.text(l.destination());
         String err = l.refusal().toLowerCase(Locale.ROOT);
         if (l.route().isPresent() && (l.route().get().rejects() || !err.isEmpty())) {
             Route r = l.route().get();

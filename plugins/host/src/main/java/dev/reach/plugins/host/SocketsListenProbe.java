@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.ProcNetSockets.Sock;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -104,7 +105,7 @@ public final class SocketsListenProbe implements Probe {
         List<Listener> listeners = new ArrayList<>();
         List<String> ownerTexts = new ArrayList<>();
         for (Sock s : socks) {
-            String endpoint = AddressText.endpoint(s.local(), s.localPort());
+            String endpoint = Addresses.endpoint(s.local(), s.localPort());
             var owner = owners.owners().get(s.inode());
             ownerTexts.add(owner == null ? "unknown" : owner.text());
             listeners.add(new Listener(endpoint, s.local().isLoopbackAddress(), s.local().isAnyLocalAddress(), s.local(),
@@ -154,7 +155,7 @@ public final class SocketsListenProbe implements Probe {
         }
         if (in.host() != null && in.listeners().stream().noneMatch(l -> l.wildcard() || l.address().equals(in.host()))) {
             return new Classified(Status.FAIL, null, "elsewhere", what + " listens on " + bound + " but not on "
-                    + AddressText.of(in.host()) + ": connections to that address are refused; fix the service's bind address");
+                    + Addresses.text(in.host()) + ": connections to that address are refused; fix the service's bind address");
         }
         Listener fullest = in.listeners().stream().max(java.util.Comparator.comparingLong(Listener::acceptQueue)).orElseThrow();
         boolean full = fullest.backlog() >= 0 && fullest.acceptQueue() > 0 && fullest.acceptQueue() >= fullest.backlog();

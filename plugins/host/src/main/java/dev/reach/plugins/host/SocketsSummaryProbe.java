@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.ProcNetSockets.Sock;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -93,9 +94,9 @@ public final class SocketsSummaryProbe implements Probe {
             }
             Integer port = params.has("port") ? params.port("port") : null;
             toward = socks.stream().filter(s -> s.remote().equals(h) && (port == null || s.remotePort() == port)).toList();
-            dest = port == null ? AddressText.of(h) : AddressText.endpoint(h, port);
+            dest = port == null ? Addresses.text(h) : Addresses.endpoint(h, port);
         } else {
-            Map<String, List<Sock>> byDest = outgoing.stream().collect(Collectors.groupingBy(s -> AddressText.endpoint(s.remote(), s.remotePort())));
+            Map<String, List<Sock>> byDest = outgoing.stream().collect(Collectors.groupingBy(s -> Addresses.endpoint(s.remote(), s.remotePort())));
             var busiest = byDest.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()));
             dest = busiest.map(Map.Entry::getKey).orElse("");
             toward = busiest.map(Map.Entry::getValue).orElse(List.of());

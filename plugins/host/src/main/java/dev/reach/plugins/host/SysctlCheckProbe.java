@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.Sysctls.Finding;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -86,7 +87,7 @@ public final class SysctlCheckProbe implements Probe {
                         var back = RouteLookupProbe.lookup(ctx, peer, Duration.ofSeconds(3));
                         evidence.addAll(back.evidence());
                         returnDev = back.route().map(RouteTable.Route::dev).orElse("");
-                        String p = AddressText.of(peer);
+                        String p = Addresses.text(peer);
                         for (String arrival : params.has("interface") ? List.of(params.string("interface")) : strict) {
                             if (arrival.equals(returnDev) || !strict.contains(arrival)) {
                                 continue;

@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.ProcNetSockets.Sock;
 import dev.reach.plugins.host.SocketsListenProbe.Input;
 import dev.reach.plugins.host.SocketsListenProbe.Listener;
@@ -44,7 +45,7 @@ class SocketsListenProbeTest {
     void ipv6AddressesAreReadWordByWord() {
         List<Sock> socks = ProcNetSockets.parse(Samples.read("proc-net-tcp6.txt"), "tcp6", new ArrayList<>());
         Sock l = socks.stream().filter(s -> s.localPort() == 48123).findFirst().orElseThrow();
-        assertThat(AddressText.of(l.local())).isEqualTo("::1");
+        assertThat(Addresses.text(l.local())).isEqualTo("::1");
         assertThat(l.text()).startsWith("tcp6 LISTEN [::1]:48123 ");
     }
 
@@ -144,6 +145,6 @@ class SocketsListenProbeTest {
 
     private static Listener listener(String ip, long queue, long backlog) {
         InetAddress a = InetAddress.ofLiteral(ip);
-        return new Listener(AddressText.endpoint(a, 8080), a.isLoopbackAddress(), a.isAnyLocalAddress(), a, queue, backlog);
+        return new Listener(Addresses.endpoint(a, 8080), a.isLoopbackAddress(), a.isAnyLocalAddress(), a, queue, backlog);
     }
 }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -25,12 +26,12 @@ final class Endpoint {
                 .filter(a -> family.equals("any") || family.equals("4") == (a instanceof Inet4Address))
                 .findFirst()
                 .orElseThrow(() -> new UnknownHostException(host + " has no IPv" + family + " address (it resolves to "
-                        + String.join(", ", Arrays.stream(all).map(TcpConnectProbe::text).toList()) + ")"));
+                        + String.join(", ", Arrays.stream(all).map(Addresses::text).toList()) + ")"));
     }
 
     /** {@code 198.18.0.2:53} or {@code [fd00::2]:53}. */
     static String of(InetAddress a, int port) {
-        return (a instanceof Inet6Address ? "[" + TcpConnectProbe.text(a) + "]" : TcpConnectProbe.text(a)) + ":" + port;
+        return (a instanceof Inet6Address ? "[" + Addresses.text(a) + "]" : Addresses.text(a)) + ":" + port;
     }
 
     /** Milliseconds with three decimals, as facts carry them. */

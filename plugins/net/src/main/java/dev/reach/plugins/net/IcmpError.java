@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -96,7 +97,7 @@ record IcmpError(int origin, int errno, int type, int code, long info, InetAddre
 
     /** {@code ICMP 3/13 admin-prohibited from 198.18.1.1}, {@code local EMSGSIZE (mtu 1500)}. */
     String describe() {
-        String from = offender == null ? "" : " from " + TcpConnectProbe.text(offender);
+        String from = offender == null ? "" : " from " + Addresses.text(offender);
         if (!fromNetwork()) {
             return "local " + Syscalls.errnoName(errno) + (info > 0 ? " (mtu " + info + ")" : "") + from;
         }

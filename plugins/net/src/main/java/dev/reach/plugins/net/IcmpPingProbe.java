@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -96,7 +97,7 @@ public final class IcmpPingProbe implements Probe {
         boolean df = p.bool("df");
         String method = p.string("method");
         List<String> tried = new ArrayList<>();
-        ctx.progress("pinging " + TcpConnectProbe.text(target));
+        ctx.progress("pinging " + Addresses.text(target));
 
         EchoStats stats = null;
         try {
@@ -126,19 +127,19 @@ public final class IcmpPingProbe implements Probe {
                 break;
             }
         } catch (IOException e) {
-            return Observation.error("pinging " + TcpConnectProbe.text(target) + " failed: " + e.getMessage())
+            return Observation.error("pinging " + Addresses.text(target) + " failed: " + e.getMessage())
                     .fact("outcome", "error").evidence(String.join("; ", tried)).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Observation.error("cancelled while pinging " + TcpConnectProbe.text(target)).fact("outcome", "error").build();
+            return Observation.error("cancelled while pinging " + Addresses.text(target)).fact("outcome", "error").build();
         }
         if (stats == null) {
             return Observation.skipped("cannot send ICMP echo here: " + String.join("; ", tried)
                     + "; run as root, give CAP_NET_RAW, widen net.ipv4.ping_group_range, or install ping").build();
         }
-        Classified c = classify(stats, TcpConnectProbe.text(target), size, df);
+        Classified c = classify(stats, Addresses.text(target), size, df);
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
-                .fact("method", stats.method()).fact("address", TcpConnectProbe.text(target))
+                .fact("method", stats.method()).fact("address", Addresses.text(target))
                 .fact("sent", stats.sent()).fact("received", stats.received()).fact("loss_pct", stats.lossPercent());
         if (stats.received() > 0) {
             b.fact("rtt_min_ms", EchoStats.round3(stats.min())).fact("rtt_avg_ms", EchoStats.round3(stats.avg()))
@@ -149,10 +150,10 @@ public final class IcmpPingProbe implements Probe {
         if (!stats.errors().isEmpty()) {
             b.fact("icmp_errors", stats.errors().stream().map(IcmpError::describe).toList());
             IcmpError first = stats.errors().getFirst();
-            if (first.offender() != null) b.fact("error_from", TcpConnectProbe.text(first.offender()));
+            if (first.offender() != null) b.fact("error_from", Addresses.text(first.offender()));
         }
         tried.forEach(t -> b.evidence("method " + t));
-        return b.evidence("ping " + TcpConnectProbe.text(target) + " by " + stats.method() + ": " + stats.sent() + " sent, "
+        return b.evidence("ping " + Addresses.text(target) + " by " + stats.method() + ": " + stats.sent() + " sent, "
                 + stats.received() + " received, " + stats.lossPercent() + "% loss").build();
     }
 

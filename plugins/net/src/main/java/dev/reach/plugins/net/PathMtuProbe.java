@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -98,7 +99,7 @@ public final class PathMtuProbe implements Probe {
             s.setInt(v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, IP_PMTUDISC_PROBE);
             int err = s.connect(new InetSocketAddress(address, p.port("port")));
             if (err != 0) {
-                return Observation.fail(err == ENETUNREACH ? "route.none" : null, "cannot send to " + TcpConnectProbe.text(address)
+                return Observation.fail(err == ENETUNREACH ? "route.none" : null, "cannot send to " + Addresses.text(address)
                         + ": " + Syscalls.errnoName(err)).fact("outcome", "error").build();
             }
             NetworkInterface nif = NetworkInterface.getByInetAddress(s.localAddress().getAddress());
@@ -135,18 +136,18 @@ public final class PathMtuProbe implements Probe {
                 routeMtu = 0;
             }
         } catch (NativeSocket.Failure | SocketException e) {
-            return Observation.error("path.mtu to " + TcpConnectProbe.text(address) + " failed: " + e.getMessage()).fact("outcome", "error").build();
+            return Observation.error("path.mtu to " + Addresses.text(address) + " failed: " + e.getMessage()).fact("outcome", "error").build();
         }
-        Classified c = classify(search, TcpConnectProbe.text(address));
+        Classified c = classify(search, Addresses.text(address));
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
                 .fact("interface", search.iface()).fact("interface_mtu", search.ifaceMtu()).fact("sizes", sizes);
         if (search.largestArrived() > 0) b.fact("path_mtu", search.largestArrived());
         if (routeMtu > 0) b.fact("route_mtu", routeMtu);
         if (search.fragNeeded() != null) {
-            if (search.fragNeeded().offender() != null) b.fact("frag_needed_from", TcpConnectProbe.text(search.fragNeeded().offender()));
+            if (search.fragNeeded().offender() != null) b.fact("frag_needed_from", Addresses.text(search.fragNeeded().offender()));
             b.fact("next_hop_mtu", search.fragNeeded().info());
         }
-        b.evidence("path.mtu " + TcpConnectProbe.text(address) + " (UDP, DF, " + count + " tries per size): " + String.join(", ", sizes));
+        b.evidence("path.mtu " + Addresses.text(address) + " (UDP, DF, " + count + " tries per size): " + String.join(", ", sizes));
         return b.build();
     }
 
@@ -167,7 +168,7 @@ public final class PathMtuProbe implements Probe {
         IcmpError f = s.fragNeeded();
         if (f != null && f.fromNetwork()) {
             return new Classified(Status.OK, null, "clean-pmtu", "path MTU to " + target + " is " + s.largestArrived() + " (" + iface + "): "
-                    + (f.offender() == null ? "a hop" : TcpConnectProbe.text(f.offender())) + " says frag-needed, next-hop mtu " + f.info()
+                    + (f.offender() == null ? "a hop" : Addresses.text(f.offender())) + " says frag-needed, next-hop mtu " + f.info()
                     + "; path MTU discovery works");
         }
         if (s.silentLoss()) {
@@ -229,7 +230,7 @@ public final class PathMtuProbe implements Probe {
                     if (e == null) continue;
                     if (e.kind().equals("frag-needed") || e.errno() == EMSGSIZE) {
                         if (e.fromNetwork()) frag[0] = e;
-                        sizes.add(size + " frag-needed" + (e.offender() == null ? "" : " from " + TcpConnectProbe.text(e.offender())));
+                        sizes.add(size + " frag-needed" + (e.offender() == null ? "" : " from " + Addresses.text(e.offender())));
                         return Fate.TOO_BIG;
                     }
                     sizes.add(size + " arrived (" + e.kind() + ")");

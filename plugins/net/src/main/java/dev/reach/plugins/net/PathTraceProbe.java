@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -124,7 +125,7 @@ public final class PathTraceProbe implements Probe {
             // windows of 2, 4, 8, 8... hops: short paths and early ends (a router's unreachable, which routers
             // rate-limit hard) are read with few probes in flight; long or silent paths still cost few timeouts
             for (int first = 1, size = 2; first <= maxHops && !ctx.cancelled(); first += size, size = Math.min(WINDOW, 2 * size)) {
-                ctx.progress("tracing " + TcpConnectProbe.text(target) + ": hops " + first + "+");
+                ctx.progress("tracing " + Addresses.text(target) + ": hops " + first + "+");
                 List<Hop> window = window(ctx, to, first, Math.min(maxHops, first + size - 1), count, timeout);
                 hops.addAll(window);
                 if (window.stream().anyMatch(h -> h.end() != null) || window.isEmpty()) {
@@ -137,9 +138,9 @@ public final class PathTraceProbe implements Probe {
         int end = 0;
         while (end < hops.size() && hops.get(end).end() == null) end++;
         List<Hop> trace = end < hops.size() ? hops.subList(0, end + 1) : trimSilentTail(hops);
-        Classified c = classify(TcpConnectProbe.text(target), trace, localError);
+        Classified c = classify(Addresses.text(target), trace, localError);
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
-                .fact("method", "udp").fact("address", TcpConnectProbe.text(target)).fact("hop_count", trace.size())
+                .fact("method", "udp").fact("address", Addresses.text(target)).fact("hop_count", trace.size())
                 .fact("hops", trace.stream().map(PathTraceProbe::fact).toList());
         trace.stream().map(Hop::address).filter(a -> a != null).reduce((a, b2) -> b2).ifPresent(a -> b.fact("last_hop", a));
         b.fact("end", trace.isEmpty() || trace.getLast().end() == null ? "silence" : trace.getLast().end());
@@ -255,11 +256,11 @@ public final class PathTraceProbe implements Probe {
                 NativeSocket.Received r = s.receive(PAYLOAD, MSG_ERRQUEUE);
                 IcmpError e = r.error();
                 if (e == null) return null;
-                String from = e.offender() == null ? null : TcpConnectProbe.text(e.offender());
+                String from = e.offender() == null ? null : Addresses.text(e.offender());
                 return new Answer(from, rtt, e.fromNetwork() ? e.kind() : "local-" + Syscalls.errnoName(e.errno()), e.describe());
             }
             s.receive(2048, 0);
-            return new Answer(TcpConnectProbe.text(to.getAddress()), rtt, "answer", "a UDP answer");
+            return new Answer(Addresses.text(to.getAddress()), rtt, "answer", "a UDP answer");
         } catch (NativeSocket.Failure f) {
             return null; // nothing queued after all: still waiting
         }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class PingCommand {
     static List<String> command(Path ping, InetAddress target, int count, Duration interval, int size, boolean df, Duration timeout) {
         return List.of(ping.toString(), "-n", target instanceof java.net.Inet6Address ? "-6" : "-4",
                 "-c", String.valueOf(count), "-i", seconds(interval), "-s", String.valueOf(size),
-                "-W", seconds(timeout), "-M", df ? "do" : "dont", TcpConnectProbe.text(target));
+                "-W", seconds(timeout), "-M", df ? "do" : "dont", Addresses.text(target));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -13,7 +14,6 @@ import org.pf4j.Extension;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -94,7 +94,7 @@ public final class TcpConnectProbe implements Probe {
             return observe(c).evidence(c.evidence()).fact("resolve_ms", millis(took)).build();
         }
         Duration resolveTime = since(t0);
-        List<String> addresses = Arrays.stream(all).map(TcpConnectProbe::text).toList();
+        List<String> addresses = Arrays.stream(all).map(Addresses::text).toList();
         List<InetAddress> wanted = Arrays.stream(all)
                 .filter(a -> family.equals("any") || family.equals("4") == (a instanceof Inet4Address)).toList();
         if (wanted.isEmpty()) {
@@ -102,7 +102,7 @@ public final class TcpConnectProbe implements Probe {
         }
 
         InetSocketAddress remote = new InetSocketAddress(wanted.getFirst(), port);
-        String target = endpoint(remote.getAddress(), port);
+        String target = Addresses.endpoint(remote.getAddress(), port);
         Duration wait = ctx.bound(params.duration("timeout"));
         ctx.progress("connecting to " + target);
         Throwable failure = null;
@@ -110,7 +110,7 @@ public final class TcpConnectProbe implements Probe {
         long t1 = System.nanoTime();
         try (Socket socket = new Socket(Proxy.NO_PROXY)) { // direct, whatever socksProxyHost says
             socket.connect(remote, Math.clamp(wait.toMillis(), 1, Integer.MAX_VALUE));
-            local = endpoint(socket.getLocalAddress(), socket.getLocalPort());
+            local = Addresses.endpoint(socket.getLocalAddress(), socket.getLocalPort());
         } catch (IOException e) {
             failure = e;
         }
@@ -129,13 +129,13 @@ public final class TcpConnectProbe implements Probe {
         Observation.Builder b = observe(c);
         if (heard != null) {
             b.evidence("IP_RECVERR on a second connect -> " + heard.describe()).fact("icmp", heard.describe());
-            if (heard.offender() != null) b.fact("icmp_from", text(heard.offender()));
+            if (heard.offender() != null) b.fact("icmp_from", Addresses.text(heard.offender()));
         }
         if (!literal) {
             b.evidence("resolve " + host + " -> " + String.join(", ", addresses) + " in " + human(resolveTime))
                     .fact("resolve_ms", millis(resolveTime));
         }
-        return b.evidence(c.evidence()).fact("address", text(remote.getAddress())).fact("addresses", addresses)
+        return b.evidence(c.evidence()).fact("address", Addresses.text(remote.getAddress())).fact("addresses", addresses)
                 .fact("local", local).fact("remote", target).fact("connect_ms", millis(took)).build();
     }
 
@@ -217,7 +217,7 @@ public final class TcpConnectProbe implements Probe {
             }
             return c;
         }
-        String from = e.offender() == null ? "a router" : text(e.offender());
+        String from = e.offender() == null ? "a router" : Addresses.text(e.offender());
         return switch (e.kind()) {
             case "admin-prohibited" -> new Classified(c.status(), "admin.prohibited", "prohibited", target + " is administratively prohibited: "
                     + from + " answered " + e.describe().replace(" from " + from, "") + " (a firewall REJECT rule there)", c.evidence());
@@ -262,39 +262,6 @@ public final class TcpConnectProbe implements Probe {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static String endpoint(InetAddress a, int port) {
-        return (a instanceof Inet6Address ? "[" + text(a) + "]" : text(a)) + ":" + port;
-    }
-
-    /** The address as people write it: IPv6 compressed per RFC 5952 ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
-    static String text(InetAddress a) {
-        String s = a.getHostAddress();
-        if (!(a instanceof Inet6Address)) {
-            return s;
-        }
-        int pct = s.indexOf('%');
-        String scope = pct < 0 ? "" : s.substring(pct);
-        String[] g = (pct < 0 ? s : s.substring(0, pct)).split(":");
-        int bestStart = -1;
-        int bestLen = 1; // a single zero group stays as it is
-        for (int i = 0; i < g.length; i++) {
-            int j = i;
-            while (j < g.length && g[j].equals("0")) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        if (bestStart < 0) {
-            return String.join(":", g) + scope;
-        }
-        return String.join(":", Arrays.copyOfRange(g, 0, bestStart)) + "::"
-                + String.join(":", Arrays.copyOfRange(g, bestStart + bestLen, g.length)) + scope;
     }
 
     private static Duration since(long startNanos) {

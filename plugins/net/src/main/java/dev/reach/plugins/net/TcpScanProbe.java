@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -105,7 +106,7 @@ public final class TcpScanProbe implements Probe {
         double ms = Endpoint.millis(System.nanoTime() - t0);
         List<HostResult> hosts = new ArrayList<>();
         for (int h = 0; h < targets.size(); h++) {
-            hosts.add(tally(TcpConnectProbe.text(targets.get(h)), ports, r.states()[h]));
+            hosts.add(tally(Addresses.text(targets.get(h)), ports, r.states()[h]));
         }
         Classified c = classify(hosts, ms);
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -112,7 +113,7 @@ public final class UdpProbeProbe implements Probe {
         if (o.reply() != null || o.error() != null) b.fact("rtt_ms", o.rttMs());
         if (o.error() != null) {
             b.fact("icmp", o.error().describe());
-            if (o.error().offender() != null) b.fact("error_from", TcpConnectProbe.text(o.error().offender()));
+            if (o.error().offender() != null) b.fact("error_from", Addresses.text(o.error().offender()));
         }
         return b.evidence("udp " + target + " <- " + what + " x" + o.sent() + " -> " + switch (c.outcome()) {
             case "answered" -> o.reply().length + " bytes back in " + Endpoint.human(o.rttMs());

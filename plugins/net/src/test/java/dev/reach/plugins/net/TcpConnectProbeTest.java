@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.core.run.ParamBinder;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -152,10 +153,10 @@ class TcpConnectProbeTest {
 
     @Test
     void ipv6AddressesAreWrittenCompressed() {
-        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("::1"))).isEqualTo("::1");
-        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("fd00:198:18:0:0:0:0:2"))).isEqualTo("fd00:198:18::2");
-        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("2001:db8:0:1:0:0:1:1"))).isEqualTo("2001:db8:0:1::1:1");
-        assertThat(TcpConnectProbe.text(InetAddress.ofLiteral("2001:db8:1:1:1:1:0:1"))).isEqualTo("2001:db8:1:1:1:1:0:1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("::1"))).isEqualTo("::1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("fd00:198:18:0:0:0:0:2"))).isEqualTo("fd00:198:18::2");
+        assertThat(Addresses.text(InetAddress.ofLiteral("2001:db8:0:1:0:0:1:1"))).isEqualTo("2001:db8:0:1::1:1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("2001:db8:1:1:1:1:0:1"))).isEqualTo("2001:db8:1:1:1:1:0:1");
     }
 
     // real loopback

@@ -1,0 +1,24 @@
+package dev.reach.spi;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AddressesTest {
+    @Test
+    void ipv6IsCompressedAtTheLongestRunOfZeroGroups() {
+        assertThat(Addresses.text(InetAddress.ofLiteral("0:0:0:0:0:0:0:1"))).isEqualTo("::1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("fd00:0:0:0:0:0:0:6"))).isEqualTo("fd00::6");
+        assertThat(Addresses.text(InetAddress.ofLiteral("2001:db8:0:1:0:0:1:1"))).isEqualTo("2001:db8:0:1::1:1");
+        assertThat(Addresses.text(InetAddress.ofLiteral("2001:db8:1:0:1:1:1:1"))).isEqualTo("2001:db8:1:0:1:1:1:1");
+    }
+
+    @Test
+    void ipv4StaysAsItIsAndEndpointsBracketIpv6() {
+        assertThat(Addresses.text(InetAddress.ofLiteral("198.18.0.1"))).isEqualTo("198.18.0.1");
+        assertThat(Addresses.endpoint(InetAddress.ofLiteral("::1"), 22)).isEqualTo("[::1]:22");
+        assertThat(Addresses.endpoint(InetAddress.ofLiteral("127.0.0.1"), 80)).isEqualTo("127.0.0.1:80");
+    }
+}
