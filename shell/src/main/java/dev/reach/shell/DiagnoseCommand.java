@@ -11,18 +11,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code reach diagnose HOST:PORT}: the one-question entry point. For now it runs the shipped
- * {@code playbooks/connect.yaml}; the full diagnosis playbook (DNS, route, TLS...) replaces it later.
+ * {@code reach diagnose HOST:PORT} (also {@code reach HOST:PORT} and {@code reach https://host/}): the one-question
+ * entry point. It runs the shipped {@code playbooks/unreachable.yaml}: DNS, route, neighbour, connect, TLS.
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = {"Find out why HOST:PORT cannot be reached, and say so in one verdict.",
-                "For now this runs playbooks/connect.yaml (a TCP connect and what its failure means); "
-                        + "the full diagnosis playbook comes later.",
+                "This runs playbooks/unreachable.yaml: the name, the route and next hop, the connection, "
+                        + "then TLS and HTTP where the port or URL says so.",
                 "In the shell, HOST:PORT defaults to the current target."},
         footerHeading = "%nExamples:%n",
-        footer = {"  reach diagnose 127.0.0.1:5432", "  reach diagnose [::1]:22 --json"})
+        footer = {"  reach diagnose 127.0.0.1:5432", "  reach diagnose [::1]:22 --json", "  reach 127.0.0.1:5432",
+                "  reach https://localhost:8443/", "  reach web01:80 --set resolv_conf=/tmp/resolv.conf --set system=hosts"})
 final class DiagnoseCommand implements Callable<Integer> {
-    static final String PLAYBOOK = "connect.yaml";
+    static final String PLAYBOOK = "unreachable.yaml";
 
     private final Workbench bench;
 
@@ -36,6 +37,10 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:PORT", description = "What to reach, like db01:5432 or [::1]:22.")
     String target;
 
+    @picocli.CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "Another input of playbooks/unreachable.yaml (repeatable), like --set resolv_conf=/tmp/resolv.conf.")
+    Map<String, String> extra = new java.util.LinkedHashMap<>();
+
     @Mixin
     CommonOptions common;
 
@@ -48,7 +53,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         Map<String, Object> inputs = Map.of();
         if (target != null) {
             try {
-                inputs = HostPort.parse(target).params();
+                inputs = new java.util.LinkedHashMap<>(inputs(target));
             } catch (IllegalArgumentException e) {
                 err.println("reach: diagnose " + e.getMessage());
                 return ExitCodes.USAGE;
@@ -57,7 +62,40 @@ final class DiagnoseCommand implements Callable<Integer> {
             err.println("reach: diagnose needs HOST:PORT, like 'diagnose 127.0.0.1:5432'");
             return ExitCodes.USAGE;
         }
+        if (!extra.isEmpty()) {
+            inputs = new java.util.LinkedHashMap<>(inputs);
+            inputs.putAll(extra);
+        }
         return bench.execute(new Request.PlaybookRequest(playbook(), inputs), common, output, spec.commandLine().getOut(), err);
+    }
+
+    /** HOST:PORT as typed, or a URL: {@code https://host[:port]/...} (port 443 or 80 by default; TLS and HTTP on). */
+    static Map<String, Object> inputs(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme < 0) return HostPort.parse(target).params();
+        String proto = target.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
+        if (!proto.equals("http") && !proto.equals("https")) {
+            throw new IllegalArgumentException("'" + target + "': only http:// and https:// URLs are understood");
+        }
+        String rest = target.substring(scheme + 3);
+        int slash = rest.indexOf('/');
+        HostPort hp = HostPort.parse(slash < 0 ? rest : rest.substring(0, slash));
+        Map<String, Object> m = new java.util.LinkedHashMap<>(hp.params());
+        m.putIfAbsent("port", proto.equals("https") ? "443" : "80");
+        m.put("tls", proto.equals("https") ? "yes" : "no");
+        m.put("http", "true");
+        return m;
+    }
+
+    /** True when a bare command-line word is a diagnosis target ({@code reach db01:5432}, {@code reach https://web/}). */
+    static boolean looksLikeTarget(String word) {
+        if (word.startsWith("-")) return false;
+        if (word.startsWith("http://") || word.startsWith("https://")) return true;
+        try {
+            return HostPort.parse(word).port() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The distribution's playbooks folder (reach.home), else the one in the working directory (a source tree). */

@@ -14,6 +14,12 @@ public final class Main {
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cmd = commandLine();
+        if (args.length > 0 && !cmd.getSubcommands().containsKey(args[0]) && DiagnoseCommand.looksLikeTarget(args[0])) {
+            String[] diagnose = new String[args.length + 1]; // reach HOST:PORT ... is reach diagnose HOST:PORT ...
+            diagnose[0] = "diagnose";
+            System.arraycopy(args, 0, diagnose, 1, args.length);
+            return cmd.execute(diagnose);
+        }
         return cmd.execute(args);
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = ReachCommand.Version.class,
         description = {"Finds why one machine cannot reach another, and says so in one verdict with its evidence and the fix.", ""},
-        subcommands = {RunCommand.class, ProbeCommand.class, DiagnoseCommand.class, ProbesCommand.class, PluginsCommand.class,
+        subcommands = {RunCommand.class, ProbeCommand.class, DiagnoseCommand.class, ListenCommand.class, ProbesCommand.class, PluginsCommand.class,
                 ShellCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  reach probe tcp.connect host=127.0.0.1 port=5432",

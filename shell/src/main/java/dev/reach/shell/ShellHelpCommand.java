@@ -59,7 +59,7 @@ final class ShellHelpCommand implements Callable<Integer> {
         });
         out.println();
         out.println("'help PROBE' shows a probe's parameters and facts; 'help COMMAND' a command's options.");
-        out.println("diagnose runs playbooks/connect.yaml for now; the full diagnosis playbook comes later.");
+        out.println("diagnose runs playbooks/unreachable.yaml: DNS, route, next hop, connect, then TLS/HTTP.");
         out.println("Keys: Tab completes, arrow up and Ctrl-R search earlier lines, a line ending in \\ continues,");
         out.println("Ctrl-C cancels what runs (or clears the line), Ctrl-D leaves. History: "
                 + Repl.historyFile().map(String::valueOf).orElse("(none)"));

@@ -89,7 +89,7 @@ class ShellTest {
     @Test
     void helpListsCommandsAndDescribesAProbeFromItsSpec() {
         assertThat(run("help")).contains("diagnose", "target", "save", "js", "exit")
-                .contains("diagnose runs playbooks/connect.yaml for now");
+                .contains("diagnose runs playbooks/unreachable.yaml");
         assertThat(run("help test.echo")).contains("mode=ok|refused (default ok)").contains("seen");
         assertThat(run("help save")).contains("--force");
         assertThat(run("help nope")).contains("no command or probe 'nope'");

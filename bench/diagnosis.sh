@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# diagnosis.sh — time-to-verdict of `reach HOST:PORT` against the classic manual sequence, per fault.
+#
+#   sudo bench/diagnosis.sh            (root: it builds network namespaces; needs ip, iptables, dnsmasq,
+#                                       python3, ping, nc, traceroute, dig, openssl)
+#   REACH_HOME=/tmp/lab-home REACH_CP="shell/target/classes:dist/target/reach/lib/*" sudo -E bench/diagnosis.sh
+#
+# Lab (the same as DiagnosisLabIT): client 198.18.0.1 — router — server 198.18.1.2 in three namespaces wired
+# only to each other; dnsmasq on the server (web.lab.test), a python3 listener on 8080, openssl s_server on 8443.
+# For each scenario it times, inside the client namespace:
+#   reach   — the verdict's cause; engine_ms (the run's own duration_ms, DNS to verdict) and process_ms
+#             (the whole process of `reach TARGET --json`, JVM start to exit);
+#   manual  — dig @198.18.1.2 NAME; ping -c1 -W1; nc -z -w 5; traceroute -n -w 1 -q 1 -m 8 (only when nc failed);
+#             openssl s_client (TLS ports only) — run one after the other as a person would, which shows the
+#             raw outputs but names no cause.
+# Traffic: lab namespaces only.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+HOME_DIR=${REACH_HOME:-$ROOT/dist/target/reach}
+CP=${REACH_CP:-$HOME_DIR/lib/*}
+[ "$(id -u)" = 0 ] || { echo "diagnosis.sh: needs root (network namespaces)" >&2; exit 2; }
+for t in ip iptables dnsmasq python3 ping nc traceroute dig openssl; do
+  command -v "$t" >/dev/null || { echo "diagnosis.sh: $t is missing" >&2; exit 2; }
+done
+
+ID=bd$$
+C=$ID-c R=$ID-r S=$ID-s
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for n in $C $R $S; do ip netns del "$n" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+for n in $C $R $S; do ip netns add "$n"; ip -n "$n" link set lo up; done
+ip link add c0 netns $C type veth peer name r0 netns $R
+ip link add r1 netns $R type veth peer name s0 netns $S
+ip -n $C addr add 198.18.0.1/24 dev c0; ip -n $R addr add 198.18.0.254/24 dev r0
+ip -n $R addr add 198.18.1.254/24 dev r1; ip -n $S addr add 198.18.1.2/24 dev s0
+for p in "$C c0" "$R r0" "$R r1" "$S s0"; do set -- $p; ip -n "$1" link set "$2" up; done
+ip -n $C route add 198.18.1.0/24 via 198.18.0.254
+ip -n $S route add 198.18.0.0/24 via 198.18.1.254
+ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
+
+printf 'nameserver 198.18.1.2\n' > "$TMP/resolv.conf"
+printf '127.0.0.1 localhost\n' > "$TMP/hosts"
+(cd "$TMP" && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca 2>/dev/null \
+  && openssl req -newkey rsa:2048 -nodes -keyout s.key -out s.csr -subj /CN=web.lab.test 2>/dev/null \
+  && printf 'subjectAltName=DNS:web.lab.test\n' > ext \
+  && openssl x509 -req -in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out expired.pem -days -1 -extfile ext 2>/dev/null)
+ip netns exec $S dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=198.18.1.2 \
+  --pid-file= --user=root --local=/lab.test/ --host-record=web.lab.test,198.18.1.2 2>/dev/null & PIDS+=($!)
+ip netns exec $S python3 -c 'import socket
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("198.18.1.2", 8080)); s.listen(64)
+while True:
+    c, _ = s.accept(); c.close()' & PIDS+=($!)
+ip netns exec $S openssl s_server -accept 198.18.1.2:8443 -cert "$TMP/expired.pem" -key "$TMP/s.key" -quiet -www >/dev/null 2>&1 & PIDS+=($!)
+sleep 1
+
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms"
+  local t0; t0=$(date +%s%N)
+  local cause
+  cause=$( (ip netns exec $C "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+    -Dreach.home="$HOME_DIR" -cp "$CP" dev.reach.shell.Main "$@" --json \
+    --set resolv_conf="$TMP/resolv.conf" --set hosts_file="$TMP/hosts" --set system=hosts 2>/dev/null || true) \
+    | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["verdict"]["cause"], round(j["duration_ms"]))' 2>/dev/null || echo "none -")
+  local took; took=$(ms "$t0")
+  echo "$cause $took"
+}
+
+manual() { # NAME-OR-ADDRESS PORT -> ms
+  local host=$1 port=$2 addr=$1 t0; t0=$(date +%s%N)
+  if [[ ! $host =~ ^[0-9.]+$ ]]; then
+    addr=$(ip netns exec $C dig +short +time=1 +tries=1 @198.18.1.2 "$host" A 2>/dev/null | head -1 || true)
+    [ -n "$addr" ] || { ms "$t0"; return; }
+  fi
+  ip netns exec $C ping -c1 -W1 "$addr" >/dev/null 2>&1 || true
+  if ! ip netns exec $C nc -z -w 5 "$addr" "$port" >/dev/null 2>&1; then
+    ip netns exec $C traceroute -n -w 1 -q 1 -m 8 "$addr" >/dev/null 2>&1 || true
+  elif [ "$port" = 8443 ]; then
+    ip netns exec $C timeout 5 openssl s_client -connect "$addr:$port" -servername "$host" </dev/null >/dev/null 2>&1 || true
+  fi
+  ms "$t0"
+}
+
+printf '%-16s %-20s %-24s %9s %10s %10s\n' scenario target verdict engine_ms process_ms manual_ms
+row() { # NAME TARGET HOST PORT [--set ...]
+  local out
+  local name=$1 target=$2 host=$3 port=$4; shift 4
+  out=$(reach "$target" "$@"); local cause rms ems
+  read -r cause ems rms <<< "$out"
+  printf '%-16s %-20s %-24s %9s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" "$(manual "$host" "$port")"
+}
+flush() { for n in $R $S; do ip netns exec "$n" iptables -F; done; }
+
+row healthy web.lab.test:8080 web.lab.test 8080
+row service-down web.lab.test:8081 web.lab.test 8081
+ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j DROP
+row firewall-drop web.lab.test:8080 web.lab.test 8080 --set timeout=3s
+flush; ip netns exec $R iptables -A FORWARD -p tcp --dport 8080 -j REJECT --reject-with icmp-admin-prohibited
+row reject-icmp web.lab.test:8080 web.lab.test 8080
+flush
+row no-route 198.19.5.5:8080 198.19.5.5 8080
+row dns-nxdomain nope.lab.test:8080 nope.lab.test 8080
+row tls-expired web.lab.test:8443 web.lab.test 8443 --set ca="$TMP/ca.pem"

@@ -1,0 +1,223 @@
+package dev.reach.dist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reach.testkit.Netns;
+import dev.reach.testkit.Root;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real distribution, run inside the client namespace of {@link LabTopology} as {@code reach HOST:PORT --json},
+ * against real faults built with iptables, routes and stopped services; each test asserts the verdict's cause.
+ * Name resolution uses the lab's dnsmasq only (resolv_conf and hosts_file are given, system=hosts).
+ */
+class DiagnosisLabIT {
+    /** The distribution to run; -Dlab.home/-Dlab.cp point at another layout (a REACH home with every plugin). */
+    private static final String HOME = System.getProperty("lab.home", Cli.HOME.toString());
+    private static final String CP = System.getProperty("lab.cp", Path.of(HOME, "lib") + "/*");
+    private static LabTopology lab;
+
+    @BeforeAll
+    static void build() throws Exception {
+        Root.assumeRootWith("ip", "iptables", "dnsmasq", "python3", "openssl", "ss");
+        lab = new LabTopology();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab != null) lab.close();
+    }
+
+    @BeforeEach
+    void cleanRules() {
+        lab.reset();
+    }
+
+    @Test
+    void healthyServiceIsOk() throws Exception {
+        assertThat(diagnose("web.lab.test:8080")).isEqualTo("ok");
+    }
+
+    @Test
+    void stoppedServiceIsRefused() throws Exception {
+        assertThat(diagnose("web.lab.test:8081")).isEqualTo("tcp.refused");
+    }
+
+    @Test
+    void firewallDropIsFiltered() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        assertThat(diagnose("web.lab.test:8080", "timeout=1s")).isEqualTo("tcp.filtered");
+    }
+
+    @Test
+    void rejectWithTcpResetIsRefused() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "tcp-reset");
+        assertThat(diagnose("web.lab.test:8080")).isEqualTo("tcp.refused");
+    }
+
+    @Test
+    void rejectWithIcmpOnTheRouterIsProhibited() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited");
+        assertThat(diagnose("web.lab.test:8080")).isEqualTo("admin.prohibited");
+    }
+
+    @Test
+    void blockedIcmpIsNoFalseAlarm() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "-j", "DROP");
+        assertThat(diagnose("web.lab.test:8080")).isEqualTo("ok");
+    }
+
+    @Test
+    void missingRouteIsRouteNone() throws Exception {
+        assertThat(diagnose("198.19.5.5:8080")).isEqualTo("route.none");
+    }
+
+    @Test
+    void deadGatewayIsGatewayUnreachable() throws Exception {
+        lab.lab.route(lab.client, "198.18.7.0/24", "198.18.0.77");
+        assertThat(diagnose("198.18.7.2:8080", "timeout=2s")).isEqualTo("gateway.unreachable");
+    }
+
+    @Test
+    void unknownNameIsNxdomain() throws Exception {
+        assertThat(diagnose("nope.lab.test:8080")).isEqualTo("dns.nxdomain");
+    }
+
+    @Test
+    void silentNameserverIsServerUnreachable() throws Exception {
+        assertThat(diagnose("web.lab.test:8080", "resolv_conf=" + lab.deadResolvConf)).isEqualTo("dns.server-unreachable");
+    }
+
+    /** 30% of packets from the client toward the server are dropped at random on the router (one direction, so the
+     * handshake still gets through within the 8 s allowed: four SYNs all lost is 0.8%). */
+    @Test
+    void randomDropOnTheRouterIsPathLoss() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-s", "198.18.0.0/24", "-m", "statistic", "--mode", "random",
+                "--probability", "0.3", "-j", "DROP");
+        assertThat(diagnose("web.lab.test:8080", "timeout=8s")).isEqualTo("path.loss");
+    }
+
+    @Test
+    void goodCertificateIsOk() throws Exception {
+        try (var tls = lab.tlsServer("good")) {
+            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void expiredCertificateIsTlsExpired() throws Exception {
+        try (var tls = lab.tlsServer("expired")) {
+            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("tls.expired");
+        }
+    }
+
+    @Test
+    void certificateForAnotherNameIsHostnameMismatch() throws Exception {
+        try (var tls = lab.tlsServer("other")) {
+            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("tls.hostname-mismatch");
+        }
+    }
+
+    @Test
+    void selfSignedCertificateIsUntrusted() throws Exception {
+        try (var tls = lab.tlsServer("selfsigned")) {
+            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("tls.untrusted");
+        }
+    }
+
+    /** The router's link to the server gets MTU 1280 and the router drops its own ICMP frag-needed. */
+    @Test
+    void swallowedBigPacketsAreMtuBlackhole() throws Exception {
+        lab.lab.ip(lab.router, "link", "set", lab.serverLink.devA(), "mtu", "1280");
+        lab.lab.ip(lab.server, "link", "set", lab.serverLink.devB(), "mtu", "1280");
+        lab.iptables(lab.router, "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "fragmentation-needed", "-j", "DROP");
+        assertThat(diagnose("web.lab.test:8080", "mtu=true")).isEqualTo("mtu.blackhole");
+    }
+
+    /** An SNTP responder on the server answers with its clock one hour ahead. */
+    @Test
+    void clockAnHourOffIsTimeSkew() throws Exception {
+        try (var ntp = lab.python(SNTP_AHEAD, LabTopology.SERVER)) {
+            assertThat(cause(reach(lab.client, "run", HOME + "/playbooks/time.yaml", "--json", "--set", "server=" + LabTopology.SERVER)))
+                    .isEqualTo("time.skew");
+        }
+    }
+
+    /** Probe level (unreachable.yaml is TCP): a datagram to a closed UDP port gets ICMP port-unreachable. */
+    @Test
+    void closedUdpPortIsUdpClosed() throws Exception {
+        assertThat(cause(reach(lab.client, "probe", "udp.probe", "host=" + LabTopology.SERVER, "port=9999", "--json")))
+                .isEqualTo("udp.closed");
+    }
+
+    /** listen.yaml run on the server itself, where a service listens on 127.0.0.1 only. */
+    @Test
+    void serviceBoundToLoopbackIsLocalhostOnly() throws Exception {
+        try (var local = lab.python(LOOPBACK_LISTENER)) {
+            assertThat(cause(reach(lab.server, "run", HOME + "/playbooks/listen.yaml", "--json", "--set", "port=9090")))
+                    .isEqualTo("listen.localhost-only");
+            assertThat(cause(reach(lab.server, "listen", "9090", "--json"))).as("reach listen PORT runs the same playbook")
+                    .isEqualTo("listen.localhost-only");
+        }
+    }
+
+    private static final String SNTP_AHEAD = """
+            import socket, struct, sys, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 123)); print('ready', flush=True)
+            while True:
+                d, a = s.recvfrom(512)
+                t = time.time() + 3600 + 2208988800
+                ts = struct.pack('!II', int(t), int((t - int(t)) * 2**32))
+                s.sendto(bytes([0x24, 2, 0, 0xec]) + bytes(8) + b'LOCL' + ts + d[40:48] + ts + ts, a)
+            """;
+
+    private static final String LOOPBACK_LISTENER = """
+            import socket, time
+            s = socket.socket(); s.bind(('127.0.0.1', 9090)); s.listen(8); print('ready', flush=True)
+            time.sleep(60)
+            """;
+
+    /** Runs {@code reach TARGET --json} in the client namespace and returns the verdict's cause. */
+    private static String diagnose(String target, String... inputs) throws Exception {
+        List<String> args = new ArrayList<>(List.of(target, "--json",
+                "--set", "resolv_conf=" + lab.resolvConf, "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts"));
+        for (String in : inputs) {
+            args.add("--set");
+            args.add(in);
+        }
+        return cause(reach(lab.client, args.toArray(String[]::new)));
+    }
+
+    /** Runs the distribution inside a lab namespace. */
+    private static Netns.Result reach(String ns, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dreach.home=" + HOME, "-cp", CP, "dev.reach.shell.Main"));
+        cmd.addAll(List.of(args));
+        return lab.lab.exec(Duration.ofSeconds(60), ns, cmd.toArray(String[]::new));
+    }
+
+    /** The verdict's cause in a --json report, printed with the run's duration. */
+    private static String cause(Netns.Result r) {
+        String target = String.join(" ", r.command().subList(r.command().indexOf("dev.reach.shell.Main") + 1, r.command().size()));
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(r.out());
+        } catch (Exception e) {
+            throw new AssertionError("reach printed no JSON report: " + r, e);
+        }
+        String cause = json.path("verdict").path("cause").asText();
+        System.out.printf("lab %-24s %6.0f ms  %s%n", cause, json.path("duration_ms").asDouble(), target);
+        return cause;
+    }
+}

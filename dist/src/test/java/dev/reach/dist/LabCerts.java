@@ -1,0 +1,56 @@
+package dev.reach.dist;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lab's certificates, made with the openssl command: a CA (ca.pem) and, all with server.key,
+ * good.pem (web.lab.test, by the CA), expired.pem (web.lab.test, notAfter yesterday), other.pem
+ * (other.lab.test, by the CA) and selfsigned.pem (web.lab.test, signed by itself).
+ */
+final class LabCerts {
+    private LabCerts() {
+    }
+
+    /** Makes every certificate in dir and returns the CA's PEM file. */
+    static Path make(Path dir) throws IOException {
+        Path ext = Files.writeString(dir.resolve("web.ext"), "subjectAltName=DNS:web.lab.test\n");
+        Path otherExt = Files.writeString(dir.resolve("other.ext"), "subjectAltName=DNS:other.lab.test\n");
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=reach-lab-ca");
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "web.csr", "-subj", "/CN=web.lab.test");
+        openssl(dir, "req", "-new", "-key", "server.key", "-out", "other.csr", "-subj", "/CN=other.lab.test");
+        sign(dir, "web.csr", "good.pem", "2", ext);
+        sign(dir, "web.csr", "expired.pem", "-1", ext);
+        sign(dir, "other.csr", "other.pem", "2", otherExt);
+        openssl(dir, "x509", "-req", "-in", "web.csr", "-signkey", "server.key", "-out", "selfsigned.pem", "-days", "2",
+                "-extfile", ext.toString());
+        return dir.resolve("ca.pem");
+    }
+
+    private static void sign(Path dir, String csr, String out, String days, Path ext) throws IOException {
+        openssl(dir, "x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", out,
+                "-days", days, "-extfile", ext.toString());
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("openssl " + String.join(" ", args) + " did not finish in 30 s");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.exitValue() != 0) throw new IOException("openssl " + String.join(" ", args) + " failed: " + out);
+    }
+}
