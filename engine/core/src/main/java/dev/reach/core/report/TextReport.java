@@ -52,9 +52,15 @@ public record TextReport(boolean color, boolean verbose, boolean ascii) {
         if (!single) {
             header(run, out);
         }
-        var layout = Layout.of(run.steps(), single, verbose);
-        for (StepResult s : run.steps()) {
+        // steps a playbook chose not to run (their when: was false) are noise unless asked for
+        List<StepResult> shown = verbose ? run.steps() : run.steps().stream().filter(s -> !s.skippedByCondition()).toList();
+        var layout = Layout.of(shown, single, verbose);
+        for (StepResult s : shown) {
             step(s, 0, single, layout, out);
+        }
+        int hidden = run.steps().size() - shown.size();
+        if (hidden > 0) {
+            out.append(paint("  (" + hidden + " step" + (hidden == 1 ? "" : "s") + " not taken: their conditions were false; --verbose shows them)", Ansi.DIM)).append('\n');
         }
         if (!single || !run.healthy()) {
             if (!out.isEmpty()) {

@@ -162,7 +162,7 @@ final class PlaybookRun {
         if (cond.isEmpty()) return Optional.empty();
         try {
             return runner.expressions().test(cond.get(), scope) ? Optional.empty()
-                    : Optional.of("condition false: " + cond.get().source());
+                    : Optional.of(StepResult.CONDITION_FALSE + cond.get().source());
         } catch (ExprException e) {
             return Optional.of("!condition failed: " + e.getMessage());
         }

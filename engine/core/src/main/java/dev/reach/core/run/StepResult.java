@@ -25,8 +25,16 @@ public record StepResult(String id, String kind, String probe, Map<String, Objec
         children = List.copyOf(children);
     }
 
+    /** How the summary of a step skipped by its {@code when:} condition begins. */
+    public static final String CONDITION_FALSE = "condition false: ";
+
     public Status status() {
         return observation.status();
+    }
+
+    /** Skipped because its {@code when:} was false: the playbook chose not to run it, nothing was missed. */
+    public boolean skippedByCondition() {
+        return observation.status() == Status.SKIPPED && observation.summary().startsWith(CONDITION_FALSE);
     }
 
     public StepResult withBranch(String b) {

@@ -26,6 +26,22 @@ class TextReportTest {
     }
 
     @Test
+    void stepsNotTakenBecauseTheirConditionWasFalseShowOnlyWhenVerbose() {
+        RunResult base = SampleRuns.playbook();
+        var notTaken = new dev.reach.core.run.StepResult("no_route", "verdict", "", java.util.Map.of(),
+                dev.reach.spi.Observation.skipped(dev.reach.core.run.StepResult.CONDITION_FALSE + "steps.route.facts.outcome == 'none'").build(),
+                "", java.util.List.of());
+        var steps = new java.util.ArrayList<>(base.steps());
+        steps.add(1, notTaken);
+        RunResult run = new RunResult(base.playbook(), base.source(), base.inputs(), steps, base.verdict(), base.started(),
+                base.duration(), base.cancelled());
+        assertThat(TextReport.plain().render(run)).doesNotContain("no_route")
+                .contains("(1 step not taken: their conditions were false; --verbose shows them)")
+                .contains("– trace"); // skipped for unmet needs: always shown
+        assertThat(TextReport.plain().withVerbose(true).render(run)).contains("no_route").doesNotContain("not taken");
+    }
+
+    @Test
     void withoutColourThereAreNoEscapes() {
         assertThat(TextReport.plain().render(SampleRuns.playbook())).doesNotContain("\u001b");
     }
