@@ -48,11 +48,6 @@ public final class ScriptEngine implements AutoCloseable {
         }
     }
 
-    /** True once the engine was asked for (so closing it has work to do). */
-    public boolean started() {
-        return started;
-    }
-
     @Override
     public void close() {
         if (started && engine.isDone() && !engine.isCompletedExceptionally()) {

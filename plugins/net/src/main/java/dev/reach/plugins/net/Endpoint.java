@@ -2,7 +2,6 @@ package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -31,7 +30,13 @@ final class Endpoint {
 
     /** {@code 198.18.0.2:53} or {@code [fd00::2]:53}. */
     static String of(InetAddress a, int port) {
-        return (a instanceof Inet6Address ? "[" + Addresses.text(a) + "]" : Addresses.text(a)) + ":" + port;
+        return Addresses.endpoint(a, port);
+    }
+
+    /** The observation of a probe whose target did not resolve: a fault it cannot name, with the DNS hint. */
+    static dev.reach.spi.Observation unresolved(String host, UnknownHostException e) {
+        return dev.reach.spi.Observation.fail(host + " did not resolve (" + e.getMessage() + "); run a DNS check")
+                .fact("outcome", "unresolved").build();
     }
 
     /** Milliseconds with three decimals, as facts carry them. */

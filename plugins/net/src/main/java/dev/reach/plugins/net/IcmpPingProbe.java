@@ -87,8 +87,7 @@ public final class IcmpPingProbe implements Probe {
         try {
             target = Endpoint.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
-            return Observation.fail(host + " did not resolve (" + e.getMessage() + "); run a DNS check")
-                    .fact("outcome", "unresolved").build();
+            return Endpoint.unresolved(host, e);
         }
         int count = (int) p.integer("count");
         Duration interval = p.duration("interval");

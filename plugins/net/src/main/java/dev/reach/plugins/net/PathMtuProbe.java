@@ -86,7 +86,7 @@ public final class PathMtuProbe implements Probe {
         try {
             address = Endpoint.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
-            return Observation.fail(host + " did not resolve (" + e.getMessage() + "); run a DNS check").fact("outcome", "unresolved").build();
+            return Endpoint.unresolved(host, e);
         }
         int count = (int) p.integer("count");
         Duration timeout = p.duration("timeout");

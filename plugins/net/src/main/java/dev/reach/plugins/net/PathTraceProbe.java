@@ -113,7 +113,7 @@ public final class PathTraceProbe implements Probe {
         try {
             target = Endpoint.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
-            return Observation.fail(host + " did not resolve (" + e.getMessage() + "); run a DNS check").fact("outcome", "unresolved").build();
+            return Endpoint.unresolved(host, e);
         }
         InetSocketAddress to = new InetSocketAddress(target, p.port("port"));
         int count = (int) p.integer("count");

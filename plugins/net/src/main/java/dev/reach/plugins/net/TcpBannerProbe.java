@@ -85,7 +85,7 @@ public final class TcpBannerProbe implements Probe {
         try {
             address = Endpoint.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
-            return Observation.fail(host + " did not resolve (" + e.getMessage() + "); run a DNS check").fact("outcome", "unresolved").build();
+            return Endpoint.unresolved(host, e);
         }
         String target = Endpoint.of(address, p.port("port"));
         Duration timeout = ctx.bound(p.duration("timeout"));

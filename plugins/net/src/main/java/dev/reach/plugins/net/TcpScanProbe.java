@@ -86,7 +86,7 @@ public final class TcpScanProbe implements Probe {
             try {
                 targets.add(Endpoint.resolve(h, p.string("family")));
             } catch (UnknownHostException e) {
-                return Observation.fail(h + " did not resolve (" + e.getMessage() + "); run a DNS check").fact("outcome", "unresolved").build();
+                return Endpoint.unresolved(h, e);
             }
         }
         if (targets.isEmpty()) {

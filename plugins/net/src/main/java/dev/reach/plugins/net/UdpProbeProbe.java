@@ -90,7 +90,7 @@ public final class UdpProbeProbe implements Probe {
         try {
             address = Endpoint.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
-            return Observation.fail(host + " did not resolve (" + e.getMessage() + "); run a DNS check").fact("outcome", "unresolved").build();
+            return Endpoint.unresolved(host, e);
         }
         InetSocketAddress to = new InetSocketAddress(address, p.port("port"));
         String target = Endpoint.of(address, to.getPort());
