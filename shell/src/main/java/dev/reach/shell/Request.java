@@ -14,7 +14,11 @@ import java.util.Map;
 sealed interface Request {
     RunResult run(Reach reach, RunOptions options) throws UsageException, PlaybookException;
 
-    /** Playbooks evaluate expressions: start the script engine early for them. */
+    /**
+     * JavaScript playbooks need the script engine: start it at once, in the background. YAML playbooks whose
+     * expressions stay in the Java-side subset (all the shipped ones) never need it; one that does starts it
+     * while it is validated, before any step runs.
+     */
     boolean scripted();
 
     /** {@code probe ID k=v...}; {@code params} are the raw words' values, as typed. */
@@ -47,7 +51,7 @@ sealed interface Request {
 
         @Override
         public boolean scripted() {
-            return true;
+            return file.getFileName() != null && file.getFileName().toString().endsWith(".js");
         }
     }
 }

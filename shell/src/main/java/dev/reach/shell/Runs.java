@@ -15,7 +15,7 @@ final class Runs implements Workbench {
 
     /** {@code reach run FILE --check}: loads and validates, prints every problem, runs nothing. */
     static int check(CommonOptions common, java.nio.file.Path file, PrintWriter out, PrintWriter err) {
-        try (Reach reach = common.reach(true)) {
+        try (Reach reach = common.reach(file.toString().endsWith(".js"))) {
             var pb = reach.load(file);
             out.println(file + ": ok (" + pb.steps().size() + " steps, inputs: "
                     + (pb.inputs().isEmpty() ? "none" : String.join(", ", pb.inputs().keySet())) + ")");

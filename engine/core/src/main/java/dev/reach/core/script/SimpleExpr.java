@@ -9,9 +9,12 @@ import java.util.Set;
  * A small, exact subset of JavaScript evaluated in Java, so that the usual conditions and templates —
  * {@code steps.connect.status == 'fail' && inputs.port > 1024}, {@code steps.a.facts.n * 2} — neither wait
  * for the cold script engine nor enter it. The subset: number and plain string literals, true, false, null,
- * undefined, property paths ({@code a.b}, {@code a['b']}, {@code a[0]}), parentheses, {@code ! - +}
- * (unary), {@code * / % + -}, {@code < <= > >=}, {@code == != === !==}, {@code && ||} and {@code ?:},
- * over primitive values. An expression that parses in the subset is valid JavaScript, so parsing it is
+ * undefined, property paths ({@code a.b}, {@code a['b']}, {@code a[0]}, {@code a?.b}), array literals,
+ * parentheses, {@code ! - +} (unary), {@code * / % + -}, {@code < <= > >=}, {@code == != === !==},
+ * {@code && || ??} and {@code ?:} over primitive values, and a few calls ({@link SimpleCalls}): arrays'
+ * {@code includes join filter some every map find} (with an arrow function {@code x => ...}), strings'
+ * {@code includes startsWith endsWith}, {@code Number(x)} and {@code /re/.test(s)} ({@link SimpleRegex}).
+ * An expression that parses in the subset is valid JavaScript, so parsing it is
  * its syntax check. Anything outside it — or a case whose JavaScript meaning is subtle (objects compared,
  * an error to report, -0, exponent formatting) — is left to GraalJS ({@link Fallback}), which then
  * decides, so the answer is always JavaScript's.
@@ -24,8 +27,24 @@ final class SimpleExpr {
         }
     }
 
+    /** Thrown by {@code a?.b} when {@code a} is null or undefined: the whole chain is undefined. */
+    static final class ShortCircuit extends RuntimeException {
+        static final ShortCircuit INSTANCE = new ShortCircuit();
+
+        private ShortCircuit() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** An array the expression made (a literal, or what filter and map return): read past its end, it gives undefined. */
+    static final class JsArray extends java.util.ArrayList<Object> {
+        JsArray(int size) {
+            super(size);
+        }
+    }
+
     /** JavaScript's undefined, kept apart from null while evaluating. */
-    private static final Object UNDEFINED = new Object();
+    static final Object UNDEFINED = new Object();
     static final Set<String> RESERVED = Set.of("break", "case", "catch", "class", "const", "continue", "debugger",
             "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if",
             "implements", "import", "in", "instanceof", "interface", "let", "new", "null", "package", "private",
@@ -33,7 +52,7 @@ final class SimpleExpr {
             "var", "void", "while", "with", "yield", "await", "arguments", "eval");
 
     /** A parsed expression: a tree of nodes. */
-    sealed interface Node permits Lit, Name, Member, Unary, Binary, Cond {
+    sealed interface Node permits Lit, Name, Member, Unary, Binary, Cond, ArrayLit, Call, Arrow, Regex, Chain {
     }
 
     record Lit(Object value) implements Node {
@@ -42,7 +61,27 @@ final class SimpleExpr {
     record Name(String name) implements Node {
     }
 
-    record Member(Node target, Object key) implements Node {
+    /** {@code target.key}, or {@code target?.key} when optional. */
+    record Member(Node target, Object key, boolean optional) implements Node {
+    }
+
+    record ArrayLit(List<Node> elements) implements Node {
+    }
+
+    /** {@code target.method(args)}, or a global function ({@code Number}) when target is null. */
+    record Call(Node target, String method, List<Node> args) implements Node {
+    }
+
+    /** {@code param => body}, only ever an argument of a {@link Call}. */
+    record Arrow(String param, Node body) implements Node {
+    }
+
+    /** A regular expression literal, only ever the target of {@code .test(...)}. */
+    record Regex(java.util.regex.Pattern pattern) implements Node {
+    }
+
+    /** A chain of members and calls holding an optional member: undefined as a whole when it short-circuits. */
+    record Chain(Node chain) implements Node {
     }
 
     record Unary(char op, Node operand) implements Node {
@@ -71,11 +110,28 @@ final class SimpleExpr {
 
     /** Evaluates with JavaScript's meaning; throws {@link Fallback} where the engine must decide. */
     static Object eval(Node n, Scope scope) {
-        Object v = value(n, scope);
-        return v == UNDEFINED ? null : v;
+        return result(value(n, scope));
     }
 
-    private static Object value(Node n, Scope scope) {
+    /** A value as the engine hands it back: undefined as null, integral numbers as Long, lists element by element. */
+    private static Object result(Object value) {
+        Object v = plain(value);
+        if (v == UNDEFINED) return null;
+        if (v instanceof Double d) return normal(d);
+        if (v instanceof List<?> l) {
+            List<Object> out = new java.util.ArrayList<>(l.size());
+            for (Object x : l) out.add(result(x));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), result(x)));
+            return out;
+        }
+        return v;
+    }
+
+    static Object value(Node n, Scope scope) {
         return switch (n) {
             case Lit l -> l.value();
             case Name nm -> switch (nm.name()) {
@@ -87,7 +143,26 @@ final class SimpleExpr {
                     yield plain(scope.locals().get(nm.name()));
                 }
             };
-            case Member m -> member(value(m.target(), scope), m.key());
+            case Member m -> {
+                Object target = value(m.target(), scope);
+                if (m.optional() && (target == null || target == UNDEFINED)) throw ShortCircuit.INSTANCE;
+                yield member(target, m.key());
+            }
+            case Chain c -> {
+                try {
+                    yield value(c.chain(), scope);
+                } catch (ShortCircuit s) {
+                    yield UNDEFINED;
+                }
+            }
+            case ArrayLit a -> {
+                List<Object> out = new JsArray(a.elements().size());
+                for (Node e : a.elements()) out.add(value(e, scope));
+                yield out;
+            }
+            case Call c -> SimpleCalls.call(c, scope);
+            case Arrow a -> throw new Fallback(); // a function as a value
+            case Regex r -> throw new Fallback(); // a RegExp object as a value
             case Unary u -> unary(u.op(), value(u.operand(), scope));
             case Cond c -> truthy(value(c.test(), scope)) ? value(c.then(), scope) : value(c.otherwise(), scope);
             case Binary b when b.op().equals("&&") -> {
@@ -98,6 +173,10 @@ final class SimpleExpr {
                 Object l = value(b.left(), scope);
                 yield truthy(l) ? l : value(b.right(), scope);
             }
+            case Binary b when b.op().equals("??") -> {
+                Object l = value(b.left(), scope);
+                yield l == null || l == UNDEFINED ? value(b.right(), scope) : l;
+            }
             case Binary b -> binary(b.op(), value(b.left(), scope), value(b.right(), scope));
         };
     }
@@ -105,7 +184,8 @@ final class SimpleExpr {
     private static Object member(Object target, Object key) {
         Object v = switch (target) {
             case Map<?, ?> m when key instanceof String k -> m.containsKey(k) ? m.get(k) : UNDEFINED;
-            case List<?> l when key instanceof Long i && i >= 0 && i < l.size() -> l.get(i.intValue()); // past the end: the engine's
+            case List<?> l when key instanceof Long i && i >= 0 && i < l.size() -> l.get(i.intValue());
+            case JsArray l when key instanceof Long -> UNDEFINED; // past the end of a script's array (a playbook's list: the engine's)
             case List<?> l when "length".equals(key) -> (long) l.size();
             case String s when "length".equals(key) -> (long) s.length();
             default -> throw new Fallback(); // undefined.x is a TypeError; numbers' and strings' other members are the engine's
@@ -114,7 +194,7 @@ final class SimpleExpr {
     }
 
     /** A scope value as a script would see it (what {@link JsValues#toGuest} makes of it). */
-    private static Object plain(Object v) {
+    static Object plain(Object v) {
         return switch (v) {
             case Integer i -> i.longValue();
             case java.time.Duration d -> dev.reach.spi.ParamType.format(d);
@@ -181,11 +261,11 @@ final class SimpleExpr {
         });
     }
 
-    private static boolean primitive(Object v) {
+    static boolean primitive(Object v) {
         return v == null || v == UNDEFINED || v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean;
     }
 
-    private static boolean strictEquals(Object l, Object r) {
+    static boolean strictEquals(Object l, Object r) {
         if (l instanceof Number a && r instanceof Number b) return a.doubleValue() == b.doubleValue();
         if (!primitive(l) || !primitive(r)) {
             if (l == r) throw new Fallback(); // the same object: identity in JS depends on how it crossed over
@@ -207,7 +287,7 @@ final class SimpleExpr {
     }
 
     /** ToNumber for primitives. */
-    private static double number(Object v) {
+    static double number(Object v) {
         return switch (v) {
             case null -> 0;
             case Long l -> l;
@@ -230,11 +310,15 @@ final class SimpleExpr {
     }
 
     /** ToString for primitives, as JavaScript writes numbers. */
-    private static String text(Object v) {
+    static String text(Object v) {
         if (v == UNDEFINED) return "undefined";
         if (v instanceof Double d) {
             if (d.isNaN()) return "NaN";
             if (d.isInfinite()) return d > 0 ? "Infinity" : "-Infinity";
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                if (d == 0 && 1 / d < 0) return "0"; // String(-0)
+                return Long.toString(d.longValue());
+            }
             String s = Double.toString(d);
             if (s.contains("E")) throw new Fallback(); // exponent notation differs from JavaScript's
             return s;

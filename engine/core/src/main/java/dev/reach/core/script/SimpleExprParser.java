@@ -1,14 +1,20 @@
 package dev.reach.core.script;
 
+import dev.reach.core.script.SimpleExpr.ArrayLit;
+import dev.reach.core.script.SimpleExpr.Arrow;
 import dev.reach.core.script.SimpleExpr.Binary;
+import dev.reach.core.script.SimpleExpr.Call;
+import dev.reach.core.script.SimpleExpr.Chain;
 import dev.reach.core.script.SimpleExpr.Cond;
 import dev.reach.core.script.SimpleExpr.Fallback;
 import dev.reach.core.script.SimpleExpr.Lit;
 import dev.reach.core.script.SimpleExpr.Member;
 import dev.reach.core.script.SimpleExpr.Name;
 import dev.reach.core.script.SimpleExpr.Node;
+import dev.reach.core.script.SimpleExpr.Regex;
 import dev.reach.core.script.SimpleExpr.Unary;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Recursive descent over the subset; any token outside it throws {@link Fallback}. */
@@ -21,13 +27,40 @@ final class SimpleExprParser {
     }
 
     Node ternary() {
-        Node test = binary(0);
-        if (eat("?")) {
+        Node test = shortCircuit();
+        if (!peek("??") && !peek("?.") && eat("?")) {
             Node then = ternary();
             if (!eat(":")) throw new Fallback();
             return new Cond(test, then, ternary());
         }
         return test;
+    }
+
+    /**
+     * {@code a || b} or {@code a ?? b}: JavaScript does not let {@code ??} mix with {@code || &&} without
+     * parentheses, so a {@code ??} chain is tried first over operands of equality level and below, and the
+     * other form is parsed when none follows.
+     */
+    private Node shortCircuit() {
+        int start = pos;
+        Node head = binary(2);
+        if (peek("??")) {
+            while (peek("??")) {
+                pos += 2;
+                head = new Binary("??", head, binary(2));
+            }
+            if (peek("||") || peek("&&")) throw new Fallback(); // a SyntaxError: the engine words it
+            return head;
+        }
+        pos = start;
+        Node n = binary(0);
+        if (peek("??")) throw new Fallback();
+        return n;
+    }
+
+    private boolean peek(String t) {
+        skipSpace();
+        return s.startsWith(t, pos);
     }
 
     private static final List<List<String>> LEVELS = List.of(List.of("||"), List.of("&&"),
@@ -70,22 +103,64 @@ final class SimpleExprParser {
     }
 
     Node postfix(Node n) {
+        boolean optional = false;
         while (true) {
             skipSpace();
-            if (eat(".")) {
+            if (n instanceof Regex && !s.startsWith(".test(", pos)) throw new Fallback(); // a RegExp as a value
+            boolean opt = s.startsWith("?.", pos) && !(pos + 2 < s.length() && Character.isDigit(s.charAt(pos + 2)));
+            if (opt || (s.startsWith(".", pos) && !s.startsWith("...", pos))) {
+                pos += opt ? 2 : 1;
                 skipSpace();
-                n = new Member(n, identifier());
+                if (pos < s.length() && (s.charAt(pos) == '[' || s.charAt(pos) == '(')) throw new Fallback(); // ?.[ ?.(
+                optional |= opt;
+                String name = identifier();
+                skipSpace();
+                if (pos < s.length() && s.charAt(pos) == '(') {
+                    if (opt) throw new Fallback(); // a?.f(): optional calls are the engine's
+                    pos++;
+                    n = new Call(n, name, arguments());
+                } else {
+                    n = new Member(n, name, opt);
+                }
             } else if (eat("[")) {
                 skipSpace();
                 Node key = primary();
                 if (!eat("]")) throw new Fallback();
                 if (!(key instanceof Lit(Object k)) || !(k instanceof String || k instanceof Long)) throw new Fallback();
-                n = new Member(n, k);
-            } else if (pos < s.length() && (s.charAt(pos) == '(' || s.charAt(pos) == '`' || s.startsWith("?.", pos))) {
-                throw new Fallback(); // calls, tagged templates, optional chaining
+                n = new Member(n, k, false);
+            } else if (pos < s.length() && (s.charAt(pos) == '(' || s.charAt(pos) == '`')) {
+                throw new Fallback(); // calls of expressions, tagged templates
             } else {
-                return n;
+                return optional ? new Chain(n) : n;
             }
+        }
+    }
+
+    /** Call arguments after the opening parenthesis: expressions, or an arrow function {@code x => ...}. */
+    private List<Node> arguments() {
+        List<Node> args = new ArrayList<>();
+        if (eat(")")) return args;
+        while (true) {
+            skipSpace();
+            int start = pos;
+            Node arg = null;
+            if (pos < s.length() && Character.isLetter(s.charAt(pos))) {
+                String param = identifier();
+                if (peek("=>")) {
+                    if (SimpleExpr.RESERVED.contains(param) || List.of("inputs", "steps", "undefined", "Number").contains(param)) {
+                        throw new Fallback();
+                    }
+                    pos += 2;
+                    skipSpace();
+                    if (pos < s.length() && s.charAt(pos) == '{') throw new Fallback(); // a block body
+                    arg = new Arrow(param, ternary());
+                } else {
+                    pos = start;
+                }
+            }
+            args.add(arg != null ? arg : ternary());
+            if (eat(")")) return args;
+            if (!eat(",") || peek(")")) throw new Fallback(); // a trailing comma
         }
     }
 
@@ -98,6 +173,22 @@ final class SimpleExprParser {
             Node n = ternary();
             if (!eat(")")) throw new Fallback();
             return n;
+        }
+        if (c == '[') {
+            pos++;
+            List<Node> elements = new ArrayList<>();
+            if (eat("]")) return new ArrayLit(elements);
+            while (true) {
+                if (peek(",") || peek("...")) throw new Fallback(); // holes, spread
+                elements.add(ternary());
+                if (eat("]")) return new ArrayLit(elements);
+                if (!eat(",") || peek("]")) throw new Fallback(); // a trailing comma
+            }
+        }
+        if (c == '/') {
+            SimpleRegex.Literal re = SimpleRegex.parse(s, pos);
+            pos = re.end();
+            return new Regex(re.pattern());
         }
         if (c == '\'' || c == '"') {
             int end = s.indexOf(c, pos + 1);
@@ -122,6 +213,10 @@ final class SimpleExprParser {
             return new Lit(SimpleExpr.normal(Double.parseDouble(num)));
         }
         String id = identifier();
+        if (id.equals("Number") && peek("(")) {
+            pos++;
+            return new Call(null, id, arguments());
+        }
         return switch (id) {
             case "true" -> new Lit(true);
             case "false" -> new Lit(false);

@@ -28,6 +28,14 @@ class SimpleExprTest {
         facts.put("zero", 0L);
         facts.put("num_text", "42");
         facts.put("list", List.of(1L, 2L));
+        facts.put("whole", 3.0);
+        facts.put("nl", "1.2.3.4\n");
+        facts.put("nel", "a\u0085c");
+        facts.put("ls", "a\u2028c");
+        facts.put("words", List.of("a", "b"));
+        facts.put("mixed", java.util.Arrays.asList("x", null, 2L, 2.5, true));
+        facts.put("items", List.of(Map.of("status", "ok", "port", 22L), Map.of("status", "fail", "port", 80L, "cause", "tcp.refused")));
+        facts.put("empty", List.of());
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("status", "fail");
         a.put("cause", "tcp.refused");
@@ -56,7 +64,29 @@ class SimpleExprTest {
             "true == 1", "false == ''", "null == 0", "item + 1", "item > 5 && item < 10", "(1 + 2) * 3", "1 / 0", "0 / 0",
             "0.1 + 0.2", "steps.a.facts.n >= 8 ? steps.a.facts.n : -1", "inputs.flag == true", "10 % 4 == 2", "'b' >= 'a'",
             "steps.a.facts.missing > 1", "steps.a.facts.list == steps.a.facts.list", "steps.a.facts.missing.deeper",
-            "nosuchname", "-0", "1e3", "0x10", "steps.a.facts.n ** 2", "steps?.a", "inputs.ports.includes(22)"})
+            "nosuchname", "-0", "1e3", "0x10", "steps.a.facts.n ** 2", "steps?.a", "inputs.ports.includes(22)",
+            // nullish coalescing and optional chaining
+            "steps.a.facts.none ?? 'd'", "steps.a.facts.missing ?? 0", "steps.a.facts.zero ?? 5", "steps.a.facts.note ?? 'x'",
+            "steps.b?.status", "steps.b?.facts.n", "steps.a?.facts.n", "(steps.b?.status ?? 'skipped') == 'skipped'",
+            "steps.b?.facts.received ?? 0", "steps.a?.facts?.missing?.x", "steps.b.status", "steps.a.facts.none?.x",
+            "a ?? b || c", "(steps.b?.x ?? 1) > 0 && (steps.a?.facts.n ?? 0) >= 8", "steps.a.facts.none ?? steps.a.facts.missing ?? 3",
+            // arrays, calls
+            "[]", "[1, 'a', null]", "[1, 2][5]", "[443, 8443].includes(Number(inputs.port))", "[5432].includes(inputs.port)",
+            "inputs.ports.includes(80)", "inputs.ports.includes('80')", "steps.a.facts.words.join('')", "steps.a.facts.words.join()",
+            "steps.a.facts.mixed.join('-')", "steps.a.facts.list.join(', ')", "[steps.a.status, steps.b?.status].join('|')",
+            "inputs.ports.filter(p => p != inputs.port)", "inputs.ports.filter(p => p > 30)", "inputs.ports.map(p => p * 2)",
+            "steps.a.facts.items.some(i => i.status == 'ok' || i.cause == 'tcp.refused')", "steps.a.facts.items.every(i => i.status == 'ok')",
+            "steps.a.facts.items.find(i => i.port == 80).cause", "steps.a.facts.items.find(i => i.port == 1)",
+            "(steps.b?.items || []).some(i => i.status == 'ok')", "steps.a.facts.empty.length", "!(steps.a.facts.empty || []).length",
+            "(steps.a.facts.missing || [])[0] || inputs.host", "inputs.ports.filter(item => item > 0).length", "item",
+            "inputs.host.includes(':')", "inputs.host.startsWith('127.')", "inputs.host.endsWith('.1')", "inputs.host.includes(1)",
+            "Number(inputs.port)", "Number('12')", "Number('x')", "Number(null)", "Number(true)", "Number()", "Number(' 7 ')",
+            "Number(steps.a.facts.list)", "'v' + steps.a.facts.whole", "steps.a.facts.whole", "steps.a.facts.whole + 0.5",
+            // regular expressions
+            "/^[0-9.]+$/.test(inputs.host)", "/^[0-9.]+$/.test('db01')", "/^[0-9.]+$/.test(steps.a.facts.nl)", "/a.c/.test(steps.a.facts.nel)", "/a.c/.test(steps.a.facts.ls)",
+            "/^(?:[a-z]+-)?\\d{2,3}$/.test('web-123')", "/^\\w+\\.lab$/.test('w_1.lab')", "/^[^.]*$/.test('a.b')", "/[-a]/.test('-')",
+            "/x|y/.test('zzy')", "/^a*?b/.test('aab')", "/[\\d-x]/.test('-')", "/\\s/.test(' ')", "/a/i.test('A')", "/a{2,1}/.test('a')",
+            "/[a&&b]/.test('&')", "/\\bx/.test('x')"})
     void meansWhatGraalJsMeans(String source) {
         Expr expr = new Expr(source, new SourcePos("t.yaml", 1, 1));
         Object engine = engine(expr);
@@ -92,8 +122,9 @@ class SimpleExprTest {
 
     @Test
     void invalidOrUnknownSyntaxIsLeftToTheEngine() {
-        for (String s : Arrays.asList("steps.a.status ==", "a = 1", "a => a", "x.filter(p => p)", "`t`", "a ?? b", "if", "a // c",
-                "'it\\'s'", "012", "a..b", "a[b]")) {
+        for (String s : Arrays.asList("steps.a.status ==", "a = 1", "a => a", "x.filter((p) => p)", "`t`", "a ?? b || c", "if", "a // c",
+                "'it\\'s'", "012", "a..b", "a[b]", "[1,]", "[,1]",
+                "a?.[0]", "a?.f()", "/a/g.test(b)", "/a/", "x.filter(p => { return p })", "f(x)", "[...a]")) {
             assertThat(SimpleExpr.parse(s)).as(s).isEmpty();
         }
     }
