@@ -65,6 +65,8 @@ public final class HttpGetProbe implements Probe {
             .param(Param.integer("max_redirects", "how many redirects to follow at most").defaultValue(5).range(0, 20))
             .param(Param.choice("proxy", "env: use HTTP(S)_PROXY/NO_PROXY as curl does; off: connect directly", "env", "off").defaultValue("env"))
             .param(Param.string("ca", "PEM file of trusted CA certificates for https (default: the system trust store)"))
+            .param(Param.host("address", "connect to this address instead of resolving the URL's host, like curl --resolve "
+                    + "(the URL's name still goes in Host and SNI; redirects to other hosts resolve as usual; not through a proxy)"))
             .param(Param.duration("timeout", "how long each phase of each request may take").defaultValue("5s").range("1ms", "5m"))
             .fact("outcome", "string", "ok, status, body-mismatch, redirects, refused, timeout, no-response, reset, tls, unresolved, proxy or error")
             .fact("status", "integer", "HTTP status of the last response")
@@ -164,10 +166,13 @@ public final class HttpGetProbe implements Probe {
         Fetch fetch = null;
         int redirects = 0;
         boolean leftOver = false;
+        String pinnedHost = url.getHost();
+        String address = params.has("address") ? params.string("address") : null;
         for (int hop = 0; hop <= max; hop++) {
             ProxyEnv.Route route = useEnv ? ProxyEnv.route(url, env).orElse(null) : null;
             ctx.progress(method + " " + url);
-            fetch = fetch(url, method, headers, route, tls, ctx.bound(params.duration("timeout")));
+            String dialAddress = route == null && address != null && pinnedHost.equalsIgnoreCase(url.getHost()) ? address : null;
+            fetch = fetch(url, dialAddress, method, headers, route, tls, ctx.bound(params.duration("timeout")));
             evidence.add(line(method, fetch));
             if (fetch.failure() != null || !params.bool("follow") || !redirect(fetch.response())) {
                 break;
@@ -274,7 +279,8 @@ public final class HttpGetProbe implements Probe {
         return new Classified(Status.FAIL, "tls.handshake-failure", "tls", url + ": the TLS handshake failed: " + said);
     }
 
-    private static Fetch fetch(URI url, String method, List<String> headers, ProxyEnv.Route proxy, SSLContext tls, Duration timeout) {
+    /** One exchange; {@code address}, when not null, is dialled instead of the URL's host (no proxy then). */
+    private static Fetch fetch(URI url, String address, String method, List<String> headers, ProxyEnv.Route proxy, SSLContext tls, Duration timeout) {
         boolean https = url.getScheme().equalsIgnoreCase("https");
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
         String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
@@ -286,12 +292,13 @@ public final class HttpGetProbe implements Probe {
         String stage = "resolve";
         long t = System.nanoTime();
         try {
-            InetAddress address = InetAddress.getByName(dialHost);
-            dns = literal(dialHost) ? 0 : millis(System.nanoTime() - t);
+            String dialName = address != null ? address : dialHost;
+            InetAddress dialled = InetAddress.getByName(dialName);
+            dns = literal(dialName) ? 0 : millis(System.nanoTime() - t);
             stage = "connect";
             t = System.nanoTime();
             try (Socket raw = new Socket(Proxy.NO_PROXY)) {
-                raw.connect(new InetSocketAddress(address, dialPort), ms);
+                raw.connect(new InetSocketAddress(dialled, dialPort), ms);
                 raw.setSoTimeout(ms);
                 connect = millis(System.nanoTime() - t);
                 Socket s = raw;

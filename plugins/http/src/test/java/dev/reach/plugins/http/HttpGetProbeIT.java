@@ -38,6 +38,7 @@ class HttpGetProbeIT {
         origin.createContext("/old", ex -> redirect(ex, "/new"));
         origin.createContext("/echo", ex -> answer(ex, 200, "x-probe: " + ex.getRequestHeaders().getFirst("X-Probe")));
         origin.createContext("/new", ex -> answer(ex, 200, "moved here"));
+        origin.createContext("/host", ex -> answer(ex, 200, "host: " + ex.getRequestHeaders().getFirst("Host")));
         origin.createContext("/loop", ex -> redirect(ex, "/loop"));
         origin.createContext("/broken", ex -> answer(ex, 503, "down for maintenance"));
         origin.createContext("/slow", ex -> {
@@ -66,6 +67,15 @@ class HttpGetProbeIT {
     static void stop() {
         if (origin != null) origin.stop(0);
         if (proxy != null) proxy.stop(0);
+    }
+
+    /** address= dials the given address (no name lookup: the name below exists nowhere) and keeps the URL's name in Host. */
+    @Test
+    void addressPinsTheConnectionAndKeepsTheNameInHost() {
+        int port = origin.getAddress().getPort();
+        Observation o = get(Map.of(), "url=http://web.lab.test:" + port + "/host", "address=127.0.0.1", "body=host: web\\.lab\\.test:" + port);
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+        assertThat(o.facts()).containsEntry("dns_ms", 0.0);
     }
 
     @Test

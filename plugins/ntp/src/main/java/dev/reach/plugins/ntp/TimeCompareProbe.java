@@ -58,6 +58,7 @@ public final class TimeCompareProbe implements Probe {
             .param(Param.string("url", "http:// or https:// URL whose server's Date header is the reference").required())
             .param(Param.duration("timeout", "how long to wait for the connection and the answer each").defaultValue("5s").range("1ms", "1m"))
             .param(Param.duration("max_offset", "offsets beyond this (and the uncertainty) are time.skew").defaultValue("5s").range("1ms", "1h"))
+            .param(Param.host("address", "connect to this address instead of resolving the URL's host (the name still goes in Host and SNI)"))
             .fact("outcome", "string", "ok, skew, no-date, refused, timeout, unresolved or error")
             .fact("offset_ms", "number", "server clock minus this clock (positive: this clock is behind)")
             .fact("uncertainty_ms", "number", "half a second (the header's resolution) plus half the round trip")
@@ -93,7 +94,7 @@ public final class TimeCompareProbe implements Probe {
             return Observation.error("url=" + url + " must be http://HOST[:PORT]/... or https://...").fact("outcome", "error").build();
         }
         ctx.progress("asking " + url + " for its Date");
-        Answer a = fetch(url, ctx.bound(params.duration("timeout")));
+        Answer a = fetch(url, params.has("address") ? params.string("address") : null, ctx.bound(params.duration("timeout")));
         Classified c = classify(a, params.duration("max_offset"));
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome()).evidence(c.evidence());
         if (c.offset() != null) {
@@ -148,13 +149,14 @@ public final class TimeCompareProbe implements Probe {
         return new Classified(Status.OK, null, "ok", words, evidence, offset, uncertainty);
     }
 
-    private static Answer fetch(URI url, Duration timeout) {
+    /** A HEAD request to {@code url}, dialling {@code address} when it is not null. */
+    private static Answer fetch(URI url, String address, Duration timeout) {
         boolean https = url.getScheme().equalsIgnoreCase("https");
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
         String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
         int ms = Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
         try (Socket raw = new Socket(Proxy.NO_PROXY)) {
-            raw.connect(new InetSocketAddress(host, port), ms);
+            raw.connect(new InetSocketAddress(address != null ? address : host, port), ms);
             raw.setSoTimeout(ms);
             Socket s = raw;
             if (https) {

@@ -72,6 +72,24 @@ class TimeCompareProbeIT {
         }
     }
 
+    /** address= dials the address given; the name in the URL (which exists nowhere) is never looked up. */
+    @Test
+    void addressIsDialledInsteadOfTheName() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            Observation o = ProbeHarness.run(new TimeCompareProbe(), "url=http://web.lab.test:" + server.getAddress().getPort() + "/",
+                    "address=127.0.0.1");
+            assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void closedPortIsRefused() throws IOException {
         int port;
