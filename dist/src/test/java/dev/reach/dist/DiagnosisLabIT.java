@@ -153,11 +153,26 @@ class DiagnosisLabIT {
         }
     }
 
-    /** Probe level (unreachable.yaml is TCP): a datagram to a closed UDP port gets ICMP port-unreachable. */
+    /** reach udp://HOST:PORT: a datagram to a closed UDP port gets ICMP port-unreachable. */
     @Test
     void closedUdpPortIsUdpClosed() throws Exception {
-        assertThat(cause(reach(lab.client, "probe", "udp.probe", "host=" + LabTopology.SERVER, "port=9999", "--json")))
-                .isEqualTo("udp.closed");
+        assertThat(diagnose("udp://web.lab.test:9999")).isEqualTo("udp.closed");
+    }
+
+    /** reach http://HOST:PORT/ against a web server whose Date header is an hour ahead of this clock. */
+    @Test
+    void webServerDateAnHourOffIsTimeSkew() throws Exception {
+        try (var web = lab.python(HTTP_DATED, LabTopology.SERVER, "8082", "3600")) {
+            assertThat(diagnose("http://web.lab.test:8082/")).isEqualTo("time.skew");
+        }
+    }
+
+    /** The same server with an honest Date: HTTP answers, the clocks agree, no false alarm. */
+    @Test
+    void webServerWithTheRightDateIsOk() throws Exception {
+        try (var web = lab.python(HTTP_DATED, LabTopology.SERVER, "8082", "0")) {
+            assertThat(diagnose("http://web.lab.test:8082/")).isEqualTo("ok");
+        }
     }
 
     /** listen.yaml run on the server itself, where a service listens on 127.0.0.1 only. */
@@ -179,6 +194,22 @@ class DiagnosisLabIT {
                 t = time.time() + 3600 + 2208988800
                 ts = struct.pack('!II', int(t), int((t - int(t)) * 2**32))
                 s.sendto(bytes([0x24, 2, 0, 0xec]) + bytes(8) + b'LOCL' + ts + d[40:48] + ts + ts, a)
+            """;
+
+    /** An HTTP server on ADDRESS PORT whose Date header is its clock plus OFFSET seconds. */
+    private static final String HTTP_DATED = """
+            import sys, time, email.utils, http.server
+            offset = int(sys.argv[3])
+            class H(http.server.BaseHTTPRequestHandler):
+                def date_time_string(self, timestamp=None):
+                    return email.utils.formatdate(time.time() + offset, usegmt=True)
+                def do_HEAD(self):
+                    self.send_response(200); self.send_header('Content-Length', '2'); self.end_headers()
+                def do_GET(self):
+                    self.do_HEAD(); self.wfile.write(b'ok')
+                def log_message(self, *a):
+                    pass
+            s = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H); print('ready', flush=True); s.serve_forever()
             """;
 
     private static final String LOOPBACK_LISTENER = """

@@ -7,6 +7,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
                 "In the shell, HOST:PORT defaults to the current target."},
         footerHeading = "%nExamples:%n",
         footer = {"  reach diagnose 127.0.0.1:5432", "  reach diagnose [::1]:22 --json", "  reach 127.0.0.1:5432",
-                "  reach https://localhost:8443/", "  reach web01:80 --set resolv_conf=/tmp/resolv.conf --set system=hosts"})
+                "  reach https://localhost:8443/", "  reach udp://127.0.0.1:53", "  reach web01:80 --set resolv_conf=/tmp/resolv.conf --set system=hosts"})
 final class DiagnoseCommand implements Callable<Integer> {
     static final String PLAYBOOK = "unreachable.yaml";
 
@@ -34,7 +35,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:PORT", description = "What to reach, like db01:5432 or [::1]:22.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:PORT",
+            description = "What to reach, like db01:5432, [::1]:22, https://web01/ or udp://ns1:53.")
     String target;
 
     @picocli.CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
@@ -69,18 +71,27 @@ final class DiagnoseCommand implements Callable<Integer> {
         return bench.execute(new Request.PlaybookRequest(playbook(), inputs), common, output, spec.commandLine().getOut(), err);
     }
 
-    /** HOST:PORT as typed, or a URL: {@code https://host[:port]/...} (port 443 or 80 by default; TLS and HTTP on). */
+    /**
+     * HOST:PORT as typed, a URL {@code https://host[:port]/...} (port 443 or 80 by default; TLS and HTTP on),
+     * or {@code udp://HOST:PORT} / {@code tcp://HOST:PORT} for the transport alone.
+     */
     static Map<String, Object> inputs(String target) {
         int scheme = target.indexOf("://");
         if (scheme < 0) return HostPort.parse(target).params();
         String proto = target.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
-        if (!proto.equals("http") && !proto.equals("https")) {
-            throw new IllegalArgumentException("'" + target + "': only http:// and https:// URLs are understood");
+        if (!List.of("http", "https", "udp", "tcp").contains(proto)) {
+            throw new IllegalArgumentException("'" + target + "': the schemes understood are http://, https://, tcp:// and udp://");
         }
         String rest = target.substring(scheme + 3);
         int slash = rest.indexOf('/');
         HostPort hp = HostPort.parse(slash < 0 ? rest : rest.substring(0, slash));
         Map<String, Object> m = new java.util.LinkedHashMap<>(hp.params());
+        if (proto.equals("udp") || proto.equals("tcp")) {
+            if (hp.port() == null) throw new IllegalArgumentException("'" + target + "': " + proto + ":// needs a port, like " + proto + "://db01:53");
+            m.put("proto", proto);
+            if (proto.equals("udp")) m.put("tls", "no");
+            return m;
+        }
         m.putIfAbsent("port", proto.equals("https") ? "443" : "80");
         m.put("tls", proto.equals("https") ? "yes" : "no");
         m.put("http", "true");
@@ -90,7 +101,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     /** True when a bare command-line word is a diagnosis target ({@code reach db01:5432}, {@code reach https://web/}). */
     static boolean looksLikeTarget(String word) {
         if (word.startsWith("-")) return false;
-        if (word.startsWith("http://") || word.startsWith("https://")) return true;
+        if (List.of("http://", "https://", "udp://", "tcp://").stream().anyMatch(word::startsWith)) return true;
         try {
             return HostPort.parse(word).port() != null;
         } catch (IllegalArgumentException e) {
