@@ -5,14 +5,20 @@
 #                                       python3, ping, nc, traceroute, dig, openssl)
 #   REACH_HOME=/tmp/lab-home REACH_CP="shell/target/classes:dist/target/reach/lib/*" sudo -E bench/diagnosis.sh
 #
+# reach runs through the ./reach launcher, as a user runs it (its start-up cache included), unless REACH_CP
+# names another class path.
 # Lab (the same as DiagnosisLabIT): client 198.18.0.1 — router — server 198.18.1.2 in three namespaces wired
 # only to each other; dnsmasq on the server (web.lab.test), a python3 listener on 8080, openssl s_server on 8443.
 # For each scenario it times, inside the client namespace:
 #   reach   — the verdict's cause; engine_ms (the run's own duration_ms, DNS to verdict) and process_ms
 #             (the whole process of `reach TARGET --json`, JVM start to exit);
-#   manual  — dig @198.18.1.2 NAME; ping -c1 -W1; nc -z -w 5; traceroute -n -w 1 -q 1 -m 8 (only when nc failed);
-#             openssl s_client (TLS ports only) — run one after the other as a person would, which shows the
-#             raw outputs but names no cause.
+#   manual  — the classic sequence, run one after the other as a person would; it shows raw outputs and names
+#             no cause. Two ways, both timed:
+#             minimal: dig +time=1 +tries=1; ping -c1 -W1; nc -z -w 5; traceroute -n -w 1 -q 1 -m 8 (only when
+#                      nc failed); openssl s_client (TLS ports only) — the fastest a person who knows the
+#                      flags can type it;
+#             classic: dig; ping -c 3; nc -z -w 5; traceroute -n (only when nc failed); openssl s_client
+#                      (TLS ports) — the tools' defaults (ping's -c 3 because its default never ends).
 # Traffic: lab namespaces only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,37 +70,44 @@ ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms"
   local t0; t0=$(date +%s%N)
-  local cause
-  cause=$( (ip netns exec $C "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-    -Dreach.home="$HOME_DIR" -cp "$CP" dev.reach.shell.Main "$@" --json \
+  local cause cmd
+  if [ -n "${REACH_CP:-}" ]; then
+    cmd=("$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dreach.home="$HOME_DIR" -cp "$REACH_CP" dev.reach.shell.Main)
+  else
+    cmd=("$ROOT/reach")
+  fi
+  cause=$( (ip netns exec $C "${cmd[@]}" "$@" --json \
     --set resolv_conf="$TMP/resolv.conf" --set hosts_file="$TMP/hosts" --set system=hosts 2>/dev/null || true) \
     | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["verdict"]["cause"], round(j["duration_ms"]))' 2>/dev/null || echo "none -")
   local took; took=$(ms "$t0")
   echo "$cause $took"
 }
 
-manual() { # NAME-OR-ADDRESS PORT -> ms
-  local host=$1 port=$2 addr=$1 t0; t0=$(date +%s%N)
+manual() { # minimal|classic NAME-OR-ADDRESS PORT -> ms
+  local how=$1 host=$2 port=$3 addr=$2 t0; t0=$(date +%s%N)
+  local digopt=() pingopt=(-c 3) troute=(traceroute -n)
+  [ "$how" = minimal ] && { digopt=(+time=1 +tries=1); pingopt=(-c1 -W1); troute=(traceroute -n -w 1 -q 1 -m 8); }
   if [[ ! $host =~ ^[0-9.]+$ ]]; then
-    addr=$(ip netns exec $C dig +short +time=1 +tries=1 @198.18.1.2 "$host" A 2>/dev/null | head -1 || true)
+    addr=$(ip netns exec $C dig +short "${digopt[@]}" @198.18.1.2 "$host" A 2>/dev/null | head -1 || true)
     [ -n "$addr" ] || { ms "$t0"; return; }
   fi
-  ip netns exec $C ping -c1 -W1 "$addr" >/dev/null 2>&1 || true
+  ip netns exec $C ping "${pingopt[@]}" "$addr" >/dev/null 2>&1 || true
   if ! ip netns exec $C nc -z -w 5 "$addr" "$port" >/dev/null 2>&1; then
-    ip netns exec $C traceroute -n -w 1 -q 1 -m 8 "$addr" >/dev/null 2>&1 || true
+    ip netns exec $C timeout 60 "${troute[@]}" "$addr" >/dev/null 2>&1 || true
   elif [ "$port" = 8443 ]; then
     ip netns exec $C timeout 5 openssl s_client -connect "$addr:$port" -servername "$host" </dev/null >/dev/null 2>&1 || true
   fi
   ms "$t0"
 }
 
-printf '%-16s %-20s %-24s %9s %10s %10s\n' scenario target verdict engine_ms process_ms manual_ms
+printf '%-16s %-20s %-24s %9s %10s %10s %10s\n' scenario target verdict engine_ms process_ms minimal_ms classic_ms
 row() { # NAME TARGET HOST PORT [--set ...]
   local out
   local name=$1 target=$2 host=$3 port=$4; shift 4
   out=$(reach "$target" "$@"); local cause rms ems
   read -r cause ems rms <<< "$out"
-  printf '%-16s %-20s %-24s %9s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" "$(manual "$host" "$port")"
+  printf '%-16s %-20s %-24s %9s %10s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" \
+    "$(manual minimal "$host" "$port")" "$(manual classic "$host" "$port")" | tee -a "$TMP/rows"
 }
 flush() { for n in $R $S; do ip netns exec "$n" iptables -F; done; }
 
@@ -104,7 +117,36 @@ ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j DROP
 row firewall-drop web.lab.test:8080 web.lab.test 8080 --set timeout=3s
 flush; ip netns exec $R iptables -A FORWARD -p tcp --dport 8080 -j REJECT --reject-with icmp-admin-prohibited
 row reject-icmp web.lab.test:8080 web.lab.test 8080
+flush; ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset
+row reject-reset web.lab.test:8080 web.lab.test 8080
+flush; ip netns exec $R iptables -A FORWARD -p icmp -j DROP
+row icmp-blocked web.lab.test:8080 web.lab.test 8080
+flush; ip netns exec $R iptables -A FORWARD -s 198.18.0.0/24 -m statistic --mode random --probability 0.3 -j DROP
+row loss-30 web.lab.test:8080 web.lab.test 8080 --set timeout=8s
 flush
+ip -n $C route add 198.18.7.0/24 via 198.18.0.77   # a gateway address nobody holds
+row gateway-down 198.18.7.2:8080 198.18.7.2 8080 --set timeout=2s
+ip -n $C route del 198.18.7.0/24
 row no-route 198.19.5.5:8080 198.19.5.5 8080
 row dns-nxdomain nope.lab.test:8080 nope.lab.test 8080
+ip netns exec $S iptables -A INPUT -p udp --dport 53 -j DROP; ip netns exec $S iptables -A INPUT -p tcp --dport 53 -j DROP
+row dns-down web.lab.test:8080 web.lab.test 8080
+flush
 row tls-expired web.lab.test:8443 web.lab.test 8443 --set ca="$TMP/ca.pem"
+
+python3 - "$TMP/rows" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+def num(v):
+    try: return float(v)
+    except ValueError: return None
+engine = [num(r[3]) for r in rows if r[0] != 'loss-30' and num(r[3]) is not None]
+process = [num(r[4]) for r in rows if r[0] != 'loss-30' and num(r[4]) is not None]
+print(f"\n{len(rows)} scenarios; without injected loss: median time-to-verdict {statistics.median(engine):.0f} ms in the engine, "
+      f"{statistics.median(process):.0f} ms for the whole process (JVM start to exit)")
+for col, name in ((5, 'minimal'), (6, 'classic')):
+    slower = [r[0] for r in rows if num(r[4]) is not None and num(r[4]) > num(r[col])]
+    print(f"reach (whole process) vs the {name} manual sequence: faster in {len(rows) - len(slower)} of {len(rows)}"
+          + (f"; slower in: {', '.join(slower)}" if slower else ""))
+print(f"load average at the end: {open('/proc/loadavg').read().split()[0]}, {__import__('os').cpu_count()} cores")
+PY
