@@ -289,18 +289,18 @@ final class PlaybookRun {
         String summary = render(v.summary(), scope);
         String fix = render(v.fix(), scope);
         List<String> evidence = new ArrayList<>();
+        List<String> supportedBy = new ArrayList<>();
         for (String ref : v.evidence()) {
-            Object view = views.get(ref);
-            if (view instanceof Map<?, ?> m) {
-                evidence.add(ref + ": " + m.get("summary"));
-                if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
-            } else {
-                evidence.add(ref + ": did not run");
-            }
+            // a step the playbook chose not to take (or never reached) supports nothing; one skipped for want
+            // of a privilege or a tool stays: that it could not look is itself evidence
+            if (!(views.get(ref) instanceof Map<?, ?> m) || String.valueOf(m.get("summary")).startsWith(StepResult.CONDITION_FALSE)) continue;
+            supportedBy.add(ref);
+            evidence.add(ref + ": " + m.get("summary"));
+            if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
         }
         return new Verdict(v.cause(), Confidence.fromLabel(v.confidence()).orElse(Confidence.LIKELY),
                 summary.isEmpty() ? result.observation().summary() : summary,
-                fix.isEmpty() ? runner.verdicts().fix(v.cause()) : fix, evidence, v.evidence(), true);
+                fix.isEmpty() ? runner.verdicts().fix(v.cause()) : fix, evidence, supportedBy, true);
     }
 
     private String render(dev.reach.core.script.Template t, Scope scope) {
