@@ -20,6 +20,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The reach command end to end: the built distribution, real processes, real loopback sockets. */
 class ReachCommandIT {
 
+    /**
+     * What the launcher does once per build: the training run (loopback only) records a JDK AOT cache, and a
+     * start with that cache loads classes from it and runs as before.
+     */
+    @Test
+    void trainingRunRecordsAStartUpCacheThatAStartUses(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("reach.aot");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> jvm = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + Cli.HOME, "-cp", Cli.HOME.resolve("lib") + "/*");
+        Process train = new ProcessBuilder(Stream.concat(jvm.stream(), Stream.of("-XX:AOTCacheOutput=" + cache, "dev.reach.shell.Training")).toList())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("train.txt").toFile()).start();
+        assertThat(train.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("training finishes").isTrue();
+        assertThat(train.exitValue()).as(Files.readString(dir.resolve("train.txt"))).isZero();
+        assertThat(Files.size(cache)).as("the cache").isGreaterThan(1 << 20);
+
+        Process run = new ProcessBuilder(Stream.concat(jvm.stream(), Stream.of("-XX:AOTCache=" + cache, "-Xlog:class+load",
+                "dev.reach.shell.Main", "--version")).toList()).redirectErrorStream(true).redirectOutput(dir.resolve("run.txt").toFile()).start();
+        assertThat(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(dir.resolve("run.txt"));
+        assertThat(run.exitValue()).as(out).isZero();
+        assertThat(out).contains("reach ").contains("dev.reach.shell.Main source: shared objects file").doesNotContain("[error]");
+    }
+
     @Test
     void probeOfAClosedPortFailsWithTcpRefusedAndExitsOne() throws Exception {
         int port = Cli.closedPort();
