@@ -27,8 +27,8 @@ class ReachCommandIT {
     @Test
     void trainingRunRecordsAStartUpCacheThatAStartUses(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("reach.aot");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> jvm = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        List<String> jvm = List.of(javaCommand, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + Cli.HOME, "-cp", Cli.HOME.resolve("lib") + "/*");
         Process train = new ProcessBuilder(Stream.concat(jvm.stream(), Stream.of("-XX:AOTCacheOutput=" + cache, "dev.reach.shell.Training")).toList())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("train.txt").toFile()).start();
