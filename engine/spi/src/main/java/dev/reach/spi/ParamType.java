@@ -96,9 +96,29 @@ public enum ParamType {
             return ms + "ms";
         }
         if (value instanceof List<?> list) {
+            if (!list.isEmpty() && list.stream().allMatch(e -> e instanceof Integer || e instanceof Long)) {
+                return ranges(list.stream().mapToLong(e -> ((Number) e).longValue()).toArray());
+            }
             return String.join(",", list.stream().map(ParamType::format).toList());
         }
         return String.valueOf(value);
+    }
+
+    /** Numbers as {@link #PORTS} reads them back, runs of three or more as ranges: {@code 1-1024,8080}. */
+    private static String ranges(long[] n) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n.length; ) {
+            int j = i;
+            while (j + 1 < n.length && n[j + 1] == n[j] + 1) j++;
+            if (!out.isEmpty()) out.append(',');
+            if (j - i >= 2) {
+                out.append(n[i]).append('-').append(n[j]);
+            } else {
+                for (int k = i; k <= j; k++) out.append(k > i ? "," : "").append(n[k]);
+            }
+            i = j + 1;
+        }
+        return out.toString();
     }
 
     private String scalarText(Object raw) {

@@ -70,7 +70,7 @@ public final class JsonReport {
         root.put("schema", SCHEMA);
         root.put("playbook", run.playbook());
         root.put("source", orNull(run.source()));
-        root.set("inputs", sorted(run.inputs()));
+        root.set("inputs", given(run.inputs()));
         root.put("started", run.started().toString());
         root.put("duration_ms", Durations.millis(run.duration()));
         root.put("cancelled", run.cancelled());
@@ -100,7 +100,7 @@ public final class JsonReport {
             node.put("id", s.id());
             node.put("kind", s.kind());
             node.put("probe", orNull(s.probe()));
-            node.set("params", sorted(s.params()));
+            node.set("params", given(s.params()));
             node.put("status", s.status().label());
             node.put("cause", s.observation().cause().orElse(null));
             node.put("summary", s.observation().summary());
@@ -119,6 +119,16 @@ public final class JsonReport {
         var byKey = new TreeMap<String, Object>();
         map.forEach((k, v) -> byKey.put(String.valueOf(k), v));
         byKey.forEach((k, v) -> node.set(k, value(v)));
+        return node;
+    }
+
+    /** Inputs and params: as {@link #sorted}, but a list of ports is the string users write ({@code "1-65535"}), not 65535 numbers. */
+    private static ObjectNode given(Map<?, ?> map) {
+        ObjectNode node = NODES.objectNode();
+        var byKey = new TreeMap<String, Object>();
+        map.forEach((k, v) -> byKey.put(String.valueOf(k), v));
+        byKey.forEach((k, v) -> node.set(k, v instanceof List<?> l && !l.isEmpty()
+                && l.stream().allMatch(e -> e instanceof Integer || e instanceof Long) ? NODES.textNode(ParamType.format(l)) : value(v)));
         return node;
     }
 
