@@ -60,8 +60,9 @@ final class NativeSocket implements AutoCloseable {
      * @param from  the sender, null when the kernel gave none
      * @param ttl   TTL / hop limit of the packet (IP_RECVTTL / IPV6_RECVHOPLIMIT), -1 when not asked for
      * @param error the ICMP or local error (error queue reads), null for ordinary data
+     * @param stamp when the kernel received it, nanoseconds since the epoch (SO_TIMESTAMPNS); -1 when not asked for
      */
-    record Received(byte[] data, InetSocketAddress from, int ttl, IcmpError error) {
+    record Received(byte[] data, InetSocketAddress from, int ttl, IcmpError error, long stamp) {
     }
 
     private NativeSocket(int fd, int family) {
@@ -114,6 +115,20 @@ final class NativeSocket implements AutoCloseable {
                 throw new Failure("getsockopt(" + level + "," + name + ")", r.errno());
             }
             return value.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** A socket option that is a struct ({@code TCP_INFO}): at most {@code max} bytes, as many as the kernel wrote. */
+    byte[] getBytes(int level, int name, int max) throws Failure {
+        check("getsockopt");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(Math.max(1, max));
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) value.byteSize());
+            Syscalls.Result r = Syscalls.getsockopt(fd, level, name, value, len);
+            if (r.failed()) {
+                throw new Failure("getsockopt(" + level + "," + name + ")", r.errno());
+            }
+            return value.asSlice(0, Math.clamp(len.get(ValueLayout.JAVA_INT, 0), 0, value.byteSize())).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 
@@ -190,7 +205,8 @@ final class NativeSocket implements AutoCloseable {
 
     /**
      * One non-blocking {@code recvmsg}: ordinary data ({@code flags} 0) or the error queue ({@link Syscalls#MSG_ERRQUEUE}),
-     * with the control messages this plugin asks for decoded (IP_RECVERR / IPV6_RECVERR, IP_TTL / IPV6_HOPLIMIT).
+     * with the control messages this plugin asks for decoded (IP_RECVERR / IPV6_RECVERR, IP_TTL / IPV6_HOPLIMIT,
+     * SO_TIMESTAMPNS).
      *
      * @throws Failure with EAGAIN when nothing is queued, or the error pending on the socket (ECONNREFUSED...)
      */
@@ -218,6 +234,7 @@ final class NativeSocket implements AutoCloseable {
             InetSocketAddress from = address(name, msg.get(ValueLayout.JAVA_INT, 8));
             long controlLen = Math.min(msg.get(ValueLayout.JAVA_LONG, 40), CONTROL_SIZE);
             int ttl = -1;
+            long stamp = -1;
             IcmpError error = null;
             for (long at = 0; at + CMSG_HEADER <= controlLen; ) {
                 long len = control.get(ValueLayout.JAVA_LONG, at);
@@ -237,10 +254,12 @@ final class NativeSocket implements AutoCloseable {
                 } else if ((level == IPPROTO_IP && type == IP_TTL || level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT)
                         && payload.byteSize() >= 4) {
                     ttl = payload.get(ValueLayout.JAVA_INT, 0);
+                } else if (level == SOL_SOCKET && type == SO_TIMESTAMPNS && payload.byteSize() >= 16) {
+                    stamp = payload.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + payload.get(ValueLayout.JAVA_LONG, 8);
                 }
                 at += (len + 7) & ~7L;
             }
-            return new Received(data, from, ttl, error);
+            return new Received(data, from, ttl, error, stamp);
         }
     }
 

@@ -13,63 +13,88 @@ import org.pf4j.Extension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static dev.reach.plugins.net.Syscalls.*;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Traces the path hop by hop: the address of each router, the RTT of each probe, the loss per hop, and the
- * ICMP type/code that ended the trace.
+ * ICMP type/code (or TCP answer) that ended the trace, saying which method ran.
  *
  * <pre>
  * $ reach probe path.trace host=198.18.1.2
  * ok: 198.18.1.2 reached in 2 hops (port-unreachable from 198.18.1.2)
- *    1  198.18.0.254  0.071ms 0.052ms 0.049ms
- *    2  198.18.1.2  0.093ms 0.081ms 0.080ms  !port-unreachable
+ *    1  198.18.0.254  0.12ms 0.03ms 0.02ms
+ *    2  198.18.1.2  0.07ms 0.02ms 0.02ms  !port-unreachable
+ * $ reach probe path.trace host=198.18.1.2 method=tcp port=8080
+ * ok: 198.18.1.2 reached in 2 hops (SYN-ACK from 198.18.1.2:8080, port open)
+ * $ reach probe path.trace host=198.18.1.7 method=icmp          (the router drops UDP to it: method=udp is incomplete)
+ * ok: 198.18.1.7 reached in 2 hops (echo-reply from 198.18.1.7)
+ * $ reach probe path.trace host=198.18.1.4 method=system        (traceroute; tracepath says only !H)
+ * fail [admin.prohibited]: 198.18.1.4 not reached: hop 2 198.18.0.254 answered admin-prohibited from 198.18.0.254 (traceroute !X)
  * $ reach probe path.trace host=198.19.7.7
- * fail [net.unreachable]: 198.19.7.7 not reached: hop 1 198.18.0.254 answered ICMP 3/0 net-unreachable
+ * fail [net.unreachable]: 198.19.7.7 not reached: hop 1 198.18.0.254 answered ICMP 3/0 net-unreachable from 198.18.0.254
  * </pre>
  *
- * <p>Method (like tracepath, no privilege needed): one UDP socket per probe with {@code IP_TTL} set and
- * {@code IP_RECVERR} on, so the kernel queues the ICMP time-exceeded or unreachable that comes back, with the
- * sender's address. Probes for several TTLs are in flight at once, in windows growing to {@value #WINDOW} hops,
- * so a silent hop costs one timeout per window, not one per probe.
+ * <p>Methods, none needing root: {@code udp} ({@link UdpHops}, like tracepath), {@code icmp} echo
+ * ({@link IcmpHops}: a ping socket, or a raw one for root or CAP_NET_RAW), {@code tcp} SYN to the service's port
+ * ({@link TcpHops}), {@code system} (tracepath or traceroute, parsed: {@link SystemTrace}). {@code auto}
+ * runs udp, and the system tool where the kernel refuses this process the socket (seccomp, a locked-down
+ * container) or the JVM may not call native code. Native probes for several TTLs are in flight at once, in
+ * windows growing to {@value #WINDOW} hops, so a silent hop costs one timeout per window, not one per probe.
  */
 @Extension
 public final class PathTraceProbe implements Probe {
     static final int WINDOW = 8;
-    private static final int PAYLOAD = 32;
+    static final Set<String> REACHED = Set.of("port-unreachable", "answer", "echo-reply", "open", "refused");
 
     static final ProbeSpec SPEC = ProbeSpec.builder("path.trace", "Traces the path hop by hop and says where and how it ends")
             .param(Param.host("host", "name or address to trace to").required())
-            .param(Param.port("port", "UDP destination port of the probes (best unused on the target)").defaultValue(33434))
+            .param(Param.choice("method", "auto (udp; the system tool where the kernel refuses the socket), udp, icmp (echo), "
+                    + "tcp (SYN to port), system (tracepath or traceroute)", "auto", "udp", "icmp", "tcp", "system").defaultValue("auto"))
+            .param(Param.port("port", "destination port: udp " + UdpHops.DEFAULT_PORT + " (best unused on the target), tcp "
+                    + TcpHops.DEFAULT_PORT + " (give the service's port); system passes it on; icmp has none"))
             .param(Param.integer("count", "probes per hop").defaultValue(3).range(1, 10))
             .param(Param.duration("timeout", "how long to wait for a hop's answers").defaultValue("1s").range("10ms", "30s"))
             .param(Param.integer("max_hops", "give up after this many hops").defaultValue(30).range(1, 64))
             .param(Param.choice("family", "address family: any, 4 or 6", "any", "4", "6").defaultValue("any"))
-            .fact("outcome", "string", "reached, net-unreachable, host-unreachable, admin-prohibited, incomplete, route-none, unresolved, error")
-            .fact("method", "string", "udp (UDP + IP_TTL + IP_RECVERR)")
+            .fact("outcome", "string", "reached, net-unreachable, host-unreachable, admin-prohibited, another ICMP kind "
+                    + "(host-unreachable-or-prohibited: tracepath's !H), incomplete, route-none, unresolved, skipped, error")
+            .fact("method", "string", "what ran: udp (UDP + IP_TTL + IP_RECVERR), icmp (echo), tcp (SYN), system (tracepath/traceroute parsed)")
+            .fact("fallback_reason", "string", "why auto ran the system tool instead of udp (the kernel's refusal)")
+            .fact("tool", "string", "system: tracepath or traceroute")
             .fact("address", "string", "the address traced to")
+            .fact("port", "integer", "udp and tcp: the destination port")
             .fact("hops", "list", "per hop: ttl, address, rtt_ms (one per answered probe), loss_pct, icmp (what it said)")
             .fact("hop_count", "integer", "hops up to where the trace ended")
             .fact("last_hop", "string", "the last address that answered")
-            .fact("end", "string", "what ended it: port-unreachable, net-unreachable, admin-prohibited, ..., or silence")
+            .fact("end", "string", "what ended it: port-unreachable, echo-reply, open, refused (tcp), net-unreachable, "
+                    + "host-unreachable, admin-prohibited, ..., or silence")
             .needs(Needs.NOTHING)
             .example("reach probe path.trace host=198.18.1.2")
-            .example("reach probe path.trace host=198.18.1.2 count=1 timeout=300ms max_hops=10")
+            .example("reach probe path.trace host=198.18.1.2 method=tcp port=443 count=1")
+            .example("reach probe path.trace host=198.18.1.2 method=icmp count=1 timeout=300ms max_hops=10")
             .build();
 
     /** One probe's answer: the sender, its RTT, what it said ({@code answer} for a UDP reply); null address for silence. */
     record Answer(String address, double rttMs, String kind, String icmp) {
         static final Answer SILENCE = new Answer(null, -1, "silence", null);
-    }
 
+        /** What an error-queue entry says; null when there was none. */
+        static Answer of(IcmpError e, double rtt) {
+            if (e == null) return null;
+            String from = e.offender() == null ? null : Addresses.text(e.offender());
+            return new Answer(from, rtt, e.fromNetwork() ? e.kind() : "local-" + Syscalls.errnoName(e.errno()), e.describe());
+        }
+    }
     /** The answers to one TTL's probes. */
     record Hop(int ttl, List<Answer> answers) {
         String address() {
@@ -101,6 +126,14 @@ public final class PathTraceProbe implements Probe {
     record Classified(Status status, String cause, String outcome, String summary) {
     }
 
+    /** What a trace is asked for: the target, probes per hop, the hop limit, the wait per window, the port given (or null). */
+    record Settings(InetAddress target, int count, int maxHops, Duration timeout, Integer port) {
+    }
+
+    /** The hops a method found (up to where it ended or the last one tried), or the local error that stopped it. */
+    record Trace(List<Hop> hops, String localError) {
+    }
+
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -115,41 +148,38 @@ public final class PathTraceProbe implements Probe {
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
-        InetSocketAddress to = new InetSocketAddress(target, p.port("port"));
-        int count = (int) p.integer("count");
-        int maxHops = (int) p.integer("max_hops");
-        Duration timeout = p.duration("timeout");
-        List<Hop> hops = new ArrayList<>();
-        String localError = null;
+        String method = p.string("method");
+        Integer port = p.find("port").map(v -> ((Number) v).intValue()).orElse(null);
+        Settings s = new Settings(target, (int) p.integer("count"), (int) p.integer("max_hops"), p.duration("timeout"), port);
+        if (method.equals("system")) {
+            return system(ctx, s, null);
+        }
+        String refused;
         try {
-            // windows of 2, 4, 8, 8... hops: short paths and early ends (a router's unreachable, which routers
-            // rate-limit hard) are read with few probes in flight; long or silent paths still cost few timeouts
-            for (int first = 1, size = 2; first <= maxHops && !ctx.cancelled(); first += size, size = Math.min(WINDOW, 2 * size)) {
-                ctx.progress("tracing " + Addresses.text(target) + ": hops " + first + "+");
-                List<Hop> window = window(ctx, to, first, Math.min(maxHops, first + size - 1), count, timeout);
-                hops.addAll(window);
-                if (window.stream().anyMatch(h -> h.end() != null) || window.isEmpty()) {
-                    break;
-                }
-            }
-        } catch (NativeSocket.Failure f) {
-            localError = Syscalls.errnoName(f.errno());
+            HopProber prober = switch (method) {
+                case "icmp" -> IcmpHops.choose(target, ctx.privileges().root() || ctx.privileges().hasCapability("CAP_NET_RAW"));
+                case "tcp" -> new TcpHops(new InetSocketAddress(target, port == null ? TcpHops.DEFAULT_PORT : port));
+                default -> new UdpHops(new InetSocketAddress(target, port == null ? UdpHops.DEFAULT_PORT : port));
+            };
+            Trace t = traceNative(ctx, prober, s);
+            String how = prober.describe() + ", " + s.count() + " probe" + (s.count() == 1 ? "" : "s") + " per hop";
+            Observation.Builder b = observe(s, t, "trace to " + Addresses.text(target) + " (" + how + ")", null);
+            b.fact("method", prober.method());
+            if (prober instanceof UdpHops(InetSocketAddress to)) b.fact("port", to.getPort());
+            if (prober instanceof TcpHops(InetSocketAddress to)) b.fact("port", to.getPort());
+            return b.build();
+        } catch (HopProber.Refused r) {
+            refused = r.getMessage();
+        } catch (IllegalCallerException | LinkageError e) {
+            Throwable root = e;
+            for (int i = 0; i < 8 && root.getCause() != null; i++) root = root.getCause();
+            refused = "this JVM may not call native code (" + root.getClass().getSimpleName() + "); run java with --enable-native-access=ALL-UNNAMED";
         }
-        int end = 0;
-        while (end < hops.size() && hops.get(end).end() == null) end++;
-        List<Hop> trace = end < hops.size() ? hops.subList(0, end + 1) : trimSilentTail(hops);
-        Classified c = classify(Addresses.text(target), trace, localError);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
-                .fact("method", "udp").fact("address", Addresses.text(target)).fact("hop_count", trace.size())
-                .fact("hops", trace.stream().map(PathTraceProbe::fact).toList());
-        trace.stream().map(Hop::address).filter(a -> a != null).reduce((a, b2) -> b2).ifPresent(a -> b.fact("last_hop", a));
-        b.fact("end", trace.isEmpty() || trace.getLast().end() == null ? "silence" : trace.getLast().end());
-        b.evidence("trace to " + Endpoint.of(target, to.getPort()) + " (UDP, " + count + " probes per hop)");
-        trace.forEach(h -> b.evidence(h.line()));
-        if (end >= hops.size() && trace.size() < hops.size()) {
-            b.evidence(String.format(Locale.ROOT, "%d..%d  * (no answer up to max_hops)", trace.size() + 1, hops.size()));
+        if (method.equals("auto")) {
+            return system(ctx, s, refused);
         }
-        return b.build();
+        return Observation.skipped("cannot trace by " + method + " here: " + refused + "; method=system runs tracepath/traceroute instead")
+                .fact("outcome", "skipped").fact("method", method).build();
     }
 
     /**
@@ -168,9 +198,10 @@ public final class PathTraceProbe implements Probe {
         if (end != null) {
             Answer a = last.answers().stream().filter(x -> end.equals(x.kind())).findFirst().orElseThrow();
             boolean atTarget = target.equals(a.address());
-            if (atTarget && (end.equals("port-unreachable") || end.equals("answer"))) {
+            if (atTarget && REACHED.contains(end)) {
+                String how = end.equals("open") || end.equals("refused") ? a.icmp() : end + " from " + target;
                 return new Classified(Status.OK, null, "reached", target + " reached in " + trace.size() + " hop"
-                        + (trace.size() == 1 ? "" : "s") + " (" + end + " from " + target + ")");
+                        + (trace.size() == 1 ? "" : "s") + " (" + how + ")");
             }
             String cause = switch (end) {
                 case "net-unreachable" -> "net.unreachable";
@@ -178,7 +209,7 @@ public final class PathTraceProbe implements Probe {
                 case "admin-prohibited" -> "admin.prohibited";
                 default -> null;
             };
-            String who = atTarget ? "the target itself" : "hop " + last.ttl() + " " + a.address();
+            String who = atTarget ? "the target itself" : a.address() == null ? "this host" : "hop " + last.ttl() + " " + a.address();
             return new Classified(Status.FAIL, cause, end, target + " not reached: " + who + " answered " + a.icmp());
         }
         Hop answered = trace.stream().filter(h -> h.address() != null).reduce((x, y) -> y).orElse(null);
@@ -187,115 +218,83 @@ public final class PathTraceProbe implements Probe {
                 + "; beyond it the host is down or a firewall drops the probes (try icmp.ping and tcp.connect to it)");
     }
 
-    /** Sends {@code count} probes for each TTL in [first, last] at once and collects the answers. */
-    private static List<Hop> window(ProbeContext ctx, InetSocketAddress to, int first, int last, int count, Duration timeout)
-            throws NativeSocket.Failure {
-        int n = (last - first + 1) * count;
-        List<NativeSocket> sockets = new ArrayList<>(n);
-        Answer[] answers = new Answer[n];
-        long[] sentAt = new long[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                NativeSocket s = NativeSocket.open(NativeSocket.familyOf(to.getAddress()), SOCK_DGRAM, IPPROTO_UDP);
-                sockets.add(s);
-                int ttl = first + i / count;
-                if (s.v6()) {
-                    s.setInt(IPPROTO_IPV6, IPV6_RECVERR, 1);
-                    s.setInt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
-                } else {
-                    s.setInt(IPPROTO_IP, IP_RECVERR, 1);
-                    s.setInt(IPPROTO_IP, IP_TTL, ttl);
-                }
-                int err = s.connect(to);
-                if (err != 0) throw new NativeSocket.Failure("connect", err);
-            }
-            for (int i = 0; i < n; i++) {
-                try {
-                    sockets.get(i).send(new byte[PAYLOAD], null);
-                    sentAt[i] = System.nanoTime(); // after the call: its first-use linking is not network time
-                } catch (NativeSocket.Failure f) {
-                    sentAt[i] = System.nanoTime();
-                    if (f.errno() == ENETUNREACH) throw f;
-                    // anything else arrives as a queued error too, and is read below
-                }
-            }
-            long until = System.nanoTime() + ctx.bound(timeout).toNanos();
-            double slowest = 0;
-            while (System.nanoTime() < until && !ctx.cancelled() && !settled(answers, count)) {
-                short[] ev = NativeSocket.pollAll(sockets, (short) (POLLIN | POLLERR), Duration.ofNanos(until - System.nanoTime()));
-                long now = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    if (ev[i] == 0 || answers[i] != null) continue;
-                    answers[i] = read(sockets.get(i), ev[i], to, Endpoint.millis(now - sentAt[i]));
-                    if (answers[i] != null) slowest = Math.max(slowest, answers[i].rttMs());
-                }
-                if (enough(answers, count)) {
-                    // like traceroute's NEAR wait: once each hop up to the end has answered, the probes still
-                    // out (rate-limited ICMP, most likely) get a few RTTs more, not the whole timeout
-                    until = Math.min(until, now + (long) (Math.max(10, 3 * slowest) * 1e6));
-                }
-            }
-        } finally {
-            sockets.forEach(NativeSocket::close);
-        }
+    /** Sends windows of 2, 4, 8, 8... hops until one ends the trace or max_hops. */
+    private static Trace traceNative(ProbeContext ctx, HopProber prober, Settings s) throws HopProber.Refused {
+        // short paths and early ends (a router's unreachable, which routers rate-limit hard) are read with few
+        // probes in flight; long or silent paths still cost few timeouts
         List<Hop> hops = new ArrayList<>();
-        for (int h = 0; h <= last - first; h++) {
-            List<Answer> list = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                Answer a = answers[h * count + i];
-                list.add(a == null ? Answer.SILENCE : a);
-            }
-            hops.add(new Hop(first + h, list));
-        }
-        return hops;
-    }
-
-    private static Answer read(NativeSocket s, short ev, InetSocketAddress to, double rtt) {
         try {
-            if ((ev & POLLERR) != 0) {
-                NativeSocket.Received r = s.receive(PAYLOAD, MSG_ERRQUEUE);
-                IcmpError e = r.error();
-                if (e == null) return null;
-                String from = e.offender() == null ? null : Addresses.text(e.offender());
-                return new Answer(from, rtt, e.fromNetwork() ? e.kind() : "local-" + Syscalls.errnoName(e.errno()), e.describe());
+            for (int first = 1, size = 2; first <= s.maxHops() && !ctx.cancelled(); first += size, size = Math.min(WINDOW, 2 * size)) {
+                ctx.progress("tracing " + Addresses.text(s.target()) + " by " + prober.method() + ": hops " + first + "+");
+                List<Hop> window = prober.window(ctx, first, Math.min(s.maxHops(), first + size - 1), s.count(), s.timeout());
+                hops.addAll(window);
+                if (window.stream().anyMatch(h -> h.end() != null) || window.isEmpty()) {
+                    break;
+                }
             }
-            s.receive(2048, 0);
-            return new Answer(Addresses.text(to.getAddress()), rtt, "answer", "a UDP answer");
         } catch (NativeSocket.Failure f) {
-            return null; // nothing queued after all: still waiting
+            return new Trace(hops, Syscalls.errnoName(f.errno()));
         }
+        return new Trace(hops, null);
     }
 
-    /** True when the window's outcome is known: every probe up to the first hop that ends the trace has its answer. */
-    private static boolean settled(Answer[] answers, int count) {
-        int endHop = Integer.MAX_VALUE;
-        for (int i = 0; i < answers.length; i++) {
-            if (answers[i] != null && !answers[i].kind().equals("time-exceeded")) {
-                endHop = Math.min(endHop, i / count);
-            }
+    /** The system tool's trace; {@code fallback} is why auto came here (null when asked for). */
+    private static Observation system(ProbeContext ctx, Settings s, String fallback) {
+        String why = fallback == null ? "" : " (auto fell back to it: " + fallback + ")";
+        Optional<Path> tool = SystemTrace.find(ctx);
+        if (tool.isEmpty()) {
+            Observation.Builder b = Observation.skipped("cannot trace: tracepath/traceroute not installed" + why
+                    + "; install iputils-tracepath or traceroute").fact("outcome", "skipped").fact("method", "system");
+            return fallback == null ? b.build() : b.fact("fallback_reason", fallback).build();
         }
-        int upTo = endHop == Integer.MAX_VALUE ? answers.length : (endHop + 1) * count;
-        for (int i = 0; i < upTo; i++) {
-            if (answers[i] == null) return false;
+        String name = tool.get().getFileName().toString();
+        List<String> command = SystemTrace.command(tool.get(), s.target(), s.maxHops(), s.count(), s.timeout(), s.port());
+        ctx.progress("tracing " + Addresses.text(s.target()) + " by " + name);
+        SystemTrace.Ran ran;
+        try {
+            ran = SystemTrace.run(command, SystemTrace.limit(ctx, name, s.maxHops(), s.count(), s.timeout()));
+        } catch (IOException e) {
+            return Observation.error("cannot run " + tool.get() + ": " + e.getMessage()).fact("outcome", "error").fact("method", "system").build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Observation.error("cancelled while " + name + " traced " + Addresses.text(s.target())).fact("outcome", "error").build();
         }
-        return true;
+        Observation.Builder b;
+        String failure = ran.failure();
+        String header = "trace by " + String.join(" ", command) + why;
+        if (failure != null) {
+            b = Observation.error("cannot trace by " + name + why + ": " + failure).fact("outcome", "error").evidence(header);
+        } else {
+            List<Hop> hops = ran.hops(Addresses.text(s.target()));
+            String stopped = ran.stopped() ? "; " + name + " was stopped at the step's deadline after " + hops.size()
+                    + " hops (raise --timeout or lower max_hops)" : "";
+            b = observe(s, new Trace(hops, null), header, stopped + (fallback == null ? "" : "; traced by " + name + ": " + fallback));
+        }
+        b.fact("method", "system").fact("tool", name);
+        if (s.port() != null) b.fact("port", s.port());
+        if (fallback != null) b.fact("fallback_reason", fallback);
+        return b.build();
     }
 
-    /** True when every hop up to the one that ends the trace (or the whole window) has at least one answer. */
-    private static boolean enough(Answer[] answers, int count) {
-        int hops = answers.length / count;
-        int endHop = hops - 1;
-        for (int i = 0; i < answers.length; i++) {
-            if (answers[i] != null && !answers[i].kind().equals("time-exceeded")) {
-                endHop = Math.min(endHop, i / count);
-            }
+    /** The observation of a trace: cut at the hop that ended it, the silent tail trimmed, its facts and hop lines. */
+    private static Observation.Builder observe(Settings s, Trace t, String header, String note) {
+        List<Hop> hops = t.hops();
+        int end = 0;
+        while (end < hops.size() && hops.get(end).end() == null) end++;
+        List<Hop> trace = end < hops.size() ? hops.subList(0, end + 1) : trimSilentTail(hops);
+        String target = Addresses.text(s.target());
+        Classified c = classify(target, trace, t.localError());
+        Observation.Builder b = Observation.of(c.status(), c.summary() + (note == null ? "" : note)).cause(c.cause())
+                .fact("outcome", c.outcome()).fact("address", target).fact("hop_count", trace.size())
+                .fact("hops", trace.stream().map(PathTraceProbe::fact).toList());
+        trace.stream().map(Hop::address).filter(a -> a != null).reduce((a, b2) -> b2).ifPresent(a -> b.fact("last_hop", a));
+        b.fact("end", trace.isEmpty() || trace.getLast().end() == null ? "silence" : trace.getLast().end()).evidence(header);
+        trace.forEach(h -> b.evidence(h.line()));
+        if (end >= hops.size() && trace.size() < hops.size()) {
+            int from = trace.isEmpty() ? 1 : trace.getLast().ttl() + 1, to = hops.getLast().ttl();
+            b.evidence((from == to ? String.format(Locale.ROOT, "%2d", to) : from + ".." + to) + "  * (no answer up to max_hops)");
         }
-        for (int h = 0; h <= endHop; h++) {
-            boolean any = false;
-            for (int i = h * count; i < (h + 1) * count; i++) any |= answers[i] != null;
-            if (!any) return false;
-        }
-        return true;
+        return b;
     }
 
     /** Drops trailing hops where nothing answered, keeping one, so a silent tail reads as where it died. */

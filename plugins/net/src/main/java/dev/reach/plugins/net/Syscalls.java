@@ -30,7 +30,8 @@ final class Syscalls {
     static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41, IPPROTO_ICMPV6 = 58;
     // socket options (levels SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6)
-    static final int SOL_SOCKET = 1, SO_ERROR = 4;
+    static final int SOL_SOCKET = 1, SO_ERROR = 4, SO_TIMESTAMPNS = 35;
+    static final int TCP_INFO = 11;
     static final int IP_TTL = 2, IP_MTU_DISCOVER = 10, IP_RECVERR = 11, IP_RECVTTL = 12, IP_MTU = 14;
     static final int IP_PMTUDISC_DONT = 0, IP_PMTUDISC_DO = 2, IP_PMTUDISC_PROBE = 3;
     static final int IPV6_UNICAST_HOPS = 16, IPV6_MTU_DISCOVER = 23, IPV6_MTU = 24, IPV6_RECVERR = 25,

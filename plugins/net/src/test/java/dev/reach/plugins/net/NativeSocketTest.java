@@ -149,4 +149,32 @@ class NativeSocketTest {
             return d.getLocalPort();
         }
     }
+
+    @Test
+    void kernelReceiveTimeComesWithTheDatagramWhenAskedFor() throws Exception {
+        try (NativeSocket s = NativeSocket.open(AF_INET, SOCK_DGRAM, IPPROTO_UDP); DatagramSocket peer = new DatagramSocket(0, LO)) {
+            s.setInt(SOL_SOCKET, SO_TIMESTAMPNS, 1);
+            assertThat(s.connect(new InetSocketAddress(LO, peer.getLocalPort()))).isZero();
+            long before = java.time.Instant.now().toEpochMilli();
+            byte[] data = {1, 2, 3};
+            peer.send(new java.net.DatagramPacket(data, data.length, s.localAddress()));
+            assertThat(s.poll(POLLIN, Duration.ofSeconds(2)) & POLLIN).isNotZero();
+            NativeSocket.Received r = s.receive(16, 0);
+            assertThat(r.data()).containsExactly(1, 2, 3);
+            assertThat(r.stamp() / 1_000_000).isBetween(before - 1000, java.time.Instant.now().toEpochMilli());
+        }
+    }
+
+    @Test
+    void tcpInfoOfAnEstablishedConnectionCarriesTheHandshakeRtt() throws Exception {
+        try (var server = new java.net.ServerSocket(0, 1, LO);
+             NativeSocket s = NativeSocket.open(AF_INET, SOCK_STREAM, IPPROTO_TCP)) {
+            assertThat(s.connect(new InetSocketAddress(LO, server.getLocalPort()))).isZero();
+            byte[] info = s.getBytes(IPPROTO_TCP, TCP_INFO, 104);
+            assertThat(info.length).isGreaterThanOrEqualTo(72);
+            assertThat(info[0]).isEqualTo((byte) 1); // tcpi_state TCP_ESTABLISHED
+            long rttMicros = ByteBuffer.wrap(info).order(ByteOrder.nativeOrder()).getInt(68) & 0xffffffffL;
+            assertThat(rttMicros).isBetween(1L, 1_000_000L);
+        }
+    }
 }

@@ -5,6 +5,11 @@ import dev.reach.testkit.Root;
 import dev.reach.testkit.RunProbeMain;
 import dev.reach.spi.Probe;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The namespace lab the path probes' ITs share: client — router — server, wired only to each other.
  * <pre>
@@ -69,6 +74,22 @@ final class PathLab implements AutoCloseable {
 
     RunProbeMain.Line probe(Class<? extends Probe> probe, String... keyValues) {
         return RunProbeMain.runIn(lab, client, probe, keyValues);
+    }
+
+    /**
+     * Like {@link #probe}, in a JVM started through {@code env} with the given variables ({@code PATH=...})
+     * and JVM options ({@code --illegal-native-access=deny}): how a test takes tools or native access away.
+     */
+    RunProbeMain.Line probe(List<String> env, List<String> jvmOptions, Class<? extends Probe> probe, String... keyValues) {
+        List<String> c = new ArrayList<>(List.of("env"));
+        c.addAll(env);
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        c.addAll(jvmOptions);
+        c.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                RunProbeMain.class.getName(), probe.getName()));
+        c.addAll(List.of(keyValues));
+        Netns.Result r = lab.exec(Duration.ofSeconds(60), client, c.toArray(String[]::new)).orThrow();
+        return RunProbeMain.Line.parse(r.out(), r.err());
     }
 
     @Override
