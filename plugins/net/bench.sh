@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# Benchmark: reach's tcp.scan and path.trace against nmap -sT, tracepath and traceroute, in one run, on a
+# Benchmark: reach's tcp.scan and path.trace (udp, tcp, icmp) against nmap -sT, tracepath and traceroute, in one run, on a
 # namespace lab this script builds and removes (client - router - server, 198.18.0.0/15, wired only to each
-# other). Needs root, ip, iptables, and the built distribution (dist/target/reach/lib) plus this plugin's jar
-# (./mvnw -q -o -pl plugins/net install). Installs nmap, iputils-tracepath and traceroute with apt-get if missing.
+# other). Needs root, ip and iptables; reach runs through the ./reach launcher as a user runs it (it builds
+# the distribution and its start-up cache first when the sources changed). Installs nmap, iputils-tracepath
+# and traceroute with apt-get if missing.
 #
 #   sudo plugins/net/bench.sh            # prints a table of timings and the ratios (other tool / reach)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "bench.sh: needs root (it builds network namespaces)" >&2; exit 2; }
-java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-jar=$(ls "$here"/target/reach-plugin-net-*.jar 2>/dev/null | grep -v -- '-sources' | head -1 || true)
-[ -n "$jar" ] && [ -d "$root/dist/target/reach/lib" ] || { echo "bench.sh: build first: ./mvnw -q -o -pl plugins/net install (and the dist)" >&2; exit 2; }
+"$root/reach" --version >/dev/null || { echo "bench.sh: ./reach does not run" >&2; exit 2; }
 need=()
 command -v nmap >/dev/null || need+=(nmap)
 command -v tracepath >/dev/null || need+=(iputils-tracepath)
@@ -27,10 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# a reach home holding only this plugin, so the distribution's copy cannot shadow it
-mkdir -p "$home/plugins" && ln -s "$root/dist/target/reach/lib" "$home/lib" && cp "$jar" "$home/plugins/"
-reach() { ip netns exec $cli "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-    -Dreach.home="$home" -cp "$home/lib/*" dev.reach.shell.Main "$@"; }
+reach() { ip netns exec $cli "$root/reach" "$@"; }
 
 for ns in $cli $rtr $srv; do ip netns add $ns; ip -n $ns link set lo up; done
 ip link add v0-rtr netns $cli type veth peer name v0-cli netns $rtr
@@ -72,6 +68,11 @@ tr1=$(run ip netns exec $cli traceroute -n 198.18.1.2)
 t2=$(run reach probe path.trace host=198.18.1.3 max_hops=5 timeout=1s --json); cp "$home/out.txt" "$home/trace2.json"
 tp2=$(run ip netns exec $cli tracepath -n -m 5 198.18.1.3)
 tr2=$(run ip netns exec $cli traceroute -n -m 5 -w 1 198.18.1.3)
+# 4. the other methods against traceroute's own (-T: TCP SYN to port 80, closed there; -I: ICMP echo; both raw, as root)
+t3=$(run reach probe path.trace host=198.18.1.2 method=tcp port=80 --json); cp "$home/out.txt" "$home/trace3.json"
+tr3=$(run ip netns exec $cli traceroute -n -T -p 80 198.18.1.2)
+t4=$(run reach probe path.trace host=198.18.1.2 method=icmp --json); cp "$home/out.txt" "$home/trace4.json"
+tr4=$(run ip netns exec $cli traceroute -n -I 198.18.1.2)
 
 facts() { python3 - "$1" <<'PY'
 import json, sys
@@ -95,4 +96,8 @@ trace "$home/trace1.json"
 printf '%-44s %9s %9s %9s\n' "path.trace to dropped host vs tracepath" "$t2" "$tp2" "$(ratio $tp2 $t2)"
 printf '%-44s %9s %9s %9s\n' "path.trace to dropped host vs traceroute" "$t2" "$tr2" "$(ratio $tr2 $t2)"
 trace "$home/trace2.json"
-echo "(reach times include JVM start-up, ~0.5-1s; ratios above 1 mean reach was faster)"
+printf '%-44s %9s %9s %9s\n' "path.trace method=tcp vs traceroute -T" "$t3" "$tr3" "$(ratio $tr3 $t3)"
+trace "$home/trace3.json"
+printf '%-44s %9s %9s %9s\n' "path.trace method=icmp vs traceroute -I" "$t4" "$tr4" "$(ratio $tr4 $t4)"
+trace "$home/trace4.json"
+echo "(reach times are the whole process through ./reach, JVM start-up included; ratios above 1 mean reach was faster)"

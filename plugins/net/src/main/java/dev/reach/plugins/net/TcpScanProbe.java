@@ -54,6 +54,7 @@ public final class TcpScanProbe implements Probe {
             .fact("scanned", "integer", "ports tried, over all hosts")
             .fact("srtt_ms", "number", "smoothed RTT of the answers")
             .fact("final_timeout_ms", "number", "the adapted wait for an unanswered port at the end")
+            .fact("workers", "integer", "threads the scan was split over (one per core for large scans)")
             .fact("scan_ms", "number", "time the scan took")
             .fact("rate_pps", "number", "connects per second achieved")
             .needs(Needs.NOTHING)
@@ -94,7 +95,7 @@ public final class TcpScanProbe implements Probe {
         }
         List<Integer> ports = p.ports("ports");
         ScanEngine engine = new ScanEngine(targets, ports, (int) p.integer("concurrency"), (int) p.integer("rate"),
-                p.duration("timeout"), (int) p.integer("retries"));
+                p.duration("timeout"), (int) p.integer("retries"), Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         ScanEngine.Result r;
         try {
@@ -117,9 +118,10 @@ public final class TcpScanProbe implements Probe {
         b.fact("open", open).fact("hosts", hosts.stream().map(TcpScanProbe::fact).toList())
                 .fact("scanned", (long) targets.size() * ports.size()).fact("srtt_ms", EchoStats.round3(r.srttMs()))
                 .fact("final_timeout_ms", EchoStats.round3(r.timeoutMs())).fact("scan_ms", ms)
-                .fact("rate_pps", Math.round(r.attempts() / Math.max(ms / 1000, 1e-3)));
-        b.evidence(String.format(Locale.ROOT, "%d connects (%d retries) in %s, srtt %.3fms, wait for silence %.1fms at the end",
-                r.attempts(), r.attempts() - (long) targets.size() * ports.size(), Endpoint.human(ms), r.srttMs(), r.timeoutMs()));
+                .fact("rate_pps", Math.round(r.attempts() / Math.max(ms / 1000, 1e-3))).fact("workers", engine.workers());
+        b.evidence(String.format(Locale.ROOT, "%d connects (%d retries) in %s on %d thread%s, srtt %.3fms, wait for silence %.1fms at the end",
+                r.attempts(), r.attempts() - (long) targets.size() * ports.size(), Endpoint.human(ms), engine.workers(),
+                engine.workers() == 1 ? "" : "s", r.srttMs(), r.timeoutMs()));
         hosts.forEach(h -> b.evidence(line(h)));
         return b.build();
     }

@@ -51,6 +51,16 @@ class TcpScanProbeTest {
     }
 
     @Test
+    void largeScansAreSplitOverTheCoresSmallOnesAreNot() {
+        assertThat(ScanEngine.workers(2, 65_535, 1024, 0)).isEqualTo(2);
+        assertThat(ScanEngine.workers(8, 65_535, 1024, 0)).isEqualTo(8);
+        assertThat(ScanEngine.workers(8, 3 * ScanEngine.ATTEMPTS_PER_WORKER, 1024, 0)).as("each worker gets enough ports").isEqualTo(3);
+        assertThat(ScanEngine.workers(2, 1000, 1024, 0)).as("a small scan").isEqualTo(1);
+        assertThat(ScanEngine.workers(4, 65_535, 1, 0)).as("concurrency=1 means one connect in flight").isEqualTo(1);
+        assertThat(ScanEngine.workers(4, 65_535, 1024, 2)).as("a rate of 2/s is not split into 4 rates of 0").isEqualTo(2);
+    }
+
+    @Test
     void waitAdaptsToAFewRttsAfterTheFirstAnswersButNeverBelowTheFloor() {
         var rtt = new ScanEngine.Rtt();
         assertThat(rtt.waitMs(1000)).isEqualTo(1000); // nothing known yet: the cap
@@ -77,6 +87,27 @@ class TcpScanProbeTest {
             @SuppressWarnings("unchecked")
             var host = ((List<Map<String, Object>>) o.facts().get("hosts")).getFirst();
             assertThat(host).containsEntry("filtered", 0).containsEntry("unreachable", 0);
+        }
+    }
+
+    /** A scan big enough to be split over the cores still finds every listener once and tallies every port. */
+    @Test
+    void splitScanFindsEveryListenerAndTalliesEveryPort() throws IOException {
+        try (ServerSocket a = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"));
+             ServerSocket b = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"))) {
+            int lo = Math.max(1, Math.min(a.getLocalPort(), b.getLocalPort()) - 3000);
+            int hi = Math.min(65535, lo + 6000);
+            String ports = lo + "-" + hi + "," + a.getLocalPort() + "," + b.getLocalPort();
+            Observation o = ProbeHarness.run(new TcpScanProbe(), "hosts=127.0.0.1", "ports=" + ports);
+            assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+            @SuppressWarnings("unchecked")
+            var open = (List<String>) o.facts().get("open"); // other listeners on this machine may be in the range too
+            assertThat(open).contains("127.0.0.1:" + a.getLocalPort(), "127.0.0.1:" + b.getLocalPort()).doesNotHaveDuplicates();
+            long scanned = ((Number) o.facts().get("scanned")).longValue();
+            @SuppressWarnings("unchecked")
+            var host = ((List<Map<String, Object>>) o.facts().get("hosts")).getFirst();
+            assertThat(((Number) host.get("closed")).longValue() + open.size()).as("every port tallied once").isEqualTo(scanned);
+            assertThat(o.facts().get("workers")).isEqualTo(ScanEngine.workers(Runtime.getRuntime().availableProcessors(), scanned, 1024, 0));
         }
     }
 }
