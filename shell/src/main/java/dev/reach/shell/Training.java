@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * once, on loopback only — every plugin loaded, then {@code reach https://reach-training.test:PORT/} against
  * an HTTPS server this class starts on 127.0.0.1 with a throw-away certificate from the JDK's keytool: the
  * name from a hosts file, route and neighbour, connect and pings, the TLS handshake, HTTP and the Date
- * header, the verdict and the text report. One run in one engine: a second engine would load the plugins'
- * classes again, and the cache keeps no class it saw twice. What it prints is discarded; it never fails the
- * launcher (without keytool, the same run goes to a closed port instead).
+ * header, the verdict, and the JSON and JUnit reports (the text report is small; Jackson is not). One run in
+ * one engine: a second engine would load the plugins' classes again, and the cache keeps no class it saw
+ * twice. What it prints is discarded; it never fails the launcher (without keytool, the same run goes to a
+ * closed port instead).
  */
 public final class Training {
     private static final String PASSWORD = "reach-training";
@@ -48,8 +49,8 @@ public final class Training {
             HttpsServer https = httpsServer(dir);
             String target = https != null ? "https://" + NAME + ":" + https.getAddress().getPort() + "/" : NAME + ":" + closedPort();
             try {
-                Main.run(target, "--set", "ca=" + dir.resolve("ca.pem"), "--set", "resolv_conf=" + dir.resolve("resolv.conf"),
-                        "--set", "hosts_file=" + dir.resolve("hosts"), "--set", "system=hosts");
+                Main.run(target, "--json", "--junit", dir.resolve("junit.xml").toString(), "--set", "ca=" + dir.resolve("ca.pem"),
+                        "--set", "resolv_conf=" + dir.resolve("resolv.conf"), "--set", "hosts_file=" + dir.resolve("hosts"), "--set", "system=hosts");
             } finally {
                 if (https != null) https.stop(0);
             }
