@@ -66,6 +66,54 @@ sealed interface HopProber permits UdpHops, IcmpHops, TcpHops {
         }
     }
 
+    /**
+     * A socket of {@code type}/{@code protocol} toward {@code to}'s family whose packets leave with {@code ttl}
+     * (hop limit on IPv6), with the kernel's ICMP errors queued (IP_RECVERR) and receive times stamped.
+     */
+    static NativeSocket openWithTtl(InetAddress to, int type, int protocol, int ttl) throws NativeSocket.Failure {
+        NativeSocket s = NativeSocket.open(NativeSocket.familyOf(to), type, protocol);
+        try {
+            s.setInt(SOL_SOCKET, SO_TIMESTAMPNS, 1);
+            if (s.v6()) {
+                s.setInt(IPPROTO_IPV6, IPV6_RECVERR, 1);
+                s.setInt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
+            } else {
+                s.setInt(IPPROTO_IP, IP_RECVERR, 1);
+                s.setInt(IPPROTO_IP, IP_TTL, ttl);
+            }
+            return s;
+        } catch (NativeSocket.Failure f) {
+            s.close();
+            throw f;
+        }
+    }
+
+    /**
+     * Polls, for {@code events}, the sockets of a window that have no answer yet, and hands each one that
+     * woke to {@code read}: a finished socket is never polled again (a connected one stays writable).
+     */
+    static void pollPending(TraceWindow w, List<NativeSocket> sockets, short events, Duration wait, Reader read) throws NativeSocket.Failure {
+        List<Integer> pending = new java.util.ArrayList<>();
+        List<NativeSocket> polled = new java.util.ArrayList<>();
+        for (int i = 0; i < sockets.size(); i++) {
+            if (!w.answered(i)) {
+                pending.add(i);
+                polled.add(sockets.get(i));
+            }
+        }
+        short[] ev = NativeSocket.pollAll(polled, events, wait);
+        long now = System.nanoTime();
+        for (int k = 0; k < pending.size(); k++) {
+            int i = pending.get(k);
+            if (ev[k] != 0) w.answer(i, read.answer(i, sockets.get(i), ev[k], now));
+        }
+    }
+
+    /** What one woken socket of a window says. */
+    interface Reader {
+        PathTraceProbe.Answer answer(int index, NativeSocket s, short events, long now) throws NativeSocket.Failure;
+    }
+
     /** Socket set-up that may fail with the kernel's errno. */
     interface SetUp<T> {
         T run() throws NativeSocket.Failure;

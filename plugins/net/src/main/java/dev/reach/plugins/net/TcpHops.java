@@ -65,39 +65,12 @@ record TcpHops(InetSocketAddress to) implements HopProber {
     }
 
     private NativeSocket open(int ttl) throws NativeSocket.Failure {
-        NativeSocket s = NativeSocket.open(NativeSocket.familyOf(to.getAddress()), SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP);
-        try {
-            s.setInt(SOL_SOCKET, SO_TIMESTAMPNS, 1);
-            if (s.v6()) {
-                s.setInt(IPPROTO_IPV6, IPV6_RECVERR, 1);
-                s.setInt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
-            } else {
-                s.setInt(IPPROTO_IP, IP_RECVERR, 1);
-                s.setInt(IPPROTO_IP, IP_TTL, ttl);
-            }
-            return s;
-        } catch (NativeSocket.Failure f) {
-            s.close();
-            throw f;
-        }
+        return HopProber.openWithTtl(to.getAddress(), SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP, ttl);
     }
 
     /** Polls the connects still pending (a finished connect stays writable: polling it again would spin). */
     private void read(TraceWindow w, List<NativeSocket> sockets, Duration wait) throws NativeSocket.Failure {
-        List<Integer> pending = new ArrayList<>();
-        List<NativeSocket> polled = new ArrayList<>();
-        for (int i = 0; i < sockets.size(); i++) {
-            if (!w.answered(i)) {
-                pending.add(i);
-                polled.add(sockets.get(i));
-            }
-        }
-        short[] ev = NativeSocket.pollAll(polled, (short) (POLLOUT | POLLERR), wait);
-        long now = System.nanoTime();
-        for (int k = 0; k < pending.size(); k++) {
-            int i = pending.get(k);
-            if (ev[k] != 0) w.answer(i, answer(w, i, sockets.get(i), ev[k], now));
-        }
+        HopProber.pollPending(w, sockets, (short) (POLLOUT | POLLERR), wait, (i, s, ev, now) -> answer(w, i, s, ev, now));
     }
 
     /** What a finished connect says: the ICMP on the error queue, else the socket's error (0: open). */

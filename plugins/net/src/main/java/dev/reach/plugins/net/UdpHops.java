@@ -64,38 +64,12 @@ record UdpHops(InetSocketAddress to) implements HopProber {
     }
 
     private NativeSocket open(int ttl) throws NativeSocket.Failure {
-        NativeSocket s = NativeSocket.open(NativeSocket.familyOf(to.getAddress()), SOCK_DGRAM, IPPROTO_UDP);
-        try {
-            s.setInt(SOL_SOCKET, SO_TIMESTAMPNS, 1);
-            if (s.v6()) {
-                s.setInt(IPPROTO_IPV6, IPV6_RECVERR, 1);
-                s.setInt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
-            } else {
-                s.setInt(IPPROTO_IP, IP_RECVERR, 1);
-                s.setInt(IPPROTO_IP, IP_TTL, ttl);
-            }
-            return s;
-        } catch (NativeSocket.Failure f) {
-            s.close();
-            throw f;
-        }
+        return HopProber.openWithTtl(to.getAddress(), SOCK_DGRAM, IPPROTO_UDP, ttl);
     }
 
     /** Polls the sockets still waiting and reads what they got. */
     private void read(TraceWindow w, List<NativeSocket> sockets, Duration wait) throws NativeSocket.Failure {
-        List<Integer> pending = new ArrayList<>();
-        List<NativeSocket> polled = new ArrayList<>();
-        for (int i = 0; i < sockets.size(); i++) {
-            if (!w.answered(i)) {
-                pending.add(i);
-                polled.add(sockets.get(i));
-            }
-        }
-        short[] ev = NativeSocket.pollAll(polled, (short) (POLLIN | POLLERR), wait);
-        long now = System.nanoTime();
-        for (int k = 0; k < pending.size(); k++) {
-            if (ev[k] != 0) w.answer(pending.get(k), answer(w, pending.get(k), sockets.get(pending.get(k)), ev[k], now));
-        }
+        HopProber.pollPending(w, sockets, (short) (POLLIN | POLLERR), wait, (i, s, ev, now) -> answer(w, i, s, ev, now));
     }
 
     private Answer answer(TraceWindow w, int i, NativeSocket s, short ev, long now) {
