@@ -50,7 +50,11 @@ final class SimpleRegex {
             throw new Fallback(); // flags
         }
         if (body.isEmpty()) throw new Fallback(); // "//" is a comment
-        return new Literal(Pattern.compile(new SimpleRegex(body).translate()), end);
+        try {
+            return new Literal(Pattern.compile(new SimpleRegex(body).translate()), end);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new Fallback(); // never expected (the subset translates to valid Java), but the engine decides, not a crash
+        }
     }
 
     private String translate() {

@@ -112,6 +112,20 @@ class SimpleExprTest {
         }
     }
 
+    /** The differential test skips what falls back; these must not fall back (so they were compared above). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"steps.b?.facts.n", "(steps.b?.status ?? 'skipped') == 'skipped'", "[443, 8443].includes(Number(inputs.port))",
+            "inputs.ports.filter(p => p != inputs.port)", "steps.a.facts.items.some(i => i.status == 'ok' || i.cause == 'tcp.refused')",
+            "/^[0-9.]+$/.test(inputs.host)", "/^(?:[a-z]+-)?\\d{2,3}$/.test('web-123')", "/a.c/.test(steps.a.facts.nel)",
+            "steps.a.facts.words.join('')", "(steps.a.facts.missing || [])[0] || inputs.host", "'v' + steps.a.facts.whole",
+            "steps.a.facts.mixed.join('-')", "inputs.host.includes(':')", "steps.a.facts.items.find(i => i.port == 80).cause"})
+    void evaluatedInJavaWithoutTheEngine(String source) {
+        var tree = SimpleExpr.parse(source);
+        assertThat(tree).as(source).isPresent();
+        Object value = SimpleExpr.eval(tree.get(), SCOPE); // a Fallback would fail the test
+        assertThat(value).as(source).isEqualTo(engine(new Expr(source, new SourcePos("t.yaml", 1, 1))));
+    }
+
     @Test
     void theUsualConditionsAreInTheSubset() {
         for (String s : List.of("steps.connect.status == 'fail'", "steps.a.facts.n > 100 && steps.b.status == 'skipped'",
