@@ -115,20 +115,20 @@ public final class JsonReport {
     }
 
     private static ObjectNode sorted(Map<?, ?> map) {
-        ObjectNode node = NODES.objectNode();
-        var byKey = new TreeMap<String, Object>();
-        map.forEach((k, v) -> byKey.put(String.valueOf(k), v));
-        byKey.forEach((k, v) -> node.set(k, value(v)));
-        return node;
+        return sorted(map, JsonReport::value);
     }
 
     /** Inputs and params: as {@link #sorted}, but a list of ports is the string users write ({@code "1-65535"}), not 65535 numbers. */
     private static ObjectNode given(Map<?, ?> map) {
+        return sorted(map, v -> v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(e -> e instanceof Integer || e instanceof Long)
+                ? NODES.textNode(ParamType.format(l)) : value(v));
+    }
+
+    private static ObjectNode sorted(Map<?, ?> map, java.util.function.Function<Object, JsonNode> render) {
         ObjectNode node = NODES.objectNode();
         var byKey = new TreeMap<String, Object>();
         map.forEach((k, v) -> byKey.put(String.valueOf(k), v));
-        byKey.forEach((k, v) -> node.set(k, v instanceof List<?> l && !l.isEmpty()
-                && l.stream().allMatch(e -> e instanceof Integer || e instanceof Long) ? NODES.textNode(ParamType.format(l)) : value(v)));
+        byKey.forEach((k, v) -> node.set(k, render.apply(v)));
         return node;
     }
 

@@ -29,7 +29,7 @@ class SimpleExprTest {
         facts.put("num_text", "42");
         facts.put("list", List.of(1L, 2L));
         facts.put("whole", 3.0);
-        facts.put("nl", "1.2.3.4\n");
+        facts.put("nl", "198.18.0.1\n");
         facts.put("nel", "a\u0085c");
         facts.put("ls", "a\u2028c");
         facts.put("words", List.of("a", "b"));
