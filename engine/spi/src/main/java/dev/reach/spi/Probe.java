@@ -33,7 +33,7 @@ public interface Probe extends ExtensionPoint {
     ProbeSpec spec();
 
     /**
-     * Runs the check. Blocking calls are fine (the engine runs each probe on its own virtual thread);
+     * Runs the check. Blocking calls are fine (the engine runs each probe on its own thread);
      * respect {@link ProbeContext#remaining()} and stop when the thread is interrupted.
      */
     Observation run(ProbeContext ctx, Params params) throws Exception;

@@ -1,11 +1,11 @@
 package dev.reach.core.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +16,7 @@ import dev.reach.core.verdict.Verdict;
 import dev.reach.spi.ParamType;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -40,23 +41,62 @@ public final class JsonReport {
     public static final String SCHEMA = "reach.run/1";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private final ObjectWriter writer;
+    // the streaming generator, not an ObjectMapper: a mapper's first use costs 50-80 ms of class loading
+    // and date-format set-up at every start, and a report has only trees of plain nodes to write
+    private static final JsonFactory JSON = new JsonFactory();
+    private final DefaultPrettyPrinter printer;
 
     public JsonReport() {
         var indent = new DefaultIndenter("  ", "\n");
-        var printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+        printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                 .withObjectEmptySeparator("").withArrayEmptySeparator(""));
         printer.indentObjectsWith(indent);
         printer.indentArraysWith(indent);
-        writer = new ObjectMapper().writer(printer);
     }
 
     public String render(RunResult run) {
-        try {
-            return writer.writeValueAsString(tree(run)) + "\n";
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.setPrettyPrinter(printer.createInstance());
+            write(tree(run), g);
         } catch (IOException e) {
             throw new UncheckedIOException("a JSON tree did not serialize (a bug)", e);
+        }
+        return out.append('\n').toString();
+    }
+
+    /** Writes a tree of plain nodes (objects, arrays, text, numbers, booleans, null) without a mapper. */
+    private static void write(JsonNode n, JsonGenerator g) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var field : n.properties()) {
+                    g.writeFieldName(field.getKey());
+                    write(field.getValue(), g);
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode element : n) {
+                    write(element, g);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NUMBER -> {
+                switch (n.numberType()) {
+                    case INT -> g.writeNumber(n.intValue());
+                    case LONG -> g.writeNumber(n.longValue());
+                    case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(n.floatValue());
+                    case DOUBLE -> g.writeNumber(n.doubleValue());
+                    case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
+                }
+            }
+            default -> g.writeNull();
         }
     }
 

@@ -19,8 +19,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Runs one probe on its own virtual thread, bounded by a deadline and a cancellation: a probe that throws,
- * hangs or returns nothing becomes an ERROR observation, and unmet needs become SKIPPED. Never throws.
+ * Runs one probe on its own thread, bounded by a deadline and a cancellation: a probe that throws, hangs or
+ * returns nothing becomes an ERROR observation, and unmet needs become SKIPPED. Never throws.
+ *
+ * <p>The thread is a platform daemon thread, not a virtual one: a virtual thread that blocks in a JDK socket
+ * starts the JDK's I/O poller, and HotSpot then waits up to 300 ms for that thread at exit (measured: a TLS
+ * handshake probe ended 0.3 s after its last output). A run starts a handful of probes, so the cost of
+ * platform threads does not show; a probe abandoned after its deadline does not hold the process.
  */
 public final class ProbeInvoker {
     /** How long past its deadline a probe may take to notice the interrupt before the step gives up on it. */
@@ -57,7 +62,7 @@ public final class ProbeInvoker {
         Instant deadline = Instant.now().plus(timeout);
         var context = new Context(deadline, cancel, progress, privileges);
         CompletableFuture<Observation> result = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().name("probe-" + spec.id()).unstarted(() -> {
+        Thread worker = Thread.ofPlatform().daemon().name("probe-" + spec.id()).unstarted(() -> {
             try {
                 result.complete(probe.run(context, params));
             } catch (Throwable t) {
