@@ -2,8 +2,29 @@ package dev.reach.shell;
 
 import picocli.CommandLine;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
 /** Entry point of the {@code reach} command. Exit codes: 0 healthy, 1 fault found, 2 usage error, 3 internal error, 130 interrupted. */
 public final class Main {
+    /** The subcommands, by name, in the order help lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+    /** Commands that stand alone: a run of one of these builds only its own part of the command tree. */
+    private static final Set<String> STANDALONE = Set.of("run", "probe", "diagnose", "listen", "probes", "plugins");
+
+    static {
+        SUBCOMMANDS.put("run", RunCommand.class);
+        SUBCOMMANDS.put("probe", ProbeCommand.class);
+        SUBCOMMANDS.put("diagnose", DiagnoseCommand.class);
+        SUBCOMMANDS.put("listen", ListenCommand.class);
+        SUBCOMMANDS.put("probes", ProbesCommand.class);
+        SUBCOMMANDS.put("plugins", PluginsCommand.class);
+        SUBCOMMANDS.put("shell", ShellCommand.class);
+        SUBCOMMANDS.put("completion", CompletionCommand.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
     private Main() {
     }
 
@@ -13,18 +34,32 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
-        CommandLine cmd = commandLine();
-        if (args.length > 0 && !cmd.getSubcommands().containsKey(args[0]) && DiagnoseCommand.looksLikeTarget(args[0])) {
+        if (args.length > 0 && !SUBCOMMANDS.containsKey(args[0]) && DiagnoseCommand.looksLikeTarget(args[0])) {
             String[] diagnose = new String[args.length + 1]; // reach HOST:PORT ... is reach diagnose HOST:PORT ...
             diagnose[0] = "diagnose";
             System.arraycopy(args, 0, diagnose, 1, args.length);
-            return cmd.execute(diagnose);
+            args = diagnose;
         }
-        return cmd.execute(args);
+        return commandLine(args.length > 0 ? args[0] : null).execute(args);
     }
 
+    /** The whole command tree: every subcommand (completion scripts, help and the shell need it). */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree for a run whose first word is {@code first}: a standalone command ({@code probe},
+     * {@code diagnose}, ...) gets only itself under the root, anything else the whole tree. picocli builds
+     * each command's model by reflection when it is added: the whole tree cost 60-80 ms of every start.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cmd = new CommandLine(new ReachCommand(), new CommandFactory(new Runs()));
+        if (first != null && STANDALONE.contains(first)) {
+            cmd.addSubcommand(first, SUBCOMMANDS.get(first));
+        } else {
+            SUBCOMMANDS.forEach(cmd::addSubcommand);
+        }
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")

@@ -4,13 +4,11 @@ import dev.reach.core.Reach;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-/** The top of the command tree; each subcommand is one class. */
+/** The top of the command tree; each subcommand is one class, added by {@link Main#commandLine(String)}. */
 @Command(name = "reach",
         mixinStandardHelpOptions = true,
         versionProvider = ReachCommand.Version.class,
         description = {"Finds why one machine cannot reach another, and says so in one verdict with its evidence and the fix.", ""},
-        subcommands = {RunCommand.class, ProbeCommand.class, DiagnoseCommand.class, ListenCommand.class, ProbesCommand.class, PluginsCommand.class,
-                ShellCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  reach probe tcp.connect host=127.0.0.1 port=5432",
                 "  reach run playbooks/connect.yaml --set host=127.0.0.1 --set port=5432",

@@ -163,15 +163,18 @@ public enum ParamType {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not " + expected);
         }
-        BigDecimal amount = new BigDecimal(m.group(1));
         long unitMs = switch (m.group(2)) {
             case "ms" -> 1;
             case "s" -> 1000;
             case "m" -> 60_000;
             default -> 3_600_000;
         };
+        String number = m.group(1);
         try {
-            return Duration.ofMillis(amount.multiply(BigDecimal.valueOf(unitMs)).longValueExact());
+            if (number.length() <= 12 && number.indexOf('.') < 0) { // whole numbers, as nearly all are: no BigDecimal
+                return Duration.ofMillis(Long.parseLong(number) * unitMs);
+            }
+            return Duration.ofMillis(new BigDecimal(number).multiply(BigDecimal.valueOf(unitMs)).longValueExact());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is not " + expected + " (whole milliseconds)");
         }

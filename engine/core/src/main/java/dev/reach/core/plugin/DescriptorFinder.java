@@ -6,9 +6,14 @@ import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PropertiesPluginDescriptorFinder;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Reads a plugin's descriptor: {@code plugin.properties}, else {@code Plugin-Id} in the manifest; in development
@@ -17,6 +22,9 @@ import java.util.jar.JarFile;
  */
 final class DescriptorFinder implements PluginDescriptorFinder {
     static final String DEV_PROPERTIES = "target/classes/plugin.properties";
+    private static final String PROPERTIES = PropertiesPluginDescriptorFinder.DEFAULT_PROPERTIES_FILE_NAME;
+    private static final FromProperties FROM_PROPERTIES = new FromProperties();
+    private static final FromManifest FROM_MANIFEST = new FromManifest();
 
     private final boolean development;
 
@@ -40,18 +48,28 @@ final class DescriptorFinder implements PluginDescriptorFinder {
         }
         boolean jar = Files.isRegularFile(path);
         if (jar) {
-            try (var _ = new JarFile(path.toFile())) {
-                // readable: the finders below open it again
+            // read once, here: PF4J's finders open a jar as a zip file system each, 5-10 ms a plugin at every start
+            try (JarFile file = new JarFile(path.toFile())) {
+                JarEntry properties = file.getJarEntry(PROPERTIES);
+                if (properties != null) {
+                    Properties p = new Properties();
+                    try (var in = new InputStreamReader(file.getInputStream(properties), StandardCharsets.UTF_8)) {
+                        p.load(in);
+                    }
+                    return FROM_PROPERTIES.descriptor(p);
+                }
+                Manifest manifest = file.getManifest();
+                if (manifest != null && hasId(FROM_MANIFEST.descriptor(manifest))) {
+                    return FROM_MANIFEST.descriptor(manifest);
+                }
             } catch (IOException e) {
                 throw new PluginRefused(path.toString(), "'" + path + "' is not a readable jar: " + PluginProblem.brief(e), e);
             }
-        }
-        if (has(path, jar, "plugin.properties")) {
+        } else if (Files.isRegularFile(path.resolve(PROPERTIES))) {
             return new PropertiesPluginDescriptorFinder().find(path);
-        }
-        if (has(path, jar, JarFile.MANIFEST_NAME)) {
+        } else if (Files.isRegularFile(path.resolve(JarFile.MANIFEST_NAME))) {
             PluginDescriptor d = new ManifestPluginDescriptorFinder().find(path);
-            if (d.getPluginId() != null && !d.getPluginId().isBlank()) {
+            if (hasId(d)) {
                 return d;
             }
         }
@@ -61,14 +79,21 @@ final class DescriptorFinder implements PluginDescriptorFinder {
         throw new PluginRefused(path.toString(), "'" + path + "' has no plugin descriptor" + hint);
     }
 
-    private static boolean has(Path path, boolean jar, String entry) {
-        if (!jar) {
-            return Files.isRegularFile(path.resolve(entry));
+    private static boolean hasId(PluginDescriptor d) {
+        return d.getPluginId() != null && !d.getPluginId().isBlank();
+    }
+
+    /** PF4J's reading of plugin.properties, given the properties. */
+    private static final class FromProperties extends PropertiesPluginDescriptorFinder {
+        PluginDescriptor descriptor(Properties p) {
+            return createPluginDescriptor(p);
         }
-        try (var file = new JarFile(path.toFile())) {
-            return file.getEntry(entry) != null;
-        } catch (IOException e) {
-            return false;
+    }
+
+    /** PF4J's reading of a manifest's Plugin-* attributes, given the manifest. */
+    private static final class FromManifest extends ManifestPluginDescriptorFinder {
+        PluginDescriptor descriptor(Manifest m) {
+            return createPluginDescriptor(m);
         }
     }
 }
