@@ -4,6 +4,7 @@ import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.PlaybookLoader;
 import dev.reach.core.playbook.PlaybookValidator;
+import dev.reach.core.playbook.Step;
 import dev.reach.core.plugin.LoadedPlugin;
 import dev.reach.core.plugin.PluginLoader;
 import dev.reach.core.plugin.PluginProblem;
@@ -30,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The front door for embedders: build once (plugins load, the script engine starts in the background),
@@ -53,6 +56,8 @@ public final class Reach implements AutoCloseable {
     private final JsExpressions expressions;
     private final JsPlaybooks jsPlaybooks;
     private final Runner runner;
+    /** Probes whose {@link Probe#prepare()} has been asked for. */
+    private final Set<String> prepared = ConcurrentHashMap.newKeySet();
 
     private Reach(Builder b) {
         PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
@@ -117,9 +122,43 @@ public final class Reach implements AutoCloseable {
             return pb;
         }
         Playbook pb = new PlaybookLoader().load(file);
+        prepare(pb);
         new PlaybookValidator(spec -> probes().find(spec).map(Probe::spec), probes().ids(), causes.codes(), expressions)
                 .validate(pb);
         return pb;
+    }
+
+    /** Asks each probe the playbook names to {@link Probe#prepare()}, once per process, on a background thread. */
+    private void prepare(Playbook pb) {
+        List<Probe> todo = new ArrayList<>();
+        probeIds(pb.steps(), id -> {
+            if (prepared.add(id)) {
+                probes().find(id).ifPresent(todo::add);
+            }
+        });
+        if (!todo.isEmpty()) {
+            Thread.ofPlatform().daemon().name("prepare-probes").start(() -> todo.forEach(p -> {
+                try {
+                    p.prepare();
+                } catch (Throwable t) {
+                    // best effort: the probe's run does its own set-up
+                }
+            }));
+        }
+    }
+
+    private static void probeIds(List<Step> steps, java.util.function.Consumer<String> sink) {
+        for (Step step : steps) {
+            switch (step) {
+                case Step.ProbeStep p -> sink.accept(p.probe());
+                case Step.ForEachStep f -> sink.accept(f.body().probe());
+                case Step.ParallelStep p -> probeIds(p.branches(), sink);
+                case Step.IncludeStep i -> {
+                    if (i.playbook() != null) probeIds(i.playbook().steps(), sink);
+                }
+                case Step.VerdictStep v -> { }
+            }
+        }
     }
 
     /** Runs a loaded playbook with raw inputs (strings from --set are fine: they convert by the inputs' types). */

@@ -33,6 +33,16 @@ public interface Probe extends ExtensionPoint {
     ProbeSpec spec();
 
     /**
+     * Gets ready to run without sending anything: one-time, costly set-up (binding native calls, loading
+     * tables) that would otherwise land in the first {@link #run} and in its timings. The engine calls it at
+     * most once per process, on a background thread, for each probe a playbook names, while the playbook is
+     * checked and its first steps run. {@code run} may start before this returns, and must then work as it
+     * would without it. Must not throw. The default does nothing.
+     */
+    default void prepare() {
+    }
+
+    /**
      * Runs the check. Blocking calls are fine (the engine runs each probe on its own thread);
      * respect {@link ProbeContext#remaining()} and stop when the thread is interrupted.
      */

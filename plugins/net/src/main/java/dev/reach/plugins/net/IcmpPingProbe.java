@@ -81,6 +81,11 @@ public final class IcmpPingProbe implements Probe {
     }
 
     @Override
+    public void prepare() {
+        NativeSocket.prepare();
+    }
+
+    @Override
     public Observation run(ProbeContext ctx, Params p) {
         String host = p.string("host");
         InetAddress target;

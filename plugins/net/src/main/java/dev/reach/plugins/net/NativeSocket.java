@@ -71,6 +71,21 @@ final class NativeSocket implements AutoCloseable {
     }
 
     /** Opens a close-on-exec socket; {@code family} is {@link Syscalls#AF_INET} or {@link Syscalls#AF_INET6}. */
+    /**
+     * Binds the native calls now, for {@link dev.reach.spi.Probe#prepare()}: 100-150 ms of the JDK generating
+     * call stubs that would otherwise land inside the first probe's timings. Does nothing when native access
+     * is off: the probes then say so themselves.
+     */
+    static void prepare() {
+        if (NativeSocket.class.getModule().isNativeAccessEnabled()) {
+            try {
+                java.lang.invoke.MethodHandles.lookup().ensureInitialized(Syscalls.class);
+            } catch (Throwable t) {
+                // the probe that needs the calls meets the same failure and reports it
+            }
+        }
+    }
+
     static NativeSocket open(int family, int type, int protocol) throws Failure {
         if (family != AF_INET && family != AF_INET6) {
             throw new IllegalArgumentException("family must be AF_INET or AF_INET6, got " + family);

@@ -80,6 +80,11 @@ public final class PathMtuProbe implements Probe {
     }
 
     @Override
+    public void prepare() {
+        NativeSocket.prepare();
+    }
+
+    @Override
     public Observation run(ProbeContext ctx, Params p) {
         String host = p.string("host");
         InetAddress address;

@@ -81,6 +81,11 @@ public final class TcpScanProbe implements Probe {
     }
 
     @Override
+    public void prepare() {
+        NativeSocket.prepare();
+    }
+
+    @Override
     public Observation run(ProbeContext ctx, Params p) {
         List<InetAddress> targets = new ArrayList<>();
         for (String h : p.list("hosts")) {

@@ -78,6 +78,11 @@ public final class UdpProbeProbe implements Probe {
     }
 
     @Override
+    public void prepare() {
+        NativeSocket.prepare();
+    }
+
+    @Override
     public Observation run(ProbeContext ctx, Params p) {
         String host = p.string("host");
         byte[] payload;
