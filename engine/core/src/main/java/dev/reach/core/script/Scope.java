@@ -30,6 +30,9 @@ public record Scope(Map<String, Object> inputs, Map<String, Object> steps, Map<S
         if (v instanceof Map) {
             return "[object Object]";
         }
+        if (v instanceof java.time.Duration d) {
+            return dev.reach.spi.ParamType.format(d); // 3s, as the user wrote it, not PT3S
+        }
         return String.valueOf(v);
     }
 }

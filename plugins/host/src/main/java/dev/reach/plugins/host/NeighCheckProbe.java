@@ -159,7 +159,7 @@ public final class NeighCheckProbe implements Probe {
             }
             if (in.arping().isEmpty()) {
                 return new Classified(Status.FAIL, unreachable, "unresolved", who + " did not answer " + in.sent()
-                        + " ARP requests: " + meaning);
+                        + (in.sent() == 1 ? " ARP request: " : " ARP requests: ") + meaning);
             }
             return new Classified(Status.OK, null, "resolved", who + " answers ARP from " + in.arping().iterator().next());
         }
