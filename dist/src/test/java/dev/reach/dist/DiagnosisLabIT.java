@@ -60,6 +60,19 @@ class DiagnosisLabIT {
     }
 
     @Test
+    void hostDroppingTcpAndPingIsFilteredWhenTheTraceReachesIt() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "-j", "DROP");
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j", "DROP");
+        assertThat(diagnose("198.18.1.2:8080", "timeout=1s")).isEqualTo("tcp.filtered"); // the UDP trace got its port-unreachable
+    }
+
+    @Test
+    void hostDroppingEverythingIsHostDown() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-j", "DROP");
+        assertThat(diagnose("198.18.1.2:8080", "timeout=1s")).isEqualTo("host.down");
+    }
+
+    @Test
     void rejectWithTcpResetIsRefused() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "tcp-reset");
         assertThat(diagnose("web.lab.test:8080")).isEqualTo("tcp.refused");

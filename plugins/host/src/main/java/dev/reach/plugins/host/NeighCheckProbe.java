@@ -178,12 +178,24 @@ public final class NeighCheckProbe implements Probe {
 
     private static Exec arping(ProbeContext ctx, String hop, String dev, int count, Duration timeout) {
         String seconds = String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000));
-        Exec help = Exec.run(ctx, Duration.ofSeconds(2), "arping", "--help");
-        boolean habets = (help.out() + help.err()).contains("Habets");
         Duration wait = timeout.plusSeconds(2);
-        return habets ? Exec.run(ctx, wait, "arping", "-c", String.valueOf(count), "-w", seconds, "-i", dev, hop)
-                // iputils: -b keeps broadcasting, so a second host answering is heard after the first replied
-                : Exec.run(ctx, wait, "arping", "-b", "-c", String.valueOf(count), "-w", seconds, "-I", dev, hop);
+        String n = String.valueOf(count);
+        // Habets': -C stops at that many replies (else it waits out -w even after the answer: 1 s per ask);
+        // iputils': -c with -w already stops at that many replies, and -b keeps broadcasting, so a second host
+        // answering is heard after the first replied
+        return habets(ctx) ? Exec.run(ctx, wait, "arping", "-C", n, "-c", n, "-w", seconds, "-i", dev, hop)
+                : Exec.run(ctx, wait, "arping", "-b", "-c", n, "-w", seconds, "-I", dev, hop);
+    }
+
+    private static volatile Boolean habets;
+
+    /** Which arping is on PATH (Habets' or iputils'): asked once per process. */
+    private static boolean habets(ProbeContext ctx) {
+        if (habets == null) {
+            Exec help = Exec.run(ctx, Duration.ofSeconds(2), "arping", "--help");
+            habets = (help.out() + help.err()).contains("Habets");
+        }
+        return habets;
     }
 
     /** One datagram to the discard port: the kernel must resolve the next hop before it can send it. */
