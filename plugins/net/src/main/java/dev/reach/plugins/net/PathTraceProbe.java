@@ -49,7 +49,8 @@ import java.util.Set;
  * ({@link TcpHops}), {@code system} (tracepath or traceroute, parsed: {@link SystemTrace}). {@code auto}
  * runs udp, and the system tool where the kernel refuses this process the socket (seccomp, a locked-down
  * container) or the JVM may not call native code. Native probes for several TTLs are in flight at once, in
- * windows growing to {@value #WINDOW} hops, so a silent hop costs one timeout per window, not one per probe.
+ * windows growing to {@value #WINDOW} hops, so a silent hop costs one timeout per window, not one per probe;
+ * once a window ends in silence, the rest of the hops go out at once.
  */
 @Extension
 public final class PathTraceProbe implements Probe {
@@ -223,19 +224,27 @@ public final class PathTraceProbe implements Probe {
                 + "; beyond it the host is down or a firewall drops the probes (try icmp.ping and tcp.connect to it)");
     }
 
-    /** Sends windows of 2, 4, 8, 8... hops until one ends the trace or max_hops. */
+    /**
+     * Sends windows of 2, 4, 8, 8... hops until one ends the trace or max_hops; after a window whose last hop
+     * was silent, all the hops left at once, as traceroute does, so a path that goes quiet costs two waits.
+     */
     private static Trace traceNative(ProbeContext ctx, HopProber prober, Settings s) throws HopProber.Refused {
         // short paths and early ends (a router's unreachable, which routers rate-limit hard) are read with few
-        // probes in flight; long or silent paths still cost few timeouts
+        // probes in flight; long paths still cost few timeouts, silent ones two
         List<Hop> hops = new ArrayList<>();
         try {
-            for (int first = 1, size = 2; first <= s.maxHops() && !ctx.cancelled(); first += size, size = Math.min(WINDOW, 2 * size)) {
+            int first = 1;
+            int size = 2;
+            for (int round = 0; round < s.maxHops() && first <= s.maxHops() && !ctx.cancelled(); round++) {
+                int last = Math.min(s.maxHops(), first + size - 1);
                 ctx.progress("tracing " + Addresses.text(s.target()) + " by " + prober.method() + ": hops " + first + "+");
-                List<Hop> window = prober.window(ctx, first, Math.min(s.maxHops(), first + size - 1), s.count(), s.timeout());
+                List<Hop> window = prober.window(ctx, first, last, s.count(), s.timeout());
                 hops.addAll(window);
                 if (window.stream().anyMatch(h -> h.end() != null) || window.isEmpty()) {
                     break;
                 }
+                first = last + 1;
+                size = window.getLast().address() == null ? s.maxHops() : Math.min(WINDOW, 2 * size);
             }
         } catch (NativeSocket.Failure f) {
             return new Trace(hops, Syscalls.errnoName(f.errno()));
