@@ -23,9 +23,15 @@ public final class Param {
     private final Comparable<?> min;
     private final Comparable<?> max;
     private final List<String> allowed;
+    private final boolean secret;
 
     private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
                   Comparable<?> min, Comparable<?> max, List<String> allowed) {
+        this(name, type, description, required, defaultValue, min, max, allowed, false);
+    }
+
+    private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
+                  Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret) {
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("parameter name '" + name + "' must be snake_case");
         }
@@ -37,6 +43,7 @@ public final class Param {
         this.min = min;
         this.max = max;
         this.allowed = List.copyOf(allowed);
+        this.secret = secret;
     }
 
     public static Param of(String name, ParamType type, String description) {
@@ -58,7 +65,15 @@ public final class Param {
 
     /** A value must be given. */
     public Param required() {
-        return new Param(name, type, description, true, null, min, max, allowed);
+        return new Param(name, type, description, true, null, min, max, allowed, secret);
+    }
+
+    /**
+     * A secret (a password, a token): the probe gets the value, but reports, progress lines and {@code --json}
+     * show {@value ProbeSpec#HIDDEN} in its place. Set it last, after the other builder calls.
+     */
+    public Param secret() {
+        return new Param(name, type, description, required, defaultValue, min, max, allowed, true);
     }
 
     /** The value used when none is given, written as a user would write it; it is validated here. */
@@ -79,6 +94,7 @@ public final class Param {
     public String description() { return description; }
     public boolean isRequired() { return required; }
     public List<String> allowed() { return allowed; }
+    public boolean isSecret() { return secret; }
 
     /** The converted default, when there is one. */
     public Optional<Object> defaultValue() { return Optional.ofNullable(defaultValue); }

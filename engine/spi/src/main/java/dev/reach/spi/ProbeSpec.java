@@ -55,6 +55,24 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
     }
 
     /** The declared parameter of that name. */
+    /** What reports show in place of a {@link Param#secret() secret} parameter's value. */
+    public static final String HIDDEN = "(hidden)";
+
+    /** The parameters as reports may show them: secret ones' values replaced by {@value #HIDDEN}. */
+    public java.util.Map<String, Object> shown(java.util.Map<String, Object> values) {
+        return shown(params, values);
+    }
+
+    /** {@code values} with those of the secret ones among {@code params} replaced by {@value #HIDDEN}. */
+    public static java.util.Map<String, Object> shown(java.util.Collection<Param> params, java.util.Map<String, Object> values) {
+        if (params.stream().noneMatch(Param::isSecret)) {
+            return values;
+        }
+        var out = new java.util.LinkedHashMap<String, Object>(values);
+        params.stream().filter(Param::isSecret).map(Param::name).filter(out::containsKey).forEach(n -> out.put(n, HIDDEN));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     public Optional<Param> param(String name) {
         return params.stream().filter(p -> p.name().equals(name)).findFirst();
     }

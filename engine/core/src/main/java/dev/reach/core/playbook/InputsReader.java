@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Reads a playbook's {@code inputs:}: each a type name, or {type, required, default, description, allowed}. */
 final class InputsReader {
-    private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed");
+    private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed", "secret");
 
     private final YamlTree y;
 
@@ -61,6 +61,9 @@ final class InputsReader {
             }
         } else if (m.containsKey("required") && Boolean.TRUE.equals(y.value(m.get("required").getValueNode()))) {
             p = p.required();
+        }
+        if (m.containsKey("secret") && Boolean.TRUE.equals(y.value(m.get("secret").getValueNode()))) {
+            p = p.secret(); // the run's inputs show (hidden); the steps it feeds get the value
         }
         return p;
     }

@@ -11,6 +11,7 @@ import dev.reach.core.verdict.Verdict;
 import dev.reach.core.verdict.Verdicts;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
 
 import java.time.Duration;
@@ -124,7 +125,7 @@ final class PlaybookRun {
             stopReason = "cancelled";
         }
         Verdict verdict = concluded != null && stopReason == null ? concluded : runner.verdicts().derive(results, stopReason);
-        return new RunResult(pb.name(), pb.source(), inputs, results, verdict, started,
+        return new RunResult(pb.name(), pb.source(), ProbeSpec.shown(pb.inputs().values(), inputs), results, verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
     }
 
@@ -188,7 +189,7 @@ final class PlaybookRun {
             for (var e : binding.errors()) {
                 o.evidence(p.with().containsKey(e.param()) ? p.with().get(e.param()).valuePos() + ": " + e.message() : e.message());
             }
-            return finished(new StepResult(id, "probe", p.probe(), raw, o.build(), "", List.of()));
+            return finished(new StepResult(id, "probe", p.probe(), probe.get().spec().shown(raw), o.build(), "", List.of()));
         }
         return invoke(id, probe.get(), binding.params(), p.common().deadline().orElse(options.stepTimeout()));
     }
@@ -196,12 +197,13 @@ final class PlaybookRun {
     /** Runs a probe with bound parameters as step {@code id}: the one place YAML and JS steps run a probe. */
     StepResult invoke(String id, Probe probe, dev.reach.spi.Params bound, Duration stepDeadline) {
         Map<String, Object> params = bound.asMap();
+        Map<String, Object> shown = probe.spec().shown(params); // secrets stay in the probe
         String probeId = probe.spec().id();
-        options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, params));
+        options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, shown));
         Duration timeout = bounded(Runner.stepTimeout(params, stepDeadline));
         Observation obs = runner.invoker().invoke(probe, bound, timeout, options.cancellation(),
                 m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
-        return finished(new StepResult(id, "probe", probeId, params, obs, "", List.of()));
+        return finished(new StepResult(id, "probe", probeId, shown, obs, "", List.of()));
     }
 
     StepResult finished(StepResult r) {

@@ -97,14 +97,15 @@ public final class Runner {
         long t0 = System.nanoTime();
         Duration timeout = stepTimeout(binding.params().asMap(), options.timeout() != null ? options.timeout() : options.stepTimeout());
         options.listener().on(new RunEvent.RunStarted("probe " + id, 1));
-        options.listener().on(new RunEvent.StepStarted(id, id, binding.params().asMap()));
+        Map<String, Object> shown = probe.spec().shown(binding.params().asMap()); // secrets stay in the probe
+        options.listener().on(new RunEvent.StepStarted(id, id, shown));
         Observation obs = invoker.invoke(probe, binding.params(), timeout, options.cancellation(),
                 m -> options.listener().on(new RunEvent.StepProgress(id, m)));
-        StepResult step = new StepResult(id, "probe", id, binding.params().asMap(), obs, "", List.of());
+        StepResult step = new StepResult(id, "probe", id, shown, obs, "", List.of());
         options.listener().on(new RunEvent.StepFinished(step));
         boolean cancelled = options.cancellation().isCancelled();
         Verdict verdict = verdicts.derive(List.of(step), cancelled ? "cancelled" : null);
-        RunResult result = new RunResult("probe " + id, "", binding.params().asMap(), List.of(step), verdict, started,
+        RunResult result = new RunResult("probe " + id, "", shown, List.of(step), verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), cancelled);
         options.listener().on(new RunEvent.RunFinished(result));
         return result;

@@ -66,7 +66,7 @@ final class ScriptSteps implements PlaybookHost {
         }
         Verdict verdict = concluded != null && !failed && stopReason == null ? concluded : run.runner().verdicts().derive(results, stopReason);
         Playbook pb = run.playbook();
-        return new RunResult(pb.name(), pb.source(), run.inputs(), results, verdict, started,
+        return new RunResult(pb.name(), pb.source(), dev.reach.spi.ProbeSpec.shown(pb.inputs().values(), run.inputs()), results, verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
     }
 

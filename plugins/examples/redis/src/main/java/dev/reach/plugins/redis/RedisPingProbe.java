@@ -48,7 +48,7 @@ public final class RedisPingProbe implements Probe {
     static final ProbeSpec SPEC = ProbeSpec.builder("redis.ping", "Sends Redis a PING (after AUTH) and says whether it answered PONG")
             .param(Param.host("host", "name or address of the Redis server").required())
             .param(Param.port("port", "TCP port").defaultValue(6379))
-            .param(Param.string("password", "password for AUTH; none: PING without AUTH"))
+            .param(Param.string("password", "password for AUTH; none: PING without AUTH").secret())
             .param(Param.string("user", "ACL user for AUTH (Redis 6+); needs password"))
             .param(Param.duration("timeout", "how long to wait for the connection and for each reply").defaultValue("3s").range("1ms", "5m"))
             .fact("outcome", "string", "pong, auth-required, auth-failed, auth-not-configured, denied, error, not-redis, "
