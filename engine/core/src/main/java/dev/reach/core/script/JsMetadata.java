@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
 
 /**
  * A JS playbook's {@code export const metadata = {name, description, inputs, timeout}}: the same inputs as
- * YAML's (a type name, or {type, required, default, description, allowed}), checked the same way.
+ * YAML's (a type name, or {type, required, default, description, allowed, secret}), checked the same way.
  */
 final class JsMetadata {
     private static final List<String> KEYS = List.of("name", "description", "inputs", "timeout");
-    private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed");
+    private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed", "secret");
     private static final Pattern EXPORT = Pattern.compile("export\\s+(?:const|let|var)\\s+metadata\\b");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
@@ -74,7 +74,7 @@ final class JsMetadata {
         }
         Map<?, ?> m = spec instanceof String type ? Map.of("type", type) : spec instanceof Map<?, ?> mm ? mm : null;
         if (m == null) {
-            problems.add(new Problem(at, where + "give a type name ('host') or {type, required, default, description, allowed}"));
+            problems.add(new Problem(at, where + "give a type name ('host') or {type, required, default, description, allowed, secret}"));
             return null;
         }
         for (Object k : m.keySet()) {
@@ -105,7 +105,7 @@ final class JsMetadata {
             problems.add(new Problem(at, "bad default for " + where.replace(": ", "") + ": " + e.getMessage()));
             return null;
         }
-        return p;
+        return Boolean.TRUE.equals(m.get("secret")) ? p.secret() : p;
     }
 
     /** Where {@code export const metadata} is written, for problems about it. */

@@ -63,6 +63,18 @@ class JsPlaybookTest {
             """;
 
     @Test
+    void aSecretInputReachesTheScriptButTheResultShowsItHidden() throws Exception {
+        RunResult r = run("""
+                export const metadata = {inputs: {token: {type: 'string', secret: true}}};
+                export function main({token}) {
+                  return verdict({cause: 'ok', summary: token === 'hunter2' ? 'got it' : 'no'});
+                }
+                """, Map.of("token", "hunter2"));
+        assertThat(r.verdict().summary()).isEqualTo("got it");
+        assertThat(r.inputs()).containsEntry("token", dev.reach.spi.ProbeSpec.HIDDEN);
+    }
+
+    @Test
     void closedLoopbackPortBranchesToRefused() throws Exception {
         RunResult r = run(BRANCH, Map.of("port", closedPort()));
         assertThat(r.verdict().cause()).isEqualTo("tcp.refused");
