@@ -4,6 +4,7 @@
 #   sudo bench/diagnosis.sh            (root: it builds network namespaces; needs ip, iptables, dnsmasq,
 #                                       python3, ping, nc, traceroute, dig, openssl)
 #   REACH_HOME=/tmp/lab-home REACH_CP="shell/target/classes:dist/target/reach/lib/*" sudo -E bench/diagnosis.sh
+#   REPEAT=5 sudo -E bench/diagnosis.sh   (runs per scenario and way, default 3; the table gives medians)
 #
 # reach runs through the ./reach launcher, as a user runs it (its start-up cache included), unless REACH_CP
 # names another class path.
@@ -24,6 +25,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 HOME_DIR=${REACH_HOME:-$ROOT/dist/target/reach}
+REPEAT=${REPEAT:-3}   # runs per scenario and way; the tables give medians
 CP=${REACH_CP:-$HOME_DIR/lib/*}
 [ "$(id -u)" = 0 ] || { echo "diagnosis.sh: needs root (network namespaces)" >&2; exit 2; }
 for t in ip iptables dnsmasq python3 ping nc traceroute dig openssl; do
@@ -68,22 +70,30 @@ sleep 1
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
-reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms"
-  local t0; t0=$(date +%s%N)
-  local cause cmd
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms", medians of $REPEAT runs
+  local cmd i t0 c e out="$TMP/out.json" causes=() engines=() took=()
   if [ -n "${REACH_CP:-}" ]; then
     cmd=("$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dreach.home="$HOME_DIR" -cp "$REACH_CP" dev.reach.shell.Main)
   else
     cmd=("$ROOT/reach")
   fi
-  cause=$( (ip netns exec $C "${cmd[@]}" "$@" --json \
-    --set resolv_conf="$TMP/resolv.conf" --set hosts_file="$TMP/hosts" --set system=hosts 2>/dev/null || true) \
-    | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["verdict"]["cause"], round(j["duration_ms"]))' 2>/dev/null || echo "none -")
-  local took; took=$(ms "$t0")
-  echo "$cause $took"
+  for ((i = 0; i < REPEAT; i++)); do
+    t0=$(date +%s%N)
+    ip netns exec $C "${cmd[@]}" "$@" --json \
+      --set resolv_conf="$TMP/resolv.conf" --set hosts_file="$TMP/hosts" --set system=hosts > "$out" 2>/dev/null || true
+    took+=("$(ms "$t0")")
+    # read after the clock stops: a python3 start (0.35 s through a pyenv shim) must not be timed as reach's
+    read -r c e < <(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["verdict"]["cause"], round(j["duration_ms"]))' \
+      < "$out" 2>/dev/null || echo "none -")
+    causes+=("$c"); engines+=("$e")
+  done
+  # every cause the runs gave (one, when they agree: a|b says they did not), the medians of the times
+  echo "$(printf '%s\n' "${causes[@]}" | sort -u | paste -sd'|') $(printf '%s\n' "${engines[@]}" | median) $(printf '%s\n' "${took[@]}" | median)"
 }
 
-manual() { # minimal|classic NAME-OR-ADDRESS PORT -> ms
+manual_once() { # minimal|classic NAME-OR-ADDRESS PORT -> ms
   local how=$1 host=$2 port=$3 addr=$2 t0; t0=$(date +%s%N)
   local digopt=() pingopt=(-c 3) troute=(traceroute -n)
   [ "$how" = minimal ] && { digopt=(+time=1 +tries=1); pingopt=(-c1 -W1); troute=(traceroute -n -w 1 -q 1 -m 8); }
@@ -98,6 +108,10 @@ manual() { # minimal|classic NAME-OR-ADDRESS PORT -> ms
     ip netns exec $C timeout 5 openssl s_client -connect "$addr:$port" -servername "$host" </dev/null >/dev/null 2>&1 || true
   fi
   ms "$t0"
+}
+
+manual() { # minimal|classic NAME-OR-ADDRESS PORT -> median ms of $REPEAT runs
+  local i; for ((i = 0; i < REPEAT; i++)); do manual_once "$@"; done | median
 }
 
 printf '%-16s %-20s %-24s %9s %10s %10s %10s\n' scenario target verdict engine_ms process_ms minimal_ms classic_ms
@@ -117,6 +131,10 @@ ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j DROP
 row firewall-drop web.lab.test:8080 web.lab.test 8080 --set timeout=3s
 flush; ip netns exec $R iptables -A FORWARD -p tcp --dport 8080 -j REJECT --reject-with icmp-admin-prohibited
 row reject-icmp web.lab.test:8080 web.lab.test 8080
+flush; ip netns exec $S iptables -A INPUT -p tcp -j DROP; ip netns exec $S iptables -A INPUT -p icmp --icmp-type echo-request -j DROP
+row tcp-ping-dropped 198.18.1.2:8080 198.18.1.2 8080 --set timeout=3s
+flush; ip netns exec $S iptables -A INPUT -j DROP
+row all-dropped 198.18.1.2:8080 198.18.1.2 8080 --set timeout=3s
 flush; ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset
 row reject-reset web.lab.test:8080 web.lab.test 8080
 flush; ip netns exec $R iptables -A FORWARD -p icmp -j DROP
