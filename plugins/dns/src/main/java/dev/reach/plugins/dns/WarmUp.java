@@ -26,23 +26,8 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    private static boolean udpWarm;
-    private static boolean tcpWarm;
-
-    /**
-     * Warms the UDP path, the TCP path, or both, once per process: a path already warm is skipped, and a caller
-     * that comes while another warms waits for it (a probe's run behind {@code prepare()}).
-     */
-    static synchronized void run(boolean udp, boolean tcp) {
-        warm(udp && !udpWarm, tcp && !tcpWarm);
-        udpWarm |= udp;
-        tcpWarm |= tcp;
-    }
-
-    private static void warm(boolean udp, boolean tcp) {
-        if (!udp && !tcp) {
-            return;
-        }
+    /** Warms the UDP path, the TCP path, or both. */
+    static void run(boolean udp, boolean tcp) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (DatagramSocket datagrams = new DatagramSocket(new InetSocketAddress(loopback, 0));
              ServerSocket stream = new ServerSocket(0, 1, loopback)) {

@@ -176,7 +176,7 @@ public final class NeighCheckProbe implements Probe {
                 + " (entry " + e.state() + ")");
     }
 
-    private static Exec arping(ProbeContext ctx, String hop, String dev, int count, Duration timeout) {
+    private Exec arping(ProbeContext ctx, String hop, String dev, int count, Duration timeout) {
         String seconds = String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000));
         Duration wait = timeout.plusSeconds(2);
         String n = String.valueOf(count);
@@ -187,15 +187,16 @@ public final class NeighCheckProbe implements Probe {
                 : Exec.run(ctx, wait, "arping", "-b", "-c", n, "-w", seconds, "-I", dev, hop);
     }
 
-    private static volatile Boolean habets;
+    /** Which arping is on PATH, Habets' or iputils': asked once for this probe instance (null: not yet). */
+    private volatile Boolean habets;
 
-    /** Which arping is on PATH (Habets' or iputils'): asked once per process. */
-    private static boolean habets(ProbeContext ctx) {
-        if (habets == null) {
+    private boolean habets(ProbeContext ctx) {
+        Boolean known = habets;
+        if (known == null) {
             Exec help = Exec.run(ctx, Duration.ofSeconds(2), "arping", "--help");
-            habets = (help.out() + help.err()).contains("Habets");
+            habets = known = (help.out() + help.err()).contains("Habets");
         }
-        return habets;
+        return known;
     }
 
     /** One datagram to the discard port: the kernel must resolve the next hop before it can send it. */
