@@ -9,20 +9,22 @@ import java.util.Set;
 /** Entry point of the {@code reach} command. Exit codes: 0 healthy, 1 fault found, 2 usage error, 3 internal error, 130 interrupted. */
 public final class Main {
     /** The subcommands, by name, in the order help lists them. */
-    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
     /** Commands that stand alone: a run of one of these builds only its own part of the command tree. */
     private static final Set<String> STANDALONE = Set.of("run", "probe", "diagnose", "listen", "probes", "plugins");
 
-    static {
-        SUBCOMMANDS.put("run", RunCommand.class);
-        SUBCOMMANDS.put("probe", ProbeCommand.class);
-        SUBCOMMANDS.put("diagnose", DiagnoseCommand.class);
-        SUBCOMMANDS.put("listen", ListenCommand.class);
-        SUBCOMMANDS.put("probes", ProbesCommand.class);
-        SUBCOMMANDS.put("plugins", PluginsCommand.class);
-        SUBCOMMANDS.put("shell", ShellCommand.class);
-        SUBCOMMANDS.put("completion", CompletionCommand.class);
-        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand.class);
+        m.put("probe", ProbeCommand.class);
+        m.put("diagnose", DiagnoseCommand.class);
+        m.put("listen", ListenCommand.class);
+        m.put("probes", ProbesCommand.class);
+        m.put("plugins", PluginsCommand.class);
+        m.put("shell", ShellCommand.class);
+        m.put("completion", CompletionCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private Main() {
