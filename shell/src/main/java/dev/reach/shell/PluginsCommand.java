@@ -56,6 +56,7 @@ final class PluginsCommand implements Callable<Integer> {
                 pm.put("description", p.description());
                 pm.put("path", String.valueOf(p.path()));
                 pm.put("probes", p.probeIds());
+                pm.put("causes", p.causeCodes());
                 return pm;
             }).toList());
             m.put("problems", problems.stream().map(p -> {
@@ -69,8 +70,10 @@ final class PluginsCommand implements Callable<Integer> {
         } else {
             if (plugins.isEmpty()) out.println("No plugins loaded.");
             for (LoadedPlugin p : plugins) {
-                out.printf("%s %s  %s%n    probes: %s%n    from:   %s%n", p.id(), p.version(), p.description(),
-                        p.probeIds().isEmpty() ? "(none)" : String.join(", ", p.probeIds()), p.path());
+                out.printf("%s %s  %s%n    probes: %s%n", p.id(), p.version(), p.description(),
+                        p.probeIds().isEmpty() ? "(none)" : String.join(", ", p.probeIds()));
+                if (!p.causeCodes().isEmpty()) out.printf("    causes: %s%n", String.join(", ", p.causeCodes()));
+                out.printf("    from:   %s%n", p.path());
             }
             if (!problems.isEmpty()) {
                 out.println();

@@ -71,8 +71,16 @@ public final class Reach implements AutoCloseable {
             case "lazy" -> { } // started by the first expression or JS playbook that needs it
             default -> scripts.warmUp(); // overlaps the engine's cold start with plugin loading and the first probes
         }
-        this.plugins = loader.load();
-        this.causes = CauseCatalog.load();
+        PluginLoader.Result loaded = loader.load();
+        List<PluginProblem> refused = new ArrayList<>();
+        this.causes = CauseCatalog.load().with(loaded.causes(), // plugins add codes, never change one
+                (cause, why) -> refused.add(PluginProblem.of(cause.section().substring("plugin ".length()), why)));
+        if (!refused.isEmpty()) {
+            List<PluginProblem> problems = new ArrayList<>(loaded.problems());
+            problems.addAll(refused);
+            loaded = new PluginLoader.Result(loaded.registry(), loaded.plugins(), problems, loaded.causes());
+        }
+        this.plugins = loaded;
         this.expressions = new JsExpressions(scripts);
         this.jsPlaybooks = new JsPlaybooks(scripts);
         ProbeRegistry registry = plugins.registry();

@@ -1,11 +1,17 @@
 package dev.reach.core.plugin;
 
+import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Probe;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +50,16 @@ public final class PluginLoader implements AutoCloseable {
      * @param registry the probes that loaded, by id
      * @param plugins  the plugins that loaded and started, in load order
      * @param problems what kept plugins or probes from loading, in the order met
+     * @param causes   the cause codes the plugins add ({@link CauseCatalog#PLUGIN_RESOURCE}), in load order;
+     *                 not yet checked against the catalogue ({@link CauseCatalog#with})
      */
-    public record Result(ProbeRegistry registry, List<LoadedPlugin> plugins, List<PluginProblem> problems) {
+    public record Result(ProbeRegistry registry, List<LoadedPlugin> plugins, List<PluginProblem> problems,
+                         List<CauseCatalog.Cause> causes) {
         public Result {
             Objects.requireNonNull(registry);
             plugins = List.copyOf(plugins);
             problems = List.copyOf(problems);
+            causes = List.copyOf(causes);
         }
     }
 
@@ -116,16 +126,42 @@ public final class PluginLoader implements AutoCloseable {
         problems.addAll(probes.problems());
 
         List<LoadedPlugin> plugins = new ArrayList<>();
+        List<CauseCatalog.Cause> causes = new ArrayList<>();
         for (PluginWrapper p : started) {
             if (manager.getPlugin(p.getPluginId()) != null) {
                 var d = p.getDescriptor();
                 List<String> ids = registry.ids().stream()
                         .filter(id -> registry.pluginOf(id).orElseThrow().equals(p.getPluginId())).toList();
+                List<CauseCatalog.Cause> own = causesOf(p, problems);
+                causes.addAll(own);
                 plugins.add(new LoadedPlugin(d.getPluginId(), d.getVersion(), d.getProvider(),
-                        d.getPluginDescription(), p.getPluginPath(), ids));
+                        d.getPluginDescription(), p.getPluginPath(), ids, own.stream().map(CauseCatalog.Cause::code).toList()));
             }
         }
-        return new Result(registry, plugins, problems);
+        return new Result(registry, plugins, problems, causes);
+    }
+
+    /** The causes the plugin's own reach-causes.tsv declares (looked up in the plugin alone, not its parents). */
+    private static List<CauseCatalog.Cause> causesOf(PluginWrapper plugin, List<PluginProblem> problems) {
+        if (!(plugin.getPluginClassLoader() instanceof URLClassLoader loader)) {
+            return List.of();
+        }
+        URL table = loader.findResource(CauseCatalog.PLUGIN_RESOURCE);
+        if (table == null) {
+            return List.of();
+        }
+        String id = plugin.getPluginId();
+        List<String> said = new ArrayList<>();
+        List<CauseCatalog.Cause> own;
+        try (InputStream in = table.openStream()) {
+            own = CauseCatalog.parsePlugin(id, new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList(), said);
+        } catch (IOException e) {
+            problems.add(PluginProblem.of(id, "plugin '" + id + "': cannot read its " + CauseCatalog.PLUGIN_RESOURCE + ": "
+                    + PluginProblem.brief(e), e));
+            return List.of();
+        }
+        said.forEach(m -> problems.add(PluginProblem.of(id, "plugin '" + id + "': " + m)));
+        return own;
     }
 
     /** Creates each probe the plugin's index names; a plugin-wide fault throws, a faulty probe is a problem. */

@@ -28,6 +28,12 @@ public final class CauseCatalog {
     public static final String INCONCLUSIVE = "inconclusive";
 
     static final String RESOURCE = "causes.tsv";
+    /**
+     * The table a plugin jar may carry at its root to add cause codes of its own: one cause a line, four
+     * tab-separated columns (code, side, evidence, says), {@code #} comments. Playbooks may then branch on
+     * and conclude with those codes.
+     */
+    public static final String PLUGIN_RESOURCE = "reach-causes.tsv";
     private static final String FROM_FAULTS = "FAULTS.md";
     private static final String FROM_REACH = "reach";
 
@@ -89,6 +95,47 @@ public final class CauseCatalog {
             }
         }
         return new CauseCatalog(byCode);
+    }
+
+    /**
+     * A plugin's own causes from its {@link #PLUGIN_RESOURCE} lines, section {@code plugin ID}; a line that is
+     * not a full row or names a bad code goes to {@code problems} (as {@code reach-causes.tsv:LINE: ...}) and is left out.
+     */
+    public static List<Cause> parsePlugin(String pluginId, List<String> lines, List<String> problems) {
+        Map<String, Cause> own = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String where = PLUGIN_RESOURCE + ":" + (i + 1) + ": ";
+            String[] cols = line.split("\t", -1);
+            if (cols.length != 4 || cols[3].isBlank()) {
+                problems.add(where + "expected 4 tab-separated columns (code, side, evidence, says), got " + cols.length
+                        + (cols.length == 4 ? " with nothing to say" : ""));
+            } else if (!Observation.CAUSE.matcher(cols[0]).matches()) {
+                problems.add(where + "cause '" + cols[0] + "' is not dotted lower-case like redis.auth-required");
+            } else if (own.putIfAbsent(cols[0], new Cause(cols[0], "plugin " + pluginId, cols[1], cols[2], cols[3], false)) != null) {
+                problems.add(where + "cause '" + cols[0] + "' is listed twice");
+            }
+        }
+        return List.copyOf(own.values());
+    }
+
+    /**
+     * This catalogue and the plugins' causes; one whose code is taken (by the catalogue or an earlier plugin)
+     * goes to {@code refused} with the reason and is left out: a plugin cannot change what a code means.
+     */
+    public CauseCatalog with(List<Cause> extra, java.util.function.BiConsumer<Cause, String> refused) {
+        Map<String, Cause> all = new LinkedHashMap<>(byCode);
+        for (Cause c : extra) {
+            Cause had = all.putIfAbsent(c.code(), c);
+            if (had != null) {
+                refused.accept(c, c.section() + " declares cause '" + c.code() + "', which "
+                        + (had.section().startsWith("plugin ") ? had.section() : "the catalogue") + " already has; it is left out");
+            }
+        }
+        return new CauseCatalog(all);
     }
 
     public Optional<Cause> find(String code) {

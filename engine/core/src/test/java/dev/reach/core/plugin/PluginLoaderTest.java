@@ -1,5 +1,6 @@
 package dev.reach.core.plugin;
 
+import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Params;
 import dev.reach.spi.Probe;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,37 @@ class PluginLoaderTest {
         assertThat(r.plugins()).containsExactly(
                 new LoadedPlugin("good", "1.0.0", "tests", "test plugin good", jar, List.of("echo.say")));
         assertThat(run(r, "echo.say")).isEqualTo("said hello");
+    }
+
+    @Test
+    void aPluginsCauseTableAddsItsCodesAndABadLineIsAProblem() throws Exception {
+        TestPlugin.withProbe("acme", "acme.hello", "hi")
+                .resource(CauseCatalog.PLUGIN_RESOURCE, """
+                        # acme's own codes
+                        acme.grumpy	B	the server says go away	the acme server refuses greetings: restart it
+                        Not A Code	B	x	y
+                        acme.short	B
+                        """).jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.causes()).extracting(CauseCatalog.Cause::code).containsExactly("acme.grumpy");
+        assertThat(r.causes().getFirst().section()).isEqualTo("plugin acme");
+        assertThat(r.causes().getFirst().says()).isEqualTo("the acme server refuses greetings: restart it");
+        assertThat(r.plugins().getFirst().causeCodes()).containsExactly("acme.grumpy");
+        assertThat(r.problems()).extracting(PluginProblem::message).containsExactly(
+                "plugin 'acme': reach-causes.tsv:3: cause 'Not A Code' is not dotted lower-case like redis.auth-required",
+                "plugin 'acme': reach-causes.tsv:4: expected 4 tab-separated columns (code, side, evidence, says), got 2");
+    }
+
+    @Test
+    void aPluginWithoutACauseTableAddsNone() throws Exception {
+        TestPlugin.withProbe("good", "echo.say", "said hello").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.causes()).isEmpty();
+        assertThat(r.plugins().getFirst().causeCodes()).isEmpty();
     }
 
     @Test

@@ -39,6 +39,7 @@ final class TestPlugin {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, String> libSources = new LinkedHashMap<>();
     private final List<String> index = new ArrayList<>();
+    private final Map<String, String> resources = new LinkedHashMap<>();
     private boolean descriptor = true;
     private boolean bundleSpi;
 
@@ -89,6 +90,12 @@ final class TestPlugin {
     /** A class of a library the plugin bundles: in the jar itself, or a jar under lib/ or target/lib/. */
     TestPlugin lib(String className, String code) {
         libSources.put(className, code);
+        return this;
+    }
+
+    /** A file at the root of the plugin's classes (as src/main/resources puts it there). */
+    TestPlugin resource(String name, String text) {
+        resources.put(name, text);
         return this;
     }
 
@@ -181,6 +188,9 @@ final class TestPlugin {
 
     private void metadata(Path classes) throws IOException {
         Files.createDirectories(classes.resolve("META-INF"));
+        for (var r : resources.entrySet()) {
+            Files.writeString(classes.resolve(r.getKey()), r.getValue());
+        }
         if (descriptor) {
             StringBuilder props = new StringBuilder();
             properties.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));

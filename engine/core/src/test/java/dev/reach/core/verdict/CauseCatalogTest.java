@@ -64,4 +64,20 @@ class CauseCatalogTest {
         assertThatThrownBy(() -> CauseCatalog.parse(List.of(row, "", row)))
                 .hasMessage("causes.tsv:3: cause 'ok' is listed twice");
     }
+
+    @Test
+    void pluginCausesAreAddedButNeverChangeACodeTheCatalogueHas() {
+        List<String> said = new java.util.ArrayList<>();
+        var own = CauseCatalog.parsePlugin("acme", List.of("acme.grumpy\tB\tgo away\trestart it",
+                "tcp.refused\tB\tmine\tmine now", "acme.grumpy\tB\tagain\tagain"), said);
+        assertThat(said).containsExactly("reach-causes.tsv:3: cause 'acme.grumpy' is listed twice");
+
+        List<String> refused = new java.util.ArrayList<>();
+        CauseCatalog all = causes.with(own, (c, why) -> refused.add(why));
+
+        assertThat(all.find("acme.grumpy").map(CauseCatalog.Cause::says)).contains("restart it");
+        assertThat(all.find("tcp.refused").map(CauseCatalog.Cause::section)).contains("Transport (L4)");
+        assertThat(refused).containsExactly("plugin acme declares cause 'tcp.refused', which the catalogue already has; it is left out");
+        assertThat(causes.contains("acme.grumpy")).as("the shipped catalogue is unchanged").isFalse();
+    }
 }
