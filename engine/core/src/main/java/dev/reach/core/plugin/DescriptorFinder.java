@@ -23,8 +23,8 @@ import java.util.jar.Manifest;
 final class DescriptorFinder implements PluginDescriptorFinder {
     static final String DEV_PROPERTIES = "target/classes/plugin.properties";
     private static final String PROPERTIES = PropertiesPluginDescriptorFinder.DEFAULT_PROPERTIES_FILE_NAME;
-    private static final FromProperties FROM_PROPERTIES = new FromProperties();
-    private static final FromManifest FROM_MANIFEST = new FromManifest();
+    private final FromProperties fromProperties = new FromProperties();
+    private final FromManifest fromManifest = new FromManifest();
 
     private final boolean development;
 
@@ -56,11 +56,12 @@ final class DescriptorFinder implements PluginDescriptorFinder {
                     try (var in = new InputStreamReader(file.getInputStream(properties), StandardCharsets.UTF_8)) {
                         p.load(in);
                     }
-                    return FROM_PROPERTIES.descriptor(p);
+                    return fromProperties.descriptor(p);
                 }
                 Manifest manifest = file.getManifest();
-                if (manifest != null && hasId(FROM_MANIFEST.descriptor(manifest))) {
-                    return FROM_MANIFEST.descriptor(manifest);
+                PluginDescriptor d = manifest == null ? null : fromManifest.descriptor(manifest);
+                if (d != null && hasId(d)) {
+                    return d;
                 }
             } catch (IOException e) {
                 throw new PluginRefused(path.toString(), "'" + path + "' is not a readable jar: " + PluginProblem.brief(e), e);
