@@ -73,6 +73,12 @@ class DiagnosisLabIT {
     }
 
     @Test
+    void missingHostBehindTheRouterIsHostUnreachable() throws Exception {
+        // nobody holds 198.18.1.99: the router's ARP fails and it answers ICMP host-unreachable after ~3 s
+        assertThat(diagnose("198.18.1.99:8080", "timeout=5s")).isEqualTo("host.unreachable");
+    }
+
+    @Test
     void rejectWithTcpResetIsRefused() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "tcp-reset");
         assertThat(diagnose("web.lab.test:8080")).isEqualTo("tcp.refused");
