@@ -102,6 +102,17 @@ class DiagnosisLabIT {
     }
 
     @Test
+    void prohibitRouteIsRouteReject() throws Exception {
+        lab.lab.exec(lab.client, "ip", "route", "replace", "prohibit", "198.18.8.0/24").orThrow();
+        assertThat(diagnose("198.18.8.8:8080")).isEqualTo("route.reject");
+    }
+
+    @Test
+    void nameWithNoAddressIsNodata() throws Exception {
+        assertThat(diagnose("txt-only.lab.test:8080")).isEqualTo("dns.nodata");
+    }
+
+    @Test
     void deadGatewayIsGatewayUnreachable() throws Exception {
         lab.lab.route(lab.client, "198.18.7.0/24", "198.18.0.77");
         assertThat(diagnose("198.18.7.2:8080", "timeout=2s")).isEqualTo("gateway.unreachable");

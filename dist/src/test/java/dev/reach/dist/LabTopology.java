@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The diagnosis lab: client 198.18.0.1 — router (198.18.0.254 | 198.18.1.254, ip_forward) — server 198.18.1.2,
- * wired only to each other. The server runs dnsmasq (web.lab.test = 198.18.1.2, the rest of lab.test is
- * NXDOMAIN) and a python3 TCP listener on 8080. Scenarios change only firewall rules and routes, and
- * {@link #reset()} puts them back.
+ * wired only to each other. The server runs dnsmasq (web.lab.test = 198.18.1.2, txt-only.lab.test a TXT record
+ * and no address, the rest of lab.test NXDOMAIN) and a python3 TCP listener on 8080. Scenarios change only
+ * firewall rules and routes, and {@link #reset()} puts them back.
  */
 final class LabTopology implements AutoCloseable {
     static final String SERVER = "198.18.1.2";
@@ -49,7 +49,8 @@ final class LabTopology implements AutoCloseable {
             ca = LabCerts.make(dir);
             services.add(lab.spawn(server, "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
                     "--bind-interfaces", "--listen-address=" + SERVER, "--port=53", "--pid-file=", "--user=root",
-                    "--local=/lab.test/", "--host-record=web.lab.test," + SERVER, "--log-facility=-"));
+                    "--local=/lab.test/", "--host-record=web.lab.test," + SERVER,
+                    "--txt-record=txt-only.lab.test,no-address-here", "--log-facility=-"));
             services.add(lab.spawn(server, "python3", "-c", LISTENER, SERVER, Integer.toString(WEB_PORT)));
             if (!services.getLast().awaitOutput("listening", Duration.ofSeconds(10))) {
                 throw new IllegalStateException("the lab's TCP listener did not start: " + services.getLast().output());
@@ -76,6 +77,7 @@ final class LabTopology implements AutoCloseable {
             lab.exec(ns, "iptables", "-t", "mangle", "-F").orThrow();
         }
         lab.exec(client, "ip", "route", "del", "198.18.7.0/24");
+        lab.exec(client, "ip", "route", "del", "prohibit", "198.18.8.0/24");
         lab.ip(router, "link", "set", serverLink.devA(), "mtu", "1500");
         lab.ip(server, "link", "set", serverLink.devB(), "mtu", "1500");
     }
