@@ -25,7 +25,7 @@ import java.util.Map;
  * lines its journal holds; without systemd (containers), whether a process of that name runs.
  *
  * <pre>
- * $ reach probe service.status name=nginx
+ * $ reach probe service.status service=nginx
  * fail [service.inactive]: nginx.service is failed (result exit-code, exit status 1): it is not running; ...
  *   systemctl show nginx.service: LoadState=loaded ActiveState=failed SubState=failed Result=exit-code
  *   journal: 2026-11-25T17:02:11+0000 web1 nginx[812]: bind() to 0.0.0.0:80 failed (98: Address already in use)
@@ -35,7 +35,7 @@ import java.util.Map;
 public final class ServiceStatusProbe implements Probe {
 
     static final ProbeSpec SPEC = ProbeSpec.builder("service.status", "Says whether a service (systemd unit or process) runs, and why not")
-            .param(Param.string("name", "systemd unit (nginx or nginx.service) or process name").required())
+            .param(Param.string("service", "systemd unit (nginx or nginx.service) or process name").required())
             .param(Param.integer("count", "journal lines to quote when the unit is not running").defaultValue(10).range(1, 200))
             .fact("mode", "string", "systemd (unit state) or process (no systemd: process names)")
             .fact("unit", "string", "the unit checked")
@@ -45,8 +45,8 @@ public final class ServiceStatusProbe implements Probe {
             .fact("restarts", "integer", "systemd NRestarts")
             .fact("pids", "list", "processes found (main PID under systemd)")
             .needs(Needs.NOTHING)
-            .example("reach probe service.status name=postgresql")
-            .example("reach probe service.status name=sshd count=20")
+            .example("reach probe service.status service=postgresql")
+            .example("reach probe service.status service=sshd count=20")
             .build();
 
     /** What was found; {@code props} empty in process mode. */
@@ -66,7 +66,7 @@ public final class ServiceStatusProbe implements Probe {
 
     @Override
     public Observation run(ProbeContext ctx, Params params) {
-        String name = params.string("name");
+        String name = params.string("service");
         List<String> evidence = new ArrayList<>();
         State state = null;
         if (Files.isDirectory(Path.of("/run/systemd/system")) && ctx.privileges().tool("systemctl").isPresent()) {

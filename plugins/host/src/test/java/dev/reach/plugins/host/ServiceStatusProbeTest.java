@@ -56,7 +56,7 @@ class ServiceStatusProbeTest {
 
     @Test
     void probeRunsWithoutSystemdAndSaysWhichWayItLooked() {
-        Observation o = ProbeHarness.run(new ServiceStatusProbe(), "name=reach-no-such-daemon");
+        Observation o = ProbeHarness.run(new ServiceStatusProbe(), "service=reach-no-such-daemon");
         assertThat(o.status()).as(o.toString()).isEqualTo(Status.FAIL);
         assertThat(o.cause()).contains("service.inactive");
         assertThat(o.facts()).containsKey("mode");
