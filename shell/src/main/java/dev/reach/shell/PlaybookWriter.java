@@ -27,7 +27,16 @@ final class PlaybookWriter {
      * @param target the session's target, or null
      */
     static String yaml(Path file, List<Request> requests, HostPort target, Instant now) {
+        return yaml(file, requests, target, now, Set.of());
+    }
+
+    /**
+     * The same, where a probe parameter named in {@code secrets} (a password) is not written: the step takes it
+     * from a secret input with no default, which the playbook's runs must give ({@code --set password=...}).
+     */
+    static String yaml(Path file, List<Request> requests, HostPort target, Instant now, Set<String> secrets) {
         String name = nameOf(file);
+        Set<String> secretInputs = new java.util.TreeSet<>();
         Path dir = file.toAbsolutePath().normalize().getParent();
         Map<String, String> inputs = new java.util.TreeMap<>(); // host before port, whatever came first
         StringBuilder steps = new StringBuilder();
@@ -37,7 +46,7 @@ final class PlaybookWriter {
             switch (requests.get(i)) {
                 case Request.ProbeRequest p -> {
                     steps.append("    probe: ").append(p.id()).append('\n');
-                    with(p.params(), target, inputs, steps);
+                    with(secretsAsInputs(p.params(), secrets, secretInputs), target, inputs, steps);
                 }
                 case Request.PlaybookRequest p -> {
                     Path included = p.file().toAbsolutePath().normalize();
@@ -53,15 +62,34 @@ final class PlaybookWriter {
             y.append("#   reach run ").append(file.getFileName()).append(" --set ").append(inputs.keySet().iterator().next())
                     .append("=OTHER      # the same checks against another target\n");
         }
+        for (String secret : secretInputs) {
+            y.append("#   (give --set ").append(secret).append("=... on each run: the session's value is not saved)\n");
+        }
         y.append("name: ").append(quote(name)).append('\n');
         y.append("description: ").append(quote("The checks of a reach shell session, in the order they ran.")).append('\n');
-        if (!inputs.isEmpty()) {
+        if (!inputs.isEmpty() || !secretInputs.isEmpty()) {
             y.append("inputs:\n");
             inputs.forEach((k, v) -> y.append("  ").append(k).append(": {type: ").append(k).append(", default: ")
                     .append(quote(v)).append(", description: ").append(quote("the session's target " + k)).append("}\n"));
+            secretInputs.forEach(k -> y.append("  ").append(k).append(": {type: string, required: true, secret: true, description: ")
+                    .append(quote("a secret the session used; not saved")).append("}\n"));
         }
         y.append("steps:\n").append(steps);
         return y.toString();
+    }
+
+    /** The params with each secret one's value replaced by a reference to an input of its name (noted in {@code taken}). */
+    private static Map<String, Object> secretsAsInputs(Map<String, Object> params, Set<String> secrets, Set<String> taken) {
+        if (params.keySet().stream().noneMatch(secrets::contains)) {
+            return params;
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(params);
+        out.replaceAll((k, v) -> {
+            if (!secrets.contains(k)) return v;
+            taken.add(k);
+            return "${inputs." + k + "}";
+        });
+        return out;
     }
 
     private static void with(Map<String, Object> params, HostPort target, Map<String, String> inputs, StringBuilder out) {

@@ -57,6 +57,7 @@ final class Repl {
             try (Session session = new Session(reach, hook, color, !dumb)) {
                 Shell shell = new Shell(session, out, out);
                 LineReader reader = reader(terminal, shell, color);
+                reach.thenAccept(r -> reader.setVariable(LineReader.HISTORY_IGNORE, historyIgnore(secretParams(r))));
                 out.println(paint(color, "reach " + Reach.version() + " shell", AttributedStyle.BOLD)
                         + " — Tab completes probes and parameters, 'help' lists commands, Ctrl-D leaves.");
                 out.flush();
@@ -115,6 +116,21 @@ final class Repl {
             }
         });
         return b.build();
+    }
+
+    /** The names of the loaded probes' secret parameters ({@code password}): kept out of history and saved playbooks. */
+    static java.util.Set<String> secretParams(Reach r) {
+        return r.probes().all().stream().flatMap(p -> p.spec().params().stream()).filter(dev.reach.spi.Param::isSecret)
+                .map(dev.reach.spi.Param::name).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /**
+     * JLine's HISTORY_IGNORE for lines that give one of {@code secrets} ({@code *password=*}; patterns are
+     * separated by ':'): such a line runs, but never reaches the history file. A line that starts with a space
+     * stays out of it too.
+     */
+    static String historyIgnore(java.util.Set<String> secrets) {
+        return secrets.stream().map(n -> "*" + n + "=*").collect(java.util.stream.Collectors.joining(":"));
     }
 
     /** {@code reach 127.0.0.1:5432> }, or {@code reach> } without a target. */

@@ -48,7 +48,8 @@ final class SaveCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Path abs = file.toAbsolutePath();
-        String yaml = PlaybookWriter.yaml(abs, requests, session.target().orElse(null), Instant.now());
+        String yaml = PlaybookWriter.yaml(abs, requests, session.target().orElse(null), Instant.now(),
+                Repl.secretParams(session.reach()));
         if (!Files.isDirectory(abs.getParent())) {
             err.println("reach: directory " + abs.getParent() + " does not exist");
             return ExitCodes.USAGE;

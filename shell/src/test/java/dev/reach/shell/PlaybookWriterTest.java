@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,5 +61,15 @@ class PlaybookWriterTest {
         assertThat(PlaybookWriter.stepId("2fa")).isEqualTo("step_2fa");
         assertThat(PlaybookWriter.stepIds(List.of(new Request.ProbeRequest("x.next", Map.of())))).containsExactly("next_2");
         assertThat(PlaybookWriter.quote("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
+    }
+
+    @Test
+    void aSecretParameterBecomesASecretInputAndItsValueIsNotWritten() {
+        String yaml = PlaybookWriter.yaml(Path.of("/tmp/cache.yaml"), List.of(
+                new Request.ProbeRequest("redis.ping", ordered("host", "127.0.0.1", "password", "s3cret"))), null, NOW, Set.of("password"));
+        assertThat(yaml).doesNotContain("s3cret")
+                .contains("#   (give --set password=... on each run: the session's value is not saved)\n")
+                .contains("  password: {type: string, required: true, secret: true, description: \"a secret the session used; not saved\"}\n")
+                .contains("    with: {host: \"127.0.0.1\", password: \"${inputs.password}\"}\n");
     }
 }
