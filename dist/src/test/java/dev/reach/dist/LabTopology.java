@@ -126,5 +126,11 @@ final class LabTopology implements AutoCloseable {
     @Override
     public void close() {
         lab.close();
+        // the lab's files (resolv.conf, hosts, certificates): a run should leave nothing in /tmp
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp folder is harmless
+        }
     }
 }
