@@ -74,7 +74,7 @@ public final class Reach implements AutoCloseable {
         PluginLoader.Result loaded = loader.load();
         List<PluginProblem> refused = new ArrayList<>();
         this.causes = CauseCatalog.load().with(loaded.causes(), // plugins add codes, never change one
-                (cause, why) -> refused.add(PluginProblem.of(cause.section().substring("plugin ".length()), why)));
+                (cause, why) -> refused.add(PluginProblem.of(cause.plugin(), why)));
         if (!refused.isEmpty()) {
             List<PluginProblem> problems = new ArrayList<>(loaded.problems());
             problems.addAll(refused);

@@ -76,6 +76,13 @@ class SecretParamTest {
     }
 
     @Test
+    void secretSurvivesTheOtherBuilderCallsInAnyOrder() {
+        assertThat(Param.integer("pin", "a pin").secret().defaultValue(1234).range(0, 9999).isSecret()).isTrue();
+        assertThat(Param.string("token", "a token").secret().required().isSecret()).isTrue();
+        assertThat(Param.string("user", "who").defaultValue("app").isSecret()).isFalse();
+    }
+
+    @Test
     void specsWithoutSecretsShowTheirValuesAsGiven() {
         Map<String, Object> values = Map.of("user", "app");
         assertThat(AUTH.spec().shown(values)).isEqualTo(values);

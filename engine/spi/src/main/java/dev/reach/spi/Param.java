@@ -26,11 +26,6 @@ public final class Param {
     private final boolean secret;
 
     private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
-                  Comparable<?> min, Comparable<?> max, List<String> allowed) {
-        this(name, type, description, required, defaultValue, min, max, allowed, false);
-    }
-
-    private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
                   Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret) {
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("parameter name '" + name + "' must be snake_case");
@@ -47,7 +42,7 @@ public final class Param {
     }
 
     public static Param of(String name, ParamType type, String description) {
-        return new Param(name, type, description, false, null, null, null, List.of());
+        return new Param(name, type, description, false, null, null, null, List.of(), false);
     }
 
     public static Param string(String name, String description) { return of(name, ParamType.STRING, description); }
@@ -60,7 +55,7 @@ public final class Param {
     public static Param list(String name, String description) { return of(name, ParamType.LIST, description); }
 
     public static Param choice(String name, String description, String... allowed) {
-        return new Param(name, ParamType.CHOICE, description, false, null, null, null, List.of(allowed));
+        return new Param(name, ParamType.CHOICE, description, false, null, null, null, List.of(allowed), false);
     }
 
     /** A value must be given. */
@@ -70,7 +65,7 @@ public final class Param {
 
     /**
      * A secret (a password, a token): the probe gets the value, but reports, progress lines and {@code --json}
-     * show {@value ProbeSpec#HIDDEN} in its place. Set it last, after the other builder calls.
+     * show {@value ProbeSpec#HIDDEN} in its place.
      */
     public Param secret() {
         return new Param(name, type, description, required, defaultValue, min, max, allowed, true);
@@ -78,15 +73,15 @@ public final class Param {
 
     /** The value used when none is given, written as a user would write it; it is validated here. */
     public Param defaultValue(Object raw) {
-        Param p = new Param(name, type, description, false, null, min, max, allowed);
-        return new Param(name, type, description, false, p.convert(raw), min, max, allowed);
+        Param p = new Param(name, type, description, false, null, min, max, allowed, secret);
+        return new Param(name, type, description, false, p.convert(raw), min, max, allowed, secret);
     }
 
     /** Inclusive bounds for integer, duration and port parameters, written as a user would write them. */
     public Param range(Object from, Object to) {
         Comparable<?> lo = (Comparable<?>) type.convert(from);
         Comparable<?> hi = (Comparable<?>) type.convert(to);
-        return new Param(name, type, description, required, defaultValue, lo, hi, allowed);
+        return new Param(name, type, description, required, defaultValue, lo, hi, allowed, secret);
     }
 
     public String name() { return name; }

@@ -35,10 +35,10 @@ public interface Probe extends ExtensionPoint {
     /**
      * Gets ready to run without sending anything off this host: one-time, costly set-up (binding native calls,
      * loading tables, a round trip through the protocol code on loopback) that would otherwise land in the first
-     * {@link #run} and in its timings. The engine calls it at
-     * most once per process, on a background thread, for each probe a playbook names, while the playbook is
-     * checked and its first steps run. {@code run} may start before this returns, and must then work as it
-     * would without it. Must not throw. The default does nothing.
+     * {@link #run} and in its timings. The engine calls it at most once per process, on a background thread,
+     * for each probe a playbook names, while the playbook is checked and its first steps run. {@code run} may
+     * start before this returns, and must then work as it would without it. Must not throw. The default does
+     * nothing.
      */
     default void prepare() {
     }

@@ -1,5 +1,8 @@
 package dev.reach.core.script;
 
+import dev.reach.spi.ParamType;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +33,8 @@ public record Scope(Map<String, Object> inputs, Map<String, Object> steps, Map<S
         if (v instanceof Map) {
             return "[object Object]";
         }
-        if (v instanceof java.time.Duration d) {
-            return dev.reach.spi.ParamType.format(d); // 3s, as the user wrote it, not PT3S
+        if (v instanceof Duration d) {
+            return ParamType.format(d); // 3s, as the user wrote it, not PT3S
         }
         return String.valueOf(v);
     }

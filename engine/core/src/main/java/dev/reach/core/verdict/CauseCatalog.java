@@ -46,8 +46,10 @@ public final class CauseCatalog {
      * @param evidence what proves it
      * @param says     what the verdict must tell the user
      * @param reachOwn true for reach's own pseudo-causes ({@link #INCONCLUSIVE}), which FAULTS.md does not list
+     * @param plugin   the id of the plugin whose {@link #PLUGIN_RESOURCE} declared it; empty for the catalogue's
      */
-    public record Cause(String code, String section, String side, String evidence, String says, boolean reachOwn) {
+    public record Cause(String code, String section, String side, String evidence, String says, boolean reachOwn,
+                        String plugin) {
     }
 
     private final Map<String, Cause> byCode;
@@ -89,7 +91,7 @@ public final class CauseCatalog {
             if (!cols[5].equals(FROM_FAULTS) && !cols[5].equals(FROM_REACH)) {
                 throw new IllegalStateException(where + "origin '" + cols[5] + "' (allowed: " + FROM_FAULTS + ", " + FROM_REACH + ")");
             }
-            var cause = new Cause(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5].equals(FROM_REACH));
+            var cause = new Cause(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5].equals(FROM_REACH), "");
             if (byCode.putIfAbsent(cause.code(), cause) != null) {
                 throw new IllegalStateException(where + "cause '" + cause.code() + "' is listed twice");
             }
@@ -115,7 +117,7 @@ public final class CauseCatalog {
                         + (cols.length == 4 ? " with nothing to say" : ""));
             } else if (!Observation.CAUSE.matcher(cols[0]).matches()) {
                 problems.add(where + "cause '" + cols[0] + "' is not dotted lower-case like redis.auth-required");
-            } else if (own.putIfAbsent(cols[0], new Cause(cols[0], "plugin " + pluginId, cols[1], cols[2], cols[3], false)) != null) {
+            } else if (own.putIfAbsent(cols[0], new Cause(cols[0], "plugin " + pluginId, cols[1], cols[2], cols[3], false, pluginId)) != null) {
                 problems.add(where + "cause '" + cols[0] + "' is listed twice");
             }
         }
@@ -132,7 +134,7 @@ public final class CauseCatalog {
             Cause had = all.putIfAbsent(c.code(), c);
             if (had != null) {
                 refused.accept(c, c.section() + " declares cause '" + c.code() + "', which "
-                        + (had.section().startsWith("plugin ") ? had.section() : "the catalogue") + " already has; it is left out");
+                        + (had.plugin().isEmpty() ? "the catalogue" : had.section()) + " already has; it is left out");
             }
         }
         return new CauseCatalog(all);
