@@ -85,16 +85,22 @@ public final class RunProbeMain {
 
     /**
      * Runs the probe inside one of the lab's namespaces, in a JVM started with this JVM's java and class
-     * path, and waits at most 60 seconds for it.
+     * path and native access on (as the {@code reach} launcher starts it), and waits at most 60 seconds for it.
      *
      * @throws IllegalStateException with everything it printed when it does not print a line and exit 0
      */
     public static Line runIn(Netns lab, String ns, Class<? extends Probe> probe, String... keyValues) {
+        return runIn(lab, ns, List.of("--enable-native-access=ALL-UNNAMED"), probe, keyValues);
+    }
+
+    /** {@link #runIn(Netns, String, Class, String...)} with these JVM options instead (none: native access off). */
+    public static Line runIn(Netns lab, String ns, List<String> jvmOptions, Class<? extends Probe> probe, String... keyValues) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String[] command = Stream.concat(
-                Stream.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                        RunProbeMain.class.getName(), probe.getName()),
-                Stream.of(keyValues)).toArray(String[]::new);
+        String[] command = Stream.of(
+                        Stream.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), jvmOptions.stream(),
+                        Stream.of("-cp", System.getProperty("java.class.path"), RunProbeMain.class.getName(), probe.getName()),
+                        Stream.of(keyValues))
+                .flatMap(x -> x).toArray(String[]::new);
         Netns.Result r = lab.exec(Duration.ofSeconds(60), ns, command).orThrow();
         return Line.parse(r.out(), r.err());
     }

@@ -75,6 +75,12 @@ public final class NeighCheckProbe implements Probe {
         return SPEC;
     }
 
+    /** Binds the netlink calls the route lookup makes, off the probe's own clock (see {@link Probe#prepare()}). */
+    @Override
+    public void prepare() {
+        RouteNetlink.available();
+    }
+
     @Override
     public Observation run(ProbeContext ctx, Params params) throws InterruptedException {
         String host = params.string("host");

@@ -25,14 +25,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Asks the kernel which route it would use for a destination ({@code ip -j route get}), and when it has
- * none or the route discards, names the entry from the routing tables. Without {@code ip}, reads
- * {@code /proc/net/route} (IPv4, main table, no policy rules) and says so.
+ * Asks the kernel which route it would use for a destination (over rtnetlink, as {@code ip route get} does),
+ * and when it has none or the route discards, names the entry from the routing tables. Without native
+ * access it runs {@code ip -j}; without {@code ip}, reads {@code /proc/net/route} (IPv4, main table, no
+ * policy rules) and says so.
  *
  * <pre>
  * $ reach probe route.lookup host=198.19.1.1
  * fail [route.reject]: 198.19.1.1 matches blackhole route 198.19.1.0/24 (table main): the kernel discards what is sent there
- *   ip route get 198.19.1.1 -> RTNETLINK answers: Invalid argument
+ *   route get 198.19.1.1 (netlink) -> RTNETLINK answers: Invalid argument
  *   matching entry: blackhole 198.19.1.0/24 table main
  * </pre>
  */
@@ -41,7 +42,7 @@ public final class RouteLookupProbe implements Probe {
 
     static final ProbeSpec SPEC = ProbeSpec.builder("route.lookup", "Finds the route the kernel would use for a destination")
             .param(Param.host("host", "destination address or name").required())
-            .param(Param.duration("timeout", "how long to wait for the ip command").defaultValue("3s").range("100ms", "1m"))
+            .param(Param.duration("timeout", "how long to wait for the kernel's answer (or the ip command)").defaultValue("3s").range("100ms", "1m"))
             .fact("outcome", "string", "gateway, direct, local, reject or none")
             .fact("destination", "string", "the address looked up")
             .fact("type", "string", "route type: unicast, local, blackhole, unreachable, prohibit, throw")
@@ -51,7 +52,7 @@ public final class RouteLookupProbe implements Probe {
             .fact("table", "string", "routing table the route is in")
             .fact("mtu", "integer", "route MTU, when the route sets one")
             .fact("route", "string", "the route as ip route prints it")
-            .fact("method", "string", "ip (netlink through ip -j) or proc (/proc/net/route, IPv4 main table only)")
+            .fact("method", "string", "netlink (asked directly, as ip route get does), ip (through ip -j, when native access is off) or proc (/proc/net/route, IPv4 main table only)")
             .needs(Needs.NOTHING)
             .example("reach probe route.lookup host=198.18.0.2")
             .example("reach probe route.lookup host=2001:db8::5")
@@ -67,6 +68,12 @@ public final class RouteLookupProbe implements Probe {
     @Override
     public ProbeSpec spec() {
         return SPEC;
+    }
+
+    /** Binds the netlink calls the route lookup makes, off the probe's own clock (see {@link Probe#prepare()}). */
+    @Override
+    public void prepare() {
+        RouteNetlink.available();
     }
 
     @Override
@@ -97,14 +104,31 @@ public final class RouteLookupProbe implements Probe {
     }
 
     /**
-     * Looks the route up: {@code ip -j route get}, then on refusal the matching entry of
-     * {@code ip -j route show table all}; without ip, /proc/net/route.
+     * Looks the route up: over rtnetlink as {@code ip route get} does, then on refusal the matching entry of
+     * every table (as {@code ip route show table all}); through {@code ip -j} when netlink cannot be used
+     * (native access off); without ip, /proc/net/route.
      *
-     * @throws IllegalStateException when neither ip nor /proc/net/route can be read
+     * @throws IllegalStateException when neither netlink, ip nor /proc/net/route can be read
      */
     static Lookup lookup(ProbeContext ctx, InetAddress dst, Duration timeout) {
         String addr = Addresses.text(dst);
         List<String> evidence = new ArrayList<>();
+        if (RouteNetlink.available()) {
+            try {
+                RouteNetlink.Answer get = RouteNetlink.get(dst, ctx.bound(timeout));
+                if (!get.refused()) {
+                    Optional<Route> r = get.routes().stream().findFirst();
+                    evidence.add("route get " + addr + " (netlink) -> " + r.map(Route::text).orElse("(no route in the answer)"));
+                    return new Lookup(dst, r, r.isPresent() ? "" : "empty answer", "netlink", evidence);
+                }
+                evidence.add("route get " + addr + " (netlink) -> RTNETLINK answers: " + get.refusal());
+                RouteNetlink.Answer all = RouteNetlink.dump(!(dst instanceof Inet4Address), ctx.bound(timeout));
+                return refused(dst, get.refusal(), all.refused() ? List.of() : all.routes(), "netlink", evidence);
+            } catch (java.net.SocketException | RuntimeException e) {
+                evidence.clear();
+                evidence.add("route lookup over netlink failed: " + e.getMessage() + "; asking ip instead");
+            }
+        }
         if (ctx.privileges().tool("ip").isPresent()) {
             Exec get = Exec.run(ctx, timeout, "ip", "-d", "-j", "route", "get", addr);
             if (get.ok()) {
@@ -115,15 +139,7 @@ public final class RouteLookupProbe implements Probe {
             if (get.exit() >= 0 && get.err().contains("RTNETLINK")) {
                 evidence.add("ip route get " + addr + " -> " + get.why());
                 Exec all = Exec.run(ctx, timeout, "ip", "-d", "-j", dst instanceof Inet4Address ? "-4" : "-6", "route", "show", "table", "all");
-                List<Route> routes = all.ok() ? RouteTable.parseJson(all.out()) : List.of();
-                Optional<Route> match = RouteTable.longestMatch(routes, dst);
-                match.ifPresentOrElse(m -> evidence.add("matching entry: " + m.text()), () -> {
-                    List<Route> seen = RouteTable.considered(routes, dst);
-                    evidence.add(seen.isEmpty() ? "routes considered: none (no route of this family at all)"
-                            : "routes considered (" + seen.size() + "), none matches and no default route:");
-                    seen.stream().limit(10).forEach(s -> evidence.add("  " + s.text()));
-                });
-                return new Lookup(dst, match, get.why(), "ip", evidence);
+                return refused(dst, get.why(), all.ok() ? RouteTable.parseJson(all.out()) : List.of(), "ip", evidence);
             }
             evidence.add("ip route get " + addr + " failed: " + get.why() + "; reading /proc/net/route instead");
         }
@@ -144,6 +160,18 @@ public final class RouteLookupProbe implements Probe {
                 + routes.size() + " routes"));
         String refusal = match.isEmpty() ? "Network is unreachable" : match.get().rejects() ? "No route to host" : "";
         return new Lookup(dst, match, refusal, "proc", evidence);
+    }
+
+    /** The kernel refused the lookup: the entry of {@code routes} that explains it, or the routes it considered. */
+    private static Lookup refused(InetAddress dst, String refusal, List<Route> routes, String method, List<String> evidence) {
+        Optional<Route> match = RouteTable.longestMatch(routes, dst);
+        match.ifPresentOrElse(m -> evidence.add("matching entry: " + m.text()), () -> {
+            List<Route> seen = RouteTable.considered(routes, dst);
+            evidence.add(seen.isEmpty() ? "routes considered: none (no route of this family at all)"
+                    : "routes considered (" + seen.size() + "), none matches and no default route:");
+            seen.stream().limit(10).forEach(s -> evidence.add("  " + s.text()));
+        });
+        return new Lookup(dst, match, refusal, method, evidence);
     }
 
     /** From what the lookup found to status and cause. Pure. */

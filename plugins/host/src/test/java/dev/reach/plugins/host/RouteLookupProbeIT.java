@@ -7,6 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,8 +51,8 @@ class RouteLookupProbeIT {
         assertThat(r.status()).as(r.toString()).isEqualTo("ok");
         assertThat(r.outcome()).isEqualTo("gateway");
         assertThat(r.facts()).containsEntry("gateway", "198.18.0.2").containsEntry("src", "198.18.0.1")
-                .containsEntry("table", "main").containsEntry("method", "ip");
-        assertThat(r.evidence()).contains("ip route get 198.19.4.7 -> 198.19.4.7 via 198.18.0.2 dev v0-srv table main src 198.18.0.1");
+                .containsEntry("table", "main").containsEntry("method", "netlink");
+        assertThat(r.evidence()).contains("route get 198.19.4.7 (netlink) -> 198.19.4.7 via 198.18.0.2 dev v0-srv table main src 198.18.0.1");
     }
 
     @Test
@@ -68,7 +72,7 @@ class RouteLookupProbeIT {
     void missingRouteIsRouteNoneListingTheRoutesConsidered() {
         var r = probe("host=198.19.9.9");
         assertThat(r.cause()).as(r.toString()).isEqualTo("route.none");
-        assertThat(r.evidence()).contains("ip route get 198.19.9.9 -> RTNETLINK answers: Network is unreachable")
+        assertThat(r.evidence()).contains("route get 198.19.9.9 (netlink) -> RTNETLINK answers: Network is unreachable")
                 .anyMatch(e -> e.startsWith("routes considered"))
                 .anyMatch(e -> e.contains("198.18.0.0/24 dev v0-srv"));
     }
@@ -95,6 +99,25 @@ class RouteLookupProbeIT {
     void ipv6WithoutARouteIsRouteNone() {
         var r = probe("host=2001:db8::5");
         assertThat(r.cause()).as(r.toString()).isEqualTo("route.none");
+    }
+
+    @Test
+    void withoutNativeAccessItAsksIpAndFindsTheSame() {
+        for (String host : List.of("198.19.4.7", "198.19.8.8", "198.19.9.9", "198.19.1.1", "198.19.2.1", "2001:db8::5", "198.18.0.1")) {
+            var viaNetlink = probe("host=" + host);
+            var viaIp = RunProbeMain.runIn(lab, client, List.of(), RouteLookupProbe.class, "host=" + host);
+            assertThat(viaIp.facts()).as(host + ": " + viaIp).containsEntry("method", "ip");
+            assertThat(without(viaIp.facts(), "method")).as(host).isEqualTo(without(viaNetlink.facts(), "method"));
+            assertThat(viaIp.status()).isEqualTo(viaNetlink.status());
+            assertThat(viaIp.cause()).isEqualTo(viaNetlink.cause());
+            assertThat(viaIp.evidence().stream().skip(1).toList()).as(host).isEqualTo(viaNetlink.evidence().stream().skip(1).toList());
+        }
+    }
+
+    private static Map<String, String> without(Map<String, String> facts, String key) {
+        Map<String, String> m = new TreeMap<>(facts);
+        m.remove(key);
+        return m;
     }
 
     private static RunProbeMain.Line probe(String... keyValues) {
