@@ -43,10 +43,6 @@ final class CommonOptions {
         return b.build();
     }
 
-    Terminal terminal() {
-        return Terminal.detect(noColor);
-    }
-
     /** Parses {@code 500ms}, {@code 3s}, {@code 1m}. */
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override

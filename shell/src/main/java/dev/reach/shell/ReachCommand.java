@@ -4,7 +4,7 @@ import dev.reach.core.Reach;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-/** The top of the command tree; each subcommand is one class, added by {@link Main#commandLine(String)}. */
+/** The top of the command tree; each subcommand is one class, added by {@link Main#commandLine(String, Workbench)}. */
 @Command(name = "reach",
         mixinStandardHelpOptions = true,
         versionProvider = ReachCommand.Version.class,

@@ -40,12 +40,9 @@ final class Runs implements Workbench {
             return ExitCodes.USAGE;
         }
         try (Reach reach = common.reach(request.scripted())) {
-            if (!reach.pluginProblems().isEmpty()) {
-                err.println("reach: warning: " + reach.pluginProblems().size() + " plugin problem(s); see 'reach plugins'");
-                if (common.verbose) reach.pluginProblems().forEach(p -> err.println("  " + p));
-            }
+            warnAboutPlugins(reach, common, err);
             Cancellation cancel = new Cancellation();
-            Terminal t = common.terminal();
+            Terminal t = terminal(common.noColor);
             try (Interrupts interrupts = Interrupts.on(cancel);
                  ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
                 RunResult result = request.run(reach, options(cancel, common.quiet ? null : progress, output));
@@ -54,6 +51,14 @@ final class Runs implements Workbench {
             } catch (UsageException | PlaybookException e) {
                 return usage(e, err);
             }
+        }
+    }
+
+    /** One line when plugins failed to load (each of them with --verbose). */
+    static void warnAboutPlugins(Reach reach, CommonOptions common, PrintWriter err) {
+        if (!reach.pluginProblems().isEmpty()) {
+            err.println("reach: warning: " + reach.pluginProblems().size() + " plugin problem(s); see 'reach plugins'");
+            if (common.verbose) reach.pluginProblems().forEach(p -> err.println("  " + p));
         }
     }
 

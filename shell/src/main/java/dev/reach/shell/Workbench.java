@@ -16,6 +16,11 @@ interface Workbench {
     /** Calls {@code use} with an engine (headless: built for the call and closed after it). */
     <T> T withReach(CommonOptions common, ReachUse<T> use) throws Exception;
 
+    /** What the output is attached to (colours, live progress); the resident reach asks its client's. */
+    default Terminal terminal(boolean noColor) {
+        return Terminal.detect(noColor);
+    }
+
     /** Whether a default host is set (the shell's {@code target}); headless runs have none. */
     default boolean hasTarget() {
         return false;

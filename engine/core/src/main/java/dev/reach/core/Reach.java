@@ -58,6 +58,7 @@ public final class Reach implements AutoCloseable {
     private final Runner runner;
     /** Probes whose {@link Probe#prepare()} has been asked for. */
     private final Set<String> prepared = ConcurrentHashMap.newKeySet();
+    private final Map<Path, Loaded> loaded = new ConcurrentHashMap<>();
 
     private Reach(Builder b) {
         PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
@@ -129,11 +130,56 @@ public final class Reach implements AutoCloseable {
             JsPlaybooks.checkNames(pb, probes().ids(), causes.codes());
             return pb;
         }
+        Path key = file.toAbsolutePath().normalize();
+        Loaded known = loaded.get(key);
+        if (known != null && known.current()) {
+            return known.playbook();    // parsing and checking unreachable.yaml is most of a warm run's time
+        }
         Playbook pb = new PlaybookLoader().load(file);
         prepare(pb);
         new PlaybookValidator(spec -> probes().find(spec).map(Probe::spec), probes().ids(), causes.codes(), expressions)
                 .validate(pb);
+        List<FileStamp> files = new ArrayList<>();
+        files.add(FileStamp.of(key));
+        includedFiles(pb.steps(), files);
+        loaded.put(key, new Loaded(pb, List.copyOf(files)));
         return pb;
+    }
+
+    /** A YAML playbook this engine loaded and checked, with the files it was read from as they were then. */
+    private record Loaded(Playbook playbook, List<FileStamp> files) {
+        boolean current() {
+            return files.stream().allMatch(FileStamp::current);
+        }
+    }
+
+    /** A file's modification time and size when read; a file that changed (or went) is not current. */
+    private record FileStamp(Path file, java.nio.file.attribute.FileTime modified, long size) {
+        static FileStamp of(Path file) {
+            try {
+                var a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                return new FileStamp(file, a.lastModifiedTime(), a.size());
+            } catch (java.io.IOException e) {
+                return new FileStamp(file, null, -1);
+            }
+        }
+
+        boolean current() {
+            return modified != null && equals(of(file));
+        }
+    }
+
+    private static void includedFiles(List<Step> steps, List<FileStamp> sink) {
+        for (Step step : steps) {
+            switch (step) {
+                case Step.IncludeStep inc -> {
+                    sink.add(FileStamp.of(Path.of(inc.playbook().source()).toAbsolutePath().normalize()));
+                    includedFiles(inc.playbook().steps(), sink);
+                }
+                case Step.ParallelStep par -> includedFiles(par.branches(), sink);
+                default -> { }
+            }
+        }
     }
 
     /** Asks each probe the playbook names to {@link Probe#prepare()}, once per process, on a background thread. */

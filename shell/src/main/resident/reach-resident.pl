@@ -1,0 +1,63 @@
+# reach-resident.pl DIR HOME ARGS... — hands a reach command to the resident reach of this user and network
+# namespace (reach daemon start), relays its output and exits with its exit code. Exits 120, having printed
+# nothing, when there is none or it declines: the launcher then runs the command in a JVM of its own.
+# No modules, not even strict and warnings (each costs milliseconds): socket constants are Linux's, and the wire format is Resident.java's.
+
+my ($dir, $home, @args) = @ARGV;
+my $DECLINED = 120;
+# the directory must be this user's alone: nobody else may have put a socket there
+my @d = lstat($dir);
+exit $DECLINED unless @d && -d _ && $d[4] == $> && ($d[2] & 077) == 0;
+my $ns = readlink("/proc/self/ns/net");
+exit $DECLINED unless defined $ns && $ns =~ /\[(\d+)\]/;
+my $path = "$dir/net-$1.sock";
+exit $DECLINED unless -S $path;
+socket(my $s, 1, 1, 0) or exit $DECLINED;                        # AF_UNIX, SOCK_STREAM
+connect($s, pack("S a108", 1, $path)) or exit $DECLINED;         # struct sockaddr_un
+
+sub id { my @st = stat($_[0]); @st ? "$st[0]:$st[1]" : "-" }
+my $cwd = readlink("/proc/self/cwd");
+my @f = ("protocol=reach-resident/1", "netns=$1", "resolv=" . id("/etc/resolv.conf"), "hosts=" . id("/etc/hosts"),
+         "cwd=" . (defined $cwd ? $cwd : "-"), "home=$home",
+         "tty=" . ((-t STDIN && -t STDOUT) ? 1 : 0), "errtty=" . (-t STDERR ? 1 : 0));
+for my $k (qw(NO_COLOR TERM PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME)) {
+    push @f, "env.$k=$ENV{$k}" if defined $ENV{$k};
+}
+push @f, "argc=" . scalar(@args), @args;
+my $req = join("\0", @f) . "\0";
+while (length $req) {
+    my $n = syswrite($s, $req);
+    exit $DECLINED unless defined $n;
+    substr($req, 0, $n) = "";
+}
+
+# Ctrl-C and TERM cancel the run there (one byte), and the answer still comes: the report of what ran
+$SIG{INT} = $SIG{TERM} = $SIG{HUP} = sub { syswrite($s, "c") };
+sub put {
+    my ($fh, $data) = @_;
+    while (length $data) {
+        my $n = syswrite($fh, $data);
+        if (!defined $n) { next if $! + 0 == 4; return }             # EINTR; a closed pipe ends the output
+        substr($data, 0, $n) = "";
+    }
+}
+my ($buf, $wrote) = ("", 0);
+while (1) {
+    my $n = sysread($s, $buf, 65536, length $buf);
+    if (!defined $n) { next if $! + 0 == 4; last }
+    last if $n == 0;
+    while (length($buf) >= 5) {
+        my ($type, $len) = unpack("C N", $buf);
+        last if length($buf) < 5 + $len;
+        my $data = substr($buf, 5, $len);
+        substr($buf, 0, 5 + $len) = "";
+        if ($type == 1) { put(\*STDOUT, $data); $wrote = 1 }
+        elsif ($type == 2) { put(\*STDERR, $data); $wrote = 1 }
+        elsif ($type == 3) { exit unpack("N", $data) }
+        elsif ($type == 4) { exit $DECLINED }
+        elsif ($type == 5) { put(\*STDERR, $data); exit $DECLINED }
+    }
+}
+exit $DECLINED unless $wrote;
+print STDERR "reach: the resident reach stopped while running this command\n";
+exit 3;
