@@ -12,7 +12,11 @@
 # only to each other; dnsmasq on the server (web.lab.test), a python3 listener on 8080, openssl s_server on 8443.
 # For each scenario it times, inside the client namespace:
 #   reach   — the verdict's cause; engine_ms (the run's own duration_ms, DNS to verdict) and process_ms
-#             (the whole process of `reach TARGET --json`, JVM start to exit);
+#             (the whole process of `reach TARGET --json`, JVM start to exit, REACH_RESIDENT=0);
+#   resident — the same command handed by the launcher to a resident reach ('reach daemon start', started in
+#             the client namespace before the first row, stopped by its PID at the end): launcher, perl
+#             client and the run, end to end. A run it declined would print why (REACH_RESIDENT=explain)
+#             and is shown as "declined";
 #   manual  — the classic sequence, run one after the other as a person would; it shows raw outputs and names
 #             no cause. Two ways, both timed:
 #             minimal: dig +time=1 +tries=1; ping -c1 -W1; nc -z -w 5; traceroute -n -w 1 -q 1 -m 8 (only when
@@ -37,6 +41,7 @@ C=$ID-c R=$ID-r S=$ID-s
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
+  [ -n "${RESIDENT_PID:-}" ] && { kill "$RESIDENT_PID" 2>/dev/null || true; }
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for n in $C $R $S; do ip netns del "$n" 2>/dev/null || true; done
   rm -rf "$TMP"
@@ -72,8 +77,12 @@ ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms", medians of $REPEAT runs
-  local cmd i t0 c e out="$TMP/out.json" causes=() engines=() took=()
+resident_median() { # the median, "declined" if any run was, "-" without a resident reach
+  if [ $# = 0 ]; then echo -; elif printf '%s\n' "$@" | grep -q declined; then echo declined; else printf '%s\n' "$@" | median; fi
+}
+
+reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms resident_ms", medians of $REPEAT runs
+  local cmd i t0 c e out="$TMP/out.json" causes=() engines=() took=() resident=()
   if [ -n "${REACH_CP:-}" ]; then
     cmd=("$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dreach.home="$HOME_DIR" -cp "$REACH_CP" dev.reach.shell.Main)
   else
@@ -81,16 +90,24 @@ reach() { # TARGET [--set k=v ...] -> "cause engine_ms process_ms", medians of $
   fi
   for ((i = 0; i < REPEAT; i++)); do
     t0=$(date +%s%N)
-    ip netns exec $C "${cmd[@]}" "$@" --json \
+    REACH_RESIDENT=0 ip netns exec $C "${cmd[@]}" "$@" --json \
       --set resolv_conf="$TMP/resolv.conf" --set hosts_file="$TMP/hosts" --set system=hosts > "$out" 2>/dev/null || true
     took+=("$(ms "$t0")")
+    if [ -n "${RESIDENT_PID:-}" ]; then
+      t0=$(date +%s%N)
+      REACH_RESIDENT=explain ip netns exec $C "${cmd[@]}" "$@" --json \
+        --set resolv_conf="$TMP/resolv.conf" --set hosts_file="$TMP/hosts" --set system=hosts > "$TMP/resident.json" 2> "$TMP/resident.err" || true
+      e=$(ms "$t0")
+      grep -q 'not handed to a resident' "$TMP/resident.err" && e=declined
+      resident+=("$e")
+    fi
     # read after the clock stops: a python3 start (0.35 s through a pyenv shim) must not be timed as reach's
     read -r c e < <(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["verdict"]["cause"], round(j["duration_ms"]))' \
       < "$out" 2>/dev/null || echo "none -")
     causes+=("$c"); engines+=("$e")
   done
   # every cause the runs gave (one, when they agree: a|b says they did not), the medians of the times
-  echo "$(printf '%s\n' "${causes[@]}" | sort -u | paste -sd'|') $(printf '%s\n' "${engines[@]}" | median) $(printf '%s\n' "${took[@]}" | median)"
+  echo "$(printf '%s\n' "${causes[@]}" | sort -u | paste -sd'|') $(printf '%s\n' "${engines[@]}" | median) $(printf '%s\n' "${took[@]}" | median) $(resident_median "${resident[@]}")"
 }
 
 manual_once() { # minimal|classic NAME-OR-ADDRESS PORT -> ms
@@ -114,13 +131,17 @@ manual() { # minimal|classic NAME-OR-ADDRESS PORT -> median ms of $REPEAT runs
   local i; for ((i = 0; i < REPEAT; i++)); do manual_once "$@"; done | median
 }
 
-printf '%-16s %-20s %-24s %9s %10s %10s %10s\n' scenario target verdict engine_ms process_ms minimal_ms classic_ms
+if [ -z "${REACH_CP:-}" ]; then   # the resident reach serves commands run through the launcher
+  ip netns exec $C "$ROOT/reach" daemon start --idle 10m >&2
+  RESIDENT_PID=$(ip netns exec $C sh -c 'd=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/reach}; d=${d:-/tmp/reach-$(id -u)}; head -1 "$d/net-$(readlink /proc/self/ns/net | tr -dc 0-9).pid"')
+fi
+printf '%-16s %-20s %-24s %9s %10s %11s %10s %10s\n' scenario target verdict engine_ms process_ms resident_ms minimal_ms classic_ms
 row() { # NAME TARGET HOST PORT [--set ...]
   local out
   local name=$1 target=$2 host=$3 port=$4; shift 4
-  out=$(reach "$target" "$@"); local cause rms ems
-  read -r cause ems rms <<< "$out"
-  printf '%-16s %-20s %-24s %9s %10s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" \
+  out=$(reach "$target" "$@"); local cause rms ems res
+  read -r cause ems rms res <<< "$out"
+  printf '%-16s %-20s %-24s %9s %10s %11s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" "$res" \
     "$(manual minimal "$host" "$port")" "$(manual classic "$host" "$port")" | tee -a "$TMP/rows"
 }
 flush() { for n in $R $S; do ip netns exec "$n" iptables -F; done; }
@@ -151,6 +172,10 @@ ip netns exec $S iptables -A INPUT -p udp --dport 53 -j DROP; ip netns exec $S i
 row dns-down web.lab.test:8080 web.lab.test 8080
 flush
 row tls-expired web.lab.test:8443 web.lab.test 8443 --set ca="$TMP/ca.pem"
+if [ -n "${RESIDENT_PID:-}" ]; then
+  ip netns exec $C "$ROOT/reach" daemon stop >&2   # by its PID; cleanup kills it too should this fail
+  RESIDENT_PID=
+fi
 
 python3 - "$TMP/rows" <<'PY'
 import statistics, sys
@@ -162,9 +187,14 @@ engine = [num(r[3]) for r in rows if r[0] != 'loss-30' and num(r[3]) is not None
 process = [num(r[4]) for r in rows if r[0] != 'loss-30' and num(r[4]) is not None]
 print(f"\n{len(rows)} scenarios; without injected loss: median time-to-verdict {statistics.median(engine):.0f} ms in the engine, "
       f"{statistics.median(process):.0f} ms for the whole process (JVM start to exit)")
-for col, name in ((5, 'minimal'), (6, 'classic')):
-    slower = [r[0] for r in rows if num(r[4]) is not None and num(r[4]) > num(r[col])]
-    print(f"reach (whole process) vs the {name} manual sequence: faster in {len(rows) - len(slower)} of {len(rows)}"
-          + (f"; slower in: {', '.join(slower)}" if slower else ""))
+resident = [num(r[5]) for r in rows if r[0] != 'loss-30' and num(r[5]) is not None]
+if resident:
+    print(f"with the resident reach: median {statistics.median(resident):.0f} ms end to end (launcher, client and run)")
+for way, wcol in (('whole process', 4), ('resident', 5)):
+    for col, name in ((6, 'minimal'), (7, 'classic')):
+        if all(num(r[wcol]) is None for r in rows): continue
+        slower = [r[0] for r in rows if num(r[wcol]) is None or num(r[wcol]) > num(r[col])]
+        print(f"reach ({way}) vs the {name} manual sequence: faster in {len(rows) - len(slower)} of {len(rows)}"
+              + (f"; slower in (or declined): {', '.join(slower)}" if slower else ""))
 print(f"load average at the end: {open('/proc/loadavg').read().split()[0]}, {__import__('os').cpu_count()} cores")
 PY

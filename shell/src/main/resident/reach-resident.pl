@@ -1,19 +1,25 @@
 # reach-resident.pl DIR HOME ARGS... — hands a reach command to the resident reach of this user and network
 # namespace (reach daemon start), relays its output and exits with its exit code. Exits 120, having printed
 # nothing, when there is none or it declines: the launcher then runs the command in a JVM of its own.
+# REACH_RESIDENT=explain prints why it was not handed over.
 # No modules, not even strict and warnings (each costs milliseconds): socket constants are Linux's, and the wire format is Resident.java's.
 
 my ($dir, $home, @args) = @ARGV;
 my $DECLINED = 120;
+my $explain = defined $ENV{REACH_RESIDENT} && $ENV{REACH_RESIDENT} eq "explain";
+sub decline {
+    print STDERR "reach: not handed to a resident reach: $_[0]\n" if $explain;
+    exit $DECLINED;
+}
 # the directory must be this user's alone: nobody else may have put a socket there
 my @d = lstat($dir);
-exit $DECLINED unless @d && -d _ && $d[4] == $> && ($d[2] & 077) == 0;
+decline("$dir is not a directory only this user can enter") unless @d && -d _ && $d[4] == $> && ($d[2] & 077) == 0;
 my $ns = readlink("/proc/self/ns/net");
-exit $DECLINED unless defined $ns && $ns =~ /\[(\d+)\]/;
+decline("cannot read /proc/self/ns/net") unless defined $ns && $ns =~ /\[(\d+)\]/;
 my $path = "$dir/net-$1.sock";
-exit $DECLINED unless -S $path;
-socket(my $s, 1, 1, 0) or exit $DECLINED;                        # AF_UNIX, SOCK_STREAM
-connect($s, pack("S a108", 1, $path)) or exit $DECLINED;         # struct sockaddr_un
+decline("none runs for this network namespace ($path)") unless -S $path;
+socket(my $s, 1, 1, 0) or decline("socket: $!");                 # AF_UNIX, SOCK_STREAM
+connect($s, pack("S a108", 1, $path)) or decline("$path: $!");   # struct sockaddr_un
 
 sub id { my @st = stat($_[0]); @st ? "$st[0]:$st[1]" : "-" }
 my $cwd = readlink("/proc/self/cwd");
@@ -27,7 +33,7 @@ push @f, "argc=" . scalar(@args), @args;
 my $req = join("\0", @f) . "\0";
 while (length $req) {
     my $n = syswrite($s, $req);
-    exit $DECLINED unless defined $n;
+    decline("sending the command: $!") unless defined $n;
     substr($req, 0, $n) = "";
 }
 
@@ -54,10 +60,10 @@ while (1) {
         if ($type == 1) { put(\*STDOUT, $data); $wrote = 1 }
         elsif ($type == 2) { put(\*STDERR, $data); $wrote = 1 }
         elsif ($type == 3) { exit unpack("N", $data) }
-        elsif ($type == 4) { exit $DECLINED }
+        elsif ($type == 4) { decline("it declined: $data") }
         elsif ($type == 5) { put(\*STDERR, $data); exit $DECLINED }
     }
 }
-exit $DECLINED unless $wrote;
+decline("it closed the connection without an answer") unless $wrote;
 print STDERR "reach: the resident reach stopped while running this command\n";
 exit 3;

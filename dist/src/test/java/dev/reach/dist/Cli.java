@@ -38,20 +38,31 @@ final class Cli {
     }
 
     static Running start(java.util.Map<String, String> env, String... args) throws IOException {
+        return start(List.of(), env, args);
+    }
+
+    /** Starts reach with these JVM options too. */
+    static Running start(List<String> jvm, java.util.Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + HOME, "-cp", HOME.resolve("lib") + "/*",
-                "dev.reach.shell.Main"));
+                "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + HOME));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", HOME.resolve("lib") + "/*", "dev.reach.shell.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile());
-        pb.environment().put("TERM", "dumb");
-        pb.environment().remove("REACH_PLUGINS");
-        pb.environment().put("XDG_DATA_HOME", HOME.resolve("../it-data").normalize().toString()); // never the user's plugins
-        pb.environment().putAll(env);
+        environment(pb, env);
         Path out = Files.createTempFile("reach-out", ".txt");
         Path err = Files.createTempFile("reach-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         return new Running(pb.start(), out, err);
+    }
+
+    /** The environment every test run of reach gets, and then {@code env}. */
+    static void environment(ProcessBuilder pb, java.util.Map<String, String> env) {
+        pb.environment().put("TERM", "dumb");
+        pb.environment().remove("REACH_PLUGINS");
+        pb.environment().put("XDG_DATA_HOME", HOME.resolve("../it-data").normalize().toString()); // never the user's plugins
+        pb.environment().putAll(env);
     }
 
     /** A started reach process and the files its output goes to. */

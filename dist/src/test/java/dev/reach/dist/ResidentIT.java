@@ -1,0 +1,236 @@
+package dev.reach.dist;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The resident reach end to end: 'reach daemon start' from the distribution, commands handed to it by the
+ * launcher's perl client (shell/src/main/resident/reach-resident.pl), what it declines, Ctrl-C, a change to
+ * the sources it watches, and 'reach daemon stop'. Its socket lives in a temporary XDG_RUNTIME_DIR; every
+ * target is on loopback.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResidentIT {
+    private static final Path CLIENT = Cli.REPO.resolve("shell/src/main/resident/reach-resident.pl");
+    private static final int DECLINED = 120;
+    private static Path runtime;
+    private static Path checkout;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(new ProcessBuilder("perl", "-e1").start().waitFor() == 0, "skipped: perl is missing (the launcher's resident client needs it)");
+        runtime = Files.createTempDirectory("reach-xdg", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        checkout = Files.createTempDirectory("reach-checkout");   // stands for the sources of a checkout: 'engine' is what it looks for
+        Files.createDirectories(checkout.resolve("engine/src"));
+        Files.writeString(checkout.resolve("engine/src/A.java"), "class A {}\n");
+        env = Map.of("XDG_RUNTIME_DIR", runtime.toString());
+        Cli.Result r = Cli.finish(Cli.start(List.of("-Dreach.checkout=" + checkout), env, "daemon", "start", "--idle", "5m"), "daemon", "start");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("reach: started; resident reach ").contains("0 command(s) served");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (runtime == null) return;
+        pid().ifPresent(p -> { p.destroy(); p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join(); p.destroyForcibly(); });
+        try (var files = Files.walk(runtime)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        try (var files = Files.walk(checkout)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void servesADiagnosisWithTheSameVerdictAndExitCodeAsItsOwnJvm() throws Exception {
+        int port = Cli.closedPort();
+        Cli.Result served = client(Cli.REPO, Map.of(), "127.0.0.1:" + port);
+        Cli.Result own = Cli.reach("127.0.0.1:" + port);
+        assertThat(served.exit()).as(served.toString()).isEqualTo(1).isEqualTo(own.exit());
+        assertThat(served.out()).contains("Verdict: tcp.refused (certain)");
+        assertThat(verdict(served.out())).isEqualTo(verdict(own.out())).isNotEmpty();
+        assertThat(status()).contains("1 command(s) served");
+    }
+
+    @Test
+    @Order(2)
+    void servesJsonAndProbes() throws Exception {
+        int port = Cli.closedPort();
+        Cli.Result json = client(Cli.REPO, Map.of(), "diagnose", "127.0.0.1:" + port, "--json");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(1);
+        assertThat(json.out()).startsWith("{").contains("\"cause\": \"tcp.refused\"");
+        Cli.Result probe = client(Cli.REPO, Map.of(), "probe", "tcp.connect", "host=127.0.0.1", "port=" + port);
+        assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
+        assertThat(probe.out()).contains("tcp.refused");
+        Cli.Result usage = client(Cli.REPO, Map.of(), "probe", "tcp.connect", "host=127.0.0.1", "port=70000");
+        assertThat(usage.exit()).as(usage.toString()).isEqualTo(2);
+        assertThat(usage.err()).contains("port");
+    }
+
+    @Test
+    @Order(3)
+    void declinesWhatWouldSeeSomethingElseAndPrintsNothing() throws Exception {
+        int port = Cli.closedPort();
+        List<Cli.Result> declined = List.of(
+                client(Path.of("/"), Map.of(), "127.0.0.1:" + port),                          // another directory
+                client(Cli.REPO, Map.of("REACH_PLUGINS", "/nonexistent"), "127.0.0.1:" + port), // other plugins
+                client(Cli.REPO, Map.of(), "shell"),                                           // needs the terminal
+                client(Cli.REPO, Map.of(), "plugins"));                                        // not one it serves
+        for (Cli.Result r : declined) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(DECLINED);
+            assertThat(r.out() + r.err()).isEmpty();
+        }
+        Cli.Result other = clientWithHome(Cli.REPO, "/another/reach", "127.0.0.1:" + port);
+        assertThat(other.exit()).as(other.toString()).isEqualTo(DECLINED);
+    }
+
+    @Test
+    @Order(4)
+    void ctrlCInTheClientCancelsTheRunThere() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            // accepts (the kernel's backlog) and never says a word: tcp.banner waits out its timeout
+            ProcessBuilder pb = clientProcess(Cli.REPO, Map.of(), "probe", "tcp.banner", "host=127.0.0.1",
+                    "port=" + silent.getLocalPort(), "timeout=20s");
+            Path out = Files.createTempFile("resident-out", ".txt");
+            Path err = Files.createTempFile("resident-err", ".txt");
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                try (Socket ignored = waitForConnection(silent)) {
+                    long t0 = System.nanoTime();
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the client exits after Ctrl-C").isTrue();
+                    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+                    assertThat(p.exitValue()).as(Files.readString(out) + Files.readString(err)).isEqualTo(130);
+                }
+            } finally {
+                p.destroyForcibly();
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
+        assertThat(status()).as("still serving after a cancelled run").contains("resident reach");
+    }
+
+    @Test
+    @Order(5)
+    void aChangeToTheSourcesStopsItAndTheClientSaysSo() throws Exception {
+        long pid = pid().orElseThrow().pid();
+        Files.writeString(checkout.resolve("engine/src/A.java"), "class A { int changed; }\n");
+        Cli.Result r = null;
+        for (int i = 0; i < 50; i++) {   // inotify reports within milliseconds; allow a slow machine 5 s
+            r = client(Cli.REPO, Map.of(), "127.0.0.1:" + Cli.closedPort());
+            if (r.exit() == DECLINED) break;
+            Thread.sleep(100);
+        }
+        assertThat(r.exit()).as(r.toString()).isEqualTo(DECLINED);
+        assertThat(r.err()).contains("the resident reach stopped: its sources changed (engine/src/A.java)")
+                .contains("'reach daemon start' starts a new one");
+        assertThat(ProcessHandle.of(pid).map(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join()).map(ProcessHandle::isAlive))
+                .hasValue(false);
+        assertThat(status()).contains("no resident reach runs for this network namespace");
+    }
+
+    @Test
+    @Order(6)
+    void stopEndsItByItsPidAndRemovesItsSocket() throws Exception {
+        Cli.Result start = Cli.finish(Cli.start(env, "daemon", "start", "--idle", "5m"), "daemon", "start");
+        assertThat(start.exit()).as(start.toString()).isZero();
+        ProcessHandle p = pid().orElseThrow();
+        Cli.Result stop = Cli.reach(env, "daemon", "stop");
+        assertThat(stop.out()).as(stop.toString()).contains("stopped the resident reach " + p.pid());
+        assertThat(p.isAlive()).isFalse();
+        try (var files = Files.list(runtime.resolve("reach"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".sock") || f.endsWith(".pid"));
+        }
+        assertThat(client(Cli.REPO, Map.of(), "127.0.0.1:1").exit()).isEqualTo(DECLINED);
+    }
+
+    private static String status() throws Exception {
+        return Cli.reach(env, "daemon", "status").out();
+    }
+
+    private static Optional<ProcessHandle> pid() throws IOException {
+        Path dir = runtime.resolve("reach");
+        if (!Files.isDirectory(dir)) return Optional.empty();
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".pid")).findFirst().flatMap(f -> {
+                try {
+                    return ProcessHandle.of(Long.parseLong(Files.readAllLines(f).getFirst().strip()));
+                } catch (IOException | RuntimeException e) {
+                    return Optional.empty();
+                }
+            });
+        }
+    }
+
+    private static ProcessBuilder clientProcess(Path dir, Map<String, String> extra, String... args) {
+        return clientProcess(dir, Cli.HOME.toString(), extra, args);
+    }
+
+    private static ProcessBuilder clientProcess(Path dir, String home, Map<String, String> extra, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("perl", CLIENT.toString(), runtime.resolve("reach").toString(), home));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(extra);
+        Cli.environment(pb, all);
+        return pb;
+    }
+
+    private static Cli.Result client(Path dir, Map<String, String> extra, String... args) throws Exception {
+        return run(clientProcess(dir, extra, args));
+    }
+
+    private static Cli.Result clientWithHome(Path dir, String home, String... args) throws Exception {
+        return run(clientProcess(dir, home, Map.of(), args));
+    }
+
+    private static Cli.Result run(ProcessBuilder pb) throws Exception {
+        Path out = Files.createTempFile("resident-out", ".txt");
+        Path err = Files.createTempFile("resident-err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the resident client did not finish in 60 s: " + pb.command());
+            }
+            return new Cli.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static Socket waitForConnection(ServerSocket server) throws IOException {
+        server.setSoTimeout(20_000);
+        return server.accept();
+    }
+
+    /** The verdict line and the fix of a text report (its timings and RTTs differ run to run). */
+    private static List<String> verdict(String report) {
+        return report.lines().filter(l -> l.startsWith("Verdict: ") || l.startsWith("Fix: ")).toList();
+    }
+}
