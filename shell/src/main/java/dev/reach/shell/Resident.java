@@ -217,7 +217,7 @@ final class Resident implements AutoCloseable {
     }
 
     private void handle(SocketChannel ch) throws IOException {
-        InputStream in = Channels.newInputStream(ch);
+        InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch));   // a request is read byte by byte
         Frames frames = new Frames(Channels.newOutputStream(ch));
         Request request;
         try {

@@ -13,13 +13,17 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,26 +55,51 @@ import java.util.concurrent.TimeoutException;
 record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String outcome, Message reply, Duration took, String error) {
 
     static Exchange ask(Nameserver server, Name name, int qtype, boolean tcp, Duration timeout) {
-        SimpleResolver resolver = new SimpleResolver(server.socketAddress());
-        resolver.setTCP(tcp);
-        resolver.setIgnoreTruncation(true); // the UDP answer as it is: TCP is asked on its own
-        resolver.setTimeout(timeout);
         Message query = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
-        Exchange x = null;
-        // dnsjava's shared NIO selector sometimes reports a refused TCP connect as ClosedChannelException when
-        // several connects fail at once: one more try then gives the real answer (seen about 1 run in 6)
-        for (int attempt = 0; attempt < 2 && (x == null || x.error().equals(ClosedChannelException.class.getSimpleName())); attempt++) {
-            long t0 = System.nanoTime();
-            try {
-                Message reply = tcp ? resolver.send(query) : sendUdp(server, query, timeout);
-                x = new Exchange(server, name, tcp, qtype, "answered", reply, since(t0), "");
-            } catch (IOException | RuntimeException e) {
-                Duration took = since(t0);
-                String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                x = new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said);
-            }
+        long t0 = System.nanoTime();
+        try {
+            Message reply = tcp ? sendTcp(server, query, timeout) : sendUdp(server, query, timeout);
+            return new Exchange(server, name, tcp, qtype, "answered", reply, since(t0), "");
+        } catch (IOException | RuntimeException e) {
+            Duration took = since(t0);
+            String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said);
         }
-        return x;
+    }
+
+    /**
+     * One question over TCP on a connection of its own (RFC 7766 framing: a 2-byte length, then the message),
+     * within the wait. Not dnsjava's TCP client: that one shares connections across the process through one
+     * selector, so a connect still pending from a run against a filtered server held the next run's question
+     * (1.3 s late in a resident reach), and several refused connects at once sometimes came back as
+     * ClosedChannelException.
+     */
+    private static Message sendTcp(Nameserver server, Message query, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String what = query.getQuestion().getName() + "/" + Type.string(query.getQuestion().getType());
+        try (Socket s = new Socket()) {
+            s.connect(server.socketAddress(), (int) Math.max(1, timeout.toMillis()));
+            byte[] wire = query.toWire();
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+            out.writeShort(wire.length);
+            out.write(wire);
+            out.flush();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+            for (int replies = 0; replies < 16; replies++) {     // a reply to another id (a confused server) is skipped
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                byte[] b = new byte[in.readUnsignedShort()];
+                in.readFully(b);
+                Message reply = new Message(b);
+                if (reply.getHeader().getID() == query.getHeader().getID()) {
+                    return reply;
+                }
+            }
+            throw new SocketTimeoutException("Timed out while trying to resolve " + what + " over TCP");
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("Timed out while trying to resolve " + what + " over TCP");
+        }
     }
 
     /**
@@ -140,10 +169,12 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         return new IOException(t);
     }
 
-    /** Asks every server every type over UDP and over TCP, all at once, each on its own virtual thread. */
+    /** Asks every server every type over UDP and over TCP, all at once, each on its own thread. */
     static List<Exchange> askAll(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) {
         List<Future<Exchange>> asked = new ArrayList<>();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) { // close() waits: each ask ends within its timeout
+        // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits
+        // for at exit (see Probe); close() waits, and each ask ends within its timeout
+        try (var pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("dns-ask-", 0).factory())) {
             for (Nameserver ns : servers) {
                 for (boolean tcp : new boolean[] {false, true}) {
                     for (int qtype : qtypes) {

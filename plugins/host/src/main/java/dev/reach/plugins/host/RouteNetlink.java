@@ -21,7 +21,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -105,6 +107,7 @@ final class RouteNetlink {
     /** Sends the request and reads answers until the kernel's error or ack, or (for a dump) NLMSG_DONE. */
     private static Answer exchange(ByteBuffer req, Duration timeout, boolean single) throws SocketException {
         List<Route> routes = new ArrayList<>();
+        Map<Integer, String> names = new HashMap<>();   // interface index to name: the JDK enumerates every interface per call
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(Calls.CAPTURE);
             int fd = (int) Calls.SOCKET.invokeExact(st, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -132,7 +135,7 @@ final class RouteNetlink {
                         throw new SocketException("netlink receive: " + (errno == 11 ? "no answer within " + millis + "ms" : strerror(errno)));
                     }
                     ByteBuffer b = ByteBuffer.wrap(in.asSlice(0, n).toArray(JAVA_BYTE)).order(ByteOrder.nativeOrder());
-                    String end = parse(b, routes, !single);
+                    String end = parse(b, routes, !single, names);
                     if (end != null) {
                         return new Answer(routes, end);
                     }
@@ -157,6 +160,10 @@ final class RouteNetlink {
      * on, "" when the answer ended well (done, or an ack), or the refusal's text.
      */
     static String parse(ByteBuffer b, List<Route> routes, boolean skipClones) {
+        return parse(b, routes, skipClones, new HashMap<>());
+    }
+
+    private static String parse(ByteBuffer b, List<Route> routes, boolean skipClones, Map<Integer, String> names) {
         while (b.remaining() >= NLMSG_HDR) {
             int start = b.position();
             int len = b.getInt();
@@ -175,7 +182,7 @@ final class RouteNetlink {
                 return error == 0 ? "" : strerror(-error);
             }
             if (type == RTM_NEWROUTE && len >= NLMSG_HDR + RTMSG) {
-                Route r = route(b.slice(start + NLMSG_HDR, len - NLMSG_HDR).order(b.order()), skipClones);
+                Route r = route(b.slice(start + NLMSG_HDR, len - NLMSG_HDR).order(b.order()), skipClones, names);
                 if (r != null) {
                     routes.add(r);
                 }
@@ -186,7 +193,7 @@ final class RouteNetlink {
     }
 
     /** One rtmsg and its attributes as a route, the way ip -j prints it; null for a cached clone when skipped. */
-    private static Route route(ByteBuffer m, boolean skipClones) {
+    private static Route route(ByteBuffer m, boolean skipClones, Map<Integer, String> names) {
         int family = Byte.toUnsignedInt(m.get());
         int dstLen = Byte.toUnsignedInt(m.get());
         m.get();   // src_len
@@ -226,7 +233,7 @@ final class RouteNetlink {
         }
         int bits = family == AF_INET ? 32 : 128;
         String dstText = dst == null || dstLen == 0 ? "default" : address(dst) + (dstLen == bits ? "" : "/" + dstLen);
-        return new Route(typeName(type), dstText, gateway == null ? "" : address(gateway), oif == 0 ? "" : ifname(oif),
+        return new Route(typeName(type), dstText, gateway == null ? "" : address(gateway), oif == 0 ? "" : names.computeIfAbsent(oif, RouteNetlink::ifname),
                 prefsrc == null ? "" : address(prefsrc), tableName(table), protocolName(protocol), mtu);
     }
 
