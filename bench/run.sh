@@ -3,7 +3,8 @@
 #   1. JMH (bench/src/main/java/dev/reach/bench/RunnerBench.java): the playbook runner's cost per run and
 #      per step, with a probe that does nothing; and one probe through Reach.probe(...).
 #   2. hyperfine: the whole process, `./reach probe tcp.connect ... --quiet` against `nc -z` on an open and
-#      a closed port of 127.0.0.1, and `./reach --version` (start-up alone) against `java -version`.
+#      a closed port of 127.0.0.1, and `./reach --version` (start-up alone) against `java -version`; then
+#      the same probes handed to a resident reach (`reach daemon start`, stopped by its PID at the end).
 # Results go to bench/results/ (gitignored): jmh.json/txt, hyperfine-*.json/md, summary.md.
 #
 # Environment: JAVA_HOME (a JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64 when unset),
@@ -46,9 +47,11 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 started=$SECONDS
 failed=0
 listener_pid=""
+resident_pid=""
 tmp="$(mktemp -d)"
 cleanup() {
   if [ -n "$listener_pid" ]; then kill "$listener_pid" 2>/dev/null || true; wait "$listener_pid" 2>/dev/null || true; fi
+  if [ -n "$resident_pid" ]; then kill "$resident_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -109,6 +112,7 @@ EOF
   stamp_before="$(stat -c %Y.%y "$stamp" 2>/dev/null || echo none)"
 
   reach="$root/reach"
+  export REACH_RESIDENT=0   # each reach command in a JVM of its own, even if a resident reach runs here
   hf=(hyperfine --shell=none --warmup "$warmup" --runs "$runs" --style basic)
   echo "== hyperfine: open port 127.0.0.1:$open_port" >&2
   "${hf[@]}" --export-json "$results/hyperfine-open.json" --export-markdown "$results/hyperfine-open.md" \
@@ -122,6 +126,30 @@ EOF
   "${hf[@]}" --export-json "$results/hyperfine-startup.json" --export-markdown "$results/hyperfine-startup.md" \
       -n "reach --version" "$reach --version" \
       -n "java -version" "$java -version" || failed=1
+  # The same probes handed to a resident reach ('reach daemon start'), started here and stopped by its PID.
+  echo "== hyperfine: open and closed port through a resident reach" >&2
+  if REACH_RESIDENT=0 "$reach" daemon start --idle 5m >&2; then
+    resident_pid=$(REACH_RESIDENT=0 "$reach" daemon status | sed -n 's/^resident reach \([0-9]*\):.*/\1/p')
+    export REACH_RESIDENT=1
+    "${hf[@]}" --export-json "$results/hyperfine-resident-open.json" --export-markdown "$results/hyperfine-resident-open.md" \
+        -n "reach probe, resident (open)" "$reach probe tcp.connect host=127.0.0.1 port=$open_port --quiet" \
+        -n "nc -z (open)" "nc -z -w 1 127.0.0.1 $open_port" || failed=1
+    "${hf[@]}" -i --export-json "$results/hyperfine-resident-closed.json" --export-markdown "$results/hyperfine-resident-closed.md" \
+        -n "reach probe, resident (closed)" "$reach probe tcp.connect host=127.0.0.1 port=$closed_port --quiet" \
+        -n "nc -z (closed)" "nc -z -w 1 127.0.0.1 $closed_port" || failed=1
+    served=$(REACH_RESIDENT=0 "$reach" daemon status | grep -o '[0-9]* command(s) served' | tr -dc 0-9)
+    expected=$(( 2 * (runs + warmup) ))
+    if [ "${served:-0}" -lt "$expected" ]; then
+      echo "bench: WARNING: the resident reach served ${served:-0} of $expected commands: some ran in a JVM of their own" >&2
+      failed=1
+    fi
+    REACH_RESIDENT=0 "$reach" daemon stop >&2 || { [ -n "$resident_pid" ] && kill "$resident_pid"; }
+    resident_pid=
+    export REACH_RESIDENT=0
+  else
+    echo "bench: the resident reach did not start; its figures are missing" >&2
+    failed=1
+  fi
   if [ "$(stat -c %Y.%y "$stamp" 2>/dev/null || echo none)" != "$stamp_before" ]; then
     echo "bench: WARNING: ./reach rebuilt the distribution while it was being measured (sources changed" \
          "under it); the whole-process figures include a build: run again on a quiet tree" >&2
@@ -159,7 +187,7 @@ def load(case):
     except (OSError, ValueError, KeyError):  # missing, or left empty by a failed hyperfine
         return None
 rows = []
-for case in ("open", "closed", "startup"):
+for case in ("open", "closed", "startup", "resident-open", "resident-closed"):
     r = load(case)
     if not r or len(r) < 2: continue
     a, b = r[0], r[1]

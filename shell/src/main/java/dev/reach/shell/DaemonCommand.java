@@ -196,10 +196,15 @@ final class DaemonCommand implements Runnable {
                 return ExitCodes.INTERNAL;
             }
             Runtime.getRuntime().addShutdownHook(new Thread(r::close));   // SIGTERM ('reach daemon stop'): socket and PID file go
+            Thread serving = Thread.ofPlatform().name("resident-accept").start(r::serve);
             r.warmUp();
             err.println("reach: ready; " + r.status().strip());
             err.flush();
-            r.serve();
+            try {
+                serving.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             err.println("reach: stopped: " + r.stopReason());
             err.flush();
             return ExitCodes.HEALTHY;

@@ -76,12 +76,16 @@ final class Resident implements AutoCloseable {
     private final SourceWatch sources;
     private final ServerSocketChannel server;
     private final ReentrantLock oneAtATime = new ReentrantLock();
+    /** Threads for clients and their Ctrl-C watchers, kept between commands: starting one costs a millisecond here. */
+    private final java.util.concurrent.ExecutorService threads =
+            java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("resident-", 0).factory());
     private final Map<List<Object>, Reach> engines = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
     private final Instant started = Instant.now();
     private volatile long lastUse = System.nanoTime();
     private volatile String stopping;
+    private volatile boolean ready;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** What a command would see here; the client's must be the same. */
@@ -143,19 +147,36 @@ final class Resident implements AutoCloseable {
     }
 
     /**
-     * Runs loopback commands (nothing leaves the host: a diagnosis of 127.0.0.1:1 and route lookups, which ask
-     * the kernel only) for up to 3 seconds, so that the first real command finds the code compiled: a cold
-     * command here takes 30-60 ms, a warm one 5-10.
+     * Runs loopback commands through its own socket, as the launcher's client would (nothing leaves the host:
+     * diagnoses of 127.0.0.1:1 and route lookups, which ask the kernel only), for up to 4 seconds, so that
+     * the first real commands find the code compiled: a cold command here took 45-70 ms, a warm one 5-10.
+     * Pings are declined until it is done, so 'reach daemon start' returns when it is ready.
      */
     void warmUp() {
-        PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream());
-        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        for (int i = 0; i < 10 && System.nanoTime() < end; i++) {
-            Main.run(new Bench(new Request(Map.of(), List.of()), this), sink, sink, "diagnose", "127.0.0.1:1", "--json");
-            for (int j = 0; j < 10; j++) {
-                Main.run(new Bench(new Request(Map.of(), List.of()), this), sink, sink, "probe", "route.lookup", "host=198.18.0.1");
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("protocol", PROTOCOL);
+        fields.put("netns", self.netns());
+        fields.put("resolv", self.resolvConf());
+        fields.put("hosts", self.hosts());
+        fields.put("cwd", self.cwd());
+        fields.put("home", self.home());
+        self.environment().forEach((k, v) -> fields.put("env." + k, v));
+        List<List<String>> commands = new ArrayList<>();
+        for (String form : List.of("--json", "--quiet", "--verbose")) {
+            commands.add(List.of("127.0.0.1:1", form, "--set", "timeout=2s"));
+        }
+        for (String host : List.of("198.18.255.254", "::1")) {   // no route where there is no default; local
+            commands.add(List.of("probe", "route.lookup", "host=" + host, "--json"));
+            commands.add(List.of("probe", "route.lookup", "host=" + host));
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        for (int round = 0; round < 12 && System.nanoTime() < end; round++) {
+            for (List<String> args : commands) {
+                exchange(socket, fields, args, OutputStream.nullOutputStream());
             }
         }
+        served.set(0);
+        ready = true;
     }
 
     /** Serves until idle, stopped, or its sources change. */
@@ -173,7 +194,7 @@ final class Resident implements AutoCloseable {
                     continue;
                 }
                 active.incrementAndGet();
-                Thread.ofPlatform().daemon().name("resident-client").start(() -> {
+                threads.execute(() -> {
                     try (ch) {
                         handle(ch);
                     } catch (IOException | RuntimeException e) {
@@ -207,12 +228,23 @@ final class Resident implements AutoCloseable {
         }
     }
 
-    void stop(String why) {
-        if (stopping == null) stopping = why;
+    /**
+     * Stops taking commands and removes the socket and PID file at once, so that a 'reach daemon start' told
+     * of the stop (a ping it declined) binds the path anew without this one removing the new socket later.
+     */
+    synchronized void stop(String why) {
+        if (stopping != null) return;
+        stopping = why;
         try {
             server.close();
         } catch (IOException e) {
             // closed anyway
+        }
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            // a later start removes what is left
         }
     }
 
@@ -231,11 +263,6 @@ final class Resident implements AutoCloseable {
             frames.send(DECLINE, "another user (" + user + ")");
             return;
         }
-        if ("ping".equals(request.fields().get("control"))) {
-            frames.send(OUT, status());
-            frames.exit(ExitCodes.HEALTHY);
-            return;
-        }
         if (!PROTOCOL.equals(request.fields().get("protocol"))) {
             frames.send(DECLINE, "another protocol: " + request.fields().get("protocol"));
             return;
@@ -244,6 +271,15 @@ final class Resident implements AutoCloseable {
         if (changed != null) {
             stop(changed);
             frames.send(DECLINE_LOUD, "reach: the resident reach stopped: " + changed + "; 'reach daemon start' starts a new one\n");
+            return;
+        }
+        if ("ping".equals(request.fields().get("control"))) {
+            if (!ready) {
+                frames.send(DECLINE, "warming up");
+                return;
+            }
+            frames.send(OUT, status());
+            frames.exit(ExitCodes.HEALTHY);
             return;
         }
         String why = servable(request.args());
@@ -255,7 +291,7 @@ final class Resident implements AutoCloseable {
         oneAtATime.lock();
         try {
             Bench bench = new Bench(request, this);
-            Thread.ofPlatform().daemon().name("resident-cancel").start(() -> {
+            threads.execute(() -> {
                 try {
                     in.read();              // a byte (Ctrl-C) or the end (the client is gone) cancels
                 } catch (IOException e) {
@@ -263,8 +299,9 @@ final class Resident implements AutoCloseable {
                 }
                 bench.cancelRun();
             });
-            PrintWriter out = new PrintWriter(new OutputStreamWriter(frames.stream(OUT), StandardCharsets.UTF_8), true);
-            PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(ERR), StandardCharsets.UTF_8), true);
+            // flushed by the progress view as it draws, and at the end: a frame per line cost 0.1 ms a line
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(frames.stream(OUT), StandardCharsets.UTF_8), false);
+            PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(ERR), StandardCharsets.UTF_8), false);
             int code;
             try {
                 code = Main.run(bench, out, err, request.args().toArray(String[]::new));
@@ -301,14 +338,9 @@ final class Resident implements AutoCloseable {
     public void close() {
         stop("closed");
         if (!closed.compareAndSet(false, true)) return;
+        threads.shutdownNow();
         engines.values().forEach(Reach::close);
         sources.close();
-        try {
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(pidFile);
-        } catch (IOException e) {
-            // a later start removes what is left
-        }
     }
 
     /** An engine for these options, loaded once and kept (the launcher's plugins, REACH_PLUGINS, --plugins). */
@@ -389,18 +421,39 @@ final class Resident implements AutoCloseable {
     }
 
     private static String pingNow(Path socket) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        Integer code = exchange(socket, Map.of("protocol", PROTOCOL, "control", "ping"), List.of(), text);
+        return code == null ? null : text.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One request, the way the launcher's client makes it: its standard output goes to {@code out}, the rest
+     * is dropped. Returns the exit code, or null when it was declined or the connection failed.
+     */
+    static Integer exchange(Path socket, Map<String, String> fields, List<String> args, OutputStream out) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ch.write(ByteBuffer.wrap(("protocol=" + PROTOCOL + "\0control=ping\0argc=0\0").getBytes(StandardCharsets.UTF_8)));
-            InputStream in = Channels.newInputStream(ch);
-            StringBuilder text = new StringBuilder();
-            for (int frames = 0; frames < 4; frames++) {
+            ByteArrayOutputStream req = new ByteArrayOutputStream();
+            fields.forEach((k, v) -> req.writeBytes((k + "=" + v + "\0").getBytes(StandardCharsets.UTF_8)));
+            req.writeBytes(("argc=" + args.size() + "\0").getBytes(StandardCharsets.UTF_8));
+            args.forEach(a -> req.writeBytes((a + "\0").getBytes(StandardCharsets.UTF_8)));
+            ch.write(ByteBuffer.wrap(req.toByteArray()));
+            InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch));
+            for (int frames = 0; frames < 100_000; frames++) {
                 byte[] head = in.readNBytes(5);
                 if (head.length < 5) return null;
                 int len = ByteBuffer.wrap(head, 1, 4).getInt();
                 if (len < 0 || len > MAX_REQUEST) return null;
                 byte[] body = in.readNBytes(len);
-                if (head[0] == OUT) text.append(new String(body, StandardCharsets.UTF_8));
-                if (head[0] == EXIT) return text.toString();
+                switch (head[0]) {
+                    case OUT -> out.write(body);
+                    case EXIT -> {
+                        return ByteBuffer.wrap(body).getInt();
+                    }
+                    case DECLINE, DECLINE_LOUD -> {
+                        return null;
+                    }
+                    default -> { }
+                }
             }
             return null;
         } catch (IOException e) {
