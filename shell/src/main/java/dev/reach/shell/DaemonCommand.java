@@ -187,6 +187,7 @@ final class DaemonCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
+            Resident.freshNameLookups();
             String checkout = System.getProperty("reach.checkout");
             Resident r;
             try {

@@ -148,7 +148,8 @@ final class Resident implements AutoCloseable {
 
     /**
      * Runs loopback commands through its own socket, as the launcher's client would (nothing leaves the host:
-     * diagnoses of 127.0.0.1:1 and route lookups, which ask the kernel only), for up to 4 seconds, so that
+     * diagnoses of 127.0.0.1:1, route lookups, which ask the kernel only, and DNS questions to a closed
+     * loopback port), for up to 4 seconds, so that
      * the first real commands find the code compiled: a cold command here took 45-70 ms, a warm one 5-10.
      * Pings are declined until it is done, so 'reach daemon start' returns when it is ready.
      */
@@ -169,6 +170,9 @@ final class Resident implements AutoCloseable {
             commands.add(List.of("probe", "route.lookup", "host=" + host, "--json"));
             commands.add(List.of("probe", "route.lookup", "host=" + host));
         }
+        // the dns probe's paths against a closed loopback port (refused at once): no name leaves the host
+        commands.add(List.of("probe", "dns.resolve", "name=warm-up.invalid", "server=127.0.0.1:1", "system=off",
+                "timeout=300ms", "--json"));
         long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
         for (int round = 0; round < 12 && System.nanoTime() < end; round++) {
             for (List<String> args : commands) {
@@ -620,6 +624,16 @@ final class Resident implements AutoCloseable {
                 current = null;
             }
         }
+    }
+
+    /**
+     * Makes the JDK look names up afresh each time in this process (a shell, a resident reach): by default it
+     * keeps an answer 30 s and a failure 10 s for the whole process, so a run after a DNS fix would still see
+     * the fault. Takes effect when set before the first lookup.
+     */
+    static void freshNameLookups() {
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
     }
 
     /** Durations as the verdicts write them ({@code 30m}, {@code 3s}). */

@@ -17,6 +17,7 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Resident.freshNameLookups();
         return Repl.run(common); // the first reference to JLine: headless commands never load it
     }
 }

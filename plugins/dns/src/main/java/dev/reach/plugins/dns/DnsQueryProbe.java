@@ -34,6 +34,7 @@ import java.time.Duration;
  */
 @Extension
 public final class DnsQueryProbe implements Probe {
+    private final WarmUp warmUp = new WarmUp();
 
     static final ProbeSpec SPEC = ProbeSpec.builder("dns.query", "Asks one nameserver one question and returns the full answer")
             .param(Param.string("name", "the DNS name to ask about; an IP address asks for its PTR").required())
@@ -91,7 +92,7 @@ public final class DnsQueryProbe implements Probe {
             return Observation.error("cannot read resolv_conf (" + e + "); give server=IP[:port]").build();
         }
         String shown = question.toString(true);
-        WarmUp.run(!params.bool("tcp"), params.bool("tcp"));
+        warmUp.once(!params.bool("tcp"), params.bool("tcp"));
         ctx.progress("asking " + server + " for " + shown + " " + Type.string(qtype));
         Exchange x = Exchange.ask(server, question, qtype, params.bool("tcp"), ctx.bound(params.duration("timeout")));
         Classified c = classify(shown, x.outcome(), x.rcode(), x.records(Section.ANSWER).size(), x.server().toString(),

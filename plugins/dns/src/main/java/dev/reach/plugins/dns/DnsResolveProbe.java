@@ -47,6 +47,7 @@ import java.util.concurrent.TimeoutException;
  */
 @Extension
 public final class DnsResolveProbe implements Probe {
+    private final WarmUp warmUp = new WarmUp();
 
     static final ProbeSpec SPEC = ProbeSpec.builder("dns.resolve",
                     "Resolves a name through the system resolver and each nameserver, and says who is wrong")
@@ -117,7 +118,7 @@ public final class DnsResolveProbe implements Probe {
 
         var sys = new CompletableFuture<SystemSaid>();
         Thread.ofVirtual().start(() -> sys.complete(SystemSaid.ask(params.string("system"), given, type, hosts, entries)));
-        WarmUp.run(true, true);
+        warmUp.once(true, true);
         // glibc's search: an unqualified name is tried with each search domain, then as given, until one has an address
         List<Exchange> tried = new ArrayList<>();
         List<Exchange> exchanges = List.of();

@@ -55,51 +55,80 @@ import java.util.concurrent.TimeoutException;
 record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String outcome, Message reply, Duration took, String error) {
 
     static Exchange ask(Nameserver server, Name name, int qtype, boolean tcp, Duration timeout) {
+        return tcp ? askTcp(server, name, List.of(qtype), timeout).getFirst() : askUdp(server, name, qtype, timeout);
+    }
+
+    private static Exchange askUdp(Nameserver server, Name name, int qtype, Duration timeout) {
         Message query = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
         long t0 = System.nanoTime();
         try {
-            Message reply = tcp ? sendTcp(server, query, timeout) : sendUdp(server, query, timeout);
-            return new Exchange(server, name, tcp, qtype, "answered", reply, since(t0), "");
+            return new Exchange(server, name, false, qtype, "answered", sendUdp(server, query, timeout), since(t0), "");
         } catch (IOException | RuntimeException e) {
-            Duration took = since(t0);
-            String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said);
+            return failed(server, name, false, qtype, e, since(t0));
         }
     }
 
+    private static Exchange failed(Nameserver server, Name name, boolean tcp, int qtype, Exception e, Duration took) {
+        String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said);
+    }
+
     /**
-     * One question over TCP on a connection of its own (RFC 7766 framing: a 2-byte length, then the message),
-     * within the wait. Not dnsjava's TCP client: that one shares connections across the process through one
-     * selector, so a connect still pending from a run against a filtered server held the next run's question
-     * (1.3 s late in a resident reach), and several refused connects at once sometimes came back as
-     * ClosedChannelException.
+     * The questions over TCP on one connection of this call's own (RFC 7766: each a 2-byte length and the
+     * message, answers matched by id), within the wait. One connection, not one per question: a server like
+     * dnsmasq forks a process per connection. Not dnsjava's TCP client: that one shares connections across the
+     * process through one selector, so a connect still pending from a run against a filtered server held the
+     * next run's question (1.3 s late in a resident reach), and several refused connects at once sometimes
+     * came back as ClosedChannelException.
      */
-    private static Message sendTcp(Nameserver server, Message query, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String what = query.getQuestion().getName() + "/" + Type.string(query.getQuestion().getType());
+    static List<Exchange> askTcp(Nameserver server, Name name, List<Integer> qtypes, Duration timeout) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        Map<Integer, Message> queries = new LinkedHashMap<>();
+        for (int qtype : qtypes) {
+            Message q = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
+            queries.put(q.getHeader().getID(), q);    // ids are random: a clash only leaves one question unasked
+        }
+        Map<Integer, Exchange> answered = new LinkedHashMap<>();
+        Exception failure = null;
         try (Socket s = new Socket()) {
             s.connect(server.socketAddress(), (int) Math.max(1, timeout.toMillis()));
-            byte[] wire = query.toWire();
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
-            out.writeShort(wire.length);
-            out.write(wire);
+            for (Message q : queries.values()) {
+                byte[] wire = q.toWire();
+                out.writeShort(wire.length);
+                out.write(wire);
+            }
             out.flush();
             DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-            for (int replies = 0; replies < 16; replies++) {     // a reply to another id (a confused server) is skipped
+            for (int replies = 0; replies < 16 && answered.size() < queries.size(); replies++) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) break;
                 s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 byte[] b = new byte[in.readUnsignedShort()];
                 in.readFully(b);
                 Message reply = new Message(b);
-                if (reply.getHeader().getID() == query.getHeader().getID()) {
-                    return reply;
+                Message q = queries.get(reply.getHeader().getID());   // a reply to another id is skipped
+                if (q != null && !answered.containsKey(reply.getHeader().getID())) {
+                    answered.put(reply.getHeader().getID(), new Exchange(server, name, true, q.getQuestion().getType(),
+                            "answered", reply, since(t0), ""));
                 }
             }
-            throw new SocketTimeoutException("Timed out while trying to resolve " + what + " over TCP");
-        } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("Timed out while trying to resolve " + what + " over TCP");
+        } catch (IOException | RuntimeException e) {
+            failure = e;
         }
+        List<Exchange> all = new ArrayList<>();
+        for (var q : queries.entrySet()) {
+            Exchange x = answered.get(q.getKey());
+            if (x == null) {
+                String what = name + "/" + Type.string(q.getValue().getQuestion().getType());
+                Exception why = failure == null || failure instanceof SocketTimeoutException
+                        ? new SocketTimeoutException("Timed out while trying to resolve " + what + " over TCP") : failure;
+                x = failed(server, name, true, q.getValue().getQuestion().getType(), why, since(t0));
+            }
+            all.add(x);
+        }
+        return all;
     }
 
     /**
@@ -169,21 +198,29 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         return new IOException(t);
     }
 
-    /** Asks every server every type over UDP and over TCP, all at once, each on its own thread. */
+    /** Asks every server every type over UDP (a thread a question) and over TCP (a connection a server), all at once. */
     static List<Exchange> askAll(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) {
         List<Future<Exchange>> asked = new ArrayList<>();
         // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits
         // for at exit (see Probe); close() waits, and each ask ends within its timeout
+        List<Future<List<Exchange>>> overTcp = new ArrayList<>();
         try (var pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("dns-ask-", 0).factory())) {
             for (Nameserver ns : servers) {
-                for (boolean tcp : new boolean[] {false, true}) {
-                    for (int qtype : qtypes) {
-                        asked.add(pool.submit(() -> ask(ns, name, qtype, tcp, timeout)));
-                    }
+                for (int qtype : qtypes) {
+                    asked.add(pool.submit(() -> askUdp(ns, name, qtype, timeout)));
                 }
+                overTcp.add(pool.submit(() -> askTcp(ns, name, qtypes, timeout)));
             }
         }
-        return asked.stream().map(Future::resultNow).toList();
+        // per server: its UDP exchanges, then its TCP ones, each in the order of qtypes
+        List<Exchange> all = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            for (int j = 0; j < qtypes.size(); j++) {
+                all.add(asked.get(i * qtypes.size() + j).resultNow());
+            }
+            all.addAll(overTcp.get(i).resultNow());
+        }
+        return all;
     }
 
     /** What a failed exchange means, from the exception dnsjava and the kernel gave. Pure. */

@@ -22,8 +22,19 @@ import java.util.Arrays;
  */
 final class WarmUp {
     private static final Duration WAIT = Duration.ofSeconds(1);
+    private final java.util.concurrent.atomic.AtomicBoolean udpDone = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean tcpDone = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private WarmUp() {
+    /**
+     * Warms what this probe instance has not warmed yet: once per process for the probe (a shell or a resident
+     * reach keeps its probes; a warm-up on every run cost those 10-20 ms a run).
+     */
+    void once(boolean udp, boolean tcp) {
+        boolean u = udp && udpDone.compareAndSet(false, true);
+        boolean t = tcp && tcpDone.compareAndSet(false, true);
+        if (u || t) {
+            run(u, t);
+        }
     }
 
     /** Warms the UDP path, the TCP path, or both. */

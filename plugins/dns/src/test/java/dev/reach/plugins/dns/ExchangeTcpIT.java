@@ -64,6 +64,45 @@ class ExchangeTcpIT {
     }
 
     @Test
+    void allTypesGoOverOneConnectionAndAnswersAreMatchedById() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(5000);
+            List<Integer> connections = new ArrayList<>();
+            Thread t = Thread.ofPlatform().daemon().start(() -> {
+                try (Socket c = server.accept()) {
+                    connections.add(1);
+                    DataInputStream in = new DataInputStream(c.getInputStream());
+                    List<byte[]> qs = new ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        byte[] q = new byte[in.readUnsignedShort()];
+                        in.readFully(q);
+                        q[2] |= (byte) 0x80;
+                        qs.add(q);
+                    }
+                    DataOutputStream out = new DataOutputStream(c.getOutputStream());
+                    for (byte[] q : qs.reversed()) {   // the second question answered first
+                        out.writeShort(q.length);
+                        out.write(q);
+                    }
+                    out.flush();
+                    server.setSoTimeout(300);
+                    server.accept().close();           // a second connection would be counted
+                    connections.add(1);
+                } catch (Exception e) {
+                    // timed out waiting for a second connection: there was none
+                }
+            });
+            Nameserver ns = new Nameserver(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            List<Exchange> xs = Exchange.askTcp(ns, NAME, List.of(Type.A, Type.AAAA), Duration.ofSeconds(3));
+            t.join(3000);
+            assertThat(xs).extracting(Exchange::outcome).containsExactly("answered", "answered");
+            assertThat(xs).extracting(Exchange::qtype).containsExactly(Type.A, Type.AAAA);
+            assertThat(xs).allSatisfy(x -> assertThat(x.reply().getQuestion().getType()).isEqualTo(x.qtype()));
+            assertThat(connections).hasSize(1);
+        }
+    }
+
+    @Test
     void aClosedPortIsRefused() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

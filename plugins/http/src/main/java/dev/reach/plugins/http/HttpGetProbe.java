@@ -137,13 +137,13 @@ public final class HttpGetProbe implements Probe {
         }
         SSLContext tls;
         try {
-            tls = params.has("ca") ? trusting(Path.of(params.string("ca"))) : SSLContext.getDefault();
+            tls = params.has("ca") ? trusting(Path.of(params.string("ca"))) : fresh();
         } catch (java.nio.file.NoSuchFileException e) {
             return Observation.error("ca=" + params.string("ca") + ": no such file; give a PEM file of CA certificates")
                     .fact("outcome", "error").build();
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            return Observation.error("ca=" + params.string("ca") + " could not be read as PEM certificates: " + e.getMessage())
-                    .fact("outcome", "error").build();
+            return Observation.error(params.has("ca") ? "ca=" + params.string("ca") + " could not be read as PEM certificates: "
+                    + e.getMessage() : "this JVM has no default TLS trust: " + e.getMessage()).fact("outcome", "error").build();
         }
         Pattern body;
         try {
@@ -353,6 +353,16 @@ public final class HttpGetProbe implements Probe {
 
     private static boolean redirect(HttpWire.Response r) {
         return r != null && List.of(301, 302, 303, 307, 308).contains(r.status()) && r.header("location") != null;
+    }
+
+    /**
+     * The default trust, in a context of its own: the JDK's default context keeps TLS sessions for the whole
+     * process, and in a shell or a resident reach a later run would resume one instead of checking the server again.
+     */
+    private static SSLContext fresh() throws GeneralSecurityException {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, null, null);
+        return tls;
     }
 
     private static SSLContext trusting(Path file) throws IOException, GeneralSecurityException {
