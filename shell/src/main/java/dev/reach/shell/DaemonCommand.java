@@ -39,6 +39,13 @@ final class DaemonCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {@code --idle}: how long the resident reach waits for a command before it stops. */
+    static final class Idle {
+        @Option(names = "--idle", paramLabel = "DURATION", defaultValue = "30m", converter = CommonOptions.DurationConverter.class,
+                description = "Stop after this long without a command (default ${DEFAULT-VALUE}).")
+        Duration value;
+    }
+
     /** The socket of this network namespace's resident, or empty with the reason printed. */
     static Optional<Path> socket(PrintWriter err) {
         try {
@@ -68,14 +75,14 @@ final class DaemonCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--idle", paramLabel = "DURATION", defaultValue = "30m", converter = CommonOptions.DurationConverter.class,
-                description = "Stop after this long without a command (default ${DEFAULT-VALUE}).")
-        Duration idle;
+        @picocli.CommandLine.Mixin
+        Idle idle;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            Duration idle = this.idle.value;
             if (idle.isNegative() || idle.isZero()) {
                 err.println("reach: --idle must be more than 0");
                 return ExitCodes.USAGE;
@@ -180,9 +187,8 @@ final class DaemonCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--idle", paramLabel = "DURATION", defaultValue = "30m", converter = CommonOptions.DurationConverter.class,
-                description = "Stop after this long without a command (default ${DEFAULT-VALUE}).")
-        Duration idle;
+        @picocli.CommandLine.Mixin
+        Idle idle;
 
         @Override
         public Integer call() {
@@ -191,7 +197,7 @@ final class DaemonCommand implements Runnable {
             String checkout = System.getProperty("reach.checkout");
             Resident r;
             try {
-                r = Resident.bind(idle, checkout == null ? null : Path.of(checkout));
+                r = Resident.bind(idle.value, checkout == null ? null : Path.of(checkout));
             } catch (IOException e) {
                 err.println("reach: " + e.getMessage());
                 return ExitCodes.INTERNAL;

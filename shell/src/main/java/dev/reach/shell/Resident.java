@@ -677,12 +677,18 @@ final class Resident implements AutoCloseable {
             for (String tree : TREES) {
                 Path top = checkout.resolve(tree);
                 if (!Files.isDirectory(top)) continue;
-                try (var dirs = Files.walk(top)) {
-                    for (Path d : (Iterable<Path>) dirs.filter(Files::isDirectory)
-                            .filter(d -> !top.relativize(d).toString().matches("(.*/)?(target|\\.[^/]*)(/.*)?"))::iterator) {
+                Files.walkFileTree(top, new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                            throws IOException {
+                        String n = d.getFileName().toString();
+                        if (!d.equals(top) && (n.equals("target") || n.startsWith("."))) {
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;   // build output and hidden folders
+                        }
                         d.register(watch, kinds);
+                        return java.nio.file.FileVisitResult.CONTINUE;
                     }
-                }
+                });
             }
             return new SourceWatch(stamp, t, watch, checkout);
         }
