@@ -141,12 +141,12 @@ class ResidentIT {
         Files.writeString(checkout.resolve("engine/src/A.java"), "class A { int changed; }\n");
         Cli.Result r = null;
         for (int i = 0; i < 50; i++) {   // inotify reports within milliseconds; allow a slow machine 5 s
-            r = client(Cli.REPO, Map.of(), "127.0.0.1:" + Cli.closedPort());
+            r = client(Cli.REPO, Map.of("REACH_RESIDENT", "explain"), "127.0.0.1:" + Cli.closedPort());
             if (r.exit() == DECLINED) break;
             Thread.sleep(100);
         }
         assertThat(r.exit()).as(r.toString()).isEqualTo(DECLINED);
-        assertThat(r.err()).contains("the resident reach stopped: its sources changed (engine/src/A.java)")
+        assertThat(r.err()).as(r.toString()).contains("the resident reach stopped: its sources changed (engine/src/A.java)")
                 .contains("'reach daemon start' starts a new one");
         assertThat(ProcessHandle.of(pid).map(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join()).map(ProcessHandle::isAlive))
                 .hasValue(false);

@@ -186,15 +186,26 @@ final class Resident implements AutoCloseable {
     /** Serves until idle, stopped, or its sources change. */
     void serve() {
         Thread watchdog = Thread.ofPlatform().daemon().name("resident-idle").start(this::watchIdle);
+        int failures = 0;
         try {
             while (stopping == null) {
                 SocketChannel ch;
                 try {
                     ch = server.accept();
+                    failures = 0;
                 } catch (ClosedChannelException e) {
                     break;
                 } catch (IOException e) {
                     if (!server.isOpen()) break;
+                    if (++failures >= 100) {      // out of file descriptors, say: a resident that cannot accept stops
+                        stop("it could not accept a connection 100 times in a row: " + e.getMessage());
+                        break;
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        break;
+                    }
                     continue;
                 }
                 active.incrementAndGet();
