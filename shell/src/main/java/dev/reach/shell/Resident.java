@@ -353,7 +353,15 @@ final class Resident implements AutoCloseable {
     public void close() {
         stop("closed");
         if (!closed.compareAndSet(false, true)) return;
-        threads.shutdownNow();
+        // let a command that is answering finish (a decline saying why it stopped is being written): an
+        // interrupt would close its channel mid-frame; whatever still runs after 3 s is interrupted
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS)) threads.shutdownNow();
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         engines.values().forEach(Reach::close);
         sources.close();
     }
