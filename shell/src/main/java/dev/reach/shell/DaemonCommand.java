@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code reach daemon start|stop|status}: the resident reach of this user and network namespace ({@link Resident}). */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"Keep one reach running for this user and network namespace, so that each command costs what its probes",
-                "cost and not a JVM's start (0.4-0.5 s): the reach launcher hands it 'reach HOST:PORT', diagnose, probe, run,",
-                "listen and probes when the command would see the same network namespace, /etc/resolv.conf, /etc/hosts,",
-                "working directory and environment, and runs the command itself otherwise. It stops when idle, when the",
-                "distribution is rebuilt or its sources change, and on 'reach daemon stop'. REACH_RESIDENT=0 bypasses it;",
-                "REACH_RESIDENT=explain says why a command was not handed to it."},
+        description = {"Keep one warm reach for this network namespace: commands skip the JVM's start.",
+                "",
+                "The reach launcher hands 'reach HOST:PORT', diagnose, probe, run, listen",
+                "and probes to it when the command would see the same user, network",
+                "namespace, /etc/resolv.conf, /etc/hosts, working directory and environment;",
+                "otherwise it runs the command in a JVM of its own. The resident reach stops",
+                "after --idle without a command, when the distribution is rebuilt or its",
+                "sources change, and on 'reach daemon stop'. REACH_RESIDENT=0 bypasses it;",
+                "REACH_RESIDENT=explain says why it declined a command."},
         subcommands = {DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.Status.class, DaemonCommand.Serve.class},
         footerHeading = "%nExamples:%n",
         footer = {"  reach daemon start              # in the directory you will run reach from",
@@ -69,8 +72,9 @@ final class DaemonCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start the resident reach for this network namespace, in this directory, and wait until it is ready",
-                    "(it runs a few loopback commands first). Its output goes to a log next to its socket."})
+            description = {"Start the resident reach for this network namespace, in this directory.",
+                    "It warms up on loopback (a few seconds), then says it is ready; its own",
+                    "output goes to a log next to its socket."})
     static final class Start implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -160,7 +164,7 @@ final class DaemonCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Say whether a resident reach serves this network namespace, where, since when and how much.",
+            description = {"Say whether a resident reach serves this network namespace, since when.",
                     "Exit 0 when one does, 1 when none does."})
     static final class Status implements java.util.concurrent.Callable<Integer> {
         @Spec
