@@ -2,7 +2,8 @@
 # namespace (reach daemon start), relays its output and exits with its exit code. Exits 120, having printed
 # nothing, when there is none or it declines: the launcher then runs the command in a JVM of its own.
 # REACH_RESIDENT=explain prints why it was not handed over.
-# No modules, not even strict and warnings (each costs milliseconds): socket constants are Linux's, and the wire format is Resident.java's.
+# No modules, not even strict and warnings (each costs milliseconds): socket constants are Linux's, and the
+# wire format is Resident.java's.
 
 my ($dir, $home, @args) = @ARGV;
 my $DECLINED = 120;
@@ -16,14 +17,15 @@ my @d = lstat($dir);
 decline("$dir is not a directory only this user can enter") unless @d && -d _ && $d[4] == $> && ($d[2] & 077) == 0;
 my $ns = readlink("/proc/self/ns/net");
 decline("cannot read /proc/self/ns/net") unless defined $ns && $ns =~ /\[(\d+)\]/;
-my $path = "$dir/net-$1.sock";
+my $netns = $1;
+my $path = "$dir/net-$netns.sock";
 decline("none runs for this network namespace ($path)") unless -S $path;
 socket(my $s, 1, 1, 0) or decline("socket: $!");                 # AF_UNIX, SOCK_STREAM
 connect($s, pack("S a108", 1, $path)) or decline("$path: $!");   # struct sockaddr_un
 
 sub id { my @st = stat($_[0]); @st ? "$st[0]:$st[1]" : "-" }
 my $cwd = readlink("/proc/self/cwd");
-my @f = ("protocol=reach-resident/1", "netns=$1", "resolv=" . id("/etc/resolv.conf"), "hosts=" . id("/etc/hosts"),
+my @f = ("protocol=reach-resident/1", "netns=$netns", "resolv=" . id("/etc/resolv.conf"), "hosts=" . id("/etc/hosts"),
          "cwd=" . (defined $cwd ? $cwd : "-"), "home=$home",
          "tty=" . ((-t STDIN && -t STDOUT) ? 1 : 0), "errtty=" . (-t STDERR ? 1 : 0));
 for my $k (qw(NO_COLOR TERM PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME)) {

@@ -40,8 +40,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One question to one nameserver over one transport, and what came back: a reply (any RCODE) or why none
- * came (timeout, refused, closed, no-route, error). Asked with dnsjava's {@link SimpleResolver} aimed at that
- * server alone, never the host's configuration.
+ * came (timeout, refused, closed, no-route, error). Asked of that server alone, never through the host's
+ * configuration: over UDP with dnsjava's {@link SimpleResolver}, over TCP on a connection of the call's own
+ * (see {@link #askTcp}); dnsjava builds and reads the messages either way.
  *
  * @param server  who was asked
  * @param name    the name asked
