@@ -1,10 +1,7 @@
 package dev.reach.shell;
 
 import dev.reach.core.Reach;
-import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.run.Cancellation;
-import dev.reach.core.run.RunResult;
-import dev.reach.core.run.UsageException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -627,18 +624,12 @@ final class Resident implements AutoCloseable {
             if (!Runs.junitDirectoryExists(output, err)) {
                 return ExitCodes.USAGE;
             }
-            Reach reach = resident.engine(common, request.scripted());
-            Runs.warnAboutPlugins(reach, common, err);
             Cancellation cancel = new Cancellation();
             current = cancel;
             if (cancelled) cancel.cancel();
-            Terminal t = terminal(common.noColor);
-            try (ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
-                RunResult result = request.run(reach, Runs.options(cancel, common.quiet ? null : progress, output));
-                progress.close();
-                return Reports.print(result, output, common, t.color(), out, cancel.isCancelled());
-            } catch (UsageException | PlaybookException e) {
-                return Runs.usage(e, err);
+            try {
+                return Runs.runAndReport(resident.engine(common, request.scripted()), request, common, output,
+                        terminal(common.noColor), cancel, out, err);
             } finally {
                 current = null;
             }

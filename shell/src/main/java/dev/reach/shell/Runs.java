@@ -39,18 +39,25 @@ final class Runs implements Workbench {
         if (!junitDirectoryExists(output, err)) {
             return ExitCodes.USAGE;
         }
-        try (Reach reach = common.reach(request.scripted())) {
-            warnAboutPlugins(reach, common, err);
-            Cancellation cancel = new Cancellation();
-            Terminal t = terminal(common.noColor);
-            try (Interrupts interrupts = Interrupts.on(cancel);
-                 ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
-                RunResult result = request.run(reach, options(cancel, common.quiet ? null : progress, output));
-                progress.close();
-                return Reports.print(result, output, common, t.color(), out, interrupts.interrupted());
-            } catch (UsageException | PlaybookException e) {
-                return usage(e, err);
-            }
+        Cancellation cancel = new Cancellation();
+        try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel)) {
+            return runAndReport(reach, request, common, output, terminal(common.noColor), cancel, out, err);
+        }
+    }
+
+    /**
+     * Runs the request on this engine with progress on {@code err} and prints its report to {@code out};
+     * {@code cancel} stops it, and the report then says so. The headless run and the resident reach share it.
+     */
+    static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, Terminal t,
+                            Cancellation cancel, PrintWriter out, PrintWriter err) throws Exception {
+        warnAboutPlugins(reach, common, err);
+        try (ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
+            RunResult result = request.run(reach, options(cancel, common.quiet ? null : progress, output));
+            progress.close();
+            return Reports.print(result, output, common, t.color(), out, cancel.isCancelled());
+        } catch (UsageException | PlaybookException e) {
+            return usage(e, err);
         }
     }
 
