@@ -278,7 +278,8 @@ class DiagnosisLabIT {
             throw new AssertionError("reach printed no JSON report: " + r, e);
         }
         String cause = json.path("verdict").path("cause").asText();
-        System.out.printf("lab %-24s %6.0f ms  %s%n", cause, json.path("duration_ms").asDouble(), target);
+        System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", cause, json.path("duration_ms").asDouble(), target,
+                json.path("verdict").path("summary").asText());   // what it saw, for a scenario that flakes
         return cause;
     }
 }

@@ -42,12 +42,6 @@ final class LabTopology implements AutoCloseable {
             lab.route(client, "198.18.1.0/24", ROUTER_CLIENT_SIDE);
             lab.route(server, "198.18.0.0/24", "198.18.1.254");
             lab.exec(router, "sysctl", "-qw", "net.ipv4.ip_forward=1").orThrow();
-            // No ICMP rate limit on the router and the server: the scenarios run back to back on one lab, and with
-            // the kernel's default (a burst, then one error a second per peer) the ICMP errors of the scenarios
-            // before could silence a later one's (bench/diagnosis.sh saw it: reject-icmp took 1.1 or 2.1 s)
-            for (String ns : List.of(router, server)) {
-                lab.exec(ns, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0").orThrow();
-            }
             dir = Files.createTempDirectory("reach-lab-");
             resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver " + SERVER + "\n");
             deadResolvConf = Files.writeString(dir.resolve("resolv-dead.conf"), "nameserver 198.18.1.254\n");
