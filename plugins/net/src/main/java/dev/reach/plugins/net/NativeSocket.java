@@ -193,6 +193,13 @@ final class NativeSocket implements AutoCloseable {
 
     /** Waits on several sockets at once; returns each one's events (0 where nothing happened). */
     static short[] pollAll(List<NativeSocket> sockets, short events, Duration timeout) throws Failure {
+        short[] each = new short[sockets.size()];
+        java.util.Arrays.fill(each, events);
+        return pollAll(sockets, each, timeout);
+    }
+
+    /** Waits on several sockets at once, each for its own events; returns each one's events (0 where nothing happened). */
+    static short[] pollAll(List<NativeSocket> sockets, short[] events, Duration timeout) throws Failure {
         short[] revents = new short[sockets.size()];
         if (sockets.isEmpty()) {
             return revents;
@@ -204,7 +211,7 @@ final class NativeSocket implements AutoCloseable {
                 s.check("poll");
                 MemorySegment one = fds.asSlice(i * POLLFD.byteSize(), POLLFD.byteSize());
                 one.set(ValueLayout.JAVA_INT, 0, s.fd);
-                one.set(ValueLayout.JAVA_SHORT, 4, events);
+                one.set(ValueLayout.JAVA_SHORT, 4, events[i]);
             }
             int millis = (int) Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
             Syscalls.Result r = Syscalls.poll(fds, millis);
