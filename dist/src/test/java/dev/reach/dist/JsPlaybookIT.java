@@ -88,6 +88,28 @@ class JsPlaybookIT {
     }
 
     @Test
+    void aScriptThatThrowsAfterAFaultEndsInconclusiveWithTheErrorAndExitsOne(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("throw.js");
+        Files.writeString(f, """
+                export const metadata = {inputs: {}};
+                export function main() {
+                  const c = probe('tcp.connect', {host: '127.0.0.1', port: %d, timeout: '1s'}, {id: 'connect'});
+                  const x = undefined;
+                  return verdict({cause: 'ok', confidence: 'certain', evidence: [c], summary: x.remote});
+                }
+                """.formatted(Cli.closedPort()));
+        var r = reach("run", f.toString(), "--json");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        JsonNode json = JSON.readTree(r.out());
+        JsonNode v = json.get("verdict");
+        assertThat(v.get("cause").asText()).as(r.toString()).isEqualTo("inconclusive");
+        assertThat(v.get("summary").asText()).contains(f + ":5:").contains("TypeError");
+        assertThat(json.get("steps").get(0).get("cause").asText()).as("the earlier fault stays a step's").isEqualTo("tcp.refused");
+        assertThat(json.get("steps").get(1).get("id").asText()).isEqualTo("script");
+        assertThat(json.get("healthy").asBoolean()).isFalse();
+    }
+
+    @Test
     void aSyntaxErrorStopsTheRunBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("syntax.js");
         Files.writeString(f, "export function main() {\n  const = 1;\n}\n");

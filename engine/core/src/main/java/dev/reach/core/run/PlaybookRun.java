@@ -42,6 +42,8 @@ final class PlaybookRun {
     /** Step id → what expressions see as {@code steps.<id>}; parallel branches write it at once. */
     private final Map<String, Object> views = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Branch, Integer> jumps = new HashMap<>();
+    /** What the verdict step that ended the run concluded, or null. */
+    private Verdict concluded;
 
     PlaybookRun(Runner runner, Playbook pb, Map<String, Object> inputs, RunOptions options, Instant deadline, String prefix) {
         this.runner = runner;
@@ -80,7 +82,6 @@ final class PlaybookRun {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<StepResult> results = new ArrayList<>();
-        Verdict concluded = null;
         String stopReason = null;
         int pc = 0;
         int executed = 0;
@@ -99,8 +100,10 @@ final class PlaybookRun {
             }
             Step step = pb.steps().get(pc);
             StepResult result = step(step, scope());
-            if (step instanceof Step.VerdictStep v && result.status() != Status.SKIPPED) {
-                concluded = verdict(v, result);
+            if (step instanceof Step.VerdictStep && result.status() != Status.SKIPPED) {
+                if (result.status() == Status.ERROR) {
+                    concluded = runner.verdicts().broken(result); // its when:, summary or fix could not be computed
+                }
                 results.add(result);
                 break;
             }
@@ -278,18 +281,25 @@ final class PlaybookRun {
         return finished(new StepResult(id, "include", path, childInputs, o.build(), "", child.steps()));
     }
 
+    /**
+     * The verdict as a step, and the run's conclusion ({@link #concluded}). When its summary or fix cannot be
+     * computed, the step is an ERROR, which {@link #execute} turns into an inconclusive run carrying the error.
+     */
     private StepResult verdictStep(Step.VerdictStep v, Scope scope) {
-        String summary = render(v.summary(), scope);
-        Status status = Verdict.OK.equals(v.cause()) ? Status.OK : Status.FAIL;
-        Observation obs = Observation.of(status, summary.isEmpty() ? v.cause() : summary)
-                .cause(Verdict.OK.equals(v.cause()) ? null : v.cause()).build();
-        return finished(new StepResult(v.id(), "verdict", "", Map.of(), obs, "", List.of()));
-    }
-
-    private Verdict verdict(Step.VerdictStep v, StepResult result) {
-        Scope scope = scope();
-        String summary = render(v.summary(), scope);
-        String fix = render(v.fix(), scope);
+        String summary;
+        String fix;
+        try {
+            summary = text(v.summary(), scope);
+        } catch (ExprException e) {
+            return broken(v, "summary", e);
+        }
+        try {
+            fix = text(v.fix(), scope);
+        } catch (ExprException e) {
+            return broken(v, "fix", e);
+        }
+        boolean ok = Verdict.OK.equals(v.cause());
+        summary = summary.isEmpty() ? v.cause() : summary;
         List<String> evidence = new ArrayList<>();
         List<String> supportedBy = new ArrayList<>();
         for (String ref : v.evidence()) {
@@ -300,17 +310,19 @@ final class PlaybookRun {
             evidence.add(ref + ": " + m.get("summary"));
             if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
         }
-        return new Verdict(v.cause(), Confidence.fromLabel(v.confidence()).orElse(Confidence.LIKELY),
-                summary.isEmpty() ? result.observation().summary() : summary,
+        concluded = new Verdict(v.cause(), Confidence.fromLabel(v.confidence()).orElse(Confidence.LIKELY), summary,
                 fix.isEmpty() ? runner.verdicts().fix(v.cause()) : fix, evidence, supportedBy, true);
+        return finished(new StepResult(v.id(), "verdict", "", Map.of(),
+                Observation.of(ok ? Status.OK : Status.FAIL, summary).cause(ok ? null : v.cause()).build(), "", List.of()));
     }
 
-    private String render(dev.reach.core.script.Template t, Scope scope) {
-        try {
-            return Scope.text(t.render(runner.expressions(), scope));
-        } catch (ExprException e) {
-            return t + " (" + e.getMessage() + ")";
-        }
+    private StepResult broken(Step.VerdictStep v, String part, ExprException e) {
+        return finished(new StepResult(v.id(), "verdict", "", Map.of(),
+                Observation.error(part + " could not be computed: " + e.getMessage()).build(), "", List.of()));
+    }
+
+    private String text(dev.reach.core.script.Template t, Scope scope) throws ExprException {
+        return Scope.text(t.render(runner.expressions(), scope));
     }
 
     /** Runs tasks on virtual threads, at most {@code concurrency} at once, results in task order. */

@@ -48,7 +48,7 @@ final class ScriptSteps implements PlaybookHost {
         JsPlaybooks.Outcome outcome = run.runner().scripts().playbooks().run(run.playbook(), run.inputs(), this,
                 run.deadline(), options.cancellation()::isCancelled);
         String stopReason = null;
-        boolean failed = outcome instanceof JsPlaybooks.Outcome.Failed;
+        StepResult broken = null;
         if (outcome instanceof JsPlaybooks.Outcome.Failed f) {
             if (stopped != null) {
                 stopReason = stopped;
@@ -59,12 +59,15 @@ final class ScriptSteps implements PlaybookHost {
             }
             Observation.Builder o = Observation.error(f.message());
             f.stack().forEach(o::evidence);
-            record(run.finished(new StepResult(unique("script"), "probe", "", Map.of(), o.build(), "", List.of())));
+            broken = run.finished(new StepResult(unique("script"), "probe", "", Map.of(), o.build(), "", List.of()));
+            record(broken);
         }
         if (stopReason == null && options.cancellation().isCancelled()) {
             stopReason = "cancelled";
         }
-        Verdict verdict = concluded != null && !failed && stopReason == null ? concluded : run.runner().verdicts().derive(results, stopReason);
+        Verdict verdict = stopReason != null ? run.runner().verdicts().derive(results, stopReason)
+                : broken != null ? run.runner().verdicts().broken(broken)
+                : concluded != null ? concluded : run.runner().verdicts().derive(results, null);
         Playbook pb = run.playbook();
         return new RunResult(pb.name(), pb.source(), dev.reach.spi.ProbeSpec.shown(pb.inputs().values(), run.inputs()), results, verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), stopReason != null);

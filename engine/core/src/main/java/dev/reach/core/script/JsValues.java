@@ -30,12 +30,50 @@ final class JsValues {
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
             l.forEach(x -> out.add(toGuest(x)));
-            return ProxyArray.fromList(out);
+            return new GuestArray(out);
         }
         if (v instanceof Integer i) return i.longValue();
         if (v instanceof java.time.Duration d) return dev.reach.spi.ParamType.format(d); // as the user wrote it: "3s"
         if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) return v;
         return v.toString();
+    }
+
+    /**
+     * A list as a script's array. Unlike {@link ProxyArray#fromList}, whose out-of-range read escapes as a
+     * host exception, a read past either end throws {@link ArrayIndexOutOfBoundsException}, which the engine
+     * turns into JavaScript's answer: undefined ({@code list[5]} of two items). A write at the end appends ({@code push}).
+     */
+    private record GuestArray(List<Object> values) implements ProxyArray {
+        @Override
+        public Object get(long index) {
+            return values.get(checked(index, values.size()));
+        }
+
+        @Override
+        public void set(long index, Value value) {
+            Object v = value.isHostObject() ? value.asHostObject() : value;
+            if (index == values.size()) {
+                values.add(v);
+            } else {
+                values.set(checked(index, values.size()), v);
+            }
+        }
+
+        @Override
+        public boolean remove(long index) {
+            values.remove(checked(index, values.size()));
+            return true;
+        }
+
+        @Override
+        public long getSize() {
+            return values.size();
+        }
+
+        private static int checked(long index, int size) {
+            if (index < 0 || index >= size) throw new ArrayIndexOutOfBoundsException((int) Math.min(index, Integer.MAX_VALUE));
+            return (int) index;
+        }
     }
 
     static Object toJava(Value v) {

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Reads a plain property path ({@code steps.connect.facts.connect_ms}) with JavaScript's meaning, so the
  * common case of a template needs no script engine: a missing member is undefined (null), reading a
- * member of undefined is a TypeError, an unknown root name is a ReferenceError.
+ * member of undefined or null is a TypeError, an unknown root name is a ReferenceError. Values are read
+ * as a script sees them ({@link SimpleExpr#plain}: a duration input is its text, {@code 3s}).
  */
 final class PathReader {
     private PathReader() {
@@ -26,15 +27,21 @@ final class PathReader {
         };
         for (int i = 1; i < names.length; i++) {
             String name = names[i];
-            v = switch (v) {
-                case null -> throw new ExprException(expr, "TypeError: Cannot read property '" + name
-                        + "' of undefined (" + String.join(".", java.util.Arrays.copyOf(names, i)) + " is undefined)");
-                case Map<?, ?> m -> m.get(name);
-                case List<?> l -> name.equals("length") ? (Object) (long) l.size() : null;
-                case String s -> name.equals("length") ? (Object) (long) s.length() : null;
-                default -> null;
+            v = switch (SimpleExpr.plain(v)) {
+                case null -> throw cannotRead(expr, names, i, "null");
+                case Map<?, ?> m -> m.containsKey(name) ? m.get(name) : SimpleExpr.UNDEFINED;
+                case List<?> l -> name.equals("length") ? (Object) (long) l.size() : SimpleExpr.UNDEFINED;
+                case String s -> name.equals("length") ? (Object) (long) s.length() : SimpleExpr.UNDEFINED;
+                case Object o when o == SimpleExpr.UNDEFINED -> throw cannotRead(expr, names, i, "undefined");
+                default -> SimpleExpr.UNDEFINED;
             };
         }
-        return v;
+        v = SimpleExpr.plain(v);
+        return v == SimpleExpr.UNDEFINED ? null : v;
+    }
+
+    private static ExprException cannotRead(Expr expr, String[] names, int i, String what) {
+        return new ExprException(expr, "TypeError: Cannot read property '" + names[i] + "' of " + what + " ("
+                + String.join(".", java.util.Arrays.copyOf(names, i)) + " is " + what + ")");
     }
 }

@@ -39,7 +39,7 @@ final class SimpleCalls {
         return switch (target) {
             case String s -> string(s, c, scope);
             case List<?> l -> array(l, c, scope);
-            default -> throw new Fallback(); // undefined.f() is a TypeError; other receivers are the engine's
+            case null, default -> throw new Fallback(); // null.f(), undefined.f(): TypeErrors; other receivers: the engine's
         };
     }
 
@@ -86,7 +86,7 @@ final class SimpleCalls {
             }
             case "filter", "some", "every", "map", "find" -> {
                 if (c.args().size() != 1 || !(c.args().getFirst() instanceof Arrow fn)) throw new Fallback();
-                List<Object> out = new SimpleExpr.JsArray(list.size());
+                List<Object> out = new java.util.ArrayList<>(list.size());
                 for (Object e : list) {
                     Object x = SimpleExpr.plain(e);
                     Object r = SimpleExpr.value(fn.body(), scope.withLocal(fn.param(), x));

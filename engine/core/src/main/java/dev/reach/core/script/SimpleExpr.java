@@ -9,7 +9,7 @@ import java.util.Set;
  * A small, exact subset of JavaScript evaluated in Java, so that the usual conditions and templates —
  * {@code steps.connect.status == 'fail' && inputs.port > 1024}, {@code steps.a.facts.n * 2} — neither wait
  * for the cold script engine nor enter it. The subset: number and plain string literals, true, false, null,
- * undefined, property paths ({@code a.b}, {@code a['b']}, {@code a[0]}, {@code a?.b}), array literals,
+ * undefined, property paths ({@code a.b}, {@code a['b']}, {@code a[0]}, {@code a?.b}, {@code a?.[0]}), array literals,
  * parentheses, {@code ! - +} (unary), {@code * / % + -}, {@code < <= > >=}, {@code == != === !==},
  * {@code && || ??} and {@code ?:} over primitive values, and a few calls ({@link SimpleCalls}): arrays'
  * {@code includes join filter some every map find} (with an arrow function {@code x => ...}), strings'
@@ -33,13 +33,6 @@ final class SimpleExpr {
 
         private ShortCircuit() {
             super(null, null, false, false);
-        }
-    }
-
-    /** An array the expression made (a literal, or what filter and map return): read past its end, it gives undefined. */
-    static final class JsArray extends java.util.ArrayList<Object> {
-        JsArray(int size) {
-            super(size);
         }
     }
 
@@ -156,7 +149,7 @@ final class SimpleExpr {
                 }
             }
             case ArrayLit a -> {
-                List<Object> out = new JsArray(a.elements().size());
+                List<Object> out = new java.util.ArrayList<>(a.elements().size());
                 for (Node e : a.elements()) out.add(value(e, scope));
                 yield out;
             }
@@ -184,11 +177,10 @@ final class SimpleExpr {
     private static Object member(Object target, Object key) {
         Object v = switch (target) {
             case Map<?, ?> m when key instanceof String k -> m.containsKey(k) ? m.get(k) : UNDEFINED;
-            case List<?> l when key instanceof Long i && i >= 0 && i < l.size() -> l.get(i.intValue());
-            case JsArray l when key instanceof Long -> UNDEFINED; // past the end of a script's array (a playbook's list: the engine's)
+            case List<?> l when key instanceof Long i -> i >= 0 && i < l.size() ? l.get(i.intValue()) : UNDEFINED; // past either end
             case List<?> l when "length".equals(key) -> (long) l.size();
             case String s when "length".equals(key) -> (long) s.length();
-            default -> throw new Fallback(); // undefined.x is a TypeError; numbers' and strings' other members are the engine's
+            case null, default -> throw new Fallback(); // null.x, undefined.x: TypeErrors; other members: the engine's
         };
         return plain(v);
     }

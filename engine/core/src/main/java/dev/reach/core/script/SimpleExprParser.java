@@ -111,8 +111,12 @@ final class SimpleExprParser {
             if (opt || (s.startsWith(".", pos) && !s.startsWith("...", pos))) {
                 pos += opt ? 2 : 1;
                 skipSpace();
-                if (pos < s.length() && (s.charAt(pos) == '[' || s.charAt(pos) == '(')) throw new Fallback(); // ?.[ ?.(
                 optional |= opt;
+                if (opt && eat("[")) { // a?.[0]
+                    n = new Member(n, index(), true);
+                    continue;
+                }
+                if (pos < s.length() && (s.charAt(pos) == '[' || s.charAt(pos) == '(')) throw new Fallback(); // a.[ a?.(
                 String name = identifier();
                 skipSpace();
                 if (pos < s.length() && s.charAt(pos) == '(') {
@@ -123,17 +127,23 @@ final class SimpleExprParser {
                     n = new Member(n, name, opt);
                 }
             } else if (eat("[")) {
-                skipSpace();
-                Node key = primary();
-                if (!eat("]")) throw new Fallback();
-                if (!(key instanceof Lit(Object k)) || !(k instanceof String || k instanceof Long)) throw new Fallback();
-                n = new Member(n, k, false);
+                n = new Member(n, index(), false);
             } else if (pos < s.length() && (s.charAt(pos) == '(' || s.charAt(pos) == '`')) {
                 throw new Fallback(); // calls of expressions, tagged templates
             } else {
                 return optional ? new Chain(n) : n;
             }
         }
+    }
+
+    /** The key after an opening bracket, up to the closing one: a string or an integer literal. */
+    private Object index() {
+        boolean negative = eat("-");
+        Node key = primary();
+        if (!eat("]")) throw new Fallback();
+        if (!(key instanceof Lit(Object k)) || !(k instanceof String || k instanceof Long)) throw new Fallback();
+        if (negative && !(k instanceof Long)) throw new Fallback();
+        return negative ? -(Long) k : k; // a[-1] reads the property "-1"; a[-0] is a[0]
     }
 
     /** Call arguments after the opening parenthesis: expressions, or an arrow function {@code x => ...}. */

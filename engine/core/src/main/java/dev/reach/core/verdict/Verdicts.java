@@ -67,6 +67,19 @@ public final class Verdicts {
                 steps.stream().filter(s -> s.status() == Status.OK || s.status() == Status.WARN).map(StepResult::id).toList(), false);
     }
 
+    /**
+     * The verdict of a run whose playbook broke before it concluded — its JS main threw, its verdict's summary
+     * could not be computed: inconclusive, carrying the error, whatever the steps before it found (a fault
+     * one of them saw is a guess at what the playbook would have said, not its conclusion).
+     *
+     * @param broken the step that holds the error ({@code file:line:col: ...} in its summary)
+     */
+    public Verdict broken(StepResult broken) {
+        return new Verdict(INCONCLUSIVE, Confidence.POSSIBLE, "The playbook broke before it concluded: "
+                + broken.observation().summary(), "Correct the playbook where the error points; what the steps saw is above.",
+                evidence(broken), List.of(broken.id()), false);
+    }
+
     /** A step's evidence lines, led by its summary. */
     public static List<String> evidence(StepResult s) {
         List<String> out = new ArrayList<>();

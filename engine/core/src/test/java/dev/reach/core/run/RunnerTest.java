@@ -384,4 +384,84 @@ class RunnerTest {
         assertThat(r.steps().getFirst().status()).isEqualTo(Status.ERROR);
         assertThat(r.steps().getFirst().observation().summary()).contains("test.yaml:3:12").contains("an endless loop?");
     }
+
+    @Test
+    void anIndexPastTheEndOfAFactsListIsUndefinedSoADefaultApplies() throws Exception {
+        RunResult r = run("""
+                name: idx
+                steps:
+                  - id: d
+                    probe: test.list
+                  - id: r
+                    probe: tcp.connect
+                    with: {host: "${steps.d.facts.addresses[0] ?? '127.0.0.1'}", port: 9}
+                  - id: v
+                    verdict: {cause: ok, confidence: certain, summary: "x ${steps.d.facts.addresses[0] ?? 'none'} y"}
+                """, Map.of());
+        assertThat(r.steps()).extracting(StepResult::status).containsExactly(Status.OK, Status.OK, Status.OK);
+        assertThat(r.steps().get(1).params()).containsEntry("host", "127.0.0.1");
+        assertThat(r.verdict().summary()).isEqualTo("x none y");
+        assertThat(r.exitCode()).isZero();
+    }
+
+    @Test
+    void aVerdictWhoseSummaryCannotBeComputedIsAnErrorAndTheRunInconclusiveWithWhere() throws Exception {
+        RunResult r = run("""
+                steps:
+                  - id: a
+                    probe: test.fixed
+                    with: {status: fail, cause: tcp.refused}
+                  - id: v
+                    verdict: {cause: ok, confidence: certain, summary: "x ${steps.a.facts.missing.deeper} y"}
+                """, Map.of());
+        StepResult v = r.steps().getLast();
+        assertThat(v.id()).isEqualTo("v");
+        assertThat(v.status()).isEqualTo(Status.ERROR);
+        assertThat(v.observation().summary()).startsWith("summary could not be computed: test.yaml:6:61: ").contains("TypeError");
+        assertThat(r.verdict().cause()).as("not ok, nor the earlier step's fault").isEqualTo(Verdicts.INCONCLUSIVE);
+        assertThat(r.verdict().summary()).contains("test.yaml:6:61: ").contains("TypeError");
+        assertThat(r.verdict().supportedBy()).containsExactly("v");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aVerdictWhoseFixOrConditionCannotBeComputedIsInconclusiveToo() throws Exception {
+        RunResult fix = run("""
+                steps:
+                  - id: v
+                    verdict: {cause: tcp.refused, fix: "${nothing.here}"}
+                """, Map.of());
+        assertThat(fix.steps().getLast().observation().summary()).startsWith("fix could not be computed: test.yaml:3:43: ")
+                .contains("ReferenceError");
+        assertThat(fix.verdict().cause()).isEqualTo(Verdicts.INCONCLUSIVE);
+        RunResult when = run("""
+                steps:
+                  - id: v
+                    when: steps.v.facts.x.y
+                    verdict: {cause: ok}
+                """, Map.of());
+        assertThat(when.steps().getLast().observation().summary()).startsWith("condition failed: test.yaml:3:11: ");
+        assertThat(when.verdict().cause()).isEqualTo(Verdicts.INCONCLUSIVE);
+        assertThat(when.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aParameterThatCannotBeComputedIsAStepThatBrokeSoAnOkVerdictStillExitsOne() throws Exception {
+        RunResult r = run("""
+                steps:
+                  - id: a
+                    probe: test.fixed
+                  - id: b
+                    probe: test.fixed
+                    with: {note: "${steps.a.facts.missing[0]}"}
+                  - id: v
+                    verdict: {cause: ok}
+                """, Map.of());
+        assertThat(r.steps().get(1).status()).isEqualTo(Status.ERROR);
+        assertThat(r.steps().get(1).observation().summary()).startsWith("parameter 'note' could not be computed: test.yaml:6:")
+                .contains("TypeError");
+        assertThat(r.verdict().cause()).as("the playbook concluded").isEqualTo("ok");
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
 }

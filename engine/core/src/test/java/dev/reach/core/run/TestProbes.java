@@ -45,6 +45,19 @@ public final class TestProbes {
         }
     };
 
+    /** {@code test.list addresses=a,b}: answers ok with the list it is given as the fact {@code addresses} (empty by default). */
+    public static final Probe LIST = new Probe() {
+        final ProbeSpec spec = ProbeSpec.builder("test.list", "Returns the list it is given")
+                .param(Param.list("addresses", "items echoed as a fact").defaultValue(""))
+                .fact(Fact.of("addresses", "list", "the items")).build();
+
+        public ProbeSpec spec() { return spec; }
+
+        public Observation run(ProbeContext ctx, Params p) {
+            return Observation.ok("told " + p.list("addresses").size() + " item(s)").fact("addresses", p.list("addresses")).build();
+        }
+    };
+
     /** {@code test.sleep time=10s}: blocks for the time given, honouring interrupts only when told. */
     public static final Probe SLEEP = new Probe() {
         final ProbeSpec spec = ProbeSpec.builder("test.sleep", "Sleeps")
@@ -104,7 +117,7 @@ public final class TestProbes {
         }
     };
 
-    public static final List<Probe> ALL = List.of(FIXED, SLEEP, THROW, NEEDY, TCP_LIKE);
+    public static final List<Probe> ALL = List.of(FIXED, LIST, SLEEP, THROW, NEEDY, TCP_LIKE);
 
     public static Map<String, Probe> byId() {
         return ALL.stream().collect(Collectors.toMap(p -> p.spec().id(), p -> p));
@@ -121,6 +134,6 @@ public final class TestProbes {
     }
 
     public static List<String> ids() {
-        return Stream.of(FIXED, SLEEP, THROW, NEEDY, TCP_LIKE).map(p -> p.spec().id()).toList();
+        return ALL.stream().map(p -> p.spec().id()).toList();
     }
 }

@@ -72,6 +72,15 @@ class JsEvalTest {
     }
 
     @Test
+    void aListReadPastEitherEndIsUndefinedAsAreMissingKeys() {
+        EvalResult r = eval("[typeof empty[0], list[5] ?? 'none', list[-1] ?? 'none', list.length, typeof obj.missing, "
+                + "obj.missing ?? 'none', list.at(-1), (list.push(3), list.length)].join(' ')",
+                Map.of("empty", List.of(), "list", List.of(1, 2), "obj", Map.of("k", 1)));
+        assertThat(r.error()).isNull();
+        assertThat(r.value()).isEqualTo("undefined none none 2 undefined none 2 3");
+    }
+
+    @Test
     void wrongParametersAndErrorsSayWhereOnOneLine() {
         EvalResult bad = eval("1 + probe('tcp.connect', {host: '127.0.0.1', port: 99999})", Map.of());
         assertThat(bad.error()).matches("js:1:\\d+: TypeError: .*port.*").doesNotContain("\n");

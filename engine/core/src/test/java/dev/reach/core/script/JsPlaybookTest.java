@@ -197,6 +197,41 @@ class JsPlaybookTest {
     }
 
     @Test
+    void aMainThatThrowsEndsInconclusiveWithTheErrorNotAnEarlierStepsFault() throws Exception {
+        RunResult r = run("""
+                export const metadata = {inputs: {}};
+                export function main() {
+                  const c = probe('tcp.connect', {host: '127.0.0.1', port: %d, timeout: '1s'}, {id: 'connect'});
+                  const x = undefined;
+                  return verdict({cause: 'ok', confidence: 'certain', evidence: [c], summary: x.remote});
+                }
+                """.formatted(closedPort()), Map.of());
+        assertThat(r.steps()).extracting(StepResult::id).containsExactly("connect", "script");
+        assertThat(r.steps().getFirst().observation().cause()).contains("tcp.refused");
+        String error = dir.resolve("t.js") + ":5:";
+        assertThat(r.steps().getLast().observation().summary()).startsWith(error).contains("TypeError");
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+        assertThat(r.verdict().summary()).contains(error).contains("TypeError");
+        assertThat(r.verdict().supportedBy()).containsExactly("script");
+        assertThat(r.cancelled()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aListReadPastItsEndIsUndefinedInAScript() throws Exception {
+        RunResult r = run("""
+                export function main() {
+                  const d = probe('test.fixed', {note: 'x'}, {id: 'd'});
+                  const e = d.evidence;
+                  const s = [e[0], e[5] ?? 'none', e[-1] ?? 'none', d.facts.missing ?? 'none', e.length].join(' ');
+                  e.push('pushed');
+                  return verdict({cause: 'ok', summary: s + ' ' + e.length});
+                }
+                """, Map.of());
+        assertThat(r.verdict().summary()).isEqualTo("fixed ok none none none 1 2");
+    }
+
+    @Test
     void literalTyposAreRefusedAtLoadWithLineAndColumn() throws Exception {
         Path f = write("typo.js", """
                 export function main() {

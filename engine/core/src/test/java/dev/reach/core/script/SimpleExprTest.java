@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Java-side subset must mean exactly what GraalJS means: each case is evaluated both ways and compared. */
 class SimpleExprTest {
@@ -86,10 +87,24 @@ class SimpleExprTest {
             "/^[0-9.]+$/.test(inputs.host)", "/^[0-9.]+$/.test('db01')", "/^[0-9.]+$/.test(steps.a.facts.nl)", "/a.c/.test(steps.a.facts.nel)", "/a.c/.test(steps.a.facts.ls)",
             "/^(?:[a-z]+-)?\\d{2,3}$/.test('web-123')", "/^\\w+\\.lab$/.test('w_1.lab')", "/^[^.]*$/.test('a.b')", "/[-a]/.test('-')",
             "/x|y/.test('zzy')", "/^a*?b/.test('aab')", "/[\\d-x]/.test('-')", "/\\s/.test(' ')", "/a/i.test('A')", "/a{2,1}/.test('a')",
-            "/[a&&b]/.test('&')", "/\\bx/.test('x')"})
+            "/[a&&b]/.test('&')", "/\\bx/.test('x')",
+            // indexes past either end, members JavaScript answers
+            "steps.a.facts.empty[0]", "steps.a.facts.empty[0] ?? 'none'", "'x ' + (steps.a.facts.empty[0] ?? 'none')",
+            "steps.a.facts.list[2]", "steps.a.facts.list[-1]", "steps.a.facts.list[-0]", "steps.a.facts.list[- 1]", "[1, 2][-1]",
+            "inputs.ports[2] ?? 0", "steps.a.facts.items[1].port", "steps.a.facts.items[5]?.port", "steps.a.facts.items[5].port",
+            "steps.a.facts.missing[0]", "steps.a.facts.missing?.[0]", "steps.a.facts.none?.[0]", "steps.a.facts.none[0]",
+            "steps.a.facts.list?.[0]", "steps.a.facts.items?.[1].port", "steps.a.facts.items?.[5].port", "steps.a.facts?.['note']", "steps.b?.facts.list[0]",
+            "steps.a.facts.list.length", "steps.a.facts.list['length']", "steps.a.facts.empty.length", "steps.a.facts.list['0']",
+            "inputs.ports[1.5]", "steps.a.facts.list[-1.5]", "steps.a.facts['missing']", "steps.a.facts.missing",
+            "inputs.timeout.length", "steps.a.facts.note.length", "steps.a.facts.n.x", "steps.a.facts.none.x",
+            "steps.a.facts.list.x", "inputs.flag.x", "steps.a.facts.none", "steps.a.facts.n", "steps.a.facts.items",
+            "steps.a.facts.whole", "steps.a.facts.none.x ?? 1", "steps.a.facts.none.includes('x')", "steps.a.facts.none?.includes('x')"})
     void meansWhatGraalJsMeans(String source) {
         Expr expr = new Expr(source, new SourcePos("t.yaml", 1, 1));
         Object engine = engine(expr);
+        if (expr.isPath()) {
+            assertThat(number(path(expr))).as("PathReader: " + source).isEqualTo(number(engine));
+        }
         var tree = SimpleExpr.parse(source);
         if (tree.isEmpty()) {
             return; // outside the subset: the engine decides, nothing to compare
@@ -112,13 +127,59 @@ class SimpleExprTest {
         }
     }
 
+    /** What {@link PathReader} (the evaluator of plain paths) makes of it, or "error". */
+    static Object path(Expr expr) {
+        try {
+            return PathReader.read(expr, SCOPE);
+        } catch (ExprException e) {
+            return "error";
+        }
+    }
+
+    /** JavaScript has one number type: 3.0 and 3 are the same value, whichever Java type holds it. */
+    static Object number(Object v) {
+        return switch (v) {
+            case Number n when n.doubleValue() == Math.rint(n.doubleValue()) -> n.longValue();
+            case Number n -> n.doubleValue();
+            case List<?> l -> l.stream().map(SimpleExprTest::number).toList();
+            case null, default -> v;
+        };
+    }
+
+    /** An index past either end of a list gives undefined, in the subset and in GraalJS alike, never an error. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"steps.a.facts.empty[0]", "steps.a.facts.list[2]", "steps.a.facts.list[-1]", "inputs.ports[5]",
+            "[1, 2][2]", "steps.a.facts.items[2]", "steps.b?.facts.list[0]", "steps.a.facts.items[5]?.port"})
+    void anIndexOutOfRangeIsUndefinedInBothEvaluators(String source) throws ExprException {
+        Expr expr = new Expr(source, new SourcePos("t.yaml", 1, 1));
+        assertThat(SimpleExpr.eval(SimpleExpr.parse(source).orElseThrow(), SCOPE)).as(source).isNull();
+        assertThat(engine(expr)).as(source).isNull();
+        assertThat(ENGINE.eval(expr, SCOPE)).as(source).isNull();
+        Expr withDefault = new Expr(source + " ?? 'none'", expr.pos());
+        assertThat(SimpleExpr.eval(SimpleExpr.parse(withDefault.source()).orElseThrow(), SCOPE)).as(source).isEqualTo("none");
+        assertThat(engine(withDefault)).as(source).isEqualTo("none");
+    }
+
+    /** An index on a missing fact reads a member of undefined: JavaScript's TypeError, unless the read is optional. */
+    @Test
+    void anIndexOnAMissingFactIsATypeErrorUnlessOptional() throws ExprException {
+        Expr plain = new Expr("steps.a.facts.missing[0] ?? 'none'", new SourcePos("t.yaml", 1, 1));
+        assertThat(engine(plain)).isEqualTo("error");
+        assertThatThrownBy(() -> ENGINE.eval(plain, SCOPE)).isInstanceOf(ExprException.class).hasMessageContaining("TypeError");
+        Expr optional = new Expr("steps.a.facts.missing?.[0] ?? 'none'", plain.pos());
+        assertThat(ENGINE.eval(optional, SCOPE)).isEqualTo("none");
+        assertThat(engine(optional)).isEqualTo("none");
+    }
+
     /** The differential test skips what falls back; these must not fall back (so they were compared above). */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"steps.b?.facts.n", "(steps.b?.status ?? 'skipped') == 'skipped'", "[443, 8443].includes(Number(inputs.port))",
             "inputs.ports.filter(p => p != inputs.port)", "steps.a.facts.items.some(i => i.status == 'ok' || i.cause == 'tcp.refused')",
             "/^[0-9.]+$/.test(inputs.host)", "/^(?:[a-z]+-)?\\d{2,3}$/.test('web-123')", "/a.c/.test(steps.a.facts.nel)",
             "steps.a.facts.words.join('')", "(steps.a.facts.missing || [])[0] || inputs.host", "'v' + steps.a.facts.whole",
-            "steps.a.facts.mixed.join('-')", "inputs.host.includes(':')", "steps.a.facts.items.find(i => i.port == 80).cause"})
+            "steps.a.facts.mixed.join('-')", "inputs.host.includes(':')", "steps.a.facts.items.find(i => i.port == 80).cause",
+            "steps.a.facts.empty[0] ?? 'none'", "steps.a.facts.list[-1]", "steps.a.facts.list[-0]", "inputs.ports[5]",
+            "steps.a.facts.missing?.[0] ?? 'none'", "steps.a.facts.list?.[1]", "steps.b?.facts?.list?.[0]"})
     void evaluatedInJavaWithoutTheEngine(String source) {
         var tree = SimpleExpr.parse(source);
         assertThat(tree).as(source).isPresent();
@@ -138,7 +199,7 @@ class SimpleExprTest {
     void invalidOrUnknownSyntaxIsLeftToTheEngine() {
         for (String s : Arrays.asList("steps.a.status ==", "a = 1", "a => a", "x.filter((p) => p)", "`t`", "a ?? b || c", "if", "a // c",
                 "'it\\'s'", "012", "a..b", "a[b]", "[1,]", "[,1]",
-                "a?.[0]", "a?.f()", "/a/g.test(b)", "/a/", "x.filter(p => { return p })", "f(x)", "[...a]")) {
+                "a?.f()", "a?.[b]", "a.[0]", "/a/g.test(b)", "/a/", "x.filter(p => { return p })", "f(x)", "[...a]")) {
             assertThat(SimpleExpr.parse(s)).as(s).isEmpty();
         }
     }
