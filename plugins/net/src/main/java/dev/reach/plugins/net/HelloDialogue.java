@@ -15,7 +15,8 @@ import java.util.List;
  *   <li><b>full</b>, beside it: the same words grown to one full-size segment, watched only until the kernel sees
  *       them acknowledged;</li>
  *   <li><b>full-clamped</b>: once the full-size segment had to be sent again unacknowledged, the same bytes over a
- *       connection whose MSS is clamped to {@value #CLAMPED_MSS}: acknowledged there, the path drops big packets;</li>
+ *       connection whose MSS is clamped to {@value #CLAMPED_MSS}: acknowledged there while the full-size one stays
+ *       unacknowledged through {@value #RETRANSMITS} retransmissions, the path drops big packets;</li>
  *   <li><b>first-clamped</b>: once the first request has waited a while unanswered, the same over a clamped
  *       connection: answered there, the service's answer was what vanished (big packets on the way back);</li>
  *   <li><b>plain</b>: when a TLS ClientHello sent to an unknown port was reset or closed, blank lines instead: a
@@ -24,7 +25,9 @@ import java.util.List;
  */
 final class HelloDialogue {
     static final int CLAMPED_MSS = 536;
-    private static final Duration MIN_PATIENCE = Duration.ofMillis(200);
+    /** Sends of the full-size segment lost before a blackhole is believed: random loss rarely takes three in a row. */
+    static final int RETRANSMITS = 2;
+    private static final Duration MIN_PATIENCE = Duration.ofMillis(500);
 
     /** What one conversation came to, for {@link TcpHelloProbe#classify}. */
     record Leg(String role, int mss, TcpConversation.State end, byte[] answer, int sent, boolean acked, boolean reacted,
@@ -137,7 +140,10 @@ final class HelloDialogue {
         }
     }
 
-    /** How long a first request waits unanswered before the clamped one is tried: max(200 ms, 8 handshake RTTs). */
+    /**
+     * How long a first request waits unanswered before the clamped one is tried: max(500 ms, 8 handshake RTTs), past
+     * the first retransmissions of an answer that random loss took.
+     */
     private static double patience(TcpConversation c) {
         double rtt = c.info().rttMicros() / 1000.0;
         return Math.max(MIN_PATIENCE.toMillis(), 8 * rtt);
@@ -149,7 +155,8 @@ final class HelloDialogue {
         if (refusedTls) return plain != null && plain.done();
         if (first.done() && first.received().length == 0) return true;             // reset or closed without a word
         if (first.done()) {                                                          // answered: is the full-size check in?
-            return full == null || arrived(full) || full.done() || fullClamped != null && fullClamped.done();
+            return full == null || arrived(full) || full.done()
+                    || fullClamped != null && fullClamped.done() && full.info().totalRetrans() >= RETRANSMITS;
         }
         return firstClamped != null && firstClamped.done();                          // silent: the clamped one decides
     }

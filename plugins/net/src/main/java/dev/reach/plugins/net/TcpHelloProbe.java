@@ -153,7 +153,8 @@ public final class TcpHelloProbe implements Probe {
             String answered = target + " answered " + Greeting.quote(first.answer()) + " "
                     + Endpoint.human(Math.max(0, first.firstByteMs())) + (t.request().length > 0 ? " after " + what : " after connecting")
                     + " (" + protocol + ")";
-            if (full != null && !full.acked() && !full.reacted() && fullClamped != null && fullClamped.acked()) {
+            if (full != null && !full.acked() && !full.reacted() && full.info().totalRetrans() >= HelloDialogue.RETRANSMITS
+                    && fullClamped != null && fullClamped.acked()) {
                 return new Classified(Status.FAIL, "mtu.blackhole", "mtu-blackhole", protocol, target + " answers small requests, but a "
                         + "full-size segment (" + full.sent() + " bytes, MSS " + full.info().sndMss() + ") was sent " + (1 + full.info().totalRetrans())
                         + " times and never acknowledged, while the same bytes in " + HelloDialogue.CLAMPED_MSS
