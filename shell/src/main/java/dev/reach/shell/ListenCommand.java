@@ -14,10 +14,11 @@ import java.util.concurrent.Callable;
 /** {@code reach listen PORT}: the server's side of the question, run on B — playbooks/listen.yaml. */
 @Command(name = "listen", mixinStandardHelpOptions = true,
         description = {"Run on the server: find out why clients cannot reach this host on PORT, and say so in one verdict.",
-                "This runs playbooks/listen.yaml: who listens and where, the service, the INPUT firewall, kernel settings,",
-                "connection counts and resources."},
+                "This runs playbooks/listen.yaml: who listens and where, the service, the INPUT firewall, kernel settings "
+                        + "(strict rp_filter: the route back to --src), connection counts and resources."},
         footerHeading = "%nExamples:%n",
-        footer = {"  reach listen 5432", "  reach listen 8080 --service nginx --host 198.18.1.2", "  reach listen 53 --proto udp --json"})
+        footer = {"  reach listen 5432", "  reach listen 8080 --service nginx --host 198.18.1.2", "  reach listen 80 --src 198.18.4.1",
+                "  reach listen 53 --proto udp --json"})
 final class ListenCommand implements Callable<Integer> {
     static final String PLAYBOOK = "listen.yaml";
 
@@ -42,6 +43,10 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--service", paramLabel = "NAME", description = "The systemd unit or process name of the service.")
     String service;
 
+    @Option(names = {"--src", "--from"}, paramLabel = "CLIENT",
+            description = "The address of a client that gets no answer: checks the route back to it (strict rp_filter).")
+    String src;
+
     @Mixin
     CommonOptions common;
 
@@ -55,6 +60,7 @@ final class ListenCommand implements Callable<Integer> {
         if (proto != null) inputs.put("proto", proto);
         if (host != null) inputs.put("host", host);
         if (service != null) inputs.put("service", service);
+        if (src != null) inputs.put("src", src);
         return bench.execute(new Request.PlaybookRequest(DiagnoseCommand.playbooksDir().resolve(PLAYBOOK), inputs),
                 common, output, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -21,11 +21,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks an interface — given by name, or the one the route to a host leaves by — from /sys/class/net:
  * admin and operational state, carrier, MTU, speed and duplex, its addresses ({@code ip -j addr}), and the
- * error and drop counters read twice to show whether they are rising.
+ * error and drop counters read twice to show whether they are rising. A link that is down is reported at
+ * once, without waiting for the second sample. When there is no route to the host because the interface
+ * whose subnet holds it was set down (its routes went with it), that interface is the one checked.
  *
  * <pre>
  * $ reach probe iface.status host=198.18.0.2
@@ -73,11 +76,20 @@ public final class IfaceStatusProbe implements Probe {
             try {
                 var l = RouteLookupProbe.lookup(ctx, InetAddress.getByName(params.string("host")), Duration.ofSeconds(3));
                 evidence.addAll(l.evidence());
-                if (l.route().isEmpty() || l.route().get().dev().isEmpty()) {
-                    return Observation.fail("no egress interface: " + RouteLookupProbe.classify(l).summary())
-                            .cause(RouteLookupProbe.classify(l).cause()).build();
+                var route = RouteLookupProbe.classify(l);
+                // no route, but the destination is on the subnet of an interface that is down: that interface is the egress
+                Optional<String> downEgress = l.route().isPresent() ? Optional.empty()
+                        : l.down().stream().filter(i -> i.onSubnet(l.destination()).isPresent()).map(IpAddr.Iface::name).findFirst();
+                if (downEgress.isPresent()) {
+                    evidence.add(route.summary());
+                    name = downEgress.get();
+                } else if (l.route().isEmpty() || l.route().get().dev().isEmpty()) {
+                    Observation.Builder b = Observation.fail("no egress interface: " + route.summary()).cause(route.cause());
+                    evidence.forEach(b::evidence);
+                    return b.build();
+                } else {
+                    name = l.route().get().dev();
                 }
-                name = l.route().get().dev();
             } catch (UnknownHostException | IllegalStateException e) {
                 return Observation.error("cannot find the egress interface: " + e.getMessage()).build();
             }
@@ -90,7 +102,8 @@ public final class IfaceStatusProbe implements Probe {
         }
         Link first = SysClassNet.read(dir);
         Duration asked = params.duration("interval");
-        Duration interval = asked.isZero() ? Duration.ZERO : ctx.bound(asked);
+        // a link that is down is decisive at once: its counters are not worth the wait
+        Duration interval = asked.isZero() || down(first) ? Duration.ZERO : ctx.bound(asked);
         if (!interval.isZero()) {
             ctx.progress("sampling " + name + " counters for " + ParamType.format(interval));
             Thread.sleep(interval);
@@ -113,13 +126,18 @@ public final class IfaceStatusProbe implements Probe {
         return b.build();
     }
 
+    /** Set down, or without carrier: nothing is sent through it. */
+    static boolean down(Link l) {
+        return !l.adminUp() || Boolean.FALSE.equals(l.carrier()) || l.operstate().equals("DOWN") || l.operstate().equals("LOWERLAYERDOWN");
+    }
+
     /** From a reading and the counters' growth to status and cause. Pure. */
     static Classified classify(Link l, Map<String, Long> rising, List<String> addresses, Duration interval) {
         if (!l.adminUp()) {
             return new Classified(Status.FAIL, "link.down", l.name() + " is administratively down: bring it up with ip link set "
                     + l.name() + " up (and find what took it down)");
         }
-        if (Boolean.FALSE.equals(l.carrier()) || l.operstate().equals("DOWN") || l.operstate().equals("LOWERLAYERDOWN")) {
+        if (down(l)) {
             return new Classified(Status.FAIL, "link.down", l.name() + " has no carrier (operstate " + l.operstate()
                     + "): the cable, the peer or the switch port is down");
         }

@@ -7,6 +7,7 @@ import dev.reach.plugins.host.RouteTable.Route;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
+import dev.reach.spi.ParamType;
 import dev.reach.spi.Params;
 import dev.reach.spi.Probe;
 import dev.reach.spi.ProbeContext;
@@ -25,45 +26,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Finds the next hop toward a destination (the gateway, or the destination itself when it is on-link)
- * and reads its neighbour (ARP/ND) entry. With {@code resolve=true} it asks actively: arping (IPv4,
- * sees two MACs answering for one address), or else one UDP datagram that makes the kernel resolve it.
+ * and reads its neighbour (ARP/ND) entry. With {@code resolve=true} it asks actively: over its own packet
+ * socket (IPv4, root or CAP_NET_RAW; arping when native access is off), which hears every MAC that answers
+ * for the address — listening a short window after the first reply, as a second owner answers the same
+ * broadcast within milliseconds — or else one UDP datagram that makes the kernel resolve it.
  *
  * <pre>
- * $ reach probe neigh.check host=198.19.4.1 resolve=true
- * fail [gateway.unreachable]: gateway 198.18.5.254 on d0 did not answer ARP (entry FAILED): the gateway is down or the address is wrong
- *   route: 198.19.4.1 via 198.18.5.254 dev d0 table main src 198.18.5.1
- *   neighbour: 198.18.5.254 dev d0 FAILED
+ * $ reach probe neigh.check host=198.19.5.5 resolve=true
+ * fail [arp.conflict]: 2 MACs answer ARP for 198.18.9.253 on e0 (6e:d6:a6:b5:f2:ef, 2a:11:0c:5e:93:01): two hosts use the
+ *   same address; the neighbour entry holds 2a:11:0c:5e:93:01, so traffic goes there now; ...
+ *   ARP who-has 198.18.9.253 on e0 (1 request): 6e:d6:a6:b5:f2:ef after 0.1 ms, 2a:11:0c:5e:93:01 after 0.2 ms
  * </pre>
  */
 @Extension
 public final class NeighCheckProbe implements Probe {
+    /** How long to listen after the first reply for a second MAC: both owners answer the same broadcast. */
+    static final Duration WINDOW = Duration.ofMillis(250);
 
     static final ProbeSpec SPEC = ProbeSpec.builder("neigh.check", "Checks the ARP/ND entry of the next hop toward a destination")
             .param(Param.host("host", "destination address or name").required())
-            .param(Param.bool("resolve", "ask actively (arping, or one UDP datagram) instead of only reading the table")
+            .param(Param.bool("resolve", "ask actively (ARP over a packet socket, or one UDP datagram) instead of only reading the table")
                     .defaultValue(false))
-            .param(Param.integer("count", "ARP requests arping sends").defaultValue(3).range(1, 10))
-            .param(Param.duration("timeout", "how long to wait for answers").defaultValue("3s").range("500ms", "30s"))
+            .param(Param.integer("count", "ARP requests sent, spread over the timeout, until one is answered").defaultValue(3).range(1, 10))
+            .param(Param.duration("timeout", "how long to wait for a first answer (a second MAC is awaited 250ms after it)")
+                    .defaultValue("1s").range("100ms", "30s"))
             .fact("outcome", "string", "resolved, unresolved, conflict, none, local or no-route")
             .fact("neighbour", "string", "the next hop checked")
             .fact("role", "string", "gateway (a router on the way) or target (the destination is on-link)")
             .fact("dev", "string", "interface the next hop is on")
             .fact("state", "string", "kernel neighbour state: REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE, PERMANENT")
-            .fact("mac", "string", "link-layer address in the entry")
-            .fact("macs", "list", "distinct MACs that answered arping")
-            .fact("conflict_check", "string", "whether duplicate answers could be seen: arping, or why not")
+            .fact("mac", "string", "link-layer address in the entry (where traffic to the next hop goes now)")
+            .fact("macs", "list", "distinct MACs that answered ARP, in the order they answered")
+            .fact("conflict_check", "string", "whether duplicate answers could be seen: arp (own socket), arping, or why not")
             .needs(Needs.NOTHING)
             .example("reach probe neigh.check host=198.18.0.2")
-            .example("reach probe neigh.check host=198.18.0.2 resolve=true count=3")
+            .example("reach probe neigh.check host=198.18.0.2 resolve=true count=1 timeout=1s")
             .build();
 
-    /** What was found: the route's next hop, its table entry, and arping's distinct answers (null when arping did not run). */
+    /** What was found: the route's next hop, its table entry, and the distinct MACs that answered (null when ARP was not asked). */
     record Input(String neighbour, String role, String dev, Optional<Entry> entry, Set<String> arping, int sent) {
     }
 
@@ -75,10 +82,11 @@ public final class NeighCheckProbe implements Probe {
         return SPEC;
     }
 
-    /** Binds the netlink calls the route lookup makes, off the probe's own clock (see {@link Probe#prepare()}). */
+    /** Binds the netlink and packet socket calls, off the probe's own clock (see {@link Probe#prepare()}). */
     @Override
     public void prepare() {
         RouteNetlink.available();
+        ArpSocket.available();
     }
 
     @Override
@@ -117,30 +125,45 @@ public final class NeighCheckProbe implements Probe {
         Set<String> macs = null;
         String conflictCheck = "not asked (resolve=false)";
         int count = (int) params.integer("count");
-        if (params.bool("resolve")) {
-            Exec a = null;
-            boolean raw = ctx.privileges().root() || ctx.privileges().hasCapability("CAP_NET_RAW");
-            if (hopAddress instanceof Inet4Address && ctx.privileges().tool("arping").isPresent() && raw) {
-                ctx.progress("arping " + hop + " on " + r.dev());
-                a = arping(ctx, hop, r.dev(), count, timeout);
+        boolean raw = ctx.privileges().root() || ctx.privileges().hasCapability("CAP_NET_RAW");
+        boolean v4 = hopAddress instanceof Inet4Address;
+        Optional<Entry> entry = Optional.empty();
+        if (params.bool("resolve") && v4 && raw && ArpSocket.available()) {
+            entry = entry(ctx, hop, r.dev(), evidence); // before asking: the entry traffic uses now (the answers may change it)
+            ctx.progress("ARP who-has " + hop + " on " + r.dev());
+            try {
+                InetAddress src = r.prefsrc().isEmpty() ? InetAddress.ofLiteral("0.0.0.0") : InetAddress.ofLiteral(r.prefsrc());
+                ArpSocket.Answer a = ArpSocket.ask(r.dev(), (Inet4Address) src, (Inet4Address) hopAddress, count, ctx.bound(timeout), WINDOW);
+                macs = new LinkedHashSet<>(a.macs());
+                count = a.sent();
+                evidence.add("ARP who-has " + hop + " on " + r.dev() + " from " + src.getHostAddress() + " (" + a.sent()
+                        + (a.sent() == 1 ? " request): " : " requests): ") + (a.replies().isEmpty() ? "no reply within " + ParamType.format(timeout)
+                        : String.join(", ", a.replies().stream().map(x -> x.mac() + " after " + x.micros() / 100 / 10.0 + " ms").toList())));
+                conflictCheck = "arp";
+            } catch (java.net.SocketException | IllegalStateException e) {
+                evidence.add("ARP over a packet socket failed: " + e.getMessage());
             }
-            if (a != null && (a.out().contains("ARPING") || a.out().contains("bytes from"))) { // it ran: its silence means something
+        } else if (params.bool("resolve") && v4 && raw && ctx.privileges().tool("arping").isPresent()) {
+            ctx.progress("arping " + hop + " on " + r.dev());
+            Exec a = arping(ctx, hop, r.dev(), count, timeout);
+            if (a.out().contains("ARPING") || a.out().contains("bytes from")) { // it ran: its silence means something
                 macs = NeighTable.replies(a.out(), hop);
                 evidence.add(a.line() + " -> " + (macs.isEmpty() ? "no reply (" + a.why() + ")" : "replies from " + String.join(", ", macs)));
+                conflictCheck = "arping";
             }
         }
-        if (params.bool("resolve") && macs != null) {
-            conflictCheck = "arping";
-        } else if (params.bool("resolve")) {
-            conflictCheck = !(hopAddress instanceof Inet4Address) ? "IPv6: duplicate answers are not checked"
-                    : ctx.privileges().tool("arping").isEmpty() ? "arping is not installed: two MACs answering for one address cannot be seen"
-                    : "arping could not run (it needs root or CAP_NET_RAW): two MACs answering for one address cannot be seen";
+        if (params.bool("resolve") && macs == null) {
+            conflictCheck = !v4 ? "IPv6: duplicate answers are not checked"
+                    : !raw ? "ARP could not be asked (it needs root or CAP_NET_RAW): two MACs answering for one address cannot be seen"
+                    : "ARP could not be asked (native access is off and arping is not installed): two MACs answering for one address cannot be seen";
             ctx.progress("resolving " + hop + " on " + r.dev());
             nudge(hopAddress);
             evidence.add("sent one UDP datagram to " + hop + ":9 so the kernel resolves it");
             waitSettled(ctx, hop, r.dev(), timeout);
         }
-        Optional<Entry> entry = entry(ctx, hop, r.dev(), evidence);
+        if (entry.isEmpty()) {
+            entry = entry(ctx, hop, r.dev(), evidence);
+        }
         Classified c = classify(new Input(hop, viaGateway ? "gateway" : "target", r.dev(), entry, macs, count));
         evidence.add("neighbour: " + entry.map(Entry::text).orElse("no entry for " + hop + " on " + r.dev()));
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
@@ -151,17 +174,29 @@ public final class NeighCheckProbe implements Probe {
         return b.build();
     }
 
-    /** From the table entry and arping's answers to status and cause. Pure. */
+    /** From the table entry and the ARP answers to status and cause. Pure. */
     static Classified classify(Input in) {
         String who = (in.role().equals("gateway") ? "gateway " : "") + in.neighbour() + " on " + in.dev();
         String unreachable = in.role().equals("gateway") ? "gateway.unreachable" : "host.unreachable";
         String meaning = in.role().equals("gateway") ? "the gateway is down or the gateway address is wrong"
                 : "the host is down, or not on this link";
         if (in.arping() != null) {
+            Optional<String> held = in.entry().map(Entry::mac).filter(m -> !m.isEmpty());
             if (in.arping().size() > 1) {
                 return new Classified(Status.FAIL, "arp.conflict", "conflict", in.arping().size() + " MACs answer ARP for "
-                        + in.neighbour() + " on " + in.dev() + " (" + String.join(", ", in.arping())
-                        + "): two hosts use the same address; find them by MAC and give one another address");
+                        + in.neighbour() + " on " + in.dev() + " (" + String.join(", ", in.arping()) + "): two hosts use the same address"
+                        + held.map(m -> in.arping().contains(m) ? "; the neighbour entry holds " + m + ", so traffic goes there now"
+                                : "; the neighbour entry holds " + m + ", which did not answer").orElse("")
+                        + "; find them by MAC (the switch's address table) and give one another address");
+            }
+            if (in.arping().size() == 1 && held.isPresent() && !in.arping().contains(held.get())) {
+                String answered = in.arping().iterator().next();
+                boolean lasting = Set.of("PERMANENT", "REACHABLE", "NOARP").contains(in.entry().get().state());
+                return new Classified(lasting ? Status.FAIL : Status.WARN, "arp.conflict", "conflict", "the neighbour entry for "
+                        + in.neighbour() + " on " + in.dev() + " holds " + held.get() + " (" + in.entry().get().state() + "), but "
+                        + answered + " answers ARP for it: traffic goes to a host that " + (lasting ? "does not answer for that address"
+                        : "no longer answers, until the kernel re-resolves the stale entry") + "; find " + held.get()
+                        + " by MAC, and flush the entry (ip neigh del " + in.neighbour() + " dev " + in.dev() + ")");
             }
             if (in.arping().isEmpty()) {
                 return new Classified(Status.FAIL, unreachable, "unresolved", who + " did not answer " + in.sent()
@@ -186,11 +221,12 @@ public final class NeighCheckProbe implements Probe {
         String seconds = String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000));
         Duration wait = timeout.plusSeconds(2);
         String n = String.valueOf(count);
-        // Habets': -C stops at that many replies (else it waits out -w even after the answer: 1 s per ask);
-        // iputils': -c with -w already stops at that many replies, and -b keeps broadcasting, so a second host
-        // answering is heard after the first replied
-        return habets(ctx) ? Exec.run(ctx, wait, "arping", "-C", n, "-c", n, "-w", seconds, "-i", dev, hop)
-                : Exec.run(ctx, wait, "arping", "-b", "-c", n, "-w", seconds, "-I", dev, hop);
+        String more = String.valueOf(count + 1);
+        // the fallback when native access is off. Habets': -C stops at that many replies, one more than the requests so
+        // that a second host answering the last one is heard (a single owner waits out -w); iputils': -c with -w stops
+        // at that many replies, and -b keeps broadcasting, so a second host answering is heard after the first replied
+        return habets(ctx) ? Exec.run(ctx, wait, "arping", "-C", more, "-c", n, "-w", seconds, "-i", dev, hop)
+                : Exec.run(ctx, wait, "arping", "-b", "-c", more, "-w", seconds, "-I", dev, hop);
     }
 
     /** Which arping is on PATH, Habets' or iputils': asked once for this probe instance (null: not yet). */

@@ -58,8 +58,15 @@ public final class RouteLookupProbe implements Probe {
             .example("reach probe route.lookup host=2001:db8::5")
             .build();
 
-    /** What the lookup found: the route used or matched (empty when none), and the kernel's refusal when it refused. */
-    record Lookup(InetAddress destination, Optional<Route> route, String refusal, String method, List<String> evidence) {
+    /**
+     * What the lookup found: the route used or matched (empty when none), the kernel's refusal when it refused,
+     * and when there is no route, the interfaces that are down (their routes may have gone with them).
+     */
+    record Lookup(InetAddress destination, Optional<Route> route, String refusal, String method, List<String> evidence,
+                  List<IpAddr.Iface> down) {
+        Lookup(InetAddress destination, Optional<Route> route, String refusal, String method, List<String> evidence) {
+            this(destination, route, refusal, method, evidence, List.of());
+        }
     }
 
     record Classified(Status status, String cause, String outcome, String summary) {
@@ -123,7 +130,7 @@ public final class RouteLookupProbe implements Probe {
                 }
                 evidence.add("route get " + addr + " (netlink) -> RTNETLINK answers: " + get.refusal());
                 RouteNetlink.Answer all = RouteNetlink.dump(!(dst instanceof Inet4Address), ctx.bound(timeout));
-                return refused(dst, get.refusal(), all.refused() ? List.of() : all.routes(), "netlink", evidence);
+                return refused(ctx, dst, get.refusal(), all.refused() ? List.of() : all.routes(), "netlink", evidence);
             } catch (java.net.SocketException | RuntimeException e) {
                 evidence.clear();
                 evidence.add("route lookup over netlink failed: " + e.getMessage() + "; asking ip instead");
@@ -139,7 +146,7 @@ public final class RouteLookupProbe implements Probe {
             if (get.exit() >= 0 && get.err().contains("RTNETLINK")) {
                 evidence.add("ip route get " + addr + " -> " + get.why());
                 Exec all = Exec.run(ctx, timeout, "ip", "-d", "-j", dst instanceof Inet4Address ? "-4" : "-6", "route", "show", "table", "all");
-                return refused(dst, get.why(), all.ok() ? RouteTable.parseJson(all.out()) : List.of(), "ip", evidence);
+                return refused(ctx, dst, get.why(), all.ok() ? RouteTable.parseJson(all.out()) : List.of(), "ip", evidence);
             }
             evidence.add("ip route get " + addr + " failed: " + get.why() + "; reading /proc/net/route instead");
         }
@@ -159,11 +166,12 @@ public final class RouteLookupProbe implements Probe {
         evidence.add("/proc/net/route for " + addr + " -> " + match.map(Route::text).orElse("no matching entry among "
                 + routes.size() + " routes"));
         String refusal = match.isEmpty() ? "Network is unreachable" : match.get().rejects() ? "No route to host" : "";
-        return new Lookup(dst, match, refusal, "proc", evidence);
+        return new Lookup(dst, match, refusal, "proc", evidence, match.isEmpty() ? down(ctx, evidence) : List.of());
     }
 
     /** The kernel refused the lookup: the entry of {@code routes} that explains it, or the routes it considered. */
-    private static Lookup refused(InetAddress dst, String refusal, List<Route> routes, String method, List<String> evidence) {
+    private static Lookup refused(ProbeContext ctx, InetAddress dst, String refusal, List<Route> routes, String method,
+                                  List<String> evidence) {
         Optional<Route> match = RouteTable.longestMatch(routes, dst);
         match.ifPresentOrElse(m -> evidence.add("matching entry: " + m.text()), () -> {
             List<Route> seen = RouteTable.considered(routes, dst);
@@ -171,7 +179,24 @@ public final class RouteLookupProbe implements Probe {
                     : "routes considered (" + seen.size() + "), none matches and no default route:");
             seen.stream().limit(10).forEach(s -> evidence.add("  " + s.text()));
         });
-        return new Lookup(dst, match, refusal, method, evidence);
+        return new Lookup(dst, match, refusal, method, evidence, match.isEmpty() ? down(ctx, evidence) : List.of());
+    }
+
+    /** The interfaces that are down and hold an address: setting one down removes every route through it. */
+    private static List<IpAddr.Iface> down(ProbeContext ctx, List<String> evidence) {
+        if (ctx.privileges().tool("ip").isEmpty()) {
+            return List.of();
+        }
+        Exec a = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-j", "addr", "show");
+        try {
+            List<IpAddr.Iface> down = a.ok() ? IpAddr.interfaces(a.out()).stream()
+                    .filter(i -> i.down() && !i.addresses().isEmpty()).toList() : List.of();
+            down.forEach(i -> evidence.add("down: " + i.name() + " is " + i.state() + ", holds " + String.join(", ", i.addresses())));
+            return down;
+        } catch (IllegalArgumentException e) {
+            evidence.add("ip -j addr printed what does not parse: " + e.getMessage());
+            return List.of();
+        }
     }
 
     /** From what the lookup found to status and cause. Pure. */
@@ -196,8 +221,20 @@ public final class RouteLookupProbe implements Probe {
         }
         if (l.route().isEmpty()) {
             if (err.contains("network is unreachable") || err.contains("no route")) {
+                for (IpAddr.Iface i : l.down()) {
+                    Optional<String> own = i.onSubnet(l.destination());
+                    if (own.isPresent()) {
+                        return new Classified(Status.FAIL, "link.down", "none", "no route to " + d + ": it is on the subnet of "
+                                + i.name() + " (" + own.get() + "), which is " + i.state()
+                                + ": its routes went with it; bring it up (ip link set " + i.name() + " up) and check its routes");
+                    }
+                }
+                List<String> setDown = l.down().stream().filter(i -> !i.adminUp()).map(i -> i.name() + " (" + String.join(", ", i.addresses()) + ")").toList();
                 return new Classified(Status.FAIL, "route.none", "none", "no route to " + d
-                        + ": no routing table entry matches and there is no default route; add a route or a default gateway");
+                        + ": no routing table entry matches and there is no default route; " + (setDown.isEmpty()
+                        ? "add a route or a default gateway"
+                        : "the likely cause: " + String.join(", ", setDown) + (setDown.size() == 1 ? " is" : " are")
+                        + " administratively down, and the routes through an interface go when it is set down; bring it up, then check the routes"));
             }
             return new Classified(Status.ERROR, null, "error", "the kernel refused the route lookup for " + d + " ("
                     + l.refusal() + ") and no routing table entry explains it");

@@ -4,6 +4,7 @@ import dev.reach.plugins.host.SysClassNet.Link;
 import dev.reach.spi.Status;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,16 @@ class IfaceStatusProbeTest {
     @Test
     void ipAddrGivesEachAddressWithItsPrefix() {
         assertThat(IpAddr.parse(Samples.read("ip-addr-d0.json"))).containsExactly("198.18.5.1/24", "fe80::c6e:a7ff:fec4:6a30/64");
+    }
+
+    @Test
+    void ipAddrTellsAnInterfaceSetDownFromOneWithoutCarrier() {
+        var all = IpAddr.interfaces(Samples.read("ip-addr-down.json"));
+        assertThat(all).extracting(IpAddr.Iface::name).containsExactly("va", "vc"); // loopback left out
+        assertThat(all.get(0)).extracting(IpAddr.Iface::adminUp, IpAddr.Iface::carrier, IpAddr.Iface::down).containsExactly(true, false, true);
+        assertThat(all.get(1)).extracting(IpAddr.Iface::adminUp, IpAddr.Iface::down).containsExactly(false, true);
+        assertThat(all.get(1).onSubnet(InetAddress.ofLiteral("198.18.2.77"))).contains("198.18.2.1/24");
+        assertThat(all.get(1).onSubnet(InetAddress.ofLiteral("198.18.1.77"))).isEmpty();
     }
 
     // classify

@@ -79,6 +79,50 @@ class NeighCheckProbeTest {
     }
 
     @Test
+    void conflictNamesTheMacTheEntryHoldsWhereTrafficGoesNow() {
+        var c = NeighCheckProbe.classify(new Input("198.18.9.253", "gateway", "e0",
+                Optional.of(new Entry("198.18.9.253", "e0", "52:67:ab:c5:e0:72", "REACHABLE", false)),
+                new java.util.LinkedHashSet<>(List.of("6e:d6:a6:b5:f2:ef", "52:67:ab:c5:e0:72")), 1));
+        assertThat(c.cause()).isEqualTo("arp.conflict");
+        assertThat(c.summary()).contains("; the neighbour entry holds 52:67:ab:c5:e0:72, so traffic goes there now;");
+    }
+
+    @Test
+    void entryHoldingAMacThatDoesNotAnswerIsArpConflictToo() {
+        var held = NeighCheckProbe.classify(new Input("198.18.9.253", "gateway", "e0",
+                Optional.of(new Entry("198.18.9.253", "e0", "52:67:ab:c5:e0:72", "PERMANENT", false)), Set.of("6e:d6:a6:b5:f2:ef"), 1));
+        assertThat(held.status()).isEqualTo(Status.FAIL);
+        assertThat(held.cause()).isEqualTo("arp.conflict");
+        assertThat(held.summary()).startsWith("the neighbour entry for 198.18.9.253 on e0 holds 52:67:ab:c5:e0:72 (PERMANENT), but"
+                + " 6e:d6:a6:b5:f2:ef answers ARP for it");
+        var stale = NeighCheckProbe.classify(new Input("198.18.9.253", "gateway", "e0",
+                Optional.of(new Entry("198.18.9.253", "e0", "52:67:ab:c5:e0:72", "STALE", false)), Set.of("6e:d6:a6:b5:f2:ef"), 1));
+        assertThat(stale.status()).as("the kernel re-resolves a stale entry").isEqualTo(Status.WARN);
+    }
+
+    // the ARP codec of the packet socket
+
+    @Test
+    void arpRequestAsksWhoHasTheTargetFromOurMacAndAddress() {
+        byte[] req = ArpSocket.request(java.util.HexFormat.ofDelimiter(":").parseHex("0e:6e:a7:c4:6a:30"),
+                new byte[] {(byte) 198, 18, 9, 1}, new byte[] {(byte) 198, 18, 9, (byte) 253});
+        assertThat(java.util.HexFormat.of().formatHex(req))
+                .isEqualTo("0001" + "0800" + "06" + "04" + "0001" + "0e6ea7c46a30" + "c6120901" + "000000000000" + "c61209fd");
+    }
+
+    @Test
+    void onlyAnArpReplyFromTheTargetCountsAsAnAnswer() {
+        byte[] target = {(byte) 198, 18, 9, (byte) 253};
+        byte[] reply = java.util.HexFormat.of().parseHex("0001080006040002" + "6ed6a6b5f2ef" + "c61209fd" + "0e6ea7c46a30" + "c6120901");
+        assertThat(ArpSocket.replyFrom(reply, target)).isEqualTo("6e:d6:a6:b5:f2:ef");
+        assertThat(ArpSocket.replyFrom(reply, new byte[] {(byte) 198, 18, 9, 5})).as("another address").isNull();
+        byte[] request = reply.clone();
+        request[7] = 1;
+        assertThat(ArpSocket.replyFrom(request, target)).as("a request, not a reply").isNull();
+        assertThat(ArpSocket.replyFrom(new byte[10], target)).as("too short").isNull();
+    }
+
+    @Test
     void arpingWithoutAnyReplyIsUnreachableEvenWithoutAnEntry() {
         var c = NeighCheckProbe.classify(new Input("198.18.5.254", "gateway", "d0", Optional.empty(), Set.of(), 3));
         assertThat(c.cause()).isEqualTo("gateway.unreachable");

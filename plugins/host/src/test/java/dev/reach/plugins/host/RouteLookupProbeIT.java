@@ -16,11 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * route.lookup inside a client namespace joined to one server namespace (198.18.0.1/24 and .2/24), with a
  * route through the server, one in a policy table with an MTU, and blackhole, unreachable and prohibit
- * routes. No default route: anything else has no route.
+ * routes, and a second link (198.18.7.1/24) that is set down. No default route: anything else has no route.
  */
 class RouteLookupProbeIT {
     private static Netns lab;
     private static String client;
+    private static Netns.Link off;
 
     @BeforeAll
     static void buildLab() {
@@ -36,6 +37,8 @@ class RouteLookupProbeIT {
         lab.ip(client, "route", "add", "prohibit", "198.19.3.0/24");
         lab.ip(client, "route", "add", "198.19.8.0/24", "via", "198.18.0.2", "mtu", "1400", "table", "100");
         lab.ip(client, "rule", "add", "to", "198.19.8.0/24", "table", "100", "pref", "100");
+        off = lab.link(client, "198.18.7.1/24", lab.namespace("off"), "198.18.7.2/24");
+        lab.ip(client, "link", "set", off.devA(), "down");
     }
 
     @AfterAll
@@ -78,6 +81,17 @@ class RouteLookupProbeIT {
     }
 
     @Test
+    void destinationOnTheSubnetOfAnInterfaceSetDownIsLinkDown() {
+        // setting an interface down removes its routes: the lookup fails, and the interface explains why
+        var r = probe("host=198.18.7.2");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("link.down");
+        assertThat(r.outcome()).isEqualTo("none");
+        assertThat(r.summary()).startsWith("no route to 198.18.7.2: it is on the subnet of " + off.devA()
+                + " (198.18.7.1/24), which is administratively down (operstate DOWN)");
+        assertThat(r.evidence()).contains("down: " + off.devA() + " is administratively down (operstate DOWN), holds 198.18.7.1/24");
+    }
+
+    @Test
     void blackholeRouteIsRouteRejectNamingTheEntry() {
         var r = probe("host=198.19.1.1");
         assertThat(r.cause()).as(r.toString()).isEqualTo("route.reject");
@@ -103,7 +117,7 @@ class RouteLookupProbeIT {
 
     @Test
     void withoutNativeAccessItAsksIpAndFindsTheSame() {
-        for (String host : List.of("198.19.4.7", "198.19.8.8", "198.19.9.9", "198.19.1.1", "198.19.2.1", "2001:db8::5", "198.18.0.1")) {
+        for (String host : List.of("198.19.4.7", "198.19.8.8", "198.19.9.9", "198.19.1.1", "198.19.2.1", "2001:db8::5", "198.18.0.1", "198.18.7.2")) {
             var viaNetlink = probe("host=" + host);
             var viaIp = RunProbeMain.runIn(lab, client, List.of(), RouteLookupProbe.class, "host=" + host);
             assertThat(viaIp.facts()).as(host + ": " + viaIp).containsEntry("method", "ip");

@@ -91,6 +91,25 @@ class RouteLookupProbeTest {
     }
 
     @Test
+    void noRouteToTheSubnetOfAnInterfaceSetDownIsLinkDown() {
+        List<IpAddr.Iface> down = IpAddr.interfaces(Samples.read("ip-addr-down.json")).stream().filter(IpAddr.Iface::down).toList();
+        var c = RouteLookupProbe.classify(new Lookup(ip("198.18.2.2"), Optional.empty(), "Network is unreachable", "ip", List.of(), down));
+        assertThat(c.cause()).isEqualTo("link.down");
+        assertThat(c.outcome()).isEqualTo("none");
+        assertThat(c.summary()).isEqualTo("no route to 198.18.2.2: it is on the subnet of vc (198.18.2.1/24), which is administratively"
+                + " down (operstate DOWN): its routes went with it; bring it up (ip link set vc up) and check its routes");
+    }
+
+    @Test
+    void noRouteWhileAnInterfaceIsSetDownNamesItAsTheLikelyCause() {
+        List<IpAddr.Iface> down = IpAddr.interfaces(Samples.read("ip-addr-down.json")).stream().filter(IpAddr.Iface::down).toList();
+        var c = RouteLookupProbe.classify(new Lookup(ip("198.19.4.4"), Optional.empty(), "Network is unreachable", "ip", List.of(), down));
+        assertThat(c.cause()).isEqualTo("route.none");
+        assertThat(c.summary()).endsWith("the likely cause: vc (198.18.2.1/24) is administratively down, and the routes through an"
+                + " interface go when it is set down; bring it up, then check the routes");
+    }
+
+    @Test
     void throwRouteEndsTheLookupAsRouteNone() {
         var c = RouteLookupProbe.classify(refused("198.19.6.1", "RTNETLINK answers: Network is unreachable",
                 RouteTable.longestMatch(ALL, ip("198.19.6.1"))));

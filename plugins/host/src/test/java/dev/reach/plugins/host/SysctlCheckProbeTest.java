@@ -51,24 +51,26 @@ class SysctlCheckProbeTest {
 
     @Test
     void conntrackFullOutweighsOtherFindingsAndFails() {
-        var c = SysctlCheckProbe.classify(Sysctls.judge(RISKY, false), false);
+        var c = SysctlCheckProbe.classify(Sysctls.judge(RISKY, false), "");
         assertThat(c.status()).isEqualTo(Status.FAIL);
         assertThat(c.cause()).isEqualTo("conntrack.full");
         assertThat(c.summary()).endsWith("(and 3 more finding(s))");
     }
 
     @Test
-    void inferredRpFilterDropWarnsAndTheKernelsWordFails() {
+    void inferredRpFilterDropWarnsAndTheKernelsWordOrItsCounterFails() {
         Finding rp = new Finding("rpfilter.drop", "net.ipv4.conf.eth0.rp_filter", "1", "2", "packets from 198.18.0.1 arriving on eth0 ...");
-        assertThat(SysctlCheckProbe.classify(List.of(rp), false).status()).isEqualTo(Status.WARN);
-        var certain = SysctlCheckProbe.classify(List.of(rp), true);
+        assertThat(SysctlCheckProbe.classify(List.of(rp), "rpfilter-asymmetric").status()).isEqualTo(Status.WARN);
+        assertThat(SysctlCheckProbe.classify(List.of(rp), "rpfilter-dropped").status()).isEqualTo(Status.WARN);
+        assertThat(SysctlCheckProbe.classify(List.of(rp), "rpfilter-dropping").status()).isEqualTo(Status.FAIL);
+        var certain = SysctlCheckProbe.classify(List.of(rp), "rpfilter-confirmed");
         assertThat(certain.status()).isEqualTo(Status.FAIL);
         assertThat(certain.cause()).isEqualTo("rpfilter.drop");
     }
 
     @Test
     void nothingRiskyIsOk() {
-        var c = SysctlCheckProbe.classify(List.of(), false);
+        var c = SysctlCheckProbe.classify(List.of(), "");
         assertThat(c.status()).isEqualTo(Status.OK);
     }
 

@@ -1,0 +1,205 @@
+package dev.reach.plugins.host;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.Inet4Address;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Asks who has an IPv4 address on one interface, as arping does, over a packet socket (AF_PACKET, SOCK_DGRAM,
+ * ETH_P_ARP; needs CAP_NET_RAW): broadcasts a request, resends it until the first reply, then listens a short
+ * window more, since a second host that holds the address answers the same broadcast within milliseconds.
+ * Stops at the second distinct MAC. Linux on x86-64 and aarch64 (libc calls bound through FFM, as in
+ * {@link RouteNetlink}).
+ */
+final class ArpSocket {
+    private static final int AF_PACKET = 17, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000, ETH_P_ARP = 0x0806, POLLIN = 1;
+    private static final int SOCKADDR_LL = 20, ARP_LEN = 28, REQUEST = 1, REPLY = 2;
+
+    /** One reply: who answered, and how long after the first request. */
+    record Reply(String mac, long micros) {
+    }
+
+    /** The distinct MACs that answered, in order, and how many requests went out. */
+    record Answer(List<Reply> replies, int sent) {
+        List<String> macs() {
+            return replies.stream().map(Reply::mac).toList();
+        }
+    }
+
+    private ArpSocket() {
+    }
+
+    /** Whether the calls can be made: native access is on for this plugin and libc has them. */
+    static boolean available() {
+        if (!ArpSocket.class.getModule().isNativeAccessEnabled()) {
+            return false;
+        }
+        try {
+            MethodHandles.lookup().ensureInitialized(Calls.class);
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * Asks for {@code target} on {@code dev} from {@code source} (0.0.0.0 for none, as a duplicate-address probe
+     * does): up to {@code count} requests spread over {@code timeout} until one is answered, then {@code window}
+     * more for a second MAC.
+     *
+     * @throws SocketException when the socket cannot be made (no CAP_NET_RAW) or the interface is not there
+     */
+    static Answer ask(String dev, Inet4Address source, Inet4Address target, int count, Duration timeout, Duration window)
+            throws SocketException {
+        Path sys = Path.of("/sys/class/net", dev);
+        String index = SysClassNet.value(sys.resolve("ifindex"));
+        String mac = SysClassNet.value(sys.resolve("address"));
+        if (dev.contains("/") || !index.matches("\\d+") || !mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            throw new SocketException("no Ethernet interface " + dev + " in this network namespace");
+        }
+        byte[] request = request(HexFormat.ofDelimiter(":").parseHex(mac), source.getAddress(), target.getAddress());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(Calls.CAPTURE);
+            int fd = (int) Calls.SOCKET.invokeExact(st, AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, (int) Short.reverseBytes((short) ETH_P_ARP));
+            if (fd < 0) {
+                throw new SocketException("packet socket: " + RouteNetlink.strerror(Calls.errno(st)));
+            }
+            try {
+                MemorySegment to = linkAddress(arena, Integer.parseInt(index), true);
+                if ((int) Calls.BIND.invokeExact(st, fd, linkAddress(arena, Integer.parseInt(index), false), SOCKADDR_LL) < 0) {
+                    throw new SocketException("bind to " + dev + ": " + RouteNetlink.strerror(Calls.errno(st)));
+                }
+                MemorySegment out = arena.allocate(ARP_LEN);
+                MemorySegment.copy(request, 0, out, JAVA_BYTE, 0, ARP_LEN);
+                MemorySegment in = arena.allocate(1500);
+                MemorySegment pfd = arena.allocate(8, 8);   // struct pollfd { int fd; short events; short revents; }
+                List<Reply> replies = new ArrayList<>();
+                long start = System.nanoTime();
+                long end = start + timeout.toNanos();
+                long gap = timeout.toNanos() / Math.max(1, count);
+                long next = start;
+                int sent = 0;
+                for (int loops = 0; loops < 100_000; loops++) {
+                    long now = System.nanoTime();
+                    if (replies.isEmpty() && sent < count && now >= next) {
+                        if ((long) Calls.SENDTO.invokeExact(st, fd, out, (long) ARP_LEN, 0, to, SOCKADDR_LL) < 0) {
+                            throw new SocketException("send on " + dev + ": " + RouteNetlink.strerror(Calls.errno(st)));
+                        }
+                        sent++;
+                        next = now + gap;
+                    }
+                    long until = replies.isEmpty() ? Math.min(end, sent < count ? next : end)
+                            : Math.min(end, start + replies.getFirst().micros() * 1000 + window.toNanos());
+                    if (now >= until && (!replies.isEmpty() || sent >= count)) {
+                        break;
+                    }
+                    pfd.set(JAVA_INT, 0, fd);
+                    pfd.set(JAVA_SHORT, 4, (short) POLLIN);
+                    pfd.set(JAVA_SHORT, 6, (short) 0);
+                    int ready = (int) Calls.POLL.invokeExact(st, pfd, 1L, (int) Math.max(1, (until - now + 999_999) / 1_000_000));
+                    if (ready <= 0) {
+                        continue;   // the wait ran out (or EINTR): the top of the loop decides what next
+                    }
+                    long n = (long) Calls.RECV.invokeExact(st, fd, in, in.byteSize(), 0);
+                    String from = n < 0 ? null : replyFrom(in.asSlice(0, n).toArray(JAVA_BYTE), target.getAddress());
+                    if (from != null && replies.stream().noneMatch(r -> r.mac().equals(from))) {
+                        replies.add(new Reply(from, (System.nanoTime() - start) / 1000));
+                        if (replies.size() > 1) {
+                            break;   // two MACs for one address: that is all it takes
+                        }
+                    }
+                }
+                return new Answer(List.copyOf(replies), sent);
+            } finally {
+                int ignored = (int) Calls.CLOSE.invokeExact(st, fd);
+            }
+        } catch (SocketException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("packet socket call failed: " + t, t);
+        }
+    }
+
+    /** An ARP request (RFC 826) for Ethernet and IPv4: who has {@code target}? tell {@code source}. */
+    static byte[] request(byte[] mac, byte[] source, byte[] target) {
+        return ByteBuffer.allocate(ARP_LEN).order(ByteOrder.BIG_ENDIAN).putShort((short) 1).putShort((short) 0x0800)
+                .put((byte) 6).put((byte) 4).putShort((short) REQUEST).put(mac).put(source).put(new byte[6]).put(target).array();
+    }
+
+    /** The sender's MAC when {@code packet} is an ARP reply from {@code target}; null for anything else. */
+    static String replyFrom(byte[] packet, byte[] target) {
+        if (packet.length < ARP_LEN) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(packet).order(ByteOrder.BIG_ENDIAN);
+        if (b.getShort(0) != 1 || b.getShort(2) != 0x0800 || b.get(4) != 6 || b.get(5) != 4 || b.getShort(6) != REPLY) {
+            return null;
+        }
+        for (int i = 0; i < 4; i++) {
+            if (packet[14 + i] != target[i]) {
+                return null;
+            }
+        }
+        return HexFormat.ofDelimiter(":").formatHex(packet, 8, 14);
+    }
+
+    /** struct sockaddr_ll: family, protocol (network order), ifindex, and for sending the broadcast address. */
+    private static MemorySegment linkAddress(Arena arena, int ifindex, boolean broadcast) {
+        MemorySegment a = arena.allocate(SOCKADDR_LL, 8);
+        a.set(JAVA_SHORT, 0, (short) AF_PACKET);
+        a.set(JAVA_SHORT, 2, Short.reverseBytes((short) ETH_P_ARP));
+        a.set(JAVA_INT, 4, ifindex);
+        if (broadcast) {
+            a.set(JAVA_BYTE, 11, (byte) 6);          // sll_halen
+            for (int i = 0; i < 6; i++) {
+                a.set(JAVA_BYTE, 12 + i, (byte) 0xff);
+            }
+        }
+        return a;
+    }
+
+    /** The bound calls, in their own class so that binding happens once, when first used. */
+    private static final class Calls {
+        private static final Linker LINKER = Linker.nativeLinker();
+        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SENDTO = bind("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+        private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+            MemorySegment address = LINKER.defaultLookup().find(name)
+                    .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+            return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+        }
+
+        static int errno(MemorySegment state) {
+            return (int) ERRNO.get(state, 0L);
+        }
+    }
+}
