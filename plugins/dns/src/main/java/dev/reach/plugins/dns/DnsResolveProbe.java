@@ -18,35 +18,37 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Resolves a name the way this host does (the system resolver: hosts file, nsswitch) and asks every
- * nameserver on its own, over UDP and over TCP, then says whether they agree and which one is at fault.
+ * Resolves a name the way this host's applications do (the system resolver: hosts file, nsswitch) and asks every
+ * nameserver on its own, over UDP and over TCP, then says whether an application gets an answer, which one, and
+ * which source is at fault.
  *
  * <pre>
  * $ reach probe dns.resolve name=web.test server=127.0.0.1:5353 hosts_file=/tmp/lab/hosts system=hosts
- * fail [dns.mismatch]: the system resolver says web.test is 198.18.0.50 (/tmp/lab/hosts line 1) but the nameservers say 198.18.0.10: a stale line in /tmp/lab/hosts
+ * fail [dns.mismatch]: the system resolver says web.test is 198.18.0.50 (/tmp/lab/hosts line 1) but the nameservers say 198.18.0.10 (127.0.0.1:5353): a stale line in /tmp/lab/hosts
  *   hosts /tmp/lab/hosts line 1: web.test -> 198.18.0.50
  *   127.0.0.1:5353 udp web.test A -> NOERROR 198.18.0.10 ttl 0 in 0.62ms
  *   127.0.0.1:5353 tcp web.test A -> NOERROR 198.18.0.10 ttl 0 in 1.9ms
  * </pre>
  *
  * <p>Search domains apply as in glibc: a name with fewer dots than resolv.conf's ndots (and no final dot) is
- * asked with each search domain, then as given, until one has an address. Servers are asked all at once,
- * each on its own.
+ * asked with each search domain, then as given, until one has an address. Servers are asked all at once, each on
+ * its own, and no longer than their replies need (see {@link Inquiry}). A name the system answers (from the hosts
+ * file above all) is one the application resolves without the nameservers: what they say is then at most a warning,
+ * unless they have another address for it. How long glibc waits for a silent server comes from resolv.conf's
+ * {@code options timeout attempts rotate}.
  */
 @Extension
 public final class DnsResolveProbe implements Probe {
+    /** How long the system's answer is still awaited once the nameservers' replies say it will wait for a silent one. */
+    static final Duration SYSTEM_GRACE = Duration.ofMillis(100);
     private final WarmUp warmUp = new WarmUp();
 
     static final ProbeSpec SPEC = ProbeSpec.builder("dns.resolve",
@@ -56,19 +58,29 @@ public final class DnsResolveProbe implements Probe {
             .param(Param.string("server", "one nameserver to ask instead of resolv.conf's: IP or IP:port ([::1]:5353)"))
             .param(Param.list("servers", "nameservers to ask instead of resolv.conf's, in order (IP or IP:port each)"))
             .param(Param.port("port", "the port of nameservers written without one, resolv_conf's too").defaultValue(53))
-            .param(Param.string("resolv_conf", "where the nameservers come from when none is given").defaultValue("/etc/resolv.conf"))
+            .param(Param.string("resolv_conf", "where the nameservers, search list and resolver options (timeout, attempts, "
+                    + "rotate) come from").defaultValue("/etc/resolv.conf"))
             .param(Param.string("hosts_file", "the hosts file to read, to say which source answered").defaultValue("/etc/hosts"))
-            .param(Param.choice("system", "the system answer: os (ask this host's resolver, getaddrinfo), "
+            .param(Param.choice("system", "the system answer: os (ask this host's resolver: getaddrinfo, through getent), "
                     + "hosts (read hosts_file only, no query) or off", "os", "hosts", "off").defaultValue("os"))
-            .param(Param.duration("timeout", "how long to wait for each server's answer").defaultValue("2s").range("1ms", "1m"))
+            .param(Param.duration("timeout", "how long to wait for the servers' answers, and for the system's while they give no "
+                    + "reason to stop sooner").defaultValue("2s").range("1ms", "1m"))
             .param(Param.duration("slow", "an answer slower than this is dns.slow").defaultValue("1s").range("0ms", "1m"))
+            .fact("address", "string", "the one address the application would connect to: the system answer's first "
+                    + "(getaddrinfo order; with system=hosts the hosts file's first entry), else the nameservers' first; "
+                    + "absent when nothing resolved")
+            .fact("address_source", "string", "where address comes from: hosts (the system answer, read from the hosts file), "
+                    + "dns (the system answer, from DNS or another nsswitch source) or nameservers (no system answer: the "
+                    + "first nameserver that has addresses, asked directly)")
             .fact("name", "string", "the name the servers were asked about last (after the search list)")
             .fact("addresses", "list", "what the first nameserver that answered says")
-            .fact("rcode", "string", "their RCODE: NOERROR, NXDOMAIN, SERVFAIL...")
+            .fact("rcode", "string", "their RCODE: NOERROR (any family has an address), NXDOMAIN, SERVFAIL...")
             .fact("ttl", "integer", "smallest TTL of the answer")
             .fact("answer_ms", "number", "the fastest answer")
-            .fact("system_addresses", "list", "what the system resolver (or the hosts file) says")
+            .fact("system_addresses", "list", "what the system resolver (or the hosts file) says, in its order")
             .fact("system_source", "string", "which source the system answer came from: hosts, dns or none")
+            .fact("system_ms", "number", "how long the system lookup took (system=os, starting getent included), or was "
+                    + "waited for when the probe stopped waiting")
             .fact("hosts_entries", "list", "lines of the hosts file for the name: 'address (file line N)'")
             .fact("nameservers", "list", "the servers asked, in order")
             .fact("servers", "list", "per server: {server, udp: {outcome, rcode, addresses, ttl, ms}, tcp: {...}}")
@@ -79,6 +91,10 @@ public final class DnsResolveProbe implements Probe {
 
     /** What {@link #classify} makes of it; {@code cause} is null when all is well. */
     record Classified(Status status, String cause, String summary) {
+    }
+
+    /** The address an application would connect to, and where it comes from: hosts, dns or nameservers. */
+    record Target(String address, String source) {
     }
 
     @Override
@@ -115,46 +131,49 @@ public final class DnsResolveProbe implements Probe {
         List<HostsFile.Entry> entries = hosts.lookup(given).stream().filter(e -> wanted(e.address(), type)).toList();
         List<Integer> qtypes = type.equals("any") ? List.of(Type.A, Type.AAAA) : List.of(Type.value(type));
         Duration timeout = ctx.bound(params.duration("timeout"));
-
-        var sys = new CompletableFuture<SystemSaid>();
-        Thread.ofVirtual().start(() -> sys.complete(SystemSaid.ask(params.string("system"), given, type, hosts, entries)));
-        warmUp.once(true, true);
-        // glibc's search: an unqualified name is tried with each search domain, then as given, until one has an address
-        List<Exchange> tried = new ArrayList<>();
-        List<Exchange> exchanges = List.of();
-        String shown = given;
-        for (String candidate : conf.candidates(name)) {
-            shown = candidate.endsWith(".") ? candidate.substring(0, candidate.length() - 1) : candidate;
-            ctx.progress("asking " + nameservers.size() + " nameservers about " + shown);
-            try {
-                exchanges = Exchange.askAll(nameservers, Name.fromString(candidate, Name.root), qtypes, timeout);
-            } catch (TextParseException e) {
-                continue; // a search domain that makes the name too long
+        long t0 = System.nanoTime();
+        try (SystemLookup lookup = SystemLookup.start(params.string("system"), name, type, hosts, entries)) {
+            warmUp.once(true, true);
+            // glibc's search: an unqualified name is tried with each search domain, then as given, until one has an address
+            List<Exchange> tried = new ArrayList<>();
+            List<Exchange> exchanges = List.of();
+            String shown = given;
+            for (String candidate : conf.candidates(name)) {
+                shown = candidate.endsWith(".") ? candidate.substring(0, candidate.length() - 1) : candidate;
+                ctx.progress("asking " + nameservers.size() + " nameservers about " + shown);
+                try {
+                    exchanges = Inquiry.ask(nameservers, Name.fromString(candidate, Name.root), qtypes, ctx.bound(timeout));
+                } catch (TextParseException e) {
+                    continue; // a search domain that makes the name too long
+                }
+                tried.addAll(exchanges);
+                // stop at an address, or when nobody answers: the next domain would only wait as long again
+                if (exchanges.stream().anyMatch(x -> !x.addresses().isEmpty()) || exchanges.stream().noneMatch(Exchange::answered)
+                        || ctx.cancelled()) {
+                    break;
+                }
             }
-            tried.addAll(exchanges);
-            // stop at an address, or when nobody answers: the next domain would only wait as long again
-            if (exchanges.stream().anyMatch(x -> !x.addresses().isEmpty()) || exchanges.stream().noneMatch(Exchange::answered)
-                    || ctx.cancelled()) {
-                break;
-            }
+            List<Exchange> last = exchanges;
+            List<ServerSaid> said = nameservers.stream().map(ns -> ServerSaid.of(ns.toString(),
+                    last.stream().filter(x -> x.server().equals(ns)).toList())).toList();
+            // the system's answer is worth its wait unless the servers' replies say it waits for a silent one
+            Duration left = timeout.minus(Duration.ofNanos(System.nanoTime() - t0));
+            SystemSaid system = lookup.await(ctx.bound(systemWaits(said, conf) || left.isNegative() ? SYSTEM_GRACE : left));
+            return observe(classify(shown, type, system, said, conf, params.duration("slow")), shown, given, system, said,
+                    nameservers, hosts, entries, tried, evidence);
         }
-        SystemSaid system;
-        try {
-            system = sys.get(ctx.remaining().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return Observation.error("the system resolver did not answer for " + given + " before the deadline").build();
-        }
+    }
 
-        List<Exchange> last = exchanges;
-        List<ServerSaid> said = nameservers.stream().map(ns -> ServerSaid.of(ns.toString(),
-                last.stream().filter(x -> x.server().equals(ns)).toList())).toList();
-        Classified c = classify(shown, type, system, said, params.duration("slow"));
-
+    private static Observation observe(Classified c, String shown, String given, SystemSaid system, List<ServerSaid> said,
+                                       List<Nameserver> nameservers, HostsFile hosts, List<HostsFile.Entry> entries,
+                                       List<Exchange> tried, List<String> evidence) {
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause());
         entries.forEach(e -> b.evidence("hosts " + hosts.source() + " line " + e.line() + ": " + given + " -> " + e.address()));
         if (system.method().equals("os")) {
-            b.evidence("system resolver " + given + " -> " + (system.error().isEmpty()
-                    ? String.join(", ", system.addresses()) + " (" + system.source() + ")" : system.error()));
+            b.evidence("system resolver (getaddrinfo) " + given + " -> " + (system.addresses().isEmpty() ? system.error()
+                    : String.join(", ", system.addresses()) + " (" + system.source() + ")") + " in " + human(system.took()));
+        } else if (!system.error().isEmpty()) {
+            b.evidence("system=os: " + system.error());
         }
         tried.forEach(x -> b.evidence(x.evidence()));
         evidence.forEach(b::evidence);
@@ -164,8 +183,12 @@ public final class DnsResolveProbe implements Probe {
             said.stream().map(ServerSaid::best).filter(l -> l != null).map(ServerSaid.Leg::took).min(Duration::compareTo)
                     .ifPresent(d -> b.fact("answer_ms", millis(d)));
         }
+        target(system, said).ifPresent(t -> b.fact("address", t.address()).fact("address_source", t.source()));
         if (!system.method().equals("off")) {
             b.fact("system_addresses", system.addresses()).fact("system_source", system.kind());
+        }
+        if (system.method().equals("os")) {
+            b.fact("system_ms", millis(system.took()));
         }
         return b.fact("name", shown)
                 .fact("hosts_entries", entries.stream().map(e -> e.address() + " (" + hosts.source() + " line " + e.line() + ")").toList())
@@ -175,118 +198,93 @@ public final class DnsResolveProbe implements Probe {
     }
 
     /**
-     * Judges what the system and the servers said. Pure. Order: nobody answers (server-unreachable, or servfail
-     * when a server accepts TCP but closes it unanswered), no usable answer (servfail), servers disagree
-     * (mismatch), the agreed answer (nxdomain, nodata, or mismatch with the system), then warnings: a server
-     * failing beside good ones (servfail), one not answering (server-unreachable, or slow when it times out
-     * ahead of the first good one), a slow answer.
+     * Judges what the system and the servers said. Pure. First the nameservers alone ({@link NameserverVerdict#judge}), then what
+     * the system's answer changes: the application uses the system's answer, so when there is one, the nameservers'
+     * failures are warnings (dns.mismatch for a name they do not know), and only another address from them (a stale
+     * hosts line, split horizon) fails; when the system cannot resolve what the nameservers answer, that fails; a
+     * system lookup still waiting, or slower than {@code slow}, while the servers answered at once is dns.slow.
      */
-    static Classified classify(String name, String type, SystemSaid system, List<ServerSaid> servers, Duration slow) {
-        String wanted = type.equals("any") ? "A or AAAA" : type;
+    static Classified classify(String name, String type, SystemSaid system, List<ServerSaid> servers, ResolvConf resolver,
+                               Duration slow) {
         if (servers.isEmpty()) {
             return new Classified(Status.ERROR, null, "no nameserver to ask about " + name
                     + ": give server=IP[:port] or a resolv_conf with nameserver lines");
         }
-        List<ServerSaid> silent = servers.stream().filter(s -> s.best() == null).toList();
-        List<ServerSaid> mute = silent.stream().filter(s -> s.tcp().outcome().equals("closed")).toList();
-        List<ServerSaid> unreachable = silent.stream().filter(s -> !mute.contains(s)).toList();
-        Map<String, List<ServerSaid>> groups = new LinkedHashMap<>();
-        List<ServerSaid> failing = new ArrayList<>(mute);
-        for (ServerSaid s : servers) {
-            if (s.best() != null) {
-                String key = key(s.best());
-                if (key.startsWith("rcode ")) {
-                    failing.add(s);
-                } else {
-                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-                }
-            }
-        }
-        if (groups.isEmpty() && failing.isEmpty()) {
-            return new Classified(Status.FAIL, "dns.server-unreachable", "no nameserver answers for " + name + ": "
-                    + String.join("; ", unreachable.stream().map(DnsResolveProbe::why).toList())
-                    + " (timeout: down or filtered; refused: nothing listens on that port; no-route: no path to it)");
-        }
-        if (groups.isEmpty()) {
-            return new Classified(Status.FAIL, "dns.servfail", "no nameserver can answer for " + name + ": "
-                    + String.join("; ", failing.stream().map(DnsResolveProbe::failure).toList())
-                    + (unreachable.isEmpty() ? "" : "; " + String.join("; ", unreachable.stream().map(DnsResolveProbe::why).toList())));
-        }
-        if (groups.size() > 1) {
-            return new Classified(Status.FAIL, "dns.mismatch", "nameservers disagree about " + name + ": "
-                    + String.join("; ", groups.values().stream().map(g -> names(g) + " say" + (g.size() == 1 ? "s " : " ")
-                    + answer(g.getFirst().best(), wanted)).toList()) + ": split horizon, or a server with stale data");
-        }
-        List<ServerSaid> agree = groups.values().iterator().next();
-        ServerSaid.Leg dns = agree.getFirst().best();
+        Classified dns = NameserverVerdict.judge(name, type, servers, resolver, slow);
+        Map<String, List<ServerSaid>> answers = NameserverVerdict.addressGroups(servers);
+        List<ServerSaid> agree = answers.size() == 1 ? answers.values().iterator().next() : List.of();
+        ServerSaid.Leg answer = agree.isEmpty() ? null : agree.getFirst().best();
         List<String> sys = system.addresses();
-        String kind = key(dns);
-        if (kind.equals("nxdomain") || kind.equals("nodata")) {
-            if (!sys.isEmpty()) {
-                return new Classified(Status.WARN, "dns.mismatch", "only the system resolver knows " + name + " ("
-                        + String.join(", ", sys) + " from " + system.source() + "); the nameservers say " + answer(dns, wanted)
-                        + ": other machines cannot resolve it");
+        if (!sys.isEmpty()) {
+            boolean fromHosts = !system.hostsLine().isEmpty();
+            String says = "the system resolver answers " + name + (fromHosts ? " from " + system.hostsLine() + " ("
+                    + String.join(", ", sys) + ") without asking the nameservers" : " with " + String.join(", ", sys)
+                    + " (" + system.source() + ")");
+            if (!answers.isEmpty() && answers.values().stream().allMatch(g -> differs(sys, g.getFirst().best().addresses()))) {
+                return new Classified(Status.FAIL, "dns.mismatch", "the system resolver says " + name + " is " + String.join(", ", sys)
+                        + " (" + system.source() + ") but the nameservers say " + String.join("; ", answers.values().stream()
+                        .map(g -> String.join(", ", g.getFirst().best().addresses()) + " (" + NameserverVerdict.names(g) + ")").toList())
+                        + ": " + (fromHosts ? "a stale line in " + system.hostsLine().replaceFirst(" line \\d+$", "")
+                        : "nsswitch sends the lookup elsewhere, or split horizon"));
             }
-            return kind.equals("nxdomain")
-                    ? new Classified(Status.FAIL, "dns.nxdomain", name + " does not exist: " + names(agree) + " answer"
-                    + (agree.size() == 1 ? "s" : "") + " NXDOMAIN and the hosts file has no entry; check the record or the search domain")
-                    : new Classified(Status.FAIL, "dns.nodata", name + " exists but has no " + wanted + " record (NOERROR, empty answer from "
-                    + names(agree) + "): add the record of that family, or ask for the other one");
-        }
-        if (!sys.isEmpty() && differs(sys, dns.addresses())) {
-            return new Classified(Status.FAIL, "dns.mismatch", "the system resolver says " + name + " is " + String.join(", ", sys)
-                    + " (" + system.source() + ") but the nameservers say " + String.join(", ", dns.addresses()) + ": "
-                    + (system.source().contains(" line ") ? "a stale line in " + system.source().replaceFirst(" line \\d+$", "")
-                    : "nsswitch sends the lookup elsewhere, or split horizon"));
-        }
-        if (system.method().equals("os") && sys.isEmpty()) {
-            return new Classified(Status.FAIL, "dns.mismatch", "the system resolver cannot resolve " + name + " ("
-                    + system.error() + ") but the nameservers say " + String.join(", ", dns.addresses())
-                    + ": check nsswitch.conf and resolv.conf against the servers asked");
-        }
-        String agreed = name + " is " + String.join(", ", dns.addresses());
-        if (!failing.isEmpty()) {
-            return new Classified(Status.WARN, "dns.servfail", String.join("; ", failing.stream().map(DnsResolveProbe::failure).toList())
-                    + " while " + names(agree) + " answer" + (agree.size() == 1 ? "s" : "") + " " + String.join(", ", dns.addresses())
-                    + ": a client that asks it first gets no answer");
-        }
-        if (!unreachable.isEmpty()) {
-            int firstGood = servers.indexOf(agree.getFirst());
-            var ahead = unreachable.stream().filter(s -> servers.indexOf(s) < firstGood && s.udp().outcome().equals("timeout")).toList();
-            if (!ahead.isEmpty()) {
-                return new Classified(Status.WARN, "dns.slow", names(ahead) + ", listed before " + agree.getFirst().server()
-                        + ", time" + (ahead.size() == 1 ? "s" : "") + " out: every lookup waits for it before " + agreed);
+            if (answer != null && dns.status() == Status.OK) {
+                if (system.took().compareTo(slow) > 0) {
+                    return new Classified(Status.WARN, "dns.slow", "the system resolver took " + human(system.took()) + " to answer "
+                            + name + " (slow=" + ParamType.format(slow) + ") although the nameservers answer at once: a slow "
+                            + "nsswitch source; " + dns.summary());
+                }
+                return new Classified(Status.OK, null, dns.summary() + "; the system resolver agrees (" + system.source() + ")");
             }
-            return new Classified(Status.WARN, "dns.server-unreachable", String.join("; ", unreachable.stream().map(DnsResolveProbe::why).toList())
-                    + "; " + names(agree) + " answer" + (agree.size() == 1 ? "s" : "") + ": " + agreed);
-        }
-        for (ServerSaid s : agree) {
-            if (s.best().took().compareTo(slow) > 0) {
-                return new Classified(Status.WARN, "dns.slow", s.server() + " took " + human(s.best().took()) + " to answer (slow="
-                        + ParamType.format(slow) + "): " + agreed);
+            // the application uses the system's answer: what the nameservers lack or dispute fails only where it could
+            // change that answer (nameservers with other addresses, unless the hosts file answers without asking them)
+            Status status = fromHosts || answers.isEmpty() ? Status.WARN : dns.status();
+            if (answers.isEmpty() && ("dns.nxdomain".equals(dns.cause()) || "dns.nodata".equals(dns.cause()))) {
+                String kind = "dns.nxdomain".equals(dns.cause()) ? "nxdomain" : "nodata";
+                List<ServerSaid> saying = servers.stream()
+                        .filter(s -> s.best() != null && NameserverVerdict.key(s.best()).equals(kind)).toList();
+                return new Classified(status, "dns.mismatch", says + "; the nameservers say " + (kind.equals("nxdomain") ? "NXDOMAIN"
+                        : "it has no " + NameserverVerdict.wantedWords(type) + " record") + " (" + NameserverVerdict.names(saying)
+                        + "): other machines cannot resolve it");
             }
+            if (answer != null) {
+                return new Classified(status, dns.cause(), dns.summary() + "; " + (fromHosts ? says
+                        : "the system resolver agrees (" + system.source() + ")"));
+            }
+            return new Classified(status, dns.cause(), says + "; " + dns.summary());
         }
-        Duration fastest = agree.stream().map(s -> s.best().took()).min(Duration::compareTo).orElseThrow();
-        return new Classified(Status.OK, null, agreed + " (" + (agree.size() == 1 ? agree.getFirst().server() : agree.size()
-                + " nameservers agree") + ", " + human(fastest) + (dns.ttl() >= 0 ? ", ttl " + dns.ttl() : "") + ")"
-                + (sys.isEmpty() ? "" : "; the system resolver agrees (" + system.source() + ")"));
+        if (system.method().equals("os") && system.outcome().equals("failed") && answer != null && dns.status() != Status.FAIL) {
+            return new Classified(Status.FAIL, "dns.mismatch", "the system resolver cannot resolve " + name + " (" + system.error()
+                    + ") but the nameservers say " + String.join(", ", answer.addresses()) + " (" + NameserverVerdict.names(agree)
+                    + "): check nsswitch.conf and resolv.conf against the servers asked");
+        }
+        if (system.outcome().equals("failed") && dns.status() == Status.FAIL) {
+            return new Classified(dns.status(), dns.cause(), dns.summary() + (system.method().equals("hosts")
+                    ? "; the hosts file has no entry" : "; the system resolver has no address either"));
+        }
+        if (system.pending() && dns.status() == Status.OK) {
+            return new Classified(Status.WARN, "dns.slow", "the system resolver had not answered " + name + " after "
+                    + human(system.took()) + " although the nameservers answer at once: a slow nsswitch source; " + dns.summary());
+        }
+        if (system.pending()) {
+            return new Classified(dns.status(), dns.cause(), dns.summary() + "; the system resolver was still waiting after "
+                    + human(system.took()));
+        }
+        return dns;
     }
 
-    /** answer:ADDRESSES, nodata, nxdomain, or "rcode X" for an answer that is no answer (SERVFAIL, REFUSED...). */
-    private static String key(ServerSaid.Leg leg) {
-        return switch (leg.rcode()) {
-            case "NOERROR" -> leg.addresses().isEmpty() ? "nodata" : "answer:" + leg.addresses().stream().sorted().toList();
-            case "NXDOMAIN" -> "nxdomain";
-            default -> "rcode " + leg.rcode();
-        };
+    /** True when the system's lookup will wait for a silent server (or fail after waiting for all): not worth awaiting. */
+    static boolean systemWaits(List<ServerSaid> servers, ResolvConf resolver) {
+        List<ResolvConf.Turn> turns = servers.stream().map(NameserverVerdict::turn).toList();
+        return resolver.waitsBeforeAnswer(turns).stream().anyMatch(w -> w == null ? !resolver.giveUp(turns).isZero() : !w.isZero());
     }
 
-    private static String answer(ServerSaid.Leg leg, String wanted) {
-        return switch (key(leg)) {
-            case "nodata" -> "no " + wanted + " record";
-            case "nxdomain" -> "NXDOMAIN";
-            default -> String.join(", ", leg.addresses());
-        };
+    /** The address an application would use: the system's first, else the first nameserver's that has addresses. Pure. */
+    static Optional<Target> target(SystemSaid system, List<ServerSaid> servers) {
+        if (!system.addresses().isEmpty()) {
+            return Optional.of(new Target(system.addresses().getFirst(), system.kind()));
+        }
+        return servers.stream().map(ServerSaid::best).filter(l -> l != null && !l.addresses().isEmpty()).findFirst()
+                .map(l -> new Target(l.addresses().getFirst(), "nameservers"));
     }
 
     /** The system's and the servers' addresses differ when a family both have differs, or they share nothing. */
@@ -312,26 +310,6 @@ public final class DnsResolveProbe implements Probe {
         var out = new LinkedHashSet<String>();
         addresses.stream().filter(a -> a.contains(":") != v4).forEach(out::add);
         return out;
-    }
-
-    private static String why(ServerSaid s) {
-        return s.server() + " (udp " + s.udp().outcome() + ", tcp " + s.tcp().outcome() + ")";
-    }
-
-    private static String failure(ServerSaid s) {
-        if (s.best() == null) {
-            return s.server() + " accepts TCP but closes it without an answer (udp " + s.udp().outcome()
-                    + "): it cannot get an answer from its upstream";
-        }
-        return s.server() + " answers " + s.best().rcode() + switch (s.best().rcode()) {
-            case "SERVFAIL" -> " (it cannot resolve upstream: forwarder down or DNSSEC failure)";
-            case "REFUSED" -> " (it will not answer this question: not its zone, or recursion denied to this client)";
-            default -> "";
-        };
-    }
-
-    private static String names(List<ServerSaid> group) {
-        return String.join(" and ", group.stream().map(ServerSaid::server).toList());
     }
 
     /** The resolv.conf: where the servers come from unless given, and the search list either way. */

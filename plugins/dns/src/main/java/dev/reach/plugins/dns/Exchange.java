@@ -24,6 +24,7 @@ import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -59,7 +58,12 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         return tcp ? askTcp(server, name, List.of(qtype), timeout).getFirst() : askUdp(server, name, qtype, timeout);
     }
 
-    private static Exchange askUdp(Nameserver server, Name name, int qtype, Duration timeout) {
+    /** A question that had no reply when the asking stopped: {@code timeout}, with why the wait ended. */
+    static Exchange silent(Nameserver server, Name name, boolean tcp, int qtype, Duration waited, String why) {
+        return new Exchange(server, name, tcp, qtype, "timeout", null, waited, why);
+    }
+
+    static Exchange askUdp(Nameserver server, Name name, int qtype, Duration timeout) {
         Message query = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
         long t0 = System.nanoTime();
         try {
@@ -80,7 +84,9 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
      * dnsmasq forks a process per connection. Not dnsjava's TCP client: that one shares connections across the
      * process through one selector, so a connect still pending from a run against a filtered server held the
      * next run's question (1.3 s late in a resident reach), and several refused connects at once sometimes
-     * came back as ClosedChannelException.
+     * came back as ClosedChannelException. A socket channel, so that interrupting the asking thread closes it when
+     * the asking stops early ({@link Inquiry}): a thread left blocked in connect() or read() would hold the JVM's
+     * exit up to 300 ms (HotSpot waits that long for threads in native code).
      */
     static List<Exchange> askTcp(Nameserver server, Name name, List<Integer> qtypes, Duration timeout) {
         long t0 = System.nanoTime();
@@ -92,7 +98,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         }
         Map<Integer, Exchange> answered = new LinkedHashMap<>();
         Exception failure = null;
-        try (Socket s = new Socket()) {
+        try (Socket s = SocketChannel.open().socket()) {
             s.connect(server.socketAddress(), (int) Math.max(1, timeout.toMillis()));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
             for (Message q : queries.values()) {
@@ -197,31 +203,6 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         if (t instanceof IOException io) return io;
         if (t instanceof RuntimeException r) throw r;
         return new IOException(t);
-    }
-
-    /** Asks every server every type over UDP (a thread a question) and over TCP (a connection a server), all at once. */
-    static List<Exchange> askAll(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) {
-        List<Future<Exchange>> asked = new ArrayList<>();
-        // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits
-        // for at exit (see Probe); close() waits, and each ask ends within its timeout
-        List<Future<List<Exchange>>> overTcp = new ArrayList<>();
-        try (var pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("dns-ask-", 0).factory())) {
-            for (Nameserver ns : servers) {
-                for (int qtype : qtypes) {
-                    asked.add(pool.submit(() -> askUdp(ns, name, qtype, timeout)));
-                }
-                overTcp.add(pool.submit(() -> askTcp(ns, name, qtypes, timeout)));
-            }
-        }
-        // per server: its UDP exchanges, then its TCP ones, each in the order of qtypes
-        List<Exchange> all = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-            for (int j = 0; j < qtypes.size(); j++) {
-                all.add(asked.get(i * qtypes.size() + j).resultNow());
-            }
-            all.addAll(overTcp.get(i).resultNow());
-        }
-        return all;
     }
 
     /** What a failed exchange means, from the exception dnsjava and the kernel gave. Pure. */

@@ -1,5 +1,7 @@
 package dev.reach.plugins.dns;
 
+import org.xbill.DNS.Type;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,31 +20,40 @@ import java.util.Map;
 record ServerSaid(String server, Leg udp, Leg tcp) {
 
     /**
-     * One transport's result.
+     * One transport's result. For type any the answer is the union of the families, as a resolver that asks both
+     * uses it: addresses for one family make it an answer whatever the other question got.
      *
      * @param outcome   {@code answered}, or why not: {@code timeout}, {@code refused}, {@code closed}, {@code no-route}, {@code error}
-     * @param rcode     NOERROR, NXDOMAIN, SERVFAIL... when answered, else empty
+     * @param rcode     NOERROR when any question has an address, else that of the questions (a failure such as
+     *                  SERVFAIL first, then NXDOMAIN, then NOERROR: no data); empty when not answered
      * @param addresses A/AAAA addresses in the answers
      * @param ttl       smallest TTL of the answers, -1 when none
      * @param took      the slowest of the questions
      * @param error     what failed, when not answered
+     * @param gaps      the questions without an address beside an answer that has some, and why: {@code AAAA NXDOMAIN},
+     *                  {@code AAAA timeout}; an empty NOERROR (the name has no record of that family) is no gap
      */
-    record Leg(String outcome, String rcode, List<String> addresses, long ttl, Duration took, String error) {
+    record Leg(String outcome, String rcode, List<String> addresses, long ttl, Duration took, String error, List<String> gaps) {
         boolean answered() {
             return outcome.equals("answered");
         }
 
         static Leg answer(String rcode, List<String> addresses, Duration took) {
-            return new Leg("answered", rcode, List.copyOf(addresses), addresses.isEmpty() ? -1 : 300, took, "");
+            return new Leg("answered", rcode, List.copyOf(addresses), addresses.isEmpty() ? -1 : 300, took, "", List.of());
         }
 
         static Leg failed(String outcome, Duration took) {
-            return new Leg(outcome, "", List.of(), -1, took, outcome);
+            return new Leg(outcome, "", List.of(), -1, took, outcome, List.of());
         }
 
-        /** {@code answered NOERROR 198.18.0.10 in 0.4ms} or {@code refused}. */
-        String words() {
-            return answered() ? rcode + (addresses.isEmpty() ? "" : " " + String.join(", ", addresses)) : outcome;
+        /** This answer with questions that got no address: {@code ok("198.18.0.5").withGaps("AAAA timeout")}. */
+        Leg withGaps(String... gaps) {
+            return new Leg(outcome, rcode, addresses, ttl, took, error, List.of(gaps));
+        }
+
+        /** A question of this answer went unanswered: a resolver waits its whole timeout for it before using the rest. */
+        boolean partlySilent() {
+            return gaps.stream().anyMatch(g -> g.endsWith(" timeout"));
         }
 
         Map<String, Object> facts() {
@@ -81,24 +92,37 @@ record ServerSaid(String server, Leg udp, Leg tcp) {
         return m;
     }
 
-    private static Leg merge(List<Exchange> legs) {
+    /**
+     * One transport's questions as one answer: the union of their addresses. Without any address it is an answer only
+     * when every question got a reply (one still missing could have held the address).
+     */
+    static Leg merge(List<Exchange> legs) {
         Duration took = legs.stream().map(Exchange::took).max(Duration::compareTo).orElse(Duration.ZERO);
-        for (Exchange e : legs) {
-            if (!e.answered()) {
-                return new Leg(e.outcome(), "", List.of(), -1, took, e.error());
-            }
-        }
-        // NXDOMAIN or a failure in any question decides; else NOERROR with every address found
-        String rcode = legs.stream().map(Exchange::rcode).filter(r -> !r.equals("NOERROR")).findFirst().orElse("NOERROR");
         var addresses = new LinkedHashSet<String>();
         List<Long> ttls = new ArrayList<>();
         for (Exchange e : legs) {
-            addresses.addAll(e.addresses());
-            if (e.ttl() >= 0) {
-                ttls.add(e.ttl());
+            if (e.answered() && e.rcode().equals("NOERROR")) {
+                addresses.addAll(e.addresses());
+                if (e.ttl() >= 0) {
+                    ttls.add(e.ttl());
+                }
             }
         }
-        long ttl = ttls.stream().mapToLong(Long::longValue).min().orElse(-1);
-        return new Leg("answered", rcode, List.copyOf(addresses), ttl, took, "");
+        Exchange unanswered = legs.stream().filter(e -> !e.answered()).findFirst().orElse(null);
+        if (addresses.isEmpty() && (unanswered != null || legs.isEmpty())) {
+            return unanswered == null ? Leg.failed("error", took)
+                    : new Leg(unanswered.outcome(), "", List.of(), -1, took, unanswered.error(), List.of());
+        }
+        if (!addresses.isEmpty()) {
+            List<String> gaps = legs.stream().filter(e -> !e.answered() || !e.rcode().equals("NOERROR"))
+                    .map(e -> Type.string(e.qtype()) + " " + (e.answered() ? e.rcode() : e.outcome())).toList();
+            long ttl = ttls.stream().mapToLong(Long::longValue).min().orElse(-1);
+            return new Leg("answered", "NOERROR", List.copyOf(addresses), ttl, took, "", gaps);
+        }
+        // every question answered, none with an address: a failure decides, then NXDOMAIN, else no data
+        List<String> rcodes = legs.stream().map(Exchange::rcode).toList();
+        String rcode = rcodes.stream().filter(r -> !r.equals("NOERROR") && !r.equals("NXDOMAIN")).findFirst()
+                .orElse(rcodes.contains("NXDOMAIN") ? "NXDOMAIN" : "NOERROR");
+        return new Leg("answered", rcode, List.of(), -1, took, "", List.of());
     }
 }

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsResolveProbeTest {
     private static final Duration FAST = Duration.ofNanos(400_000);
     private static final Duration SLOW = Duration.ofSeconds(1);
-    private static final SystemSaid OFF = new SystemSaid("off", List.of(), "", "");
+    private static final SystemSaid OFF = SystemSaid.off("");
+    private static final ResolvConf GLIBC_DEFAULTS = ResolvConf.parse("", "resolv.conf");
 
     private static ServerSaid.Leg ok(String... addresses) {
         return ServerSaid.Leg.answer("NOERROR", List.of(addresses), FAST);
@@ -35,11 +36,23 @@ class DnsResolveProbeTest {
     }
 
     private static ServerSaid dead(String server, String udp, String tcp) {
-        return new ServerSaid(server, ServerSaid.Leg.failed(udp, FAST), ServerSaid.Leg.failed(tcp, FAST));
+        return new ServerSaid(server, ServerSaid.Leg.failed(udp, Duration.ofMillis(250)), ServerSaid.Leg.failed(tcp, Duration.ofMillis(250)));
+    }
+
+    private static SystemSaid fromHosts(String line, String... addresses) {
+        return SystemSaid.answered(List.of(addresses), "/etc/hosts line " + line, Duration.ofMillis(3));
+    }
+
+    private static SystemSaid fromDns(String... addresses) {
+        return SystemSaid.answered(List.of(addresses), "", Duration.ofMillis(3));
     }
 
     private static DnsResolveProbe.Classified classify(SystemSaid system, ServerSaid... servers) {
-        return DnsResolveProbe.classify("web.test", "A", system, List.of(servers), SLOW);
+        return classify(GLIBC_DEFAULTS, system, servers);
+    }
+
+    private static DnsResolveProbe.Classified classify(ResolvConf resolver, SystemSaid system, ServerSaid... servers) {
+        return DnsResolveProbe.classify("web.test", "A", system, List.of(servers), resolver, SLOW);
     }
 
     @Test
@@ -51,11 +64,19 @@ class DnsResolveProbeTest {
     }
 
     @Test
-    void everyServerUnreachableIsServerUnreachableSayingWhyForEach() {
+    void everyServerUnreachableIsServerUnreachableSayingWhyForEachAndWhenTheResolverGivesUp() {
         var c = classify(OFF, dead("ns1:53", "timeout", "timeout"), dead("ns2:53", "refused", "refused"));
         assertThat(c.cause()).isEqualTo("dns.server-unreachable");
         assertThat(c.status()).isEqualTo(Status.FAIL);
-        assertThat(c.summary()).startsWith("no nameserver answers for web.test: ns1:53 (udp timeout, tcp timeout); ns2:53 (udp refused, tcp refused)");
+        assertThat(c.summary()).startsWith("no nameserver answers for web.test: ns1:53 (udp timeout, tcp timeout); ns2:53 (udp refused, tcp refused)")
+                .endsWith("; a lookup fails after 10.0s (options timeout:5 attempts:2)"); // only the silent one makes it wait
+    }
+
+    @Test
+    void bothServersSilentFailAfterEveryWaitOfEveryAttempt() {
+        var c = classify(ResolvConf.parse("options timeout:3 attempts:1", "rc"), OFF,
+                dead("ns1:53", "timeout", "timeout"), dead("ns2:53", "timeout", "timeout"), dead("ns3:53", "timeout", "timeout"));
+        assertThat(c.summary()).endsWith("; a lookup fails after 9.0s (options timeout:3 attempts:1)"); // 3 s + 2 s + 4 s
     }
 
     @Test
@@ -82,9 +103,18 @@ class DnsResolveProbeTest {
 
     @Test
     void allNxdomainWithoutHostsEntryIsNxdomain() {
-        var c = classify(new SystemSaid("hosts", List.of(), "", ""), both("ns1:53", rcode("NXDOMAIN")));
+        var c = classify(SystemSaid.hosts(List.of(), ""), both("ns1:53", rcode("NXDOMAIN")));
         assertThat(c.cause()).isEqualTo("dns.nxdomain");
-        assertThat(c.summary()).startsWith("web.test does not exist: ns1:53 answers NXDOMAIN and the hosts file has no entry");
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.summary()).startsWith("web.test does not exist: ns1:53 answers NXDOMAIN; check the record or the search domain")
+                .endsWith("; the hosts file has no entry");
+    }
+
+    @Test
+    void nxdomainThatTheSystemResolverCannotResolveEitherIsNxdomain() {
+        var c = classify(SystemSaid.failed("getaddrinfo has no address for web.test (getent ahosts)", FAST), both("ns1:53", rcode("NXDOMAIN")));
+        assertThat(c.cause()).isEqualTo("dns.nxdomain");
+        assertThat(c.summary()).endsWith("; the system resolver has no address either");
     }
 
     @Test
@@ -94,30 +124,142 @@ class DnsResolveProbeTest {
         assertThat(c.summary()).startsWith("web.test exists but has no A record");
     }
 
+    // a name the system answers from the hosts file: the application never asks the nameservers
+
     @Test
-    void nxdomainButInTheHostsFileIsAWarnedMismatch() {
-        var sys = new SystemSaid("hosts", List.of("198.18.0.60"), "", "/etc/hosts line 4");
-        var c = classify(sys, both("ns1:53", rcode("NXDOMAIN")));
+    void nameOnlyInTheHostsFileWithNxdomainIsAWarnedMismatchNamingTheLine() {
+        var c = classify(fromHosts("4", "198.18.0.60"), both("ns1:53", rcode("NXDOMAIN")));
         assertThat(c.status()).isEqualTo(Status.WARN);
         assertThat(c.cause()).isEqualTo("dns.mismatch");
-        assertThat(c.summary()).startsWith("only the system resolver knows web.test (198.18.0.60 from /etc/hosts line 4)");
+        assertThat(c.summary()).isEqualTo("the system resolver answers web.test from /etc/hosts line 4 (198.18.0.60) without asking the "
+                + "nameservers; the nameservers say NXDOMAIN (ns1:53): other machines cannot resolve it");
     }
 
     @Test
-    void staleHostsLineIsMismatch() {
-        var sys = new SystemSaid("hosts", List.of("198.18.0.50"), "", "/etc/hosts line 4");
-        var c = classify(sys, both("ns1:53", ok("198.18.0.10")));
+    void nameOnlyInTheHostsFileWithRefusingNameserversIsAWarnedServfail() {
+        var c = classify(fromHosts("4", "198.18.0.60"), both("ns1:53", rcode("REFUSED")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.servfail");
+        assertThat(c.summary()).startsWith("the system resolver answers web.test from /etc/hosts line 4 (198.18.0.60) without asking the "
+                + "nameservers; no nameserver can answer for web.test: ns1:53 answers REFUSED");
+    }
+
+    @Test
+    void nameOnlyInTheHostsFileWithNoNameserverAnsweringIsAWarnedServerUnreachable() {
+        var c = classify(fromHosts("2", "198.18.0.60"), dead("ns1:53", "refused", "refused"), dead("ns2:53", "timeout", "timeout"));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.server-unreachable");
+        assertThat(c.summary()).startsWith("the system resolver answers web.test from /etc/hosts line 2 (198.18.0.60) without asking the "
+                + "nameservers; no nameserver answers for web.test: ns1:53 (udp refused, tcp refused); ns2:53 (udp timeout, tcp timeout)");
+    }
+
+    @Test
+    void nameOnlyInTheHostsFileWithServfailIsAWarning() {
+        var c = classify(SystemSaid.hosts(List.of("198.18.0.60"), "/tmp/hosts line 1"), both("ns1:53", rcode("SERVFAIL")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.servfail");
+    }
+
+    @Test
+    void hostsLineThatNameserversDisputeAmongThemselvesIsOnlyAWarning() {
+        var c = classify(fromHosts("1", "198.18.0.10"), both("ns1:53", ok("198.18.0.10")), both("ns2:53", ok("198.18.0.20")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.mismatch");
+        assertThat(c.summary()).startsWith("the system resolver answers web.test from /etc/hosts line 1 (198.18.0.10) without asking the "
+                + "nameservers; nameservers disagree about web.test");
+    }
+
+    @Test
+    void nameTheSystemGetsFromElsewhereWhileTheNameserversSayNxdomainIsAWarning() {
+        var c = classify(fromDns("198.18.0.77"), both("ns1:53", rcode("NXDOMAIN")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.mismatch");
+        assertThat(c.summary()).startsWith("the system resolver answers web.test with 198.18.0.77 (DNS or another nsswitch source); "
+                + "the nameservers say NXDOMAIN (ns1:53)");
+    }
+
+    @Test
+    void staleHostsLineIsMismatchNamingBothAnswersAndTheirSources() {
+        var c = classify(fromHosts("4", "198.18.0.50"), both("ns1:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.FAIL);
         assertThat(c.cause()).isEqualTo("dns.mismatch");
         assertThat(c.summary()).isEqualTo("the system resolver says web.test is 198.18.0.50 (/etc/hosts line 4) but the nameservers "
-                + "say 198.18.0.10: a stale line in /etc/hosts");
+                + "say 198.18.0.10 (ns1:53): a stale line in /etc/hosts");
+    }
+
+    @Test
+    void staleHostsLineIsMismatchEvenWhenTheNameserversAreSlow() {
+        var c = classify(fromHosts("4", "198.18.0.50"), dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isEqualTo("dns.mismatch");
+    }
+
+    @Test
+    void hostsLineThatAgreesIsOkSayingSo() {
+        var c = classify(fromHosts("1", "198.18.0.10"), both("ns1:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).endsWith("; the system resolver agrees (/etc/hosts line 1)");
     }
 
     @Test
     void systemAnswerFromElsewhereThatDiffersBlamesNsswitch() {
-        var sys = new SystemSaid("os", List.of("198.18.0.77"), "", "DNS or another nsswitch source");
-        var c = classify(sys, both("ns1:53", ok("198.18.0.10")));
+        var c = classify(fromDns("198.18.0.77"), both("ns1:53", ok("198.18.0.10")));
         assertThat(c.cause()).isEqualTo("dns.mismatch");
         assertThat(c.summary()).endsWith(": nsswitch sends the lookup elsewhere, or split horizon");
+    }
+
+    @Test
+    void roundRobinInAnotherOrderFromTheSystemIsNoMismatch() {
+        var c = classify(fromDns("198.18.0.11", "198.18.0.10"), both("ns1:53", ok("198.18.0.10", "198.18.0.11")));
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).endsWith("; the system resolver agrees (DNS or another nsswitch source)");
+    }
+
+    @Test
+    void systemResolverThatCannotResolveWhatTheNameserversAnswerIsMismatch() {
+        var c = classify(SystemSaid.failed("getaddrinfo has no A address for web.test (getent ahostsv4)", FAST), both("ns1:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.cause()).isEqualTo("dns.mismatch");
+        assertThat(c.summary()).startsWith("the system resolver cannot resolve web.test (getaddrinfo has no A address");
+    }
+
+    @Test
+    void hostsFileWithoutTheNameIsNoProblemWhenTheNameserversAnswer() {
+        var c = classify(SystemSaid.hosts(List.of(), ""), both("ns1:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.OK);
+    }
+
+    @Test
+    void systemLookupStillWaitingWhileTheServersAnswerAtOnceIsSlow() {
+        var c = classify(SystemSaid.pending(Duration.ofSeconds(2)), both("ns1:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.slow");
+        assertThat(c.summary()).startsWith("the system resolver had not answered web.test after 2.0s although the nameservers answer at once");
+    }
+
+    @Test
+    void systemLookupSlowerThanTheThresholdIsSlow() {
+        var c = classify(SystemSaid.answered(List.of("198.18.0.10"), "", Duration.ofMillis(1500)), both("ns1:53", ok("198.18.0.10")));
+        assertThat(c.cause()).isEqualTo("dns.slow");
+        assertThat(c.summary()).startsWith("the system resolver took 1.5s to answer web.test (slow=1s)");
+    }
+
+    // type any: the answer is the union of the families
+
+    @Test
+    void addressForOneFamilyAndNxdomainForTheOtherIsAnAnswerNotNxdomain() {
+        var c = DnsResolveProbe.classify("web.test", "any", OFF, List.of(both("ns1:53", ok("198.18.0.5").withGaps("AAAA NXDOMAIN"))),
+                GLIBC_DEFAULTS, SLOW);
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).startsWith("web.test is 198.18.0.5 (ns1:53").endsWith(" though ns1:53 answers AAAA NXDOMAIN");
+    }
+
+    @Test
+    void onlyOneFamilyForTypeAnyIsNotNodata() {
+        for (String address : List.of("198.18.0.5", "fd00::5")) {
+            var c = DnsResolveProbe.classify("web.test", "any", fromDns(address), List.of(both("ns1:53", ok(address))), GLIBC_DEFAULTS, SLOW);
+            assertThat(c.status()).as(address).isEqualTo(Status.OK);
+        }
     }
 
     @Test
@@ -149,13 +291,72 @@ class DnsResolveProbeTest {
         assertThat(c.summary()).isEqualTo("ns1:53 (udp refused, tcp refused); ns2:53 answers: web.test is 198.18.0.10");
     }
 
+    // a silent server: glibc waits options timeout for it before it asks the next
+
     @Test
-    void timingOutServerFirstIsSlowButLastIsOnlyUnreachable() {
-        var first = classify(OFF, dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
-        assertThat(first.cause()).isEqualTo("dns.slow");
-        assertThat(first.summary()).startsWith("ns1:53, listed before ns2:53, times out: every lookup waits for it");
+    void silentServerFirstIsSlowNamingItTheResolverTimeoutAndTheServerThatAnswers() {
+        var c = classify(OFF, dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.slow");
+        assertThat(c.summary()).isEqualTo("ns1:53 does not answer over UDP (silent for 250ms): every lookup waits 5.0s for it "
+                + "(options timeout:5 attempts:2) before ns2:53 answers in 0.40ms: web.test is 198.18.0.10");
+    }
+
+    @Test
+    void silentServerFirstWaitsTheTimeoutOfResolvConf() {
+        var c = classify(ResolvConf.parse("options timeout:2", "rc"), OFF, dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(c.summary()).contains("every lookup waits 2.0s for it (options timeout:2 attempts:2)");
+    }
+
+    @Test
+    void silentServerLastIsOnlyUnreachableUnlessTheResolverRotates() {
         var last = classify(OFF, both("ns2:53", ok("198.18.0.10")), dead("ns1:53", "timeout", "timeout"));
         assertThat(last.cause()).isEqualTo("dns.server-unreachable");
+        assertThat(last.status()).isEqualTo(Status.WARN);
+        var rotating = classify(ResolvConf.parse("options rotate", "rc"), OFF, both("ns2:53", ok("198.18.0.10")), dead("ns1:53", "timeout", "timeout"));
+        assertThat(rotating.cause()).isEqualTo("dns.slow");
+        assertThat(rotating.summary()).contains(": 1 lookup in 2 (options rotate) waits 5.0s for it (options timeout:5 attempts:2 rotate)");
+    }
+
+    @Test
+    void onlyTheSilentServersAheadOfTheAnswerAreWaitedFor() {
+        var c = classify(OFF, dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")), dead("ns3:53", "timeout", "timeout"));
+        assertThat(c.summary()).startsWith("ns1:53 does not answer over UDP (silent for 250ms): every lookup waits 5.0s for it ");
+        var both = classify(OFF, dead("ns1:53", "timeout", "timeout"), dead("ns2:53", "timeout", "timeout"), both("ns3:53", ok("198.18.0.10")));
+        assertThat(both.summary()).contains("ns2:53 does not answer over UDP (silent for 250ms): every lookup waits 8.0s for them "); // 5 s + 3 s
+    }
+
+    @Test
+    void silentServerFirstStaysSlowWhenTheSystemGotTheSameAnswer() {
+        var c = classify(fromDns("198.18.0.10"), dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).isEqualTo("dns.slow");
+        assertThat(c.summary()).endsWith(": web.test is 198.18.0.10; the system resolver agrees (DNS or another nsswitch source)");
+        var hosts = classify(fromHosts("2", "198.18.0.10"), dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(hosts.summary()).endsWith("; the system resolver answers web.test from /etc/hosts line 2 (198.18.0.10) without asking "
+                + "the nameservers");
+    }
+
+    @Test
+    void silentServerWhoseWaitIsBelowTheThresholdIsNotSlow() {
+        var c = DnsResolveProbe.classify("web.test", "A", OFF, List.of(dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10"))),
+                GLIBC_DEFAULTS, Duration.ofSeconds(10));
+        assertThat(c.cause()).isEqualTo("dns.server-unreachable");
+    }
+
+    @Test
+    void answerMissingOneFamilyMakesTheResolverWaitItsTimeout() {
+        var c = DnsResolveProbe.classify("web.test", "any", OFF, List.of(both("ns1:53", ok("198.18.0.5").withGaps("AAAA timeout"))),
+                GLIBC_DEFAULTS, SLOW);
+        assertThat(c.cause()).isEqualTo("dns.slow");
+        assertThat(c.summary()).startsWith("ns1:53 does not answer AAAA over UDP (silent for 0.40ms): every lookup waits 5.0s");
+    }
+
+    @Test
+    void systemLookupLeftWaitingBehindASilentServerKeepsTheServersVerdict() {
+        var c = classify(SystemSaid.pending(Duration.ofMillis(350)), dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(c.cause()).isEqualTo("dns.slow");
+        assertThat(c.summary()).endsWith("; the system resolver was still waiting after 350ms");
     }
 
     @Test
@@ -177,9 +378,43 @@ class DnsResolveProbeTest {
 
     @Test
     void noNameserversIsAnErrorSayingHowToGiveOne() {
-        var c = DnsResolveProbe.classify("web.test", "A", OFF, List.of(), SLOW);
+        var c = DnsResolveProbe.classify("web.test", "A", OFF, List.of(), GLIBC_DEFAULTS, SLOW);
         assertThat(c.status()).isEqualTo(Status.ERROR);
         assertThat(c.summary()).contains("give server=IP[:port]");
+    }
+
+    // the address an application connects to
+
+    @Test
+    void addressIsTheSystemAnswersFirstThenTheNameserversFirst() {
+        var servers = List.of(dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10", "fd00::10")));
+        assertThat(DnsResolveProbe.target(fromHosts("3", "fd00::60", "198.18.0.60"), servers))
+                .contains(new DnsResolveProbe.Target("fd00::60", "hosts"));
+        assertThat(DnsResolveProbe.target(fromDns("198.18.0.11", "198.18.0.10"), servers))
+                .contains(new DnsResolveProbe.Target("198.18.0.11", "dns"));
+        assertThat(DnsResolveProbe.target(SystemSaid.pending(SLOW), servers)).contains(new DnsResolveProbe.Target("198.18.0.10", "nameservers"));
+        assertThat(DnsResolveProbe.target(OFF, List.of(both("ns1:53", rcode("NXDOMAIN"))))).isEmpty();
+    }
+
+    @Test
+    void theSystemLookupIsNotAwaitedWhenItWillWaitForASilentServer() {
+        var silentFirst = List.of(dead("ns1:53", "timeout", "timeout"), both("ns2:53", ok("198.18.0.10")));
+        assertThat(DnsResolveProbe.systemWaits(silentFirst, GLIBC_DEFAULTS)).isTrue();
+        assertThat(DnsResolveProbe.systemWaits(silentFirst.reversed(), GLIBC_DEFAULTS)).isFalse();
+        assertThat(DnsResolveProbe.systemWaits(List.of(dead("ns1:53", "timeout", "timeout")), GLIBC_DEFAULTS)).isTrue();
+        assertThat(DnsResolveProbe.systemWaits(List.of(dead("ns1:53", "refused", "refused")), GLIBC_DEFAULTS)).isFalse();
+        assertThat(DnsResolveProbe.systemWaits(List.of(both("ns1:53", rcode("REFUSED"))), GLIBC_DEFAULTS)).isFalse();
+    }
+
+    @Test
+    void aServerEndsTheResolversTurnAsItsUdpQuestionsDo() {
+        assertThat(NameserverVerdict.turn(both("ns:53", ok("198.18.0.10")))).isEqualTo(ResolvConf.Turn.ANSWER);
+        assertThat(NameserverVerdict.turn(both("ns:53", rcode("NXDOMAIN")))).isEqualTo(ResolvConf.Turn.ANSWER);
+        assertThat(NameserverVerdict.turn(both("ns:53", rcode("SERVFAIL")))).isEqualTo(ResolvConf.Turn.NEXT);
+        assertThat(NameserverVerdict.turn(dead("ns:53", "refused", "refused"))).isEqualTo(ResolvConf.Turn.NEXT);
+        assertThat(NameserverVerdict.turn(dead("ns:53", "timeout", "timeout"))).isEqualTo(ResolvConf.Turn.SILENT);
+        assertThat(NameserverVerdict.turn(both("ns:53", ok("198.18.0.10").withGaps("AAAA timeout")))).isEqualTo(ResolvConf.Turn.LATE);
+        assertThat(NameserverVerdict.turn(both("ns:53", ok("198.18.0.10").withGaps("AAAA NXDOMAIN")))).isEqualTo(ResolvConf.Turn.ANSWER);
     }
 
     // run() problems that need no network

@@ -2,7 +2,12 @@ package dev.reach.plugins.dns;
 
 import org.junit.jupiter.api.Test;
 
+import static dev.reach.plugins.dns.ResolvConf.Turn.ANSWER;
+import static dev.reach.plugins.dns.ResolvConf.Turn.NEXT;
+import static dev.reach.plugins.dns.ResolvConf.Turn.SILENT;
+
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,5 +86,47 @@ class ResolvConfTest {
     @Test
     void withoutASearchListTheNameIsAskedAsGiven() {
         assertThat(ResolvConf.parse("nameserver 198.18.0.1\n", "rc").candidates("db01")).containsExactly("db01.");
+    }
+
+    @Test
+    void resolverOptionsAreReadWithGlibcDefaultsAndLimits() {
+        var defaults = ResolvConf.parse("nameserver 198.18.0.1\n", "rc");
+        assertThat(defaults.timeout()).isEqualTo(5);
+        assertThat(defaults.attempts()).isEqualTo(2);
+        assertThat(defaults.rotate()).isFalse();
+        var set = ResolvConf.parse("options timeout:1 attempts:3 rotate\n", "rc");
+        assertThat(set.options()).isEqualTo("timeout:1 attempts:3 rotate");
+        var capped = ResolvConf.parse("options timeout:99 attempts:9\noptions timeout:x\n", "rc");
+        assertThat(capped.timeout()).isEqualTo(30);
+        assertThat(capped.attempts()).isEqualTo(5);
+        assertThat(capped.problems()).containsExactly("rc line 2: 'timeout:x' is not a number (ignored)");
+    }
+
+    @Test
+    void eachServerIsWaitedForAsGlibcSendDgComputesIt() {
+        var conf = ResolvConf.parse("options timeout:3\n", "rc");
+        // the first gets the timeout, the others (timeout << index) / count: 3 s, 2 s, 4 s for three servers
+        assertThat(List.of(conf.serverWait(0, 3), conf.serverWait(1, 3), conf.serverWait(2, 3)))
+                .containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(conf.serverWait(1, 2)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(ResolvConf.parse("options timeout:0\n", "rc").serverWait(0, 1)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aLookupWaitsForTheSilentServersBeforeTheOneThatAnswers() {
+        var conf = ResolvConf.parse("", "rc");
+        assertThat(conf.waitsBeforeAnswer(List.of(SILENT, ANSWER))).containsExactly(Duration.ofSeconds(5));
+        assertThat(conf.waitsBeforeAnswer(List.of(NEXT, ANSWER))).containsExactly(Duration.ZERO);
+        assertThat(conf.waitsBeforeAnswer(List.of(ANSWER, SILENT))).containsExactly(Duration.ZERO);
+        assertThat(conf.waitsBeforeAnswer(List.of(SILENT, SILENT))).containsExactly((Duration) null);
+        var rotating = ResolvConf.parse("options rotate\n", "rc");
+        assertThat(rotating.waitsBeforeAnswer(List.of(ANSWER, SILENT))).containsExactly(Duration.ZERO, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aLookupNobodyAnswersFailsAfterEverySilentWaitOfEveryAttempt() {
+        assertThat(ResolvConf.parse("", "rc").giveUp(List.of(SILENT, SILENT))).isEqualTo(Duration.ofSeconds(20));
+        assertThat(ResolvConf.parse("options timeout:1 attempts:2\n", "rc").giveUp(List.of(SILENT, SILENT))).isEqualTo(Duration.ofSeconds(4));
+        assertThat(ResolvConf.parse("", "rc").giveUp(List.of(NEXT, NEXT))).isEqualTo(Duration.ZERO);
     }
 }
