@@ -18,10 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real distribution, run inside the client namespace of {@link LabTopology} as {@code reach HOST:PORT --json},
- * against real faults built with iptables, routes and stopped services; each test asserts the verdict's cause.
- * Name resolution uses the lab's dnsmasq only (resolv_conf and hosts_file are given, system=hosts).
+ * against real faults built with iptables, routes, links, frozen and stopped services; each test asserts the
+ * verdict's cause, and the class as a whole that no fault ends {@code ok} while every healthy scenario does.
+ * Name resolution uses the lab's dnsmasq: most scenarios give resolv_conf and hosts_file (system=hosts); those
+ * named "system" run with reach's defaults against the client namespace's own /etc/resolv.conf and /etc/hosts,
+ * through the real system resolver.
  */
 class DiagnosisLabIT {
+    /** One scenario's outcome, for the table printed at the end and the class-wide assertions. */
+    private record Row(String scenario, String expected, String cause, double ms) {
+    }
+
+    private static final List<Row> ROWS = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The distribution to run; -Dlab.home/-Dlab.cp point at another layout (a REACH home with every plugin). */
     private static final String HOME = System.getProperty("lab.home", Cli.HOME.toString());
     private static final String CP = System.getProperty("lab.cp", Path.of(HOME, "lib") + "/*");
@@ -36,6 +44,13 @@ class DiagnosisLabIT {
     @AfterAll
     static void tearDown() {
         if (lab != null) lab.close();
+        if (ROWS.isEmpty()) return;
+        System.out.println("\nlab table: scenario | expected | verdict | ms");
+        ROWS.forEach(r -> System.out.printf("| %s | %s | %s | %.0f |%n", r.scenario(), r.expected(), r.cause(), r.ms()));
+        assertThat(ROWS.stream().filter(r -> !r.expected().equals("ok") && r.cause().equals("ok")).map(Row::scenario))
+                .as("fault scenarios that ended ok").isEmpty();
+        assertThat(ROWS.stream().filter(r -> r.expected().equals("ok") && !r.cause().equals("ok")).map(Row::scenario))
+                .as("healthy scenarios that did not end ok").isEmpty();
     }
 
     @BeforeEach
@@ -43,180 +58,307 @@ class DiagnosisLabIT {
         lab.reset();
     }
 
+    // healthy
+
     @Test
     void healthyServiceIsOk() throws Exception {
-        assertThat(diagnose("web.lab.test:8080")).isEqualTo("ok");
+        expect("healthy", "ok", diagnose("web.lab.test:8080"));
     }
 
     @Test
-    void stoppedServiceIsRefused() throws Exception {
-        assertThat(diagnose("web.lab.test:8081")).isEqualTo("tcp.refused");
+    void healthyServiceThroughTheSystemResolverIsOk() throws Exception {
+        lab.systemResolver("");
+        expect("healthy (system)", "ok", diagnoseAsSystem("web.lab.test:8080"));
     }
 
+    /** The bug: a name only in /etc/hosts got the nameservers' REFUSED as its verdict, though the application connects. */
     @Test
-    void firewallDropIsFiltered() throws Exception {
-        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
-        assertThat(diagnose("web.lab.test:8080", "timeout=1s")).isEqualTo("tcp.filtered");
-    }
-
-    @Test
-    void hostDroppingTcpAndPingIsFilteredWhenTheTraceReachesIt() throws Exception {
-        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "-j", "DROP");
-        lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j", "DROP");
-        assertThat(diagnose("198.18.1.2:8080", "timeout=1s")).isEqualTo("tcp.filtered"); // the UDP trace got its port-unreachable
-    }
-
-    @Test
-    void hostDroppingEverythingIsHostDown() throws Exception {
-        lab.iptables(lab.server, "-A", "INPUT", "-j", "DROP");
-        assertThat(diagnose("198.18.1.2:8080", "timeout=1s")).isEqualTo("host.down");
-    }
-
-    @Test
-    void missingHostBehindTheRouterIsHostUnreachable() throws Exception {
-        // nobody holds 198.18.1.99: the router's ARP fails and it answers ICMP host-unreachable after ~3 s
-        assertThat(diagnose("198.18.1.99:8080", "timeout=5s")).isEqualTo("host.unreachable");
-    }
-
-    @Test
-    void rejectWithTcpResetIsRefused() throws Exception {
-        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "tcp-reset");
-        assertThat(diagnose("web.lab.test:8080")).isEqualTo("tcp.refused");
-    }
-
-    @Test
-    void rejectWithIcmpOnTheRouterIsProhibited() throws Exception {
-        lab.iptables(lab.router, "-A", "FORWARD", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited");
-        assertThat(diagnose("web.lab.test:8080")).isEqualTo("admin.prohibited");
+    void nameOnlyInTheHostsFileIsOk() throws Exception {
+        lab.systemResolver(LabTopology.SERVER + " web.example.test\n");
+        expect("hosts-only name (system)", "ok", diagnoseAsSystem("web.example.test:8080"));
     }
 
     @Test
     void blockedIcmpIsNoFalseAlarm() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "-j", "DROP");
-        assertThat(diagnose("web.lab.test:8080")).isEqualTo("ok");
-    }
-
-    @Test
-    void missingRouteIsRouteNone() throws Exception {
-        assertThat(diagnose("198.19.5.5:8080")).isEqualTo("route.none");
-    }
-
-    @Test
-    void prohibitRouteIsRouteReject() throws Exception {
-        lab.lab.exec(lab.client, "ip", "route", "replace", "prohibit", "198.18.8.0/24").orThrow();
-        assertThat(diagnose("198.18.8.8:8080")).isEqualTo("route.reject");
-    }
-
-    @Test
-    void nameWithNoAddressIsNodata() throws Exception {
-        assertThat(diagnose("txt-only.lab.test:8080")).isEqualTo("dns.nodata");
-    }
-
-    @Test
-    void deadGatewayIsGatewayUnreachable() throws Exception {
-        lab.lab.route(lab.client, "198.18.7.0/24", "198.18.0.77");
-        assertThat(diagnose("198.18.7.2:8080", "timeout=2s")).isEqualTo("gateway.unreachable");
-    }
-
-    @Test
-    void unknownNameIsNxdomain() throws Exception {
-        assertThat(diagnose("nope.lab.test:8080")).isEqualTo("dns.nxdomain");
-    }
-
-    @Test
-    void silentNameserverIsServerUnreachable() throws Exception {
-        assertThat(diagnose("web.lab.test:8080", "resolv_conf=" + lab.deadResolvConf)).isEqualTo("dns.server-unreachable");
-    }
-
-    /** 30% of packets from the client toward the server are dropped at random on the router (one direction, so the
-     * handshake still gets through within the 8 s allowed: four SYNs all lost is 0.8%). The target is the server's
-     * address: a silent nameserver is silentNameserverIsServerUnreachable's business, and losing every question to the
-     * nameserver (about one run in a hundred) made this scenario end in dns.server-unreachable. */
-    @Test
-    void randomDropOnTheRouterIsPathLoss() throws Exception {
-        lab.iptables(lab.router, "-A", "FORWARD", "-s", "198.18.0.0/24", "-m", "statistic", "--mode", "random",
-                "--probability", "0.3", "-j", "DROP");
-        assertThat(diagnose(LabTopology.SERVER + ":8080", "timeout=8s")).isEqualTo("path.loss");
+        expect("icmp-blocked", "ok", diagnose("web.lab.test:8080"));
     }
 
     @Test
     void goodCertificateIsOk() throws Exception {
         try (var tls = lab.tlsServer("good")) {
-            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("ok");
-        }
-    }
-
-    @Test
-    void expiredCertificateIsTlsExpired() throws Exception {
-        try (var tls = lab.tlsServer("expired")) {
-            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("tls.expired");
-        }
-    }
-
-    @Test
-    void certificateForAnotherNameIsHostnameMismatch() throws Exception {
-        try (var tls = lab.tlsServer("other")) {
-            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("tls.hostname-mismatch");
-        }
-    }
-
-    @Test
-    void selfSignedCertificateIsUntrusted() throws Exception {
-        try (var tls = lab.tlsServer("selfsigned")) {
-            assertThat(diagnose("web.lab.test:8443", "ca=" + lab.ca)).isEqualTo("tls.untrusted");
-        }
-    }
-
-    /** The router's link to the server gets MTU 1280 and the router drops its own ICMP frag-needed. */
-    @Test
-    void swallowedBigPacketsAreMtuBlackhole() throws Exception {
-        lab.lab.ip(lab.router, "link", "set", lab.serverLink.devA(), "mtu", "1280");
-        lab.lab.ip(lab.server, "link", "set", lab.serverLink.devB(), "mtu", "1280");
-        lab.iptables(lab.router, "-A", "OUTPUT", "-p", "icmp", "--icmp-type", "fragmentation-needed", "-j", "DROP");
-        assertThat(diagnose("web.lab.test:8080", "mtu=true")).isEqualTo("mtu.blackhole");
-    }
-
-    /** An SNTP responder on the server answers with its clock one hour ahead. */
-    @Test
-    void clockAnHourOffIsTimeSkew() throws Exception {
-        try (var ntp = lab.python(SNTP_AHEAD, LabTopology.SERVER)) {
-            assertThat(cause(reach(lab.client, "run", HOME + "/playbooks/time.yaml", "--json", "--set", "server=" + LabTopology.SERVER)))
-                    .isEqualTo("time.skew");
-        }
-    }
-
-    /** reach udp://HOST:PORT: a datagram to a closed UDP port gets ICMP port-unreachable. */
-    @Test
-    void closedUdpPortIsUdpClosed() throws Exception {
-        assertThat(diagnose("udp://web.lab.test:9999")).isEqualTo("udp.closed");
-    }
-
-    /** reach http://HOST:PORT/ against a web server whose Date header is an hour ahead of this clock. */
-    @Test
-    void webServerDateAnHourOffIsTimeSkew() throws Exception {
-        try (var web = lab.python(HTTP_DATED, LabTopology.SERVER, "8082", "3600")) {
-            assertThat(diagnose("http://web.lab.test:8082/")).isEqualTo("time.skew");
+            expect("tls-good", "ok", diagnose("web.lab.test:8443", "ca=" + lab.ca));
         }
     }
 
     /** The same server with an honest Date: HTTP answers, the clocks agree, no false alarm. */
     @Test
     void webServerWithTheRightDateIsOk() throws Exception {
-        try (var web = lab.python(HTTP_DATED, LabTopology.SERVER, "8082", "0")) {
-            assertThat(diagnose("http://web.lab.test:8082/")).isEqualTo("ok");
+        try (var web = lab.python(LabTopology.HTTP, LabTopology.SERVER, "8082", "0")) {
+            expect("http-dated-right", "ok", diagnose("http://web.lab.test:8082/"));
         }
+    }
+
+    // the service
+
+    @Test
+    void stoppedServiceIsRefused() throws Exception {
+        expect("service-down", "tcp.refused", diagnose("web.lab.test:8081"));
+    }
+
+    @Test
+    void rejectWithTcpResetIsRefused() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "tcp-reset");
+        expect("reject-reset", "tcp.refused", diagnose("web.lab.test:8080"));
+    }
+
+    /** The kernel completes the handshake for a SIGSTOPped server; no byte ever comes back. */
+    @Test
+    void frozenServiceIsNoResponse() throws Exception {
+        try (var web = lab.python(LabTopology.HTTP, "0.0.0.0", "8088", "0")) {
+            lab.lab.exec(lab.server, "kill", "-STOP", Long.toString(web.pid())).orThrow();
+            try {
+                expect("frozen-process", "tcp.no-response", diagnose("web.lab.test:8088", "timeout=1s"));
+            } finally {
+                lab.lab.exec(lab.server, "kill", "-CONT", Long.toString(web.pid()));
+            }
+        }
+    }
+
+    /** A rule on the server resets every connection at its first data segment (PSH), after the handshake. */
+    @Test
+    void resetAtTheFirstDataSegmentIsTcpReset() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "--tcp-flags", "PSH", "PSH",
+                "-j", "REJECT", "--reject-with", "tcp-reset");
+        expect("reset-at-first-data", "tcp.reset", diagnose("web.lab.test:8080"));
+    }
+
+    /** The bug: a URL's path was dropped, so a path the server does not have answered ok. */
+    @Test
+    void urlPathTheServerDoesNotHaveIsNotOk() throws Exception {
+        Verdict v = diagnose("http://web.lab.test:8080/missing?x=1");
+        expect("url-path-404", "inconclusive", v);
+        assertThat(v.summary()).contains("404");
+    }
+
+    // firewalls and hosts
+
+    @Test
+    void firewallDropIsFiltered() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        expect("firewall-drop", "tcp.filtered", diagnose("web.lab.test:8080", "timeout=1s"));
+    }
+
+    @Test
+    void hostDroppingTcpAndPingIsFilteredWhenTheTraceReachesIt() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "-j", "DROP");
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j", "DROP");
+        expect("tcp-ping-dropped", "tcp.filtered", diagnose("198.18.1.2:8080", "timeout=1s")); // the UDP trace got its port-unreachable
+    }
+
+    @Test
+    void hostDroppingEverythingIsHostDown() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-j", "DROP");
+        expect("all-dropped", "host.down", diagnose("198.18.1.2:8080", "timeout=1s"));
+    }
+
+    @Test
+    void missingHostBehindTheRouterIsHostUnreachable() throws Exception {
+        // nobody holds 198.18.1.99: the router's ARP fails and it answers ICMP host-unreachable after ~3 s
+        expect("host-missing", "host.unreachable", diagnose("198.18.1.99:8080", "timeout=5s"));
+    }
+
+    @Test
+    void rejectWithIcmpOnTheRouterIsProhibited() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited");
+        expect("reject-icmp", "admin.prohibited", diagnose("web.lab.test:8080"));
+    }
+
+    // routes and links
+
+    @Test
+    void missingRouteIsRouteNone() throws Exception {
+        expect("no-route", "route.none", diagnose("198.19.5.5:8080"));
+    }
+
+    @Test
+    void prohibitRouteIsRouteReject() throws Exception {
+        lab.lab.exec(lab.client, "ip", "route", "replace", "prohibit", "198.18.8.0/24").orThrow();
+        expect("prohibit-route", "route.reject", diagnose("198.18.8.8:8080"));
+    }
+
+    @Test
+    void deadGatewayIsGatewayUnreachable() throws Exception {
+        lab.lab.route(lab.client, "198.18.7.0/24", "198.18.0.77");
+        expect("gateway-down", "gateway.unreachable", diagnose("198.18.7.2:8080", "timeout=2s"));
+    }
+
+    /** The peer of the client's egress veth goes down: no carrier here, the route stays (linkdown). */
+    @Test
+    void egressInterfaceWithoutCarrierIsLinkDown() throws Exception {
+        lab.lab.ip(lab.dead, "link", "set", lab.deadLink.devB(), "down");
+        expect("no-carrier", "link.down", diagnose(LabTopology.LINK_DOWN_TARGET + ":8080", "timeout=2s"));
+    }
+
+    /** A second machine on the LAN claims the gateway's address, and the client's neighbour entry holds its MAC. */
+    @Test
+    void secondMachineAnsweringForTheGatewayIsArpConflict() throws Exception {
+        lab.lab.exec(lab.client, "ip", "neigh", "replace", "198.18.10.254", "lladdr", lab.imposterMac(), "dev", lab.lanDevice(),
+                "nud", "reachable").orThrow();
+        expect("arp-conflict", "arp.conflict", diagnose(LabTopology.BEHIND_LAN_GATEWAY + ":8080", "timeout=1s"));
+    }
+
+    // the path
+
+    /** 30% of packets either way through the router are dropped at random (this kernel has no netem). */
+    @Test
+    void randomDropOnTheRouterIsPathLoss() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-m", "statistic", "--mode", "random", "--probability", "0.3", "-j", "DROP");
+        expect("loss-30", "path.loss", diagnose(LabTopology.SERVER + ":8080", "timeout=3s"));
+    }
+
+    /** The router's onward route shrinks to MTU 1280 and it drops its own frag-needed: handshakes pass, big packets vanish. */
+    @Test
+    void swallowedBigPacketsAreMtuBlackhole() throws Exception {
+        lab.mtuStep();
+        expect("mtu-blackhole", "mtu.blackhole", diagnose("web.lab.test:8080"));
+    }
+
+    /** Every packet toward the server waits 300 ms in a userspace delay box beyond the router; the router answers at once. */
+    @Test
+    void delayBeyondTheFirstRouterIsPathLatency() throws Exception {
+        try (var box = lab.delayBeyondTheRouter(300)) {
+            expect("latency+300ms", "path.latency", diagnose(LabTopology.SERVER + ":8080"));
+        }
+    }
+
+    // names
+
+    @Test
+    void nameWithNoAddressIsNodata() throws Exception {
+        expect("dns-nodata", "dns.nodata", diagnose("txt-only.lab.test:8080"));
+    }
+
+    @Test
+    void unknownNameIsNxdomain() throws Exception {
+        expect("dns-nxdomain", "dns.nxdomain", diagnose("nope.lab.test:8080"));
+    }
+
+    @Test
+    void silentNameserverIsServerUnreachable() throws Exception {
+        expect("dns-down", "dns.server-unreachable", diagnose("web.lab.test:8080", "resolv_conf=" + lab.deadResolvConf));
+    }
+
+    /** The first nameserver drops queries silently; the second answers, after the resolver's 1 s timeout. */
+    @Test
+    void silentFirstNameserverIsDnsSlow() throws Exception {
+        for (String proto : List.of("udp", "tcp")) {
+            lab.iptables(lab.server, "-A", "INPUT", "-d", LabTopology.SILENT_NAMESERVER, "-p", proto, "--dport", "53", "-j", "DROP");
+        }
+        expect("dns-first-silent", "dns.slow", diagnose("web.lab.test:8080", "resolv_conf=" + lab.slowResolvConf));
+    }
+
+    /** A stale /etc/hosts line points the name at a dead address while DNS has the right one. */
+    @Test
+    void staleHostsLineIsDnsMismatch() throws Exception {
+        lab.systemResolver("198.18.1.99 web.lab.test\n");
+        Verdict v = diagnoseAsSystem("web.lab.test:8080", "timeout=1s");
+        expect("stale-hosts-line (system)", "dns.mismatch", v);
+        assertThat(v.summary()).contains("198.18.1.99", LabTopology.SERVER);
+    }
+
+    // TLS
+
+    @Test
+    void expiredCertificateIsTlsExpired() throws Exception {
+        try (var tls = lab.tlsServer("expired")) {
+            expect("tls-expired", "tls.expired", diagnose("web.lab.test:8443", "ca=" + lab.ca));
+        }
+    }
+
+    @Test
+    void certificateForAnotherNameIsHostnameMismatch() throws Exception {
+        try (var tls = lab.tlsServer("other")) {
+            expect("tls-wrong-name", "tls.hostname-mismatch", diagnose("web.lab.test:8443", "ca=" + lab.ca));
+        }
+    }
+
+    @Test
+    void selfSignedCertificateIsUntrusted() throws Exception {
+        try (var tls = lab.tlsServer("selfsigned")) {
+            expect("tls-self-signed", "tls.untrusted", diagnose("web.lab.test:8443", "ca=" + lab.ca));
+        }
+    }
+
+    /** The bug: TLS on a port outside the known list was never looked at. */
+    @Test
+    void tlsOnAnOddPortIsJudged() throws Exception {
+        try (var tls = lab.tlsServer("selfsigned", 18443)) {
+            expect("tls-odd-port", "tls.untrusted", diagnose("web.lab.test:18443", "ca=" + lab.ca));
+        }
+    }
+
+    // time, UDP, the server's side
+
+    /** An SNTP responder on the server answers with its clock one hour ahead. */
+    @Test
+    void clockAnHourOffIsTimeSkew() throws Exception {
+        try (var ntp = lab.python(SNTP_AHEAD, LabTopology.SERVER)) {
+            expect("ntp-ahead", "time.skew", verdict(reach(lab.client, "run", HOME + "/playbooks/time.yaml", "--json", "--set", "server=" + LabTopology.SERVER)));
+        }
+    }
+
+    /** reach http://HOST:PORT/ against a web server whose Date header is an hour ahead of this clock. */
+    @Test
+    void webServerDateAnHourOffIsTimeSkew() throws Exception {
+        try (var web = lab.python(LabTopology.HTTP, LabTopology.SERVER, "8082", "3600")) {
+            expect("http-dated-ahead", "time.skew", diagnose("http://web.lab.test:8082/"));
+        }
+    }
+
+    /** reach udp://HOST:PORT: a datagram to a closed UDP port gets ICMP port-unreachable. */
+    @Test
+    void closedUdpPortIsUdpClosed() throws Exception {
+        expect("udp-closed", "udp.closed", diagnose("udp://web.lab.test:9999"));
     }
 
     /** listen.yaml run on the server itself, where a service listens on 127.0.0.1 only. */
     @Test
     void serviceBoundToLoopbackIsLocalhostOnly() throws Exception {
         try (var local = lab.python(LOOPBACK_LISTENER)) {
-            assertThat(cause(reach(lab.server, "run", HOME + "/playbooks/listen.yaml", "--json", "--set", "port=9090")))
-                    .isEqualTo("listen.localhost-only");
-            assertThat(cause(reach(lab.server, "listen", "9090", "--json"))).as("reach listen PORT runs the same playbook")
+            expect("listen-localhost-only", "listen.localhost-only",
+                    verdict(reach(lab.server, "run", HOME + "/playbooks/listen.yaml", "--json", "--set", "port=9090")));
+            assertThat(verdict(reach(lab.server, "listen", "9090", "--json")).cause()).as("reach listen PORT runs the same playbook")
                     .isEqualTo("listen.localhost-only");
         }
     }
+
+    /**
+     * Run on the server: clients come in by its second link (198.18.3.2), its route back to them leaves by the first,
+     * and that second link's rp_filter is strict, so the kernel drops their SYNs. A client keeps trying meanwhile.
+     */
+    @Test
+    void strictRpFilterWithAnAsymmetricRouteIsRpfilterDrop() throws Exception {
+        lab.lab.exec(lab.server, "sysctl", "-qw", "net.ipv4.conf." + lab.serverSecondLink.devB() + ".rp_filter=1").orThrow();
+        try (var retrying = lab.pythonIn(lab.client, RETRYING_CLIENT, LabTopology.SERVER_SECOND, "8080")) {
+            expect("rpfilter-asymmetric (listen --from)", "rpfilter.drop",
+                    verdict(reach(lab.server, "listen", "8080", "--from", "198.18.0.1", "--json")));
+            expect("rpfilter-asymmetric (listen)", "rpfilter.drop", verdict(reach(lab.server, "listen", "8080", "--json")));
+        }
+    }
+
+    /** Connects to ADDRESS PORT every 100 ms for at most 60 s (stopped by PID before that), one SYN at a time. */
+    private static final String RETRYING_CLIENT = """
+            import socket, sys, time
+            print('ready', flush=True)
+            end = time.time() + 60
+            while time.time() < end:
+                s = socket.socket(); s.settimeout(0.1)
+                try: s.connect((sys.argv[1], int(sys.argv[2])))
+                except OSError: pass
+                finally: s.close()
+                time.sleep(0.1)
+            """;
 
     private static final String SNTP_AHEAD = """
             import socket, struct, sys, time
@@ -228,37 +370,37 @@ class DiagnosisLabIT {
                 s.sendto(bytes([0x24, 2, 0, 0xec]) + bytes(8) + b'LOCL' + ts + d[40:48] + ts + ts, a)
             """;
 
-    /** An HTTP server on ADDRESS PORT whose Date header is its clock plus OFFSET seconds. */
-    private static final String HTTP_DATED = """
-            import sys, time, email.utils, http.server
-            offset = int(sys.argv[3])
-            class H(http.server.BaseHTTPRequestHandler):
-                def date_time_string(self, timestamp=None):
-                    return email.utils.formatdate(time.time() + offset, usegmt=True)
-                def do_HEAD(self):
-                    self.send_response(200); self.send_header('Content-Length', '2'); self.end_headers()
-                def do_GET(self):
-                    self.do_HEAD(); self.wfile.write(b'ok')
-                def log_message(self, *a):
-                    pass
-            s = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H); print('ready', flush=True); s.serve_forever()
-            """;
-
     private static final String LOOPBACK_LISTENER = """
             import socket, time
             s = socket.socket(); s.bind(('127.0.0.1', 9090)); s.listen(8); print('ready', flush=True)
             time.sleep(60)
             """;
 
-    /** Runs {@code reach TARGET --json} in the client namespace and returns the verdict's cause. */
-    private static String diagnose(String target, String... inputs) throws Exception {
+    /** Records a scenario's verdict for the class-wide checks, and asserts its cause. */
+    private static void expect(String scenario, String cause, Verdict v) {
+        ROWS.add(new Row(scenario, cause, v.cause(), v.ms()));
+        assertThat(v.cause()).as(scenario + ": " + v.summary()).isEqualTo(cause);
+    }
+
+    /** Runs {@code reach TARGET --json} in the client namespace with the lab's resolv.conf and hosts file given. */
+    private static Verdict diagnose(String target, String... inputs) {
         List<String> args = new ArrayList<>(List.of(target, "--json",
                 "--set", "resolv_conf=" + lab.resolvConf, "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts"));
         for (String in : inputs) {
             args.add("--set");
             args.add(in);
         }
-        return cause(reach(lab.client, args.toArray(String[]::new)));
+        return verdict(reach(lab.client, args.toArray(String[]::new)));
+    }
+
+    /** Runs {@code reach TARGET --json} with reach's defaults: the namespace's own /etc/resolv.conf and /etc/hosts. */
+    private static Verdict diagnoseAsSystem(String target, String... inputs) {
+        List<String> args = new ArrayList<>(List.of(target, "--json"));
+        for (String in : inputs) {
+            args.add("--set");
+            args.add(in);
+        }
+        return verdict(reach(lab.client, args.toArray(String[]::new)));
     }
 
     /** Runs the distribution inside a lab namespace. */
@@ -270,8 +412,12 @@ class DiagnosisLabIT {
         return lab.lab.exec(Duration.ofSeconds(60), ns, cmd.toArray(String[]::new));
     }
 
-    /** The verdict's cause in a --json report, printed with the run's duration. */
-    private static String cause(Netns.Result r) {
+    /** What a run concluded. */
+    private record Verdict(String cause, String summary, double ms) {
+    }
+
+    /** The verdict of a --json report, printed with the run's duration and summary (for a scenario that flakes). */
+    private static Verdict verdict(Netns.Result r) {
         String target = String.join(" ", r.command().subList(r.command().indexOf("dev.reach.shell.Main") + 1, r.command().size()));
         JsonNode json;
         try {
@@ -279,9 +425,9 @@ class DiagnosisLabIT {
         } catch (Exception e) {
             throw new AssertionError("reach printed no JSON report: " + r, e);
         }
-        String cause = json.path("verdict").path("cause").asText();
-        System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", cause, json.path("duration_ms").asDouble(), target,
-                json.path("verdict").path("summary").asText());   // what it saw, for a scenario that flakes
-        return cause;
+        Verdict v = new Verdict(json.path("verdict").path("cause").asText(), json.path("verdict").path("summary").asText(),
+                json.path("duration_ms").asDouble());
+        System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", v.cause(), v.ms(), target, v.summary());
+        return v;
     }
 }

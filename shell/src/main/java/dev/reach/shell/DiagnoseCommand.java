@@ -72,7 +72,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
 
     /**
-     * HOST:PORT as typed, a URL {@code https://host[:port]/...} (port 443 or 80 by default; TLS and HTTP on),
+     * HOST:PORT as typed, a URL {@code https://host[:port]/path?query} (port 443 or 80 by default; TLS and HTTP on, the
+     * path and query asked for as they are),
      * or {@code udp://HOST:PORT} / {@code tcp://HOST:PORT} for the transport alone.
      */
     static Map<String, Object> inputs(String target) {
@@ -83,7 +84,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("'" + target + "': the schemes understood are http://, https://, tcp:// and udp://");
         }
         String rest = target.substring(scheme + 3);
-        int slash = rest.indexOf('/');
+        int slash = java.util.stream.IntStream.of(rest.indexOf('/'), rest.indexOf('?'), rest.indexOf('#')).filter(i -> i >= 0).min().orElse(-1);
         HostPort hp = HostPort.parse(slash < 0 ? rest : rest.substring(0, slash));
         Map<String, Object> m = new java.util.LinkedHashMap<>(hp.params());
         if (proto.equals("udp") || proto.equals("tcp")) {
@@ -95,6 +96,10 @@ final class DiagnoseCommand implements Callable<Integer> {
         m.putIfAbsent("port", proto.equals("https") ? "443" : "80");
         m.put("tls", proto.equals("https") ? "yes" : "no");
         m.put("http", "true");
+        String path = slash < 0 ? "" : rest.substring(slash);
+        int fragment = path.indexOf('#');
+        path = fragment < 0 ? path : path.substring(0, fragment);           // a fragment never reaches the server
+        m.put("path", path.startsWith("/") ? path : "/" + path);
         return m;
     }
 

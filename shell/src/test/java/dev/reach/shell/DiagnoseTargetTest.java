@@ -21,6 +21,14 @@ class DiagnoseTargetTest {
     }
 
     @Test
+    void urlsKeepTheirPathAndQueryButNotTheFragment() {
+        assertThat(DiagnoseCommand.inputs("http://127.0.0.1:18080/missing")).containsEntry("path", "/missing").containsEntry("port", "18080");
+        assertThat(DiagnoseCommand.inputs("https://web01/a/b?x=1&y=2#top")).containsEntry("path", "/a/b?x=1&y=2");
+        assertThat(DiagnoseCommand.inputs("http://web01:8080?x=1")).containsEntry("path", "/?x=1").containsEntry("port", "8080");
+        assertThat(DiagnoseCommand.inputs("http://web01")).containsEntry("path", "/");
+    }
+
+    @Test
     void udpSchemeChoosesTheDatagramBranch() {
         assertThat(DiagnoseCommand.inputs("udp://ns1:53")).containsEntry("host", "ns1").containsEntry("port", "53")
                 .containsEntry("proto", "udp").containsEntry("tls", "no");

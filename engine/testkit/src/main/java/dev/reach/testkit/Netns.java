@@ -39,6 +39,7 @@ public final class Netns implements AutoCloseable {
     /** How long one command may run unless the caller says otherwise. */
     public static final Duration EXEC_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    private static final Path ETC_NETNS = Path.of("/etc/netns");
 
     private final String id;
     private final List<String> namespaces = new ArrayList<>();
@@ -115,6 +116,59 @@ public final class Netns implements AutoCloseable {
         ip(a, "link", "set", devA, "up");
         ip(b, "link", "set", devB, "up");
         return new Link(a, devA, b, devB);
+    }
+
+    /**
+     * A LAN: a bridge in {@code switchNs} and one port on it per member namespace, each member's end with its address
+     * (several members may claim one address: a duplicate, as a test of ARP conflicts wants). Returns each member's
+     * device, in the order given.
+     *
+     * <pre>{@code
+     * List<String> devs = lab.lan(sw, client, "198.18.10.1/24", router, "198.18.10.254/24", imposter, "198.18.10.254/24");
+     * }</pre>
+     */
+    public synchronized List<String> lan(String switchNs, String... membersAndAddresses) {
+        owned(switchNs);
+        if (membersAndAddresses.length % 2 != 0) {
+            throw new IllegalArgumentException("give each member namespace with its address");
+        }
+        String bridge = "br" + links++;
+        ip(switchNs, "link", "add", bridge, "type", "bridge");
+        ip(switchNs, "link", "set", bridge, "up");
+        List<String> devs = new ArrayList<>();
+        for (int i = 0; i < membersAndAddresses.length; i += 2) {
+            String member = membersAndAddresses[i];
+            owned(member);
+            int n = links++;
+            String dev = "v" + n + "-" + role(switchNs);
+            String port = "p" + n + "-" + role(member);
+            host(EXEC_TIMEOUT, "ip", "link", "add", dev, "netns", member, "type", "veth", "peer", "name", port, "netns", switchNs).orThrow();
+            ip(switchNs, "link", "set", port, "master", bridge);
+            ip(switchNs, "link", "set", port, "up");
+            address(member, dev, membersAndAddresses[i + 1]);
+            ip(member, "link", "set", dev, "up");
+            devs.add(dev);
+        }
+        return devs;
+    }
+
+    /**
+     * Writes {@code /etc/netns/<ns>/<file>}, which {@code ip netns exec} binds over {@code /etc/<file>} for every
+     * command run in the namespace: how a test gives a namespace its own {@code resolv.conf} and {@code hosts}, so the
+     * system resolver (getaddrinfo) is tested for real. Written in place, so a later call changes what later commands
+     * see; removed with the namespace.
+     */
+    public void etc(String ns, String file, String content) {
+        owned(ns);
+        if (!file.matches("[a-z.]+")) {
+            throw new IllegalArgumentException("'" + file + "' is not a file name like hosts or resolv.conf");
+        }
+        try {
+            Path dir = Files.createDirectories(ETC_NETNS.resolve(ns));
+            Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Adds a route in a namespace, e.g. {@code route(client, "198.19.0.0/16", "198.18.0.2")}. */
@@ -239,6 +293,7 @@ public final class Netns implements AutoCloseable {
         spawned.reversed().forEach(Spawned::close);
         spawned.clear();
         for (String ns : namespaces.reversed()) {
+            deleteTree(ETC_NETNS.resolve(ns));
             try {
                 Result r = host(EXEC_TIMEOUT, "ip", "netns", "del", ns);
                 if (!r.ok()) {
@@ -314,6 +369,15 @@ public final class Netns implements AutoCloseable {
             p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(Netns::delete);
+        } catch (IOException e) {
+            // a leftover /etc/netns folder only matters to a namespace of the same name, which this lab's random id avoids
         }
     }
 

@@ -111,7 +111,7 @@ enum Greeting {
         if (TlsClientHello.isTls(got)) return "tls";
         String text = new String(got, 0, Math.min(got.length, 256), StandardCharsets.ISO_8859_1);
         String upper = text.toUpperCase(Locale.ROOT);
-        if (text.startsWith("HTTP/")) return "http";
+        if (text.startsWith("HTTP/") || upper.startsWith("<!DOCTYPE HTML") || upper.startsWith("<HTML")) return "http";
         if (text.startsWith("SSH-")) return "ssh";
         if (text.startsWith("220")) return upper.contains("FTP") ? "ftp" : "smtp";
         if (text.startsWith("+OK")) return "pop3";
