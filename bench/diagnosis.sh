@@ -5,11 +5,12 @@
 #                                       python3, ping, nc, traceroute, dig, openssl)
 #   REACH_HOME=/tmp/lab-home REACH_CP="shell/target/classes:dist/target/reach/lib/*" sudo -E bench/diagnosis.sh
 #   REPEAT=5 sudo -E bench/diagnosis.sh   (runs per scenario and way, default 3; the table gives medians)
+#   ROWS=healthy,tls-expired sudo -E bench/diagnosis.sh   (only these scenarios)
 #
 # reach runs through the ./reach launcher, as a user runs it (its start-up cache included), unless REACH_CP
 # names another class path.
 # Lab (the same as DiagnosisLabIT): client 198.18.0.1 — router — server 198.18.1.2 in three namespaces wired
-# only to each other; dnsmasq on the server (web.lab.test), a python3 listener on 8080, openssl s_server on 8443.
+# only to each other; dnsmasq on the server (web.lab.test), a python3 HTTP server on 8080, openssl s_server on 8443.
 # For each scenario it times, inside the client namespace:
 #   reach   — the verdict's cause; engine_ms (the run's own duration_ms, DNS to verdict) and process_ms
 #             (the whole process of `reach TARGET --json`, JVM start to exit, REACH_RESIDENT=0);
@@ -70,10 +71,16 @@ printf '127.0.0.1 localhost\n' > "$TMP/hosts"
   && openssl x509 -req -in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out expired.pem -days -1 -extfile ext 2>/dev/null)
 ip netns exec $S dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=198.18.1.2 \
   --pid-file= --user=root --local=/lab.test/ --host-record=web.lab.test,198.18.1.2 2>/dev/null & PIDS+=($!)
-ip netns exec $S python3 -c 'import socket
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("198.18.1.2", 8080)); s.listen(64)
-while True:
-    c, _ = s.accept(); c.close()' & PIDS+=($!)
+ip netns exec $S python3 -c 'import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    timeout = 5
+    def do_HEAD(self):
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers()
+    def do_GET(self):
+        self.do_HEAD(); self.wfile.write(b"ok")
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("198.18.1.2", 8080), H).serve_forever()' & PIDS+=($!)
 ip netns exec $S openssl s_server -accept 198.18.1.2:8443 -cert "$TMP/expired.pem" -key "$TMP/s.key" -quiet -www >/dev/null 2>&1 & PIDS+=($!)
 sleep 1
 
@@ -143,6 +150,7 @@ printf '%-16s %-20s %-24s %9s %10s %11s %10s %10s\n' scenario target verdict eng
 row() { # NAME TARGET HOST PORT [--set ...]
   local out
   local name=$1 target=$2 host=$3 port=$4; shift 4
+  [[ -z ${ROWS:-} || ,$ROWS, == *,$name,* ]] || return 0
   out=$(reach "$target" "$@"); local cause rms ems res
   read -r cause ems rms res <<< "$out"
   printf '%-16s %-20s %-24s %9s %10s %11s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" "$res" \
