@@ -45,7 +45,7 @@ import java.util.Locale;
  * <pre>
  * $ reach probe time.compare url=http://127.0.0.1:8080/
  * fail [time.skew]: this clock is 30.0s behind http://127.0.0.1:8080/ (its Date header, ±0.5s); more than the 5s allowed
- *   HEAD http://127.0.0.1:8080/ -> Date: Wed, 25 Nov 2026 12:00:30 GMT, round trip 1.2ms
+ *   GET http://127.0.0.1:8080/ -> Date: Wed, 25 Nov 2026 12:00:30 GMT, round trip 1.2ms
  * </pre>
  *
  * <p>For https the certificate is not checked: only the Date is read, and a skewed clock is exactly what
@@ -108,7 +108,7 @@ public final class TimeCompareProbe implements Probe {
 
     /** Judges one answer. Pure. The server's time is taken as the middle of its Date second. */
     static Classified classify(Answer a, Duration maxOffset) {
-        String head = "HEAD " + a.url() + " -> ";
+        String head = "GET " + a.url() + " -> ";
         if (a.failure() != null) {
             Throwable e = a.failure();
             String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -149,7 +149,7 @@ public final class TimeCompareProbe implements Probe {
         return new Classified(Status.OK, null, "ok", words, evidence, offset, uncertainty);
     }
 
-    /** A HEAD request to {@code url}, dialling {@code address} when it is not null. */
+    /** A GET request to {@code url} (every server answers GET; some never answer HEAD), its headers read, dialling {@code address} when it is not null. */
     private static Answer fetch(URI url, String address, Duration timeout) {
         boolean https = url.getScheme().equalsIgnoreCase("https");
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
@@ -169,7 +169,7 @@ public final class TimeCompareProbe implements Probe {
             String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
             InputStream in = new BufferedInputStream(s.getInputStream());
             Instant sent = Instant.now();
-            s.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: " + url.getRawAuthority()
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + url.getRawAuthority()
                     + "\r\nUser-Agent: reach\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             int first = in.read();
