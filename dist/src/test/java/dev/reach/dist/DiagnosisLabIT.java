@@ -221,7 +221,9 @@ class DiagnosisLabIT {
     @Test
     void swallowedBigPacketsAreMtuBlackhole() throws Exception {
         lab.mtuStep();
-        expect("mtu-blackhole", "mtu.blackhole", diagnose("web.lab.test:8080"));
+        Verdict v = diagnose("web.lab.test:8080");
+        expect("mtu-blackhole", "mtu.blackhole", v);
+        assertThat(v.summary()).contains("largest packet that passes is 1280", "the frag-needed should come from " + LabTopology.ROUTER_CLIENT_SIDE);
     }
 
     /** Every packet toward the server waits 300 ms in a userspace delay box beyond the router; the router answers at once. */

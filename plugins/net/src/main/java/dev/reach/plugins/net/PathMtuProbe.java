@@ -43,6 +43,7 @@ import static dev.reach.plugins.net.Syscalls.*;
 @Extension
 public final class PathMtuProbe implements Probe {
     private static final int SMALLEST = 576;
+    private static final int MAX_HOPS = 16;
 
     static final ProbeSpec SPEC = ProbeSpec.builder("path.mtu", "Finds the path MTU with DF set and tells a clean PMTU from an MTU blackhole")
             .param(Param.host("host", "name or address to measure the path to").required())
@@ -57,6 +58,7 @@ public final class PathMtuProbe implements Probe {
             .fact("frag_needed_from", "string", "the hop that sent ICMP frag-needed / packet-too-big")
             .fact("next_hop_mtu", "integer", "the MTU that hop named")
             .fact("sizes", "list", "each size tried and what happened, e.g. '1500 frag-needed', '1280 arrived', '1400 lost'")
+            .fact("blackhole_after", "string", "on a blackhole: the last hop a too-big packet still reaches (TTL search), which should say frag-needed")
             .needs(Needs.NOTHING)
             .example("reach probe path.mtu host=198.18.1.2")
             .example("reach probe path.mtu host=198.18.1.2 timeout=200ms count=3")
@@ -98,6 +100,7 @@ public final class PathMtuProbe implements Probe {
         List<String> sizes = new ArrayList<>();
         Search search;
         int routeMtu;
+        IcmpError hop = null;
         try (NativeSocket s = NativeSocket.open(NativeSocket.familyOf(address), SOCK_DGRAM, IPPROTO_UDP)) {
             boolean v6 = s.v6();
             s.setInt(v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVERR : IP_RECVERR, 1);
@@ -135,6 +138,9 @@ public final class PathMtuProbe implements Probe {
                 size = next;
             }
             search = new Search(iface, ifaceMtu, lo, hi, frag[0], silent);
+            if (classify(search, "").cause() != null && !ctx.cancelled()) {
+                hop = lastHopReached(ctx, s, hi - header, timeout, v6);
+            }
             try {
                 routeMtu = s.getInt(v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MTU : IP_MTU);
             } catch (NativeSocket.Failure f) {
@@ -153,6 +159,12 @@ public final class PathMtuProbe implements Probe {
             b.fact("next_hop_mtu", search.fragNeeded().info());
         }
         b.evidence("path.mtu " + Addresses.text(address) + " (UDP, DF, " + count + " tries per size): " + String.join(", ", sizes));
+        if (hop != null && hop.offender() != null) {
+            String at = Addresses.text(hop.offender());
+            b.fact("blackhole_after", at).summary(c.summary() + "; " + search.smallestFailed() + "-byte packets still reach " + at
+                    + " (hop " + hop.info() + ") and go no further: the link after it is smaller, and its frag-needed should come from "
+                    + at).evidence(search.smallestFailed() + " bytes with growing TTL: the last hop that answered time-exceeded is " + at);
+        }
         return b.build();
     }
 
@@ -183,6 +195,40 @@ public final class PathMtuProbe implements Probe {
         }
         return new Classified(Status.OK, null, "clean-pmtu", "path MTU to " + target + " is " + s.largestArrived() + " (" + iface
                 + "): larger packets are refused locally (EMSGSIZE)");
+    }
+
+    /**
+     * Where big packets die: the size that vanished, sent with TTL 1, 2, ... until a hop stays silent. The last hop
+     * that still answers time-exceeded for it received it and could not forward it: the router that should have said
+     * frag-needed. Returns that hop's time-exceeded (its {@code info()} set to the TTL), or null.
+     */
+    private static IcmpError lastHopReached(ProbeContext ctx, NativeSocket s, int payload, Duration timeout, boolean v6)
+            throws NativeSocket.Failure {
+        IcmpError last = null;
+        for (int ttl = 1; ttl <= MAX_HOPS && !ctx.cancelled(); ttl++) {
+            s.setInt(v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, ttl);
+            drain(s);
+            try {
+                s.send(new byte[Math.max(0, payload)], null);
+            } catch (NativeSocket.Failure f) {
+                break;
+            }
+            IcmpError heard = null;
+            long until = System.nanoTime() + ctx.bound(timeout).toNanos();
+            while (heard == null && System.nanoTime() < until) {
+                short ev = s.poll(POLLERR, Duration.ofNanos(until - System.nanoTime()));
+                if ((ev & POLLERR) == 0) break;
+                try {
+                    heard = s.receive(65_535, MSG_ERRQUEUE).error();
+                } catch (NativeSocket.Failure empty) {
+                    break;
+                }
+            }
+            if (heard == null || !heard.kind().equals("time-exceeded")) break;
+            last = new IcmpError(heard.origin(), heard.errno(), heard.type(), heard.code(), ttl, heard.offender());
+        }
+        s.setInt(v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, -1);
+        return last;
     }
 
     private static void drain(NativeSocket s) {

@@ -37,7 +37,9 @@ class PathMtuProbeIT {
         try {
             var r = lab.probe(PathMtuProbe.class, "host=" + SERVER, "timeout=150ms", "count=1");
             assertThat(r.cause()).as(r.toString()).isEqualTo("mtu.blackhole");
-            assertThat(r.facts()).containsEntry("path_mtu", String.valueOf(FAR_MTU)).doesNotContainKey("frag_needed_from");
+            assertThat(r.facts()).containsEntry("path_mtu", String.valueOf(FAR_MTU)).doesNotContainKey("frag_needed_from")
+                    .containsEntry("blackhole_after", ROUTER);   // the router takes big packets, then cannot forward them
+            assertThat(r.summary()).contains("frag-needed should come from " + ROUTER);
         } finally {
             lab.lab.exec(lab.router, concat("iptables", "-D", DROP_FRAG_NEEDED)).orThrow();
         }
