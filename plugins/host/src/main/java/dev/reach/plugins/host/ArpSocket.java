@@ -6,8 +6,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.SocketException;
@@ -52,15 +52,7 @@ final class ArpSocket {
 
     /** Whether the calls can be made: native access is on for this plugin and libc has them. */
     static boolean available() {
-        if (!ArpSocket.class.getModule().isNativeAccessEnabled()) {
-            return false;
-        }
-        try {
-            MethodHandles.lookup().ensureInitialized(Calls.class);
-            return true;
-        } catch (Throwable t) {
-            return false;
-        }
+        return NativeAccess.ready(MethodHandles.lookup(), Calls.class);
     }
 
     /**

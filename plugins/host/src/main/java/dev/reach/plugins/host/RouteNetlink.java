@@ -9,8 +9,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -64,15 +64,7 @@ final class RouteNetlink {
 
     /** Whether the calls can be made: native access is on for this plugin and libc has them. */
     static boolean available() {
-        if (!RouteNetlink.class.getModule().isNativeAccessEnabled()) {
-            return false;
-        }
-        try {
-            MethodHandles.lookup().ensureInitialized(Calls.class);
-            return true;
-        } catch (Throwable t) {
-            return false;
-        }
+        return NativeAccess.ready(MethodHandles.lookup(), Calls.class);
     }
 
     /** {@code ip route get ADDR}: the route the kernel would use, with its table; or the kernel's refusal. */
