@@ -212,6 +212,24 @@ public final class IcmpPingProbe implements Probe {
                 + " (if TCP to it works, that is icmp.blocked)");
     }
 
+    /**
+     * An echo round for another probe (tcp.connect asks whether the host answers anything while its SYN waits):
+     * a ping socket, else a raw one; null when this host allows neither (no system ping: it cannot be stopped early).
+     */
+    static EchoStats echoQuietly(ProbeContext ctx, InetAddress target, int count, Duration interval, Duration timeout) {
+        for (boolean raw : new boolean[] {false, true}) {
+            try (NativeSocket s = open(target, raw)) {
+                configure(s, raw, false);
+                return echo(ctx, s, raw ? "raw" : "dgram", target, count, interval, 56, timeout);
+            } catch (NativeSocket.Failure f) {
+                // this way is not allowed here: try the next
+            } catch (RuntimeException e) {
+                return null; // native access off
+            }
+        }
+        return null;
+    }
+
     private static IcmpError mostCommon(List<IcmpError> errors) {
         Map<String, Integer> n = new LinkedHashMap<>();
         errors.forEach(e -> n.merge(e.kind(), 1, Integer::sum));

@@ -17,11 +17,10 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
-import java.net.Proxy;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +52,10 @@ public final class TcpConnectProbe implements Probe {
             .param(Param.duration("timeout", "how long to wait for the handshake").defaultValue("3s").range("1ms", "5m"))
             .param(Param.choice("family", "address family: any, 4 (IPv4 only) or 6 (IPv6 only)", "any", "4", "6")
                     .defaultValue("any"))
+            .param(Param.choice("wait", "adaptive: beside the SYN ask the host otherwise (ICMP echo, other_ports); once it answers, a SYN "
+                    + "unanswered for max(250ms, 20 round trips) is dropped; with no answer at all wait 1.5s; full: wait the whole timeout",
+                    "adaptive", "full").defaultValue("adaptive"))
+            .param(Param.ports("other_ports", "other ports asked beside the SYN (adaptive), to see the host is up and measure its round trip"))
             .fact("outcome", "string", "ok, refused, timeout, host-unreachable, network-unreachable, prohibited, unresolved or error")
             .fact("address", "string", "the IP address tried (the first of the wanted family)")
             .fact("addresses", "list", "every address the host resolved to")
@@ -62,6 +65,11 @@ public final class TcpConnectProbe implements Probe {
             .fact("resolve_ms", "number", "time to resolve the name (names only)")
             .fact("icmp", "string", "on unreachable: the ICMP error the kernel queued, e.g. 'ICMP 3/13 admin-prohibited from 198.18.0.254'")
             .fact("icmp_from", "string", "on unreachable: the address that sent that ICMP error")
+            .fact("alive", "boolean", "adaptive: something else on the host answered (ICMP echo or another port)")
+            .fact("alive_by", "string", "what answered: 'ICMP echo reply', 'port 22 refused (RST)'")
+            .fact("alive_rtt_ms", "number", "that answer's round trip, which the SYN's wait is measured against")
+            .fact("other_ports", "list", "what each other port said: '22 refused', '80 open in 0.3ms', '443 silent'")
+            .fact("waited_ms", "integer", "how long the unanswered SYN was waited for")
             .needs(Needs.NOTHING)
             .example("reach probe tcp.connect host=db01 port=5432 timeout=2s")
             .example("reach probe tcp.connect host=::1 port=22 family=6")
@@ -74,6 +82,11 @@ public final class TcpConnectProbe implements Probe {
     @Override
     public ProbeSpec spec() {
         return SPEC;
+    }
+
+    @Override
+    public void prepare() {
+        NativeSocket.prepare();
     }
 
     @Override
@@ -104,39 +117,88 @@ public final class TcpConnectProbe implements Probe {
         InetSocketAddress remote = new InetSocketAddress(wanted.getFirst(), port);
         String target = Addresses.endpoint(remote.getAddress(), port);
         Duration wait = ctx.bound(params.duration("timeout"));
+        boolean adaptive = params.string("wait").equals("adaptive");
+        List<Integer> others = params.has("other_ports")
+                ? params.ports("other_ports").stream().filter(x -> x != port).distinct().limit(8).toList() : List.of();
         ctx.progress("connecting to " + target);
-        Throwable failure = null;
-        String local = null;
-        long t1 = System.nanoTime();
-        try (Socket socket = new Socket(Proxy.NO_PROXY)) { // direct, whatever socksProxyHost says
-            socket.connect(remote, Math.clamp(wait.toMillis(), 1, Integer.MAX_VALUE));
-            local = Addresses.endpoint(socket.getLocalAddress(), socket.getLocalPort());
-        } catch (IOException e) {
-            failure = e;
+        SynRace.Result race;
+        try {
+            race = new SynRace(ctx, remote, others, adaptive, wait).run();
+        } catch (NativeSocket.Failure | RuntimeException e) {
+            return Observation.error("cannot connect to " + target + ": " + e.getMessage()
+                    + (e instanceof IllegalCallerException ? " (native access is off: run reach with --enable-native-access)" : ""))
+                    .fact("outcome", "error").build();
         }
-        Duration took = since(t1);
-        if (Thread.currentThread().isInterrupted()) {
+        Throwable failure = failure(race.errno());
+        String local = race.local();
+        Duration took = Duration.ofNanos(Math.round(race.connectMs() * 1e6));
+        if (Thread.currentThread().isInterrupted() || ctx.cancelled() && race.errno() < 0) {
             return Observation.error("cancelled while connecting to " + target).fact("outcome", "error").build();
         }
 
-        Classified c = classify(failure, target, wait, took);
+        Classified c = classify(failure, target, race.errno() < 0 && adaptive ? took : wait, took);
+        if (race.errno() < 0 && adaptive) {
+            c = new Classified(c.status(), c.cause(), c.outcome(), waited(race, target, others), c.evidence());
+        }
         IcmpError heard = null;
         if (REFINED.contains(String.valueOf(c.cause())) && !ctx.cancelled()) {
             ctx.progress("reading the ICMP error from " + target);
-            heard = ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
+            heard = race.icmp() != null ? race.icmp() : ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
             c = refine(c, heard, target, isLocal(heard));
         }
         Observation.Builder b = observe(c);
         if (heard != null) {
-            b.evidence("IP_RECVERR on a second connect -> " + heard.describe()).fact("icmp", heard.describe());
+            b.evidence("IP_RECVERR " + (heard == race.icmp() ? "on the connect" : "on a second connect") + " -> " + heard.describe())
+                    .fact("icmp", heard.describe());
             if (heard.offender() != null) b.fact("icmp_from", Addresses.text(heard.offender()));
         }
         if (!literal) {
             b.evidence("resolve " + host + " -> " + String.join(", ", addresses) + " in " + human(resolveTime))
                     .fact("resolve_ms", millis(resolveTime));
         }
+        if (adaptive) {
+            b.fact("alive", race.alive()).fact("alive_by", race.aliveBy()).fact("alive_rtt_ms", race.alive() ? race.aliveMs() : null)
+                    .fact("other_ports", race.ports().isEmpty() ? null : race.ports().stream().map(SynRace.Port::text).toList());
+            if (race.errno() < 0) b.fact("waited_ms", Math.round(race.connectMs()));
+            if (!race.ports().isEmpty()) b.evidence("other ports: " + String.join(", ", race.ports().stream().map(SynRace.Port::text).toList()));
+            if (race.echo() != null) b.evidence(race.echo());
+            if (race.retried() && race.errno() < 0) b.evidence("a second SYN, from another port, got no answer either");
+        }
         return b.evidence(c.evidence()).fact("address", Addresses.text(remote.getAddress())).fact("addresses", addresses)
                 .fact("local", local).fact("remote", target).fact("connect_ms", millis(took)).build();
+    }
+
+    /**
+     * A silent SYN, told with what the wait was measured against. Pure. The host answered otherwise: the SYN was
+     * waited for max(250 ms, 20 round trips) and is dropped; nothing answered: it waited the silent limit.
+     */
+    static String waited(SynRace.Result r, String target, List<Integer> others) {
+        String within = Endpoint.human(r.connectMs());
+        if (r.alive()) {
+            return target + " gave no answer to " + (r.retried() ? "two SYNs" : "a SYN") + " within " + within + ", while the host answered ("
+                    + r.aliveBy() + " in " + Endpoint.human(r.aliveMs()) + "; " + within + " is " + (r.connectMs() > SynRace.FLOOR_MS + 1
+                    ? SynRace.RTTS + " such round trips" : "the floor, above " + SynRace.RTTS + " such round trips")
+                    + "): a firewall drops the port, or its accept queue is full";
+        }
+        List<String> asked = new ArrayList<>();
+        if (r.echo() == null) asked.add("ICMP echo");
+        if (!others.isEmpty()) asked.add("ports " + String.join(", ", others.stream().map(String::valueOf).toList()));
+        return target + " gave no answer within " + within + (asked.isEmpty() ? "" : ", and nothing else on the host answered ("
+                + String.join("; ", asked) + ")") + ": the host is down or isolated, or a firewall drops everything from here";
+    }
+
+    /** The JDK's exception for a connect's errno, so {@link #classify} reads native connects as it reads Java's. */
+    static Throwable failure(int errno) {
+        return switch (errno) {
+            case 0 -> null;
+            case -1 -> new SocketTimeoutException("Connect timed out");
+            case Syscalls.ECONNREFUSED -> new java.net.ConnectException("Connection refused");
+            case Syscalls.EHOSTUNREACH -> new NoRouteToHostException("No route to host");
+            case Syscalls.ENETUNREACH -> new java.net.SocketException("Network is unreachable");
+            case Syscalls.EACCES, Syscalls.EPERM -> new java.net.SocketException("Permission denied");
+            case Syscalls.ETIMEDOUT -> new java.net.SocketException("Connection timed out");
+            default -> new java.net.SocketException(Syscalls.errnoName(errno));
+        };
     }
 
     /**

@@ -49,6 +49,7 @@ final class TcpConversation implements AutoCloseable {
     private long firstByteAt;
     private int sent;
     private Info lastInfo = Info.NONE;
+    private IcmpError icmp;
 
     private TcpConversation(String role, InetSocketAddress to, int mss, NativeSocket socket) {
         this.role = role;
@@ -66,6 +67,9 @@ final class TcpConversation implements AutoCloseable {
         NativeSocket s = NativeSocket.open(NativeSocket.familyOf(to.getAddress()), SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP);
         try {
             if (mss > 0) s.setInt(IPPROTO_TCP, TCP_MAXSEG, mss);
+            // an ICMP error about the SYN lands on the error queue at once, with its sender, even when the kernel
+            // counts it as a soft error (it came while connect() still held the socket) and would only act on the next
+            s.setInt(s.v6() ? IPPROTO_IPV6 : IPPROTO_IP, s.v6() ? IPV6_RECVERR : IP_RECVERR, 1);
             TcpConversation c = new TcpConversation(role, to, mss, s);
             int err = s.connect(to);
             if (err == 0) c.connected();
@@ -98,9 +102,11 @@ final class TcpConversation implements AutoCloseable {
     void step(short revents) {
         if (done() || revents == 0) return;
         try {
+            if ((revents & POLLERR) != 0) readErrorQueue(); // drained in every state: a queued error keeps POLLERR up
             if (state == State.CONNECTING) {
                 int err = socket.pendingError();
                 if (err != 0) fail(err);
+                else if (refusesTheSyn(icmp)) fail(icmp.errno() != 0 ? icmp.errno() : EHOSTUNREACH);
                 else if ((revents & POLLOUT) != 0) connected();
                 return;
             }
@@ -118,6 +124,31 @@ final class TcpConversation implements AutoCloseable {
             if (f.errno() == ECONNRESET) state = State.RESET;
             else fail(f.errno());
         }
+    }
+
+    /** The ICMP error queued about this connection (IP_RECVERR), kept for who sent it. */
+    private void readErrorQueue() {
+        for (int i = 0; i < 8; i++) {
+            try {
+                IcmpError e = socket.receive(256, MSG_ERRQUEUE).error();
+                if (e != null && icmp == null) icmp = e;
+            } catch (NativeSocket.Failure empty) {
+                return;
+            }
+        }
+    }
+
+    /** An ICMP error from the network that ends a handshake: an unreachable or a prohibition (not frag-needed). */
+    private static boolean refusesTheSyn(IcmpError e) {
+        return e != null && e.fromNetwork() && switch (e.kind()) {
+            case "net-unreachable", "host-unreachable", "admin-prohibited", "port-unreachable", "protocol-unreachable" -> true;
+            default -> false;
+        };
+    }
+
+    /** The ICMP (or local) error the kernel queued about the connect, or null. */
+    IcmpError icmp() {
+        return icmp;
     }
 
     /** Marks the answer complete (the owner judges when enough has come). */

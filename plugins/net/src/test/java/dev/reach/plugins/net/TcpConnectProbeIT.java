@@ -97,12 +97,31 @@ class TcpConnectProbeIT {
 
     @Test
     void droppedPortIsFilteredWithinTheTimeout() {
-        var r = probe("host=" + SERVER, "port=" + DROPPED, "timeout=500ms");
+        var r = probe("host=" + SERVER, "port=" + DROPPED, "timeout=500ms", "wait=full");
         assertThat(r.status()).as(r.toString()).isEqualTo("fail");
         assertThat(r.cause()).isEqualTo("tcp.filtered");
         assertThat(r.outcome()).isEqualTo("timeout");
         assertThat(r.summary()).contains("no answer within 500ms: a firewall drops it, or the host is down");
         assertThat(Double.parseDouble(r.facts().get("connect_ms"))).isBetween(450.0, 2000.0);
+    }
+
+    /** The host answers ICMP echo in well under a millisecond: a SYN silent for 250 ms (the floor) is dropped, not late. */
+    @Test
+    void droppedPortOfAHostThatAnswersIsFilteredAfterTwentyRoundTrips() {
+        var r = probe("host=" + SERVER, "port=" + DROPPED, "timeout=5s");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("tcp.filtered");
+        assertThat(r.facts()).containsEntry("alive", "true").containsEntry("alive_by", "ICMP echo reply");
+        assertThat(Long.parseLong(r.facts().get("waited_ms"))).isBetween(250L, 1000L);
+        assertThat(r.summary()).contains("no answer to two SYNs within", "while the host answered (ICMP echo reply in");
+    }
+
+    /** Another port's RST proves the host up as well as an echo reply would. */
+    @Test
+    void anotherPortThatRefusesProvesTheHostUp() {
+        var r = probe("host=" + SERVER, "port=" + DROPPED, "timeout=5s", "other_ports=" + TCP_RESET + ",1");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("tcp.filtered");
+        assertThat(r.facts()).containsEntry("alive", "true");
+        assertThat(r.facts().get("other_ports")).contains("1 refused");
     }
 
     @Test
@@ -118,7 +137,7 @@ class TcpConnectProbeIT {
         var r = probe("host=" + SERVER, "port=" + HOST_PROHIBITED);
         assertThat(r.cause()).as(r.toString()).isEqualTo("admin.prohibited");
         assertThat(r.evidence()).anyMatch(e -> e.endsWith("No route to host (EHOSTUNREACH)"))
-                .contains("IP_RECVERR on a second connect -> ICMP 3/10 admin-prohibited from " + SERVER);
+                .contains("IP_RECVERR on the connect -> ICMP 3/10 admin-prohibited from " + SERVER);
         assertThat(r.facts()).containsEntry("icmp_from", SERVER);
     }
 
@@ -157,7 +176,7 @@ class TcpConnectProbeIT {
 
     @Test
     void onLinkAddressNobodyOwnsIsHostUnreachableOnceArpFails() {
-        var r = probe("host=198.18.0.99", "port=80", "timeout=5s");
+        var r = probe("host=198.18.0.99", "port=80", "timeout=5s", "wait=full");
         assertThat(r.cause()).as(r.toString()).isEqualTo("host.unreachable");
         assertThat(r.outcome()).isEqualTo("host-unreachable");
         assertThat(r.summary()).contains("nobody on the local link answers ARP/ND");

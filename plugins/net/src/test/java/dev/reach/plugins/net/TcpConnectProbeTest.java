@@ -278,11 +278,43 @@ class TcpConnectProbeTest {
                 .containsExactly("bad value for parameter 'timeout' of tcp.connect: 10m is out of range (allowed: 1ms..5m)");
     }
 
+    // the adaptive wait
+
+    @Test
+    void aSilentSynIsWaitedForTwentyRoundTripsOfWhatElseAnsweredButAtLeastTheFloor() {
+        assertThat(SynRace.patience(true, 3000, 0.1)).isEqualTo(250);      // 20 x 0.1 ms is 2 ms: the floor
+        assertThat(SynRace.patience(true, 3000, 40)).isEqualTo(800);       // a far host: 20 round trips
+        assertThat(SynRace.patience(true, 500, 40)).isEqualTo(500);        // never past the timeout
+        assertThat(SynRace.patience(true, 3000, -1)).isEqualTo(1500);      // nothing answered: the silent limit
+        assertThat(SynRace.patience(false, 3000, 0.1)).isEqualTo(3000);    // wait=full
+    }
+
+    @Test
+    void aSilentSynSaysWhatItWasMeasuredAgainst() {
+        var alive = new SynRace.Result(-1, 251, null, "ICMP echo reply", 0.08, true, List.of(), null, null);
+        assertThat(TcpConnectProbe.waited(alive, "h:80", List.of())).isEqualTo("h:80 gave no answer to two SYNs within 251ms, while the host "
+                + "answered (ICMP echo reply in 0.08ms; 251ms is the floor, above 20 such round trips): a firewall drops the port, "
+                + "or its accept queue is full");
+        var silent = new SynRace.Result(-1, 1500, null, null, -1, true, List.of(new SynRace.Port(22, "silent", -1)), null, null);
+        assertThat(TcpConnectProbe.waited(silent, "h:80", List.of(22))).isEqualTo("h:80 gave no answer within 1.5s, and nothing else on "
+                + "the host answered (ICMP echo; ports 22): the host is down or isolated, or a firewall drops everything from here");
+    }
+
+    @Test
+    void nativeErrnosReadAsTheJdksExceptions() {
+        assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.ECONNREFUSED), "h:1", T, Duration.ZERO).cause()).isEqualTo("tcp.refused");
+        assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EHOSTUNREACH), "h:1", T, Duration.ZERO).cause()).isEqualTo("host.unreachable");
+        assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.ENETUNREACH), "h:1", T, Duration.ZERO).cause()).isEqualTo("route.none");
+        assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EACCES), "h:1", T, Duration.ZERO).cause()).isEqualTo("admin.prohibited");
+        assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(-1), "h:1", T, Duration.ZERO).cause()).isEqualTo("tcp.filtered");
+        assertThat(TcpConnectProbe.failure(0)).isNull();
+    }
+
     @Test
     void missingHostAndTypoInPortAreEachReportedOnce() {
         // the typo already points at 'port': it is not reported again as missing
         assertThat(errors("prot=22")).containsExactlyInAnyOrder(
-                "unknown parameter 'prot' for tcp.connect; did you mean 'port'? (parameters: host, port, timeout, family)",
+                "unknown parameter 'prot' for tcp.connect; did you mean 'port'? (parameters: host, port, timeout, family, wait, other_ports)",
                 "missing required parameter 'host' for tcp.connect; add host=127.0.0.1");
     }
 
