@@ -162,10 +162,16 @@ class DiagnosisLabIT {
         expect("all-dropped", "host.down", diagnose("198.18.1.2:8080", "timeout=1s"));
     }
 
+    /** Nobody holds 198.18.1.99: nothing answers from it, and the trace ends at the router. */
     @Test
-    void missingHostBehindTheRouterIsHostUnreachable() throws Exception {
-        // nobody holds 198.18.1.99: the router's ARP fails and it answers ICMP host-unreachable after ~3 s
-        expect("host-missing", "host.unreachable", diagnose("198.18.1.99:8080", "timeout=5s"));
+    void missingHostBehindTheRouterIsHostDown() throws Exception {
+        expect("host-off-behind-router", "host.down", diagnose("198.18.1.99:8080"));
+    }
+
+    /** The same, waited out: the router's ARP fails and it answers ICMP host-unreachable after ~3 s. */
+    @Test
+    void missingHostBehindTheRouterIsHostUnreachableWhenPatient() throws Exception {
+        expect("host-off-behind-router (patient)", "host.unreachable", diagnose("198.18.1.99:8080", "timeout=5s", "patient=true"));
     }
 
     @Test

@@ -43,6 +43,10 @@ final class DiagnoseCommand implements Callable<Integer> {
             description = "Another input of playbooks/unreachable.yaml (repeatable), like --set resolv_conf=/tmp/resolv.conf.")
     Map<String, String> extra = new java.util.LinkedHashMap<>();
 
+    @picocli.CommandLine.Option(names = "--patient",
+            description = "Wait out the whole --timeout for a silent port or host, instead of deciding from the round trips measured beside it.")
+    boolean patient;
+
     @Mixin
     CommonOptions common;
 
@@ -64,8 +68,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             err.println("reach: diagnose needs HOST:PORT, like 'diagnose 127.0.0.1:5432'");
             return ExitCodes.USAGE;
         }
-        if (!extra.isEmpty()) {
+        if (!extra.isEmpty() || patient) {
             inputs = new java.util.LinkedHashMap<>(inputs);
+            if (patient) inputs.put("patient", "true");
             inputs.putAll(extra);
         }
         return bench.execute(new Request.PlaybookRequest(playbook(), inputs), common, output, spec.commandLine().getOut(), err);
