@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -92,7 +91,8 @@ final class ScriptSteps implements PlaybookHost {
     public Map<String, Object> probe(String id, String probe, Map<String, Object> params) {
         open();
         Bound b = bind(probe, params);
-        StepResult r = run.invoke(id == null ? number("probe") : unique(id), b.probe(), b.binding().params(), run.options().stepTimeout());
+        StepResult r = run.invoke(id == null ? number("probe") : unique(id), b.probe(), b.binding().params(), run.options().stepTimeout(),
+                run.options().cancellation());
         return record(r);
     }
 
@@ -105,15 +105,15 @@ final class ScriptSteps implements PlaybookHost {
         }
         List<Bound> bound = calls.stream().map(c -> bind(c.probe(), c.params())).toList(); // every error before anything runs
         String group = id == null ? number("parallel") : unique(id);
-        List<Callable<StepResult>> tasks = new ArrayList<>();
+        List<ParallelSteps.Branch> tasks = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             Bound b = bound.get(i);
             String childId = calls.get(i).id() != null ? unique(calls.get(i).id()) : group + "[" + i + "]";
-            tasks.add(() -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout()));
+            tasks.add(stop -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout(), stop));
         }
-        List<StepResult> children = run.all(tasks, PlaybookRun.FOREACH_CONCURRENCY);
+        List<StepResult> children = ParallelSteps.all(tasks, PlaybookRun.FOREACH_CONCURRENCY, run.options().cancellation());
         StepResult r = run.finished(new StepResult(group, "parallel", "", Map.of(),
-                PlaybookRun.summarize(children.size() + " branches", children), "", children));
+                ParallelSteps.summarize(children.size() + " branches", children), "", children));
         record(r);
         children.forEach(run::remember);
         return children.stream().map(ScriptSteps::withId).toList();
@@ -139,7 +139,7 @@ final class ScriptSteps implements PlaybookHost {
             throw new IllegalArgumentException("include('" + path + "'): " + String.join("; ", e.problems()));
         }
         String stepId = id == null ? number("include") : unique(id);
-        return record(run.include(stepId, path, child, bound, child.timeout()));
+        return record(run.include(stepId, path, child, bound, child.timeout(), run.options().cancellation()));
     }
 
     @Override
