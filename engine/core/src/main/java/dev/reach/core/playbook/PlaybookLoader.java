@@ -39,10 +39,10 @@ public final class PlaybookLoader {
             "probe", List.of("id", "probe", "with", "when", "on", "timeout"),
             "foreach", List.of("id", "foreach", "as", "probe", "with", "when", "on", "timeout"),
             "verdict", List.of("id", "verdict", "when"),
-            "parallel", List.of("id", "parallel", "when", "on", "timeout"),
+            "parallel", List.of("id", "parallel", "until", "when", "on", "timeout"),
             "include", List.of("id", "include", "with", "when", "on", "timeout"));
     private static final List<String> ALL_STEP_KEYS = List.of("id", "probe", "with", "when", "on", "timeout",
-            "foreach", "as", "verdict", "parallel", "include");
+            "foreach", "as", "verdict", "parallel", "until", "include");
     static final int MAX_INCLUDE_DEPTH = 8;
 
     private final Deque<Path> including = new ArrayDeque<>();
@@ -142,7 +142,14 @@ public final class PlaybookLoader {
                 return null;
             }
             String kind = kinds.getFirst().equals("probe") && m.containsKey("foreach") ? "foreach" : kinds.getFirst();
-            y.onlyKeys(m, kind.equals("foreach") ? "a foreach step" : "a " + kind + " step", STEP_KEYS.get(kind));
+            String what = kind.equals("foreach") ? "a foreach step" : "a " + kind + " step";
+            List<String> allowed = STEP_KEYS.get(kind);
+            if (m.containsKey("until") && !kind.equals("parallel")) {
+                y.problem(m.get("until").getKeyNode(), "'until:' is for a parallel step (it cuts short the branches still running once it holds), not "
+                        + what + (inParallel ? "; put it on the parallel step around this one" : "; for a condition on this step, did you mean 'when:'?"));
+                allowed = java.util.stream.Stream.concat(allowed.stream(), java.util.stream.Stream.of("until")).toList(); // said once
+            }
+            y.onlyKeys(m, what, allowed);
             if (inParallel && m.containsKey("on")) {
                 y.problem(m.get("on").getKeyNode(), "a step inside 'parallel' cannot branch; put 'on:' on the parallel step");
             }
@@ -151,14 +158,15 @@ public final class PlaybookLoader {
                 return null;
             }
             StepCommon common = new StepCommon(id == null ? "?" : id, y.pos(n),
-                    m.containsKey("when") ? condition(m.get("when").getValueNode()) : null,
+                    m.containsKey("when") ? condition(m.get("when").getValueNode(), "when") : null,
                     m.containsKey("on") && !inParallel ? new BranchReader(y).branches(m.get("on").getValueNode()) : List.of(),
                     m.containsKey("timeout") ? duration(m.get("timeout").getValueNode()) : null);
             return switch (kind) {
                 case "probe" -> probeStep(common, m);
                 case "foreach" -> forEach(common, m);
                 case "verdict" -> verdict(common, m.get("verdict").getValueNode());
-                case "parallel" -> parallel(common, m.get("parallel").getValueNode());
+                case "parallel" -> parallel(common, m.get("parallel").getValueNode(),
+                        m.containsKey("until") ? m.get("until").getValueNode() : null);
                 default -> include(common, m.get("include").getValueNode(), m);
             };
         }
@@ -225,7 +233,7 @@ public final class PlaybookLoader {
             return new Step.VerdictStep(common, cause, y.pos(causeNode), confidence, summary, fix, evidence, evidencePos);
         }
 
-        private Step parallel(StepCommon common, Node n) {
+        private Step parallel(StepCommon common, Node n, Node untilNode) {
             List<Node> nodes = y.sequence(n, "'parallel:'");
             if (nodes == null) return null;
             if (nodes.size() < 2) y.problem(n, "'parallel:' needs at least two steps to run at once");
@@ -234,7 +242,8 @@ public final class PlaybookLoader {
                 Step s = step(b, true);
                 if (s != null) branches.add(s);
             }
-            return new Step.ParallelStep(common, branches);
+            Expr until = untilNode == null ? null : condition(untilNode, "until");
+            return new Step.ParallelStep(common, branches, until);
         }
 
         private Step include(StepCommon common, Node n, Map<String, NodeTuple> m) {
@@ -304,18 +313,19 @@ public final class PlaybookLoader {
             }
         }
 
-        private Expr condition(Node n) {
+        /** A {@code when:} or {@code until:}: one expression, bare or as a lone {@code ${...}}. */
+        private Expr condition(Node n, String key) {
             Object v = y.value(n);
             if (v instanceof Boolean b) return new Expr(b.toString(), y.pos(n));
             if (!(v instanceof String s)) {
-                y.problem(n, "'when:' needs an expression like steps.connect.status == 'fail'");
+                y.problem(n, "'" + key + ":' needs an expression like steps.connect.status == 'fail'");
                 return null;
             }
             Template t = template(s, n);
             if (t == null) return null;
             if (t.isLiteral()) return new Expr(s, y.textPos(n));
             if (t.parts().size() == 1 && t.parts().getFirst() instanceof Template.Code c) return c.expr();
-            y.problem(n, "'when:' is one expression; write it without text around '${...}' (or without ${} at all)");
+            y.problem(n, "'" + key + ":' is one expression; write it without text around '${...}' (or without ${} at all)");
             return null;
         }
 

@@ -99,7 +99,10 @@ public final class PlaybookValidator {
                     probe(f.body(), inner);
                 }
                 case Step.VerdictStep v -> verdict(v, locals);
-                case Step.ParallelStep p -> p.branches().forEach(b -> step(b, locals));
+                case Step.ParallelStep p -> {
+                    p.branches().forEach(b -> step(b, locals));
+                    p.decidedWhen().ifPresent(e -> expr(e, locals));
+                }
                 case Step.IncludeStep inc -> include(inc, locals);
             }
         }

@@ -1,9 +1,11 @@
 package dev.reach.core.playbook;
 
+import dev.reach.core.script.Expr;
 import dev.reach.core.script.Template;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** One step of a playbook. Every name a step refers to is checked by the validator before anything runs. */
 public sealed interface Step permits Step.ProbeStep, Step.VerdictStep, Step.ForEachStep, Step.ParallelStep, Step.IncludeStep {
@@ -42,10 +44,19 @@ public sealed interface Step permits Step.ProbeStep, Step.VerdictStep, Step.ForE
         public static final int MAX_ITEMS = 256;
     }
 
-    /** Runs its branches at once and waits for all; its status is the worst of theirs. */
-    record ParallelStep(StepCommon common, List<Step> branches) implements Step {
+    /**
+     * Runs its branches at once and waits for all, or, with {@code until}, until that holds after a branch
+     * finishes: the rest are cut short. Its status is the worst of the branches that were not cut.
+     *
+     * @param until the {@code until:} condition, or null to wait for every branch
+     */
+    record ParallelStep(StepCommon common, List<Step> branches, Expr until) implements Step {
         public ParallelStep {
             branches = List.copyOf(branches);
+        }
+
+        public Optional<Expr> decidedWhen() {
+            return Optional.ofNullable(until);
         }
     }
 

@@ -22,11 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /** One execution of one playbook: the program counter, what each step saw, and the jumps taken. */
 final class PlaybookRun {
@@ -99,7 +94,7 @@ final class PlaybookRun {
                 break;
             }
             Step step = pb.steps().get(pc);
-            StepResult result = step(step, scope());
+            StepResult result = step(step, scope(), options.cancellation());
             if (step instanceof Step.VerdictStep && result.status() != Status.SKIPPED) {
                 if (result.status() == Status.ERROR) {
                     concluded = runner.verdicts().broken(result); // its when:, summary or fix could not be computed
@@ -136,19 +131,24 @@ final class PlaybookRun {
         return new Scope(inputs, views, Map.of());
     }
 
-    /** Runs one step (of any kind) and records what expressions will see of it. */
-    private StepResult step(Step step, Scope scope) {
+    /**
+     * Runs one step (of any kind) under {@code stop} (the run's switch, or a parallel step's branch of it)
+     * and records what expressions will see of it.
+     */
+    private StepResult step(Step step, Scope scope, Cancellation stop) {
         StepResult r;
-        Optional<String> skip = conditionFalse(step, scope);
-        if (skip.isPresent()) {
-            r = new StepResult(step.id(), kind(step), "", Map.of(), skipOrError(skip.get()), "", List.of());
-            options.listener().on(new RunEvent.StepFinished(r));
+        Optional<Cut> cut = stop.cut();
+        Optional<String> skip = cut.isPresent() ? Optional.empty() : conditionFalse(step, scope);
+        if (cut.isPresent()) { // an enclosing until: held before this step began, so it does not begin
+            r = finished(new StepResult(step.id(), kind(step), label(step), Map.of(), cut.get().observation(null), "", List.of()));
+        } else if (skip.isPresent()) {
+            r = finished(new StepResult(step.id(), kind(step), "", Map.of(), skipOrError(skip.get()), "", List.of()));
         } else {
             r = switch (step) {
-                case Step.ProbeStep p -> probe(p, step.id(), scope);
-                case Step.ForEachStep f -> forEach(f, scope);
-                case Step.ParallelStep p -> parallel(p, scope);
-                case Step.IncludeStep i -> include(i, scope);
+                case Step.ProbeStep p -> probe(p, step.id(), scope, stop);
+                case Step.ForEachStep f -> forEach(f, scope, stop);
+                case Step.ParallelStep p -> parallel(p, scope, stop);
+                case Step.IncludeStep i -> include(i, scope, stop);
                 case Step.VerdictStep v -> verdictStep(v, scope);
             };
         }
@@ -172,7 +172,7 @@ final class PlaybookRun {
         }
     }
 
-    private StepResult probe(Step.ProbeStep p, String id, Scope scope) {
+    private StepResult probe(Step.ProbeStep p, String id, Scope scope, Cancellation stop) {
         Map<String, Object> raw = new LinkedHashMap<>();
         for (Step.Arg a : p.with().values()) {
             try {
@@ -194,17 +194,24 @@ final class PlaybookRun {
             }
             return finished(new StepResult(id, "probe", p.probe(), probe.get().spec().shown(raw), o.build(), "", List.of()));
         }
-        return invoke(id, probe.get(), binding.params(), p.common().deadline().orElse(options.stepTimeout()));
+        return invoke(id, probe.get(), binding.params(), p.common().deadline().orElse(options.stepTimeout()), stop);
     }
 
-    /** Runs a probe with bound parameters as step {@code id}: the one place YAML and JS steps run a probe. */
-    StepResult invoke(String id, Probe probe, dev.reach.spi.Params bound, Duration stepDeadline) {
+    /**
+     * Runs a probe with bound parameters as step {@code id}, stopped by {@code stop}: the one place YAML
+     * and JS steps run a probe.
+     */
+    StepResult invoke(String id, Probe probe, dev.reach.spi.Params bound, Duration stepDeadline, Cancellation stop) {
         Map<String, Object> params = bound.asMap();
         Map<String, Object> shown = probe.spec().shown(params); // secrets stay in the probe
         String probeId = probe.spec().id();
+        Optional<Cut> cut = stop.cut();
+        if (cut.isPresent()) { // waited for its turn (16 at a time) while the evidence decided
+            return finished(new StepResult(id, "probe", probeId, shown, cut.get().observation(null), "", List.of()));
+        }
         options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, shown));
         Duration timeout = bounded(Runner.stepTimeout(params, stepDeadline));
-        Observation obs = runner.invoker().invoke(probe, bound, timeout, options.cancellation(),
+        Observation obs = runner.invoker().invoke(probe, bound, timeout, stop,
                 m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
         return finished(new StepResult(id, "probe", probeId, shown, obs, "", List.of()));
     }
@@ -214,7 +221,8 @@ final class PlaybookRun {
         return r;
     }
 
-    private StepResult forEach(Step.ForEachStep f, Scope scope) {
+    private StepResult forEach(Step.ForEachStep f, Scope scope, Cancellation stop) {
+        long t0 = System.nanoTime();
         Object items;
         try {
             items = f.items().render(runner.expressions(), scope);
@@ -228,26 +236,39 @@ final class PlaybookRun {
             return finished(group(f, Observation.error("'foreach' list has " + list.size() + " items; at most "
                     + Step.ForEachStep.MAX_ITEMS + " run in one step").build(), List.of()));
         }
-        List<Callable<StepResult>> tasks = new ArrayList<>();
+        List<ParallelSteps.Branch> each = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Scope itemScope = scope.withLocal(f.as(), list.get(i));
             String itemId = f.id() + "[" + i + "]";
-            tasks.add(() -> probe(f.body(), itemId, itemScope));
+            each.add(s -> probe(f.body(), itemId, itemScope, s));
         }
-        List<StepResult> children = all(tasks, FOREACH_CONCURRENCY);
-        return finished(group(f, summarize(list.size() + " items", children), children));
+        List<StepResult> children = ParallelSteps.all(each, FOREACH_CONCURRENCY, stop);
+        Observation obs = ParallelSteps.summarize(list.size() + " items", children);
+        return finished(group(f, ParallelSteps.cutOrElse(stop, children.stream().anyMatch(StepResult::cutShort), obs, t0), children));
     }
 
-    private StepResult parallel(Step.ParallelStep p, Scope scope) {
-        List<Callable<StepResult>> tasks = new ArrayList<>();
-        for (Step b : p.branches()) {
-            tasks.add(() -> step(b, scope));
-        }
-        List<StepResult> children = all(tasks, tasks.size());
-        return finished(group(p, summarize(children.size() + " branches", children), children));
+    /** Runs the branches at once; with {@code until:}, only until it holds (see {@link ParallelSteps}). */
+    private StepResult parallel(Step.ParallelStep p, Scope scope, Cancellation stop) {
+        List<ParallelSteps.Branch> branches = p.branches().stream().<ParallelSteps.Branch>map(b -> s -> step(b, scope, s)).toList();
+        ParallelSteps.Until until = p.decidedWhen().map(e -> {
+            forget(p.branches()); // a branch is in steps once it finished this time, not from an earlier pass
+            return new ParallelSteps.Until(e.source(), finished -> runner.expressions().test(e, scope));
+        }).orElse(null);
+        long t0 = System.nanoTime();
+        ParallelSteps.Outcome out = ParallelSteps.race(branches, branches.size(), stop, until);
+        Observation obs = ParallelSteps.outcome(out);
+        boolean cut = out.decidedBy() == null && out.results().stream().anyMatch(StepResult::cutShort);
+        return finished(group(p, ParallelSteps.cutOrElse(stop, cut, obs, t0), out.results()));
     }
 
-    private StepResult include(Step.IncludeStep inc, Scope scope) {
+    private void forget(List<Step> steps) {
+        for (Step s : steps) {
+            views.remove(s.id());
+            if (s instanceof Step.ParallelStep p) forget(p.branches());
+        }
+    }
+
+    private StepResult include(Step.IncludeStep inc, Scope scope, Cancellation stop) {
         Map<String, Object> raw = new LinkedHashMap<>();
         for (Step.Arg a : inc.with().values()) {
             try {
@@ -264,21 +285,22 @@ final class PlaybookRun {
             return finished(new StepResult(inc.id(), "include", inc.path(), raw,
                     Observation.error("inputs do not fit " + inc.path() + ": " + e.problems().getFirst()).build(), "", List.of()));
         }
-        return include(inc.id(), inc.path(), inc.playbook(), childInputs, inc.common().deadline().orElse(inc.playbook().timeout()));
+        return include(inc.id(), inc.path(), inc.playbook(), childInputs, inc.common().deadline().orElse(inc.playbook().timeout()), stop);
     }
 
-    /** Runs another playbook with bound inputs as step {@code id}; its verdict becomes the step's outcome. */
-    StepResult include(String id, String path, Playbook playbook, Map<String, Object> childInputs, Duration childTimeout) {
+    /** Runs another playbook with bound inputs as step {@code id}, stopped by {@code stop}; its verdict becomes the step's outcome. */
+    StepResult include(String id, String path, Playbook playbook, Map<String, Object> childInputs, Duration childTimeout, Cancellation stop) {
         options.listener().on(new RunEvent.StepStarted(prefix + id, path, childInputs));
+        long t0 = System.nanoTime();
         Instant childDeadline = Instant.now().plus(bounded(childTimeout));
-        RunResult child = new PlaybookRun(runner, playbook, childInputs, options, childDeadline, prefix + id + "/").execute();
+        RunResult child = new PlaybookRun(runner, playbook, childInputs, options.withCancellation(stop), childDeadline, prefix + id + "/").execute();
         Verdict v = child.verdict();
         Status status = v.healthy() ? Status.OK : Verdicts.INCONCLUSIVE.equals(v.cause()) ? Status.ERROR : Status.FAIL;
         Observation.Builder o = Observation.of(status, v.summary()).cause(v.healthy() || Verdicts.INCONCLUSIVE.equals(v.cause()) ? null : v.cause())
                 .fact("verdict", v.cause()).fact("confidence", v.confidence().label()).fact("concluded", v.concluded())
                 .duration(child.duration());
         v.evidence().forEach(o::evidence);
-        return finished(new StepResult(id, "include", path, childInputs, o.build(), "", child.steps()));
+        return finished(new StepResult(id, "include", path, childInputs, ParallelSteps.cutOrElse(stop, child.cancelled(), o.build(), t0), "", child.steps()));
     }
 
     /**
@@ -303,9 +325,10 @@ final class PlaybookRun {
         List<String> evidence = new ArrayList<>();
         List<String> supportedBy = new ArrayList<>();
         for (String ref : v.evidence()) {
-            // a step the playbook chose not to take (or never reached) supports nothing; one skipped for want
-            // of a privilege or a tool stays: that it could not look is itself evidence
-            if (!(views.get(ref) instanceof Map<?, ?> m) || String.valueOf(m.get("summary")).startsWith(StepResult.CONDITION_FALSE)) continue;
+            // a step the playbook chose not to take (or never reached, or cut short) supports nothing; one skipped
+            // for want of a privilege or a tool stays: that it could not look is itself evidence
+            if (!(views.get(ref) instanceof Map<?, ?> m) || String.valueOf(m.get("summary")).startsWith(StepResult.CONDITION_FALSE)
+                    || m.get("facts") instanceof Map<?, ?> f && Boolean.TRUE.equals(f.get(Cut.FACT))) continue;
             supportedBy.add(ref);
             evidence.add(ref + ": " + m.get("summary"));
             if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
@@ -325,37 +348,6 @@ final class PlaybookRun {
         return Scope.text(t.render(runner.expressions(), scope));
     }
 
-    /** Runs tasks on virtual threads, at most {@code concurrency} at once, results in task order. */
-    List<StepResult> all(List<Callable<StepResult>> tasks, int concurrency) {
-        Semaphore gate = new Semaphore(Math.max(1, concurrency));
-        List<StepResult> out = new ArrayList<>();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<StepResult>> futures = new ArrayList<>();
-            for (Callable<StepResult> t : tasks) {
-                futures.add(pool.submit(() -> {
-                    gate.acquire();
-                    try {
-                        return t.call();
-                    } finally {
-                        gate.release();
-                    }
-                }));
-            }
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    out.add(futures.get(i).get());
-                } catch (ExecutionException e) {
-                    out.add(new StepResult("?", "probe", "", Map.of(), Observation.error("step broke: " + e.getCause()).build(), "", List.of()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    options.cancellation().cancel();
-                    out.add(new StepResult("?", "probe", "", Map.of(), Observation.error("interrupted").build(), "", List.of()));
-                }
-            }
-        }
-        return out;
-    }
-
     Duration bounded(Duration d) {
         Duration left = Duration.between(Instant.now(), deadline);
         if (left.isNegative() || left.isZero()) return Duration.ofMillis(1);
@@ -366,24 +358,15 @@ final class PlaybookRun {
         return new StepResult(s.id(), kind(s), s instanceof Step.ForEachStep f ? f.body().probe() : "", Map.of(), obs, "", children);
     }
 
-    /** The worst child decides the status; the first failing child with a cause gives the cause. */
-    static Observation summarize(String what, List<StepResult> children) {
-        Status worst = Status.SKIPPED;
-        Map<Status, Integer> counts = new LinkedHashMap<>();
-        long nanos = 0;
-        for (StepResult c : children) {
-            worst = worst.worse(c.status());
-            counts.merge(c.status(), 1, Integer::sum);
-            nanos = Math.max(nanos, c.observation().duration().toNanos());
-        }
-        String cause = children.stream().filter(c -> c.status() == Status.FAIL).map(c -> c.observation().cause())
-                .flatMap(Optional::stream).findFirst().orElse(null);
-        List<String> parts = new ArrayList<>();
-        counts.forEach((s, n) -> parts.add(n + " " + s.label()));
-        Observation.Builder b = Observation.of(children.isEmpty() ? Status.SKIPPED : worst, what + ": " + String.join(", ", parts))
-                .cause(cause);
-        counts.forEach((s, n) -> b.fact(s.label(), n));
-        return b.build();
+    /** What a report shows beside the kind: the probe, or the included playbook. */
+    private static String label(Step s) {
+        return switch (s) {
+            case Step.ProbeStep p -> p.probe();
+            case Step.ForEachStep f -> f.body().probe();
+            case Step.IncludeStep i -> i.path();
+            case Step.ParallelStep p -> "";
+            case Step.VerdictStep v -> "";
+        };
     }
 
     private static String kind(Step s) {

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs one probe on its own thread, bounded by a deadline and a cancellation: a probe that throws, hangs or
- * returns nothing becomes an ERROR observation, and unmet needs become SKIPPED. Never throws.
+ * returns nothing becomes an ERROR observation, and unmet needs become SKIPPED. Never throws. A probe stopped
+ * because a parallel step's {@code until:} decided is SKIPPED as cut short ({@link Cut}), not an error.
  *
  * <p>The thread is a platform daemon thread, not a virtual one: a virtual thread that blocks in a JDK socket
  * starts the JDK's I/O poller, and HotSpot then waits up to 300 ms for that thread at exit (measured: a TLS
@@ -57,16 +58,19 @@ public final class ProbeInvoker {
                     .evidence("needs: " + String.join(", ", unmet)).build();
         }
         if (cancel.isCancelled()) {
-            return Observation.error("cancelled before it started").build();
+            return cancel.cut().map(c -> c.observation(null)).orElseGet(() -> Observation.error("cancelled before it started").build());
         }
         Instant deadline = Instant.now().plus(timeout);
         var context = new Context(deadline, cancel, progress, privileges);
         CompletableFuture<Observation> result = new CompletableFuture<>();
         Thread worker = Thread.ofPlatform().daemon().name("probe-" + spec.id()).unstarted(() -> {
             try {
-                result.complete(probe.run(context, params));
+                Observation o = probe.run(context, params);
+                result.complete(cancel.cut().map(c -> c.observation(Duration.ofNanos(System.nanoTime() - t0))).orElse(o));
             } catch (Throwable t) {
-                result.completeExceptionally(t);
+                // what a probe returns or throws once an until: decided is not evidence: it was told to stop
+                cancel.cut().ifPresentOrElse(c -> result.complete(c.observation(Duration.ofNanos(System.nanoTime() - t0))),
+                        () -> result.completeExceptionally(t));
             }
         });
         worker.start();
@@ -80,7 +84,8 @@ public final class ProbeInvoker {
                 }
             } else {
                 worker.interrupt();
-                obs = Observation.error("cancelled").build();
+                Duration ran = Duration.ofNanos(System.nanoTime() - t0);
+                obs = cancel.cut().map(c -> c.observation(ran)).orElseGet(() -> Observation.error("cancelled").build());
             }
         } catch (TimeoutException e) {
             worker.interrupt();

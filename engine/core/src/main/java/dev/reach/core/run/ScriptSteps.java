@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -92,12 +91,13 @@ final class ScriptSteps implements PlaybookHost {
     public Map<String, Object> probe(String id, String probe, Map<String, Object> params) {
         open();
         Bound b = bind(probe, params);
-        StepResult r = run.invoke(id == null ? number("probe") : unique(id), b.probe(), b.binding().params(), run.options().stepTimeout());
+        StepResult r = run.invoke(id == null ? number("probe") : unique(id), b.probe(), b.binding().params(), run.options().stepTimeout(),
+                run.options().cancellation());
         return record(r);
     }
 
     @Override
-    public List<Map<String, Object>> parallel(String id, List<Call> calls) {
+    public List<Map<String, Object>> parallel(String id, List<Call> calls, Until until) {
         open();
         if (calls.size() > dev.reach.core.playbook.Step.ForEachStep.MAX_ITEMS) {
             throw new IllegalArgumentException("parallel() got " + calls.size() + " calls; at most "
@@ -105,17 +105,33 @@ final class ScriptSteps implements PlaybookHost {
         }
         List<Bound> bound = calls.stream().map(c -> bind(c.probe(), c.params())).toList(); // every error before anything runs
         String group = id == null ? number("parallel") : unique(id);
-        List<Callable<StepResult>> tasks = new ArrayList<>();
+        List<ParallelSteps.Branch> tasks = new ArrayList<>();
+        List<String> childIds = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             Bound b = bound.get(i);
             String childId = calls.get(i).id() != null ? unique(calls.get(i).id()) : group + "[" + i + "]";
-            tasks.add(() -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout()));
+            childIds.add(childId);
+            tasks.add(stop -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout(), stop));
         }
-        List<StepResult> children = run.all(tasks, PlaybookRun.FOREACH_CONCURRENCY);
+        ParallelSteps.Until u = until == null ? null : new ParallelSteps.Until(until.source(), finished -> {
+            Map<String, Object> byId = new LinkedHashMap<>();
+            List<Object> inOrder = new ArrayList<>(java.util.Collections.nCopies(calls.size(), null));
+            for (StepResult f : finished) {
+                byId.put(f.id(), withId(f));
+                int i = childIds.indexOf(f.id());
+                if (i >= 0) inOrder.set(i, withId(f));
+            }
+            return until.decided(byId, inOrder);
+        });
+        ParallelSteps.Outcome out = ParallelSteps.race(tasks, PlaybookRun.FOREACH_CONCURRENCY, run.options().cancellation(), u);
+        List<StepResult> children = out.results();
         StepResult r = run.finished(new StepResult(group, "parallel", "", Map.of(),
-                PlaybookRun.summarize(children.size() + " branches", children), "", children));
+                ParallelSteps.outcome(out), "", children));
         record(r);
         children.forEach(run::remember);
+        if (out.failure() instanceof UntilFailed f) {
+            throw f.getCause(); // the script's own error, thrown where its until threw
+        }
         return children.stream().map(ScriptSteps::withId).toList();
     }
 
@@ -139,7 +155,7 @@ final class ScriptSteps implements PlaybookHost {
             throw new IllegalArgumentException("include('" + path + "'): " + String.join("; ", e.problems()));
         }
         String stepId = id == null ? number("include") : unique(id);
-        return record(run.include(stepId, path, child, bound, child.timeout()));
+        return record(run.include(stepId, path, child, bound, child.timeout(), run.options().cancellation()));
     }
 
     @Override

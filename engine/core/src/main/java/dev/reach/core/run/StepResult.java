@@ -37,6 +37,14 @@ public record StepResult(String id, String kind, String probe, Map<String, Objec
         return observation.status() == Status.SKIPPED && observation.summary().startsWith(CONDITION_FALSE);
     }
 
+    /**
+     * Cut short: a parallel step's {@code until:} held while it ran or before it started, so it was not
+     * needed (SKIPPED, with the fact {@code cut_short: true}).
+     */
+    public boolean cutShort() {
+        return observation.status() == Status.SKIPPED && Boolean.TRUE.equals(observation.facts().get(Cut.FACT));
+    }
+
     public StepResult withBranch(String b) {
         return new StepResult(id, kind, probe, params, observation, b, children);
     }

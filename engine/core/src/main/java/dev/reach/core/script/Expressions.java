@@ -19,7 +19,11 @@ public interface Expressions {
 
     /** Evaluates as a condition, with JavaScript truthiness. */
     default boolean test(Expr expr, Scope scope) throws ExprException {
-        Object v = eval(expr, scope);
+        return truthy(eval(expr, scope));
+    }
+
+    /** JavaScript's Boolean(value) for the plain values expressions give. */
+    static boolean truthy(Object v) {
         return switch (v) {
             case null -> false;
             case Boolean b -> b;

@@ -2,6 +2,7 @@ package dev.reach.core.script;
 
 import dev.reach.spi.ParamType;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -46,7 +47,7 @@ final class JsApi {
         Map<String, Object> api = new LinkedHashMap<>();
         api.put("probe", fn(a -> host.probe(option(a, 2, "id"), text(a, 0, "probe(id, params): the probe id, like 'tcp.connect'"),
                 object(a, 1, "probe(id, params): params"))));
-        api.put("parallel", fn(a -> host.parallel(option(a, 1, "id"), calls(a))));
+        api.put("parallel", fn(a -> host.parallel(option(a, 1, "id"), calls(a), until(a, 1))));
         api.put("include", fn(a -> host.include(option(a, 2, "id"), text(a, 0, "include(path, inputs): the playbook's path"),
                 object(a, 1, "include(path, inputs): inputs"))));
         api.put("verdict", fn(a -> host.verdict(verdict(a))));
@@ -96,6 +97,36 @@ final class JsApi {
         if (v == null) return null;
         if (v instanceof String s && s.matches("[a-z][a-z0-9_]*")) return s;
         throw new IllegalArgumentException("step id '" + v + "' must start with a lower-case letter and hold only a-z, 0-9 and _");
+    }
+
+    /**
+     * The {@code until} of parallel's options ({@code {until: (steps, results) => ...}}), or null. It runs on the
+     * script's thread, which waits inside parallel() meanwhile; what it throws goes back to the script.
+     */
+    private static PlaybookHost.Until until(Value[] a, int i) {
+        if (a.length <= i || a[i].isNull() || !a[i].hasMembers() || !a[i].hasMember("until")) return null;
+        Value fn = a[i].getMember("until");
+        if (fn == null || fn.isNull()) return null;
+        if (!fn.canExecute()) {
+            throw new IllegalArgumentException("parallel(calls, {until}): until must be a function, like (steps) => steps.connect?.ok");
+        }
+        String source = fn.toString().replaceAll("\\s+", " ").strip();
+        String shown = source.length() <= 80 ? source : source.substring(0, 79) + "…";
+        return new PlaybookHost.Until() {
+            @Override
+            public boolean decided(Map<String, Object> steps, List<Object> results) {
+                try {
+                    return Expressions.truthy(JsValues.toJava(fn.execute(JsValues.toGuest(steps), JsValues.toGuest(results))));
+                } catch (PolyglotException e) {
+                    throw new PlaybookHost.UntilFailed(JsErrors.where(e), e);
+                }
+            }
+
+            @Override
+            public String source() {
+                return shown;
+            }
+        };
     }
 
     private static List<PlaybookHost.Call> calls(Value[] a) {

@@ -50,6 +50,17 @@ final class JsErrors {
         return new JsPlaybooks.Outcome.Failed(where + ": " + message, stack, stopped);
     }
 
+    /** An error thrown in a callback the host called ({@code parallel}'s until): {@code file:line:col: TypeError: ...}. */
+    static String where(PolyglotException e) {
+        for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+            SourceSection s = f.isGuestFrame() ? f.getSourceLocation() : null;
+            if (s != null && s.isAvailable() && !s.getSource().isInternal()) {
+                return new SourcePos(s.getSource().getName(), s.getStartLine(), s.getStartColumn()) + ": " + clean(e.getMessage());
+            }
+        }
+        return clean(e.getMessage());
+    }
+
     /** The failure of a script the watchdog stopped, saying why. */
     static JsPlaybooks.Outcome.Failed stopped(JsPlaybooks.Outcome.Failed f, String why) {
         String msg = f.message();

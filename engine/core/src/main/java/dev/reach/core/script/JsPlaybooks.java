@@ -186,7 +186,7 @@ public final class JsPlaybooks {
         }
 
         public Map<String, Object> probe(String id, String probe, Map<String, Object> params) { throw notNow(); }
-        public List<Map<String, Object>> parallel(String id, List<Call> calls) { throw notNow(); }
+        public List<Map<String, Object>> parallel(String id, List<Call> calls, Until until) { throw notNow(); }
         public Map<String, Object> include(String id, String path, Map<String, Object> inputs) { throw notNow(); }
         public Map<String, Object> verdict(VerdictCall verdict) { throw notNow(); }
         public void log(String message) { }

@@ -37,6 +37,15 @@ class ReportGoldenTest {
         assertThat(text).contains("  ✘ ports[0]", "    → goto refused (on tcp.refused)", "– trace", "⚠ ping");
     }
 
+    @Test
+    void raceShowsTheBranchesCutShortAndWhatDecided() throws IOException {
+        RunResult run = SampleRuns.raced();
+        String text = renderAll("raced", run);
+        Golden.check("raced.verbose.txt", TEXT.withVerbose(true).render(run));
+        assertThat(text).contains("  – connect    tcp.connect  cut short after 230ms: the evidence had decided (until: ",
+                "    > until held when 'arp' finished; cut short: connect, ping");
+    }
+
     /** Renders with every renderer, checks each against its golden file (reporting every mismatch), and returns the plain text. */
     private static String renderAll(String name, RunResult run) {
         String text = TEXT.render(run);

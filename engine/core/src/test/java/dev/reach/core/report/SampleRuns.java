@@ -91,6 +91,41 @@ final class SampleRuns {
                 List.of(resolve, ping, trace, ports, conclude), verdict, STARTED, Duration.ofMillis(1_432), false);
     }
 
+    /**
+     * A race ({@code parallel} with {@code until:}): ARP says in 230 ms that the host is not on the link, so
+     * the connect and the ping still running are cut short, and a verdict step concludes.
+     */
+    static RunResult raced() {
+        String until = "steps.arp?.facts.outcome == 'unresolved' || steps.connect?.status == 'ok'";
+        var connect = probe("connect", "tcp.connect", Map.of("host", "198.18.0.5", "port", 5432, "timeout", Duration.ofSeconds(3)),
+                cutShort(until, micros(230_400)));
+        var arp = probe("arp", "neigh.check", Map.of("host", "198.18.0.5", "resolve", true, "timeout", Duration.ofMillis(200)),
+                Observation.fail("host.unreachable", "198.18.0.5 (target) did not answer 1 ARP request: the host is down, or not on this link")
+                        .fact("outcome", "unresolved").fact("neighbour", "198.18.0.5").fact("role", "target").fact("dev", "eth0")
+                        .evidence("ARP who-has 198.18.0.5 on eth0: no answer in 200ms")
+                        .duration(micros(229_800)).build());
+        var ping = probe("ping", "icmp.ping", Map.of("host", "198.18.0.5", "count", 3L), cutShort(until, micros(230_100)));
+        var race = new StepResult("reach_out", "parallel", "", Map.of(),
+                Observation.fail("host.unreachable", "3 branches: 1 fail, 2 cut short").fact("fail", 1).fact("cut_short", 2)
+                        .fact("decided_by", "arp").evidence("until held when 'arp' finished; cut short: connect, ping")
+                        .duration(micros(231_200)).build(), "", List.of(connect, arp, ping));
+        var conclude = new StepResult("not_on_link", "verdict", "", Map.of(),
+                Observation.fail("host.unreachable", "198.18.0.5 does not answer ARP on eth0").build(), "", List.of());
+        var verdict = new Verdict("host.unreachable", Confidence.LIKELY, "198.18.0.5 does not answer ARP on eth0",
+                "check that 198.18.0.5 is up and on the same link as this host (ip neigh show 198.18.0.5)",
+                List.of("arp: 198.18.0.5 (target) did not answer 1 ARP request: the host is down, or not on this link",
+                        "  ARP who-has 198.18.0.5 on eth0: no answer in 200ms"), List.of("arp"), true);
+        return new RunResult("reach-out", "playbooks/reach-out.yaml", Map.of("host", "198.18.0.5", "port", 5432),
+                List.of(race, conclude), verdict, STARTED, micros(236_000), false);
+    }
+
+    /** What a branch cut short by an until: looks like. */
+    static Observation cutShort(String until, Duration ran) {
+        return Observation.skipped("cut short after " + dev.reach.core.run.Durations.format(ran)
+                        + ": the evidence had decided (until: " + until + ")")
+                .fact("cut_short", true).evidence("until held when 'arp' finished").duration(ran).build();
+    }
+
     static StepResult probe(String id, String probe, Map<String, Object> params, Observation obs) {
         return new StepResult(id, "probe", probe, params, obs, "", List.of());
     }

@@ -181,6 +181,40 @@ class JsPlaybookTest {
     }
 
     @Test
+    void parallelUntilCutsShortTheCallsStillRunning() throws Exception {
+        RunResult r = run("""
+                export function main() {
+                  const rs = parallel([['test.sleep', {time: '5s'}], {probe: 'test.fixed', params: {status: 'fail', cause: 'tcp.refused'}, id: 'fast'}],
+                                      {id: 'race', until: (steps, results) => steps.fast?.status === 'fail' && results[0] === null});
+                  verdict({cause: 'ok', summary: rs.map(x => x.id + '=' + x.status + (x.facts.cut_short ? '/cut' : '')).join(' ')});
+                }
+                """, Map.of());
+        assertThat(r.duration()).as("the sleep is 5 s").isLessThan(java.time.Duration.ofSeconds(2));
+        assertThat(r.verdict().summary()).isEqualTo("race[0]=skipped/cut fast=fail");
+        StepResult race = r.steps().getFirst();
+        assertThat(race.observation().summary()).isEqualTo("2 branches: 1 fail, 1 cut short");
+        assertThat(race.children().getFirst().observation().summary())
+                .startsWith("cut short after ").contains("the evidence had decided (until: (steps, results) => steps.fast?.status");
+    }
+
+    @Test
+    void aParallelUntilThatThrowsIsTheStepsErrorAndTheScriptsWhereItThrew() throws Exception {
+        RunResult r = run("""
+                export function main() {
+                  parallel([['test.fixed', {}], ['test.sleep', {time: '100ms'}]],
+                           {id: 'race', until: steps => steps.nothing.deeper});
+                }
+                """, Map.of());
+        Path file = dir.resolve("t.js");
+        StepResult race = r.steps().getFirst();
+        assertThat(race.status()).isEqualTo(Status.ERROR);
+        assertThat(race.observation().summary()).startsWith("'until' could not be computed: " + file + ":3:41: TypeError: ");
+        assertThat(race.children()).extracting(StepResult::status).containsExactly(Status.OK, Status.OK);
+        assertThat(r.steps().getLast().observation().summary()).startsWith(file + ":3:41: TypeError: ");
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+    }
+
+    @Test
     void badParameterNamesTheParameterAndTheAllowedValuesAtTheCallersLine() throws Exception {
         RunResult r = run("""
                 export function main() {
