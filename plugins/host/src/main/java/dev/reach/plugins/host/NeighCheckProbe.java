@@ -50,6 +50,9 @@ public final class NeighCheckProbe implements Probe {
     /** How long to listen after the first reply for a second MAC: both owners answer the same broadcast. */
     static final Duration WINDOW = Duration.ofMillis(250);
 
+    /** /sys/class/net/DEV/type of Ethernet-like links (veth, bridges, bonds, VLANs): the ones with ARP/ND. */
+    private static final String ARPHRD_ETHER = "1";
+
     static final ProbeSpec SPEC = ProbeSpec.builder("neigh.check", "Checks the ARP/ND entry of the next hop toward a destination")
             .param(Param.host("host", "destination address or name").required())
             .param(Param.bool("resolve", "ask actively (ARP over a packet socket, or one UDP datagram) instead of only reading the table")
@@ -118,6 +121,11 @@ public final class NeighCheckProbe implements Probe {
         if (r.type().equals("local")) {
             return Observation.ok(Addresses.text(dst) + " is this host's own address: there is no neighbour to resolve")
                     .fact("outcome", "local").build();
+        }
+        String linkType = SysClassNet.value(java.nio.file.Path.of("/sys/class/net", r.dev(), "type"));
+        if (!linkType.isEmpty() && !linkType.equals(ARPHRD_ETHER)) { // tun, WireGuard, PPP, GRE: no link-layer address to resolve
+            return Observation.ok(r.dev() + " is a link without ARP/ND (link type " + linkType + "): there is no neighbour to resolve")
+                    .fact("outcome", "none").fact("dev", r.dev()).build();
         }
         boolean viaGateway = !r.gateway().isEmpty();
         String hop = viaGateway ? r.gateway() : Addresses.text(dst);

@@ -181,6 +181,22 @@ class NeighCheckProbeIT {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
+    /** A point-to-point link (a tun device, as VPNs use) has no ARP: nothing to resolve, and nothing unresolved. */
+    @Test
+    void linkWithoutArpHasNoNeighbourToResolve() {
+        lab.exec(client, "ip", "tuntap", "add", "dev", "tun9", "mode", "tun").orThrow();
+        try {
+            lab.exec(client, "ip", "addr", "add", "198.18.60.1/24", "dev", "tun9").orThrow();
+            lab.exec(client, "ip", "link", "set", "tun9", "up").orThrow();
+            var r = probe("host=198.18.60.5", "resolve=true", "count=1", "timeout=200ms");
+            assertThat(r.status()).as(r.toString()).isEqualTo("ok");
+            assertThat(r.outcome()).isEqualTo("none");
+            assertThat(r.summary()).contains("tun9 is a link without ARP/ND");
+        } finally {
+            lab.exec(client, "ip", "link", "del", "tun9");
+        }
+    }
+
     private static RunProbeMain.Line probe(String... keyValues) {
         return RunProbeMain.runIn(lab, client, NeighCheckProbe.class, keyValues);
     }
