@@ -32,11 +32,19 @@ class DnsResolveProbeTest {
     }
 
     private static ServerSaid both(String server, ServerSaid.Leg leg) {
-        return new ServerSaid(server, leg, leg);
+        return new ServerSaid(server, leg, leg, unasked(server));
     }
 
     private static ServerSaid dead(String server, String udp, String tcp) {
-        return new ServerSaid(server, ServerSaid.Leg.failed(udp, Duration.ofMillis(250)), ServerSaid.Leg.failed(tcp, Duration.ofMillis(250)));
+        return dead(server, udp, tcp, unasked(server));
+    }
+
+    private static ServerSaid dead(String server, String udp, String tcp, HostEcho.Heard host) {
+        return new ServerSaid(server, ServerSaid.Leg.failed(udp, Duration.ofMillis(250)), ServerSaid.Leg.failed(tcp, Duration.ofMillis(250)), host);
+    }
+
+    private static HostEcho.Heard unasked(String server) {
+        return HostEcho.Heard.notAsked(server.substring(0, server.lastIndexOf(':')));
     }
 
     private static SystemSaid fromHosts(String line, String... addresses) {
@@ -97,7 +105,7 @@ class DnsResolveProbeTest {
 
     @Test
     void udpLostButTcpAnsweringStillCounts() {
-        var c = classify(OFF, new ServerSaid("ns1:53", ServerSaid.Leg.failed("timeout", SLOW), ok("198.18.0.10")));
+        var c = classify(OFF, new ServerSaid("ns1:53", ServerSaid.Leg.failed("timeout", SLOW), ok("198.18.0.10"), unasked("ns1:53")));
         assertThat(c.status()).isEqualTo(Status.OK);
     }
 
