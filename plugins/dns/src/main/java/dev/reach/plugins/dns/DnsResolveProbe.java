@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -40,9 +41,12 @@ import java.util.Set;
  *
  * <p>Search domains apply as in glibc: a name with fewer dots than resolv.conf's ndots (and no final dot) is
  * asked with each search domain, then as given, until one has an address. Servers are asked all at once, each on
- * its own, and no longer than their replies need (see {@link Inquiry}). A name the system answers (from the hosts
- * file above all) is one the application resolves without the nameservers: what they say is then at most a warning,
- * unless they have another address for it. How long glibc waits for a silent server comes from resolv.conf's
+ * its own, beside an echo to each server's host, and no longer than their replies need: a silent server is given up
+ * once another has answered, or once its own host answered ping and 20 of those round trips (at least 250 ms) went
+ * by without an answer or a TCP handshake (see {@link Inquiry}); only when nothing answers at all is the whole
+ * {@code timeout} waited. A name the system answers (from the hosts file above all) is one the application resolves
+ * without the nameservers: what they say is then at most a warning, unless they have another address for it. How
+ * long glibc waits for a silent server comes from resolv.conf's
  * {@code options timeout attempts rotate}.
  */
 @Extension
@@ -83,7 +87,9 @@ public final class DnsResolveProbe implements Probe {
                     + "waited for when the probe stopped waiting")
             .fact("hosts_entries", "list", "lines of the hosts file for the name: 'address (file line N)'")
             .fact("nameservers", "list", "the servers asked, in order")
-            .fact("servers", "list", "per server: {server, udp: {outcome, rcode, addresses, ttl, ms}, tcp: {...}}")
+            .fact("servers", "list", "per server: {server, udp: {outcome, rcode, addresses, ttl, ms}, tcp: {...}, "
+                    + "host: {outcome (answered, timeout), method (icmp, or tcp-7 without CAP_NET_RAW), ms}}: its host's echo, "
+                    + "against which its silence is measured")
             .needs(Needs.NOTHING)
             .example("reach probe dns.resolve name=web.test server=127.0.0.1:5353 system=hosts")
             .example("reach probe dns.resolve name=web.test type=A servers=127.0.0.1:5353,127.0.0.2:5353 system=off")
@@ -136,16 +142,17 @@ public final class DnsResolveProbe implements Probe {
             warmUp.once(true, true);
             // glibc's search: an unqualified name is tried with each search domain, then as given, until one has an address
             List<Exchange> tried = new ArrayList<>();
-            List<Exchange> exchanges = List.of();
+            Inquiry.Asked asked = new Inquiry.Asked(List.of(), Map.of());
             String shown = given;
             for (String candidate : conf.candidates(name)) {
                 shown = candidate.endsWith(".") ? candidate.substring(0, candidate.length() - 1) : candidate;
                 ctx.progress("asking " + nameservers.size() + " nameservers about " + shown);
                 try {
-                    exchanges = Inquiry.ask(nameservers, Name.fromString(candidate, Name.root), qtypes, ctx.bound(timeout));
+                    asked = Inquiry.ask(nameservers, Name.fromString(candidate, Name.root), qtypes, ctx.bound(timeout));
                 } catch (TextParseException e) {
                     continue; // a search domain that makes the name too long
                 }
+                List<Exchange> exchanges = asked.exchanges();
                 tried.addAll(exchanges);
                 // stop at an address, or when nobody answers: the next domain would only wait as long again
                 if (exchanges.stream().anyMatch(x -> !x.addresses().isEmpty()) || exchanges.stream().noneMatch(Exchange::answered)
@@ -153,9 +160,10 @@ public final class DnsResolveProbe implements Probe {
                     break;
                 }
             }
-            List<Exchange> last = exchanges;
+            Inquiry.Asked last = asked;
             List<ServerSaid> said = nameservers.stream().map(ns -> ServerSaid.of(ns.toString(),
-                    last.stream().filter(x -> x.server().equals(ns)).toList())).toList();
+                    last.exchanges().stream().filter(x -> x.server().equals(ns)).toList(),
+                    last.hosts().getOrDefault(ns.address(), HostEcho.Heard.notAsked(Addresses.text(ns.address()))))).toList();
             // the system's answer is worth its wait unless the servers' replies say it waits for a silent one
             Duration left = timeout.minus(Duration.ofNanos(System.nanoTime() - t0));
             SystemSaid system = lookup.await(ctx.bound(systemWaits(said, conf) || left.isNegative() ? SYSTEM_GRACE : left));
@@ -176,6 +184,7 @@ public final class DnsResolveProbe implements Probe {
             b.evidence("system=os: " + system.error());
         }
         tried.forEach(x -> b.evidence(x.evidence()));
+        said.stream().map(ServerSaid::host).filter(h -> !h.outcome().equals("not-asked")).distinct().forEach(h -> b.evidence(h.evidence()));
         evidence.forEach(b::evidence);
         ServerSaid.Leg agreed = said.stream().map(ServerSaid::best).filter(l -> l != null).findFirst().orElse(null);
         if (agreed != null) {

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * One question to one nameserver over one transport, and what came back: a reply (any RCODE) or why none
@@ -51,31 +52,36 @@ import java.util.concurrent.TimeoutException;
  * @param reply   the reply when answered, else null
  * @param took    time from sending to the reply or the failure
  * @param error   what failed, empty when answered
+ * @param connect over TCP, how long the handshake took; null when it did not complete (and over UDP)
  */
-record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String outcome, Message reply, Duration took, String error) {
+record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String outcome, Message reply, Duration took, String error,
+                Duration connect) {
 
     static Exchange ask(Nameserver server, Name name, int qtype, boolean tcp, Duration timeout) {
-        return tcp ? askTcp(server, name, List.of(qtype), timeout).getFirst() : askUdp(server, name, qtype, timeout);
+        return tcp ? askTcp(server, name, List.of(qtype), timeout, c -> { }).getFirst() : askUdp(server, name, qtype, timeout);
     }
 
-    /** A question that had no reply when the asking stopped: {@code timeout}, with why the wait ended. */
-    static Exchange silent(Nameserver server, Name name, boolean tcp, int qtype, Duration waited, String why) {
-        return new Exchange(server, name, tcp, qtype, "timeout", null, waited, why);
+    /**
+     * A question that had no reply when the asking stopped: {@code timeout}, with why the wait ended; {@code connect}
+     * as for {@link #connect()}.
+     */
+    static Exchange silent(Nameserver server, Name name, boolean tcp, int qtype, Duration waited, String why, Duration connect) {
+        return new Exchange(server, name, tcp, qtype, "timeout", null, waited, why, connect);
     }
 
     static Exchange askUdp(Nameserver server, Name name, int qtype, Duration timeout) {
         Message query = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
         long t0 = System.nanoTime();
         try {
-            return new Exchange(server, name, false, qtype, "answered", sendUdp(server, query, timeout), since(t0), "");
+            return new Exchange(server, name, false, qtype, "answered", sendUdp(server, query, timeout), since(t0), "", null);
         } catch (IOException | RuntimeException e) {
-            return failed(server, name, false, qtype, e, since(t0));
+            return failed(server, name, false, qtype, e, since(t0), null);
         }
     }
 
-    private static Exchange failed(Nameserver server, Name name, boolean tcp, int qtype, Exception e, Duration took) {
+    private static Exchange failed(Nameserver server, Name name, boolean tcp, int qtype, Exception e, Duration took, Duration connect) {
         String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said);
+        return new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said, connect);
     }
 
     /**
@@ -86,9 +92,10 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
      * next run's question (1.3 s late in a resident reach), and several refused connects at once sometimes
      * came back as ClosedChannelException. A socket channel, so that interrupting the asking thread closes it when
      * the asking stops early ({@link Inquiry}): a thread left blocked in connect() or read() would hold the JVM's
-     * exit up to 300 ms (HotSpot waits that long for threads in native code).
+     * exit up to 300 ms (HotSpot waits that long for threads in native code). {@code connected} runs once the
+     * handshake is done, with its time: the server's host is there and something listens, whatever the answers take.
      */
-    static List<Exchange> askTcp(Nameserver server, Name name, List<Integer> qtypes, Duration timeout) {
+    static List<Exchange> askTcp(Nameserver server, Name name, List<Integer> qtypes, Duration timeout, Consumer<Duration> connected) {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         Map<Integer, Message> queries = new LinkedHashMap<>();
@@ -98,8 +105,11 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         }
         Map<Integer, Exchange> answered = new LinkedHashMap<>();
         Exception failure = null;
+        Duration connect = null;
         try (Socket s = SocketChannel.open().socket()) {
             s.connect(server.socketAddress(), (int) Math.max(1, timeout.toMillis()));
+            connect = since(t0);
+            connected.accept(connect);
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
             for (Message q : queries.values()) {
                 byte[] wire = q.toWire();
@@ -118,7 +128,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
                 Message q = queries.get(reply.getHeader().getID());   // a reply to another id is skipped
                 if (q != null && !answered.containsKey(reply.getHeader().getID())) {
                     answered.put(reply.getHeader().getID(), new Exchange(server, name, true, q.getQuestion().getType(),
-                            "answered", reply, since(t0), ""));
+                            "answered", reply, since(t0), "", connect));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -131,7 +141,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
                 String what = name + "/" + Type.string(q.getValue().getQuestion().getType());
                 Exception why = failure == null || failure instanceof SocketTimeoutException
                         ? new SocketTimeoutException("Timed out while trying to resolve " + what + " over TCP") : failure;
-                x = failed(server, name, true, q.getValue().getQuestion().getType(), why, since(t0));
+                x = failed(server, name, true, q.getValue().getQuestion().getType(), why, since(t0), connect);
             }
             all.add(x);
         }

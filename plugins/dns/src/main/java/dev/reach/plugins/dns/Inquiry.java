@@ -1,105 +1,187 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Addresses;
 import org.xbill.DNS.Name;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One name asked of every server at once, every type over UDP (a thread a question) and over TCP (a connection a
- * server), gathered as the replies come, and no longer than the replies need: the asking stops when every
- * question has its reply, when the wait is over, or when some server has answered everything and the others have
- * been silent far longer than that answer took ({@link #silenceAfter}). A question still open then is a
- * {@code timeout} whose error says how long it was waited for and why that was enough.
+ * server), and beside them each server's host asked whether it is there at all ({@link HostEcho}), gathered as the
+ * replies come, and no longer than the replies need: the asking stops when every question has its reply or its
+ * server's silence is decisive ({@link #giveUp}). A question still open then is a {@code timeout} whose error says
+ * how long it was waited for and why that was enough.
  */
 final class Inquiry {
-    /** The least silence that counts beside another server's answer: a busy machine delays a loopback reply 10-50 ms. */
+    /** The least silence that counts: a busy machine delays a loopback reply 10-50 ms. */
     static final Duration MIN_SILENCE = Duration.ofMillis(250);
-    /** A server this many times slower than another has nothing more to say about the name. */
+    /** A server silent this many round trips (another server's answer, or its own host's) has nothing to say. */
     static final int SILENCE_FACTOR = 20;
 
     private Inquiry() {
+    }
+
+    /** What the asking found: per server its UDP exchanges, then its TCP ones; and what each server's host answered. */
+    record Asked(List<Exchange> exchanges, Map<InetAddress, HostEcho.Heard> hosts) {
+    }
+
+    /** Why a server's open questions stopped being waited for. */
+    enum Reason { TIMEOUT, ANOTHER_SERVER, OWN_HOST }
+
+    /** From when (since the asking began) a server's open questions are given up, and why. */
+    record GiveUp(Duration after, Reason reason) {
     }
 
     /** Where one task's exchanges go in the answer: per server its UDP exchanges, then its TCP ones. */
     private record Slot(Nameserver server, boolean tcp, List<Integer> qtypes) {
     }
 
-    /** How long another server's silence is decisive once one answered everything in {@code fastest}. Pure. */
-    static Duration silenceAfter(Duration fastest) {
-        Duration relative = fastest.multipliedBy(SILENCE_FACTOR);
+    private sealed interface Event {
+    }
+
+    private record Replied(Slot slot, List<Exchange> exchanges) implements Event {
+    }
+
+    private record Connected(Nameserver server, Duration connect) implements Event {
+    }
+
+    private record Echoed(InetAddress host, Duration rtt) implements Event {
+    }
+
+    private record Broke(RuntimeException e) implements Event {
+    }
+
+    /** How long a silence is decisive once something answered in {@code rtt}: 20 times that, and never under 250 ms. Pure. */
+    static Duration silenceAfter(Duration rtt) {
+        Duration relative = rtt.multipliedBy(SILENCE_FACTOR);
         return relative.compareTo(MIN_SILENCE) > 0 ? relative : MIN_SILENCE;
     }
 
-    /** Asks; per server its UDP exchanges then its TCP ones, each in the order of qtypes. */
-    static List<Exchange> ask(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) throws InterruptedException {
+    /**
+     * When a server's silence is decisive. Pure. At the latest the timeout: with nothing to measure it against, silence
+     * is all there is. Sooner when another server has answered every question in {@code fastest} (a name that one server
+     * answers at once, a working one answers too), or when the server's own host answered an echo in {@code hostRtt}
+     * while the server is {@code dnsSilent}: no reply to any question and its TCP connect neither accepted nor reset. A
+     * host that answers ping answers a SYN within a round trip, the kernel's SYN-ACK or reset whatever the server is
+     * busy with, so 20 round trips of silence there is a firewall dropping the port, not a slow server.
+     *
+     * @param fastest   the fastest server that answered everything, or null
+     * @param hostRtt   the round trip of the server's host, or null while it has not answered
+     * @param dnsSilent no reply from the server and no handshake on TCP yet
+     */
+    static GiveUp giveUp(Duration timeout, Duration fastest, Duration hostRtt, boolean dnsSilent) {
+        GiveUp decided = new GiveUp(timeout, Reason.TIMEOUT);
+        if (hostRtt != null && dnsSilent && silenceAfter(hostRtt).compareTo(timeout) < 0) {
+            decided = new GiveUp(silenceAfter(hostRtt), Reason.OWN_HOST);
+        }
+        if (fastest != null && silenceAfter(fastest).compareTo(decided.after()) < 0) {
+            decided = new GiveUp(silenceAfter(fastest), Reason.ANOTHER_SERVER);
+        }
+        return decided;
+    }
+
+    /** Asks. */
+    static Asked ask(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
+        String method = HostEcho.method();
         // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits for at
         // exit (see WarmUp); daemons, and interrupted when the asking stops, so nothing outlives it for long
         var pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("dns-ask-", 0).factory());
-        var replies = new ExecutorCompletionService<List<Exchange>>(pool);
-        Map<Future<List<Exchange>>, Slot> slots = new HashMap<>();
-        Map<Slot, List<Exchange>> got = new HashMap<>();
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         List<Slot> order = new ArrayList<>();
+        Map<Slot, List<Exchange>> got = new HashMap<>();
+        Map<Nameserver, Duration> connected = new HashMap<>();
+        Map<InetAddress, Duration> echoes = new HashMap<>();
+        Set<InetAddress> hosts = new LinkedHashSet<>(servers.stream().map(Nameserver::address).toList());
         try {
-            for (Nameserver ns : servers) {
-                for (int qtype : qtypes) {
-                    Slot s = new Slot(ns, false, List.of(qtype));
-                    order.add(s);
-                    slots.put(replies.submit(() -> List.of(Exchange.askUdp(ns, name, qtype, timeout))), s);
-                }
-                Slot s = new Slot(ns, true, qtypes);
-                order.add(s);
-                slots.put(replies.submit(() -> Exchange.askTcp(ns, name, qtypes, timeout)), s);
+            for (InetAddress host : hosts) {
+                pool.execute(() -> HostEcho.roundTrip(host, timeout).ifPresent(rtt -> events.add(new Echoed(host, rtt))));
             }
-            long end = timeout.toNanos();
+            for (Nameserver ns : servers) {
+                qtypes.forEach(q -> order.add(new Slot(ns, false, List.of(q))));
+                order.add(new Slot(ns, true, qtypes));
+            }
+            for (Slot s : order) {
+                pool.execute(() -> {
+                    try {
+                        events.add(new Replied(s, s.tcp() ? Exchange.askTcp(s.server(), name, s.qtypes(), timeout,
+                                c -> events.add(new Connected(s.server(), c)))
+                                : List.of(Exchange.askUdp(s.server(), name, s.qtypes().getFirst(), timeout))));
+                    } catch (RuntimeException e) {
+                        events.add(new Broke(e)); // each ask returns its failure: a bug
+                    }
+                });
+            }
             while (got.size() < order.size()) {
-                Future<List<Exchange>> f = replies.poll(end - (System.nanoTime() - t0), TimeUnit.NANOSECONDS);
-                if (f == null) {
+                long until = 0;
+                for (Slot s : order) {
+                    if (!got.containsKey(s)) {
+                        until = Math.max(until, decide(s.server(), timeout, servers, qtypes, got, connected, echoes).after().toNanos());
+                    }
+                }
+                long left = until - (System.nanoTime() - t0);
+                if (left <= 0) {
                     break;
                 }
-                got.put(slots.get(f), result(f));
-                Duration fastest = fastestComplete(servers, qtypes, got);
-                if (fastest != null) {
-                    end = Math.min(timeout.toNanos(), silenceAfter(fastest).toNanos());
+                switch (events.poll(left, TimeUnit.NANOSECONDS)) {
+                    case null -> { }
+                    case Replied r -> got.put(r.slot(), r.exchanges());
+                    case Connected c -> connected.put(c.server(), c.connect());
+                    case Echoed e -> echoes.put(e.host(), e.rtt());
+                    case Broke b -> throw new IllegalStateException("asking a nameserver failed", b.e());
                 }
             }
         } finally {
-            pool.shutdownNow(); // interrupts what is still asking: a UDP wait ends, a TCP socket channel closes
+            pool.shutdownNow(); // interrupts what is still asking: a UDP wait ends, a TCP socket channel closes, an echo stops
         }
         Duration waited = Duration.ofNanos(System.nanoTime() - t0);
-        Duration fastest = fastestComplete(servers, qtypes, got);
-        String why = fastest == null || waited.compareTo(timeout) >= 0 ? "no answer in " + DnsResolveProbe.human(waited)
-                : "no answer in " + DnsResolveProbe.human(waited) + " while another server answered in " + DnsResolveProbe.human(fastest);
+        Map<InetAddress, HostEcho.Heard> heard = new LinkedHashMap<>();
+        for (InetAddress h : hosts) {
+            Duration rtt = echoes.get(h);
+            heard.put(h, new HostEcho.Heard(Addresses.text(h), rtt == null ? "timeout" : "answered", method, rtt == null ? waited : rtt));
+        }
         List<Exchange> all = new ArrayList<>();
         for (Slot s : order) {
             List<Exchange> x = got.get(s);
             if (x == null) {
-                s.qtypes().forEach(q -> all.add(Exchange.silent(s.server(), name, s.tcp(), q, waited, why)));
+                String why = why(decide(s.server(), timeout, servers, qtypes, got, connected, echoes), waited,
+                        heard.get(s.server().address()), fastestComplete(servers, qtypes, got));
+                Duration connect = s.tcp() ? connected.get(s.server()) : null;
+                s.qtypes().forEach(q -> all.add(Exchange.silent(s.server(), name, s.tcp(), q, waited, why, connect)));
             } else {
                 all.addAll(x);
             }
         }
-        return all;
+        return new Asked(all, heard);
     }
 
-    private static List<Exchange> result(Future<List<Exchange>> f) {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("asking a nameserver failed", e.getCause()); // each ask returns its failure: a bug
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static GiveUp decide(Nameserver ns, Duration timeout, List<Nameserver> servers, List<Integer> qtypes,
+                                 Map<Slot, List<Exchange>> got, Map<Nameserver, Duration> connected, Map<InetAddress, Duration> echoes) {
+        boolean replied = got.entrySet().stream().anyMatch(e -> e.getKey().server().equals(ns)
+                && e.getValue().stream().anyMatch(x -> x.answered() || x.tcp() && !x.outcome().equals("timeout")));
+        return giveUp(timeout, fastestComplete(servers, qtypes, got), echoes.get(ns.address()), !replied && !connected.containsKey(ns));
+    }
+
+    /** Why an open question was given up after {@code waited}: {@code no answer in 251ms while 198.18.0.2 answers ping in 0.08ms}. */
+    private static String why(GiveUp g, Duration waited, HostEcho.Heard host, Duration fastest) {
+        String none = "no answer in " + DnsResolveProbe.human(waited);
+        return switch (g.reason()) {
+            case OWN_HOST -> none + " while " + host.host() + " " + host.says();
+            case ANOTHER_SERVER -> none + " while another server answered in " + DnsResolveProbe.human(fastest);
+            case TIMEOUT -> none + ", the timeout";
+        };
     }
 
     /**

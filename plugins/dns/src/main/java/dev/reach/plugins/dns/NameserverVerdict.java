@@ -17,6 +17,14 @@ import static dev.reach.plugins.dns.DnsResolveProbe.human;
  * is weighed: who answers, whether they agree, and how long glibc's resolver waits before it has the answer. Pure.
  */
 final class NameserverVerdict {
+    /** Why a silence of 20 round trips of the server's host is enough. */
+    static final String SILENCE_AGAINST_ECHO = "a host that answers an echo answers a SYN within a round trip, with a reset when "
+            + "nothing listens: " + Inquiry.SILENCE_FACTOR + " round trips of silence, and at least " + human(Inquiry.MIN_SILENCE)
+            + ", is a firewall dropping the port";
+
+    /** Why the whole timeout was waited when nothing answers at all. */
+    static final String SILENCE_ALONE = "the whole timeout waited: where nothing answers, there is nothing to measure silence against";
+
     private NameserverVerdict() {
     }
 
@@ -49,7 +57,10 @@ final class NameserverVerdict {
             Duration giveUp = resolver.giveUp(turns);
             return new Classified(Status.FAIL, "dns.server-unreachable", "no nameserver answers for " + name + ": "
                     + String.join("; ", unreachable.stream().map(NameserverVerdict::why).toList())
-                    + " (timeout: down or filtered; refused: nothing listens on that port; no-route: no path to it)"
+                    + (unreachable.stream().allMatch(NameserverVerdict::dropped) ? ""
+                    : " (timeout: down or filtered; refused: nothing listens on that port; no-route: no path to it)")
+                    + (unreachable.stream().anyMatch(NameserverVerdict::dropped) ? " (" + SILENCE_AGAINST_ECHO + ")" : "")
+                    + (unreachable.stream().anyMatch(NameserverVerdict::unheard) ? " (" + SILENCE_ALONE + ")" : "")
                     + (giveUp.isZero() ? "" : "; a lookup fails after " + human(giveUp) + " (options " + resolver.options() + ")"));
         }
         if (groups.isEmpty()) {
@@ -183,8 +194,36 @@ final class NameserverVerdict {
         };
     }
 
+    /**
+     * Why a server gave no answer: {@code 198.18.0.2:53 (udp refused, tcp refused)}; with its host's echo when it was
+     * silent: {@code 198.18.0.2 answers ping in 0.08ms but not DNS in 251ms: UDP and TCP 53 dropped}, or
+     * {@code 198.18.0.2:53 (udp timeout, tcp timeout): nothing answers, not even ping, in 2.0s}.
+     */
     private static String why(ServerSaid s) {
-        return s.server() + " (udp " + s.udp().outcome() + ", tcp " + s.tcp().outcome() + ")";
+        String outcomes = s.server() + " (udp " + s.udp().outcome() + ", tcp " + s.tcp().outcome() + ")";
+        Duration waited = s.udp().took().compareTo(s.tcp().took()) > 0 ? s.udp().took() : s.tcp().took();
+        HostEcho.Heard host = s.host();
+        if (dropped(s)) {
+            String port = s.server().substring(s.server().lastIndexOf(':') + 1);
+            return host.host() + " " + host.says() + " but not DNS in " + human(waited) + ": " + (s.udp().outcome().equals("timeout")
+                    ? "UDP and TCP " + port + " dropped" : "TCP " + port + " dropped, UDP " + port + " " + s.udp().outcome());
+        }
+        if (unheard(s)) {
+            return outcomes + ": nothing answers, not even " + (host.method().equals("icmp") ? "ping" : "TCP port 7") + ", in "
+                    + human(waited);
+        }
+        return outcomes;
+    }
+
+    /** Silent on DNS, no TCP handshake either, and its host silent too. */
+    private static boolean unheard(ServerSaid s) {
+        return s.host().outcome().equals("timeout") && s.tcp().connect() == null
+                && (s.udp().outcome().equals("timeout") || s.tcp().outcome().equals("timeout"));
+    }
+
+    /** Silent on DNS, a TCP connect to it unanswered (no handshake), while its host answers an echo: its port is dropped. */
+    private static boolean dropped(ServerSaid s) {
+        return s.host().answered() && s.tcp().outcome().equals("timeout") && s.tcp().connect() == null && !s.udp().answered();
     }
 
     private static String failure(ServerSaid s) {

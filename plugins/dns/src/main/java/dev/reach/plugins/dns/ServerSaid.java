@@ -16,8 +16,9 @@ import java.util.Map;
  * @param server {@code 127.0.0.1:53}
  * @param udp    the UDP leg
  * @param tcp    the TCP leg
+ * @param host   what the server's host answered to an echo while it was asked
  */
-record ServerSaid(String server, Leg udp, Leg tcp) {
+record ServerSaid(String server, Leg udp, Leg tcp, HostEcho.Heard host) {
 
     /**
      * One transport's result. For type any the answer is the union of the families, as a resolver that asks both
@@ -32,23 +33,25 @@ record ServerSaid(String server, Leg udp, Leg tcp) {
      * @param error     what failed, when not answered
      * @param gaps      the questions without an address beside an answer that has some, and why: {@code AAAA NXDOMAIN},
      *                  {@code AAAA timeout}; an empty NOERROR (the name has no record of that family) is no gap
+     * @param connect   over TCP, how long the handshake took; null when it did not complete (and over UDP)
      */
-    record Leg(String outcome, String rcode, List<String> addresses, long ttl, Duration took, String error, List<String> gaps) {
+    record Leg(String outcome, String rcode, List<String> addresses, long ttl, Duration took, String error, List<String> gaps,
+               Duration connect) {
         boolean answered() {
             return outcome.equals("answered");
         }
 
         static Leg answer(String rcode, List<String> addresses, Duration took) {
-            return new Leg("answered", rcode, List.copyOf(addresses), addresses.isEmpty() ? -1 : 300, took, "", List.of());
+            return new Leg("answered", rcode, List.copyOf(addresses), addresses.isEmpty() ? -1 : 300, took, "", List.of(), null);
         }
 
         static Leg failed(String outcome, Duration took) {
-            return new Leg(outcome, "", List.of(), -1, took, outcome, List.of());
+            return new Leg(outcome, "", List.of(), -1, took, outcome, List.of(), null);
         }
 
         /** This answer with questions that got no address: {@code ok("198.18.0.5").withGaps("AAAA timeout")}. */
         Leg withGaps(String... gaps) {
-            return new Leg(outcome, rcode, addresses, ttl, took, error, List.of(gaps));
+            return new Leg(outcome, rcode, addresses, ttl, took, error, List.of(gaps), connect);
         }
 
         /** A question of this answer went unanswered: a resolver waits its whole timeout for it before using the rest. */
@@ -68,15 +71,18 @@ record ServerSaid(String server, Leg udp, Leg tcp) {
             } else {
                 m.put("error", error);
             }
+            if (connect != null) {
+                m.put("connect_ms", DnsResolveProbe.millis(connect));
+            }
             m.put("ms", DnsResolveProbe.millis(took));
             return m;
         }
     }
 
     /** Merges the exchanges with one server (one per wanted type and transport). */
-    static ServerSaid of(String server, List<Exchange> exchanges) {
+    static ServerSaid of(String server, List<Exchange> exchanges, HostEcho.Heard host) {
         return new ServerSaid(server, merge(exchanges.stream().filter(e -> !e.tcp()).toList()),
-                merge(exchanges.stream().filter(Exchange::tcp).toList()));
+                merge(exchanges.stream().filter(Exchange::tcp).toList()), host);
     }
 
     /** The leg that answered, UDP first; null when neither did. */
@@ -89,6 +95,7 @@ record ServerSaid(String server, Leg udp, Leg tcp) {
         m.put("server", server);
         m.put("udp", udp.facts());
         m.put("tcp", tcp.facts());
+        m.put("host", host.facts());
         return m;
     }
 
@@ -98,6 +105,7 @@ record ServerSaid(String server, Leg udp, Leg tcp) {
      */
     static Leg merge(List<Exchange> legs) {
         Duration took = legs.stream().map(Exchange::took).max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration connect = legs.stream().map(Exchange::connect).filter(c -> c != null).findFirst().orElse(null);
         var addresses = new LinkedHashSet<String>();
         List<Long> ttls = new ArrayList<>();
         for (Exchange e : legs) {
@@ -111,18 +119,18 @@ record ServerSaid(String server, Leg udp, Leg tcp) {
         Exchange unanswered = legs.stream().filter(e -> !e.answered()).findFirst().orElse(null);
         if (addresses.isEmpty() && (unanswered != null || legs.isEmpty())) {
             return unanswered == null ? Leg.failed("error", took)
-                    : new Leg(unanswered.outcome(), "", List.of(), -1, took, unanswered.error(), List.of());
+                    : new Leg(unanswered.outcome(), "", List.of(), -1, took, unanswered.error(), List.of(), connect);
         }
         if (!addresses.isEmpty()) {
             List<String> gaps = legs.stream().filter(e -> !e.answered() || !e.rcode().equals("NOERROR"))
                     .map(e -> Type.string(e.qtype()) + " " + (e.answered() ? e.rcode() : e.outcome())).toList();
             long ttl = ttls.stream().mapToLong(Long::longValue).min().orElse(-1);
-            return new Leg("answered", "NOERROR", List.copyOf(addresses), ttl, took, "", gaps);
+            return new Leg("answered", "NOERROR", List.copyOf(addresses), ttl, took, "", gaps, connect);
         }
         // every question answered, none with an address: a failure decides, then NXDOMAIN, else no data
         List<String> rcodes = legs.stream().map(Exchange::rcode).toList();
         String rcode = rcodes.stream().filter(r -> !r.equals("NOERROR") && !r.equals("NXDOMAIN")).findFirst()
                 .orElse(rcodes.contains("NXDOMAIN") ? "NXDOMAIN" : "NOERROR");
-        return new Leg("answered", rcode, List.of(), -1, took, "", List.of());
+        return new Leg("answered", rcode, List.of(), -1, took, "", List.of(), connect);
     }
 }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,11 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /etc/hosts are the test's ({@code ip netns exec} mounts /etc/netns/NS/* over /etc), the probe in a JVM inside that
  * namespace, the nameservers in another one:
  * <pre>
- * cli 198.18.0.1 ── dns 198.18.0.2  silent: iptables DROP on port 53
+ * cli 198.18.0.1 ── dns 198.18.0.2  silent: iptables DROP on port 53 (it answers ping)
  *                       198.18.0.3  dnsmasq: web.test A .10, rr.test A .21 .22, six.test AAAA fd00::6; REFUSED outside .test
- *                       198.18.0.4  silent: iptables DROP on port 53
+ *                       198.18.0.4  silent: iptables DROP on port 53 (it answers ping)
  *                       198.18.0.5  scripted: a6nx.test A .55 and NXDOMAIN for AAAA; py-only.test A .56
- *                       198.18.0.7  nothing listens (ICMP port unreachable)
+ *                       198.18.0.6  mute: takes UDP datagrams and TCP connections on 53, never answers (a server stuck recursing)
+ *                       198.18.0.7  nothing listens (ICMP port unreachable, RST)
+ *                       198.18.0.8  gone: iptables DROP of everything to it, ping too
+ *                       198.18.0.9  gone: iptables DROP of everything to it, ping too
  * </pre>
  * Nothing leaves the lab: the namespaces have no link to the host's, and every lookup goes to the lab's resolv.conf.
  */
@@ -36,7 +41,11 @@ class DnsResolveProbeLabIT {
     private static final String DNSMASQ = "198.18.0.3";
     private static final String SILENT_TOO = "198.18.0.4";
     private static final String SCRIPTED = "198.18.0.5";
+    private static final String MUTE = "198.18.0.6";
     private static final String NOBODY = "198.18.0.7";
+    private static final String GONE = "198.18.0.8";
+    private static final String GONE_TOO = "198.18.0.9";
+    private static final Pattern AFTER = Pattern.compile(" after ([0-9.]+)(ms|s)$");
 
     private static Netns lab;
     private static String client;
@@ -50,7 +59,7 @@ class DnsResolveProbeLabIT {
         client = lab.namespace("cli");
         String servers = lab.namespace("dns");
         Netns.Link link = lab.link(client, "198.18.0.1/24", servers, SILENT + "/24");
-        for (String a : List.of(DNSMASQ, SILENT_TOO, SCRIPTED, NOBODY)) {
+        for (String a : List.of(DNSMASQ, SILENT_TOO, SCRIPTED, MUTE, NOBODY, GONE, GONE_TOO)) {
             lab.address(servers, link.devB(), a + "/24");
         }
         // an IPv6 address beside the IPv4 one, so that getaddrinfo (AI_ADDRCONFIG) asks for both families
@@ -60,6 +69,11 @@ class DnsResolveProbeLabIT {
                 lab.exec(servers, "iptables", "-A", "INPUT", "-d", silent, "-p", proto, "--dport", "53", "-j", "DROP").orThrow();
             }
         }
+        for (String gone : List.of(GONE, GONE_TOO)) {
+            lab.exec(servers, "iptables", "-A", "INPUT", "-d", gone, "-j", "DROP").orThrow();
+        }
+        // refusals at once however many runs came before (the kernel's default allows about one ICMP error a second)
+        lab.exec(servers, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0").orThrow();
         Path dir = Files.createTempDirectory("reach-dns-lab-");
         var d = lab.spawn(servers, dnsmasq.toString(), "-k", "--port=53", "--listen-address=" + DNSMASQ, "--bind-interfaces",
                 "--no-resolv", "--no-hosts", "--no-poll", "--log-facility=-", "--user=root", "--group=root",
@@ -68,7 +82,12 @@ class DnsResolveProbeLabIT {
         var s = lab.spawn(servers, "python3", "-c", ScriptedNameserver.SCRIPT, SCRIPTED, "53",
                 "a6nx.test/A=NOERROR:198.18.0.55", "a6nx.test/AAAA=NXDOMAIN", "py-only.test/A=NOERROR:198.18.0.56",
                 "py-only.test/AAAA=NOERROR");
+        var mute = lab.spawn(servers, "python3", "-c", "import socket, time\n"
+                + "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('" + MUTE + "', 53))\n"
+                + "t = socket.socket(); t.bind(('" + MUTE + "', 53)); t.listen(16)\n"
+                + "print('ready', flush=True); time.sleep(600)");
         assertThat(d.awaitOutput("started", Duration.ofSeconds(10))).as(d.output()).isTrue();
+        assertThat(mute.awaitOutput("ready", Duration.ofSeconds(10))).as(mute.output()).isTrue();
         assertThat(s.awaitOutput("ready", Duration.ofSeconds(10))).as(s.output()).isTrue();
         etc = Path.of("/etc/netns", client);
         Files.createDirectories(etc);
@@ -124,19 +143,72 @@ class DnsResolveProbeLabIT {
         assertThat(r.wall()).as(r.toString()).isLessThan(Duration.ofMillis(5000));
     }
 
+    /** How long the probe waited for this server's slowest question, from its evidence lines ({@code ... after 251ms}). */
+    private static Duration waited(Run r, String server) {
+        return r.line().evidence().stream().filter(e -> e.startsWith(server + ":53 ")).map(AFTER::matcher).filter(Matcher::find)
+                .map(m -> Duration.ofNanos((long) (Double.parseDouble(m.group(1)) * (m.group(2).equals("s") ? 1e9 : 1e6))))
+                .max(Duration::compareTo).orElseThrow(() -> new AssertionError("no exchange with " + server + " in " + r));
+    }
+
     @Test
-    void bothNameserversSilentIsServerUnreachableAfterTheProbesTimeoutNotTheResolvers() throws IOException {
-        Run r = resolve(List.of(SILENT, SILENT_TOO), "", "name=web.test", "timeout=2s");
+    void bothNameserversDroppedWhileTheirHostsAnswerPingIsServerUnreachableInAbout250msNotTheTimeout() throws IOException {
+        Run r = resolve(List.of(SILENT, SILENT_TOO), "", "name=web.test", "timeout=10s");
         assertThat(r.line().cause()).as(r.toString()).isEqualTo("dns.server-unreachable");
         assertThat(r.line().status()).isEqualTo("fail");
-        assertThat(r.line().summary()).startsWith("no nameserver answers for web.test: " + SILENT + ":53 (udp timeout, tcp timeout); "
-                        + SILENT_TOO + ":53 (udp timeout, tcp timeout)")
+        assertThat(r.line().summary()).startsWith("no nameserver answers for web.test: " + SILENT + " answers ping in ")
+                .containsPattern(SILENT + " answers ping in [0-9.]+ms but not DNS in [0-9.]+ms: UDP and TCP 53 dropped; "
+                        + SILENT_TOO + " answers ping in [0-9.]+ms but not DNS in [0-9.]+ms: UDP and TCP 53 dropped \\(a host that answers")
                 .contains("; a lookup fails after 20.0s (options timeout:5 attempts:2); the system resolver was still waiting after ");
+        assertThat(r.line().evidence()).anyMatch(e -> e.matches("host " + SILENT + " icmp echo -> answered in [0-9.]+ms"))
+                .anyMatch(e -> e.startsWith(SILENT + ":53 tcp web.test A -> timeout (no answer in ") && e.contains(" while " + SILENT
+                        + " answers ping in "));
         assertThat(r.line().facts()).doesNotContainKey("address");
+        // decided 250 ms after the questions (20 round trips of 0.1 ms, at least 250 ms), not at timeout=10s
+        assertThat(waited(r, SILENT)).as(r.toString()).isLessThan(Duration.ofSeconds(1));
+        assertThat(waited(r, SILENT_TOO)).as(r.toString()).isLessThan(Duration.ofSeconds(1));
+        assertThat(Double.parseDouble(r.line().facts().get("system_ms"))).isLessThan(1000);
+        // getaddrinfo gives up after 20 s here and is not waited for; the JVM starts in about 1 s
+        assertThat(r.wall()).as(r.toString()).isLessThan(Duration.ofMillis(5000));
+    }
+
+    @Test
+    void bothNameserverHostsSilentIsServerUnreachableAfterTheProbesTimeout() throws IOException {
+        Run r = resolve(List.of(GONE, GONE_TOO), "", "name=web.test", "timeout=2s");
+        assertThat(r.line().cause()).as(r.toString()).isEqualTo("dns.server-unreachable");
+        assertThat(r.line().status()).isEqualTo("fail");
+        assertThat(r.line().summary()).startsWith("no nameserver answers for web.test: " + GONE + ":53 (udp timeout, tcp timeout): "
+                        + "nothing answers, not even ping, in 2.0s; " + GONE_TOO + ":53 (udp timeout, tcp timeout): nothing answers, not even "
+                        + "ping, in 2.0s (timeout: down or filtered; ")
+                .contains("(the whole timeout waited: where nothing answers, there is nothing to measure silence against)");
+        assertThat(r.line().evidence()).anyMatch(e -> e.equals("host " + GONE + " icmp echo -> no answer in 2.0s"));
+        // nothing to measure the silence against: the probe's timeout is waited, and no longer
+        assertThat(waited(r, GONE)).as(r.toString()).isBetween(Duration.ofMillis(1990), Duration.ofMillis(3000));
         assertThat(Double.parseDouble(r.line().facts().get("system_ms"))).isLessThan(3000);
-        // getaddrinfo gives up after 20 s here; the probe's own timeout is 2 s; the getent left waiting is ended, and
-        // holds neither the probe nor the JVM's exit (before: 15 s, the step's deadline, and an error)
+        // getaddrinfo gives up after 20 s here; the getent left waiting is ended, and holds neither the probe nor the
+        // JVM's exit (before: 15 s, the step's deadline, and an error)
         assertThat(r.wall()).as(r.toString()).isLessThan(Duration.ofMillis(8000));
+    }
+
+    @Test
+    void serverThatAcceptsTcpButNeverAnswersIsWaitedForTheTimeoutThoughItsHostAnswersPing() throws IOException {
+        // the kernel completes the handshake: something listens there, and may yet answer (a server recursing slowly)
+        Run r = resolve(List.of(MUTE), "", "name=web.test", "timeout=1s");
+        assertThat(r.line().cause()).as(r.toString()).isEqualTo("dns.server-unreachable");
+        assertThat(r.line().summary()).startsWith("no nameserver answers for web.test: " + MUTE + ":53 (udp timeout, tcp timeout)")
+                .doesNotContain("dropped");
+        assertThat(waited(r, MUTE)).as(r.toString()).isGreaterThanOrEqualTo(Duration.ofMillis(990));
+        assertThat(r.line().facts().get("servers")).contains("connect_ms=");
+    }
+
+    @Test
+    void refusingFirstNameserverIsDecidedAtOnce() throws IOException {
+        Run r = resolve(List.of(NOBODY, DNSMASQ), "", "name=web.test", "timeout=10s");
+        assertThat(r.line().cause()).as(r.toString()).isEqualTo("dns.server-unreachable");
+        assertThat(r.line().status()).isEqualTo("warn");
+        assertThat(r.line().summary()).startsWith(NOBODY + ":53 (udp refused, tcp refused); " + DNSMASQ + ":53 answers: web.test is 198.18.0.10");
+        // ICMP port unreachable and a reset: no wait at all, let alone 250 ms
+        assertThat(waited(r, NOBODY)).as(r.toString()).isLessThan(Duration.ofMillis(200));
+        assertThat(r.wall()).as(r.toString()).isLessThan(Duration.ofMillis(5000));
     }
 
     @Test

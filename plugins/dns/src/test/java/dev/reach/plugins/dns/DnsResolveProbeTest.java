@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsResolveProbeTest {
     private static final Duration FAST = Duration.ofNanos(400_000);
     private static final Duration SLOW = Duration.ofSeconds(1);
+    private static final Duration LAN = Duration.ofNanos(80_000);
     private static final SystemSaid OFF = SystemSaid.off("");
     private static final ResolvConf GLIBC_DEFAULTS = ResolvConf.parse("", "resolv.conf");
 
@@ -32,11 +33,27 @@ class DnsResolveProbeTest {
     }
 
     private static ServerSaid both(String server, ServerSaid.Leg leg) {
-        return new ServerSaid(server, leg, leg);
+        return new ServerSaid(server, leg, leg, unasked(server));
     }
 
     private static ServerSaid dead(String server, String udp, String tcp) {
-        return new ServerSaid(server, ServerSaid.Leg.failed(udp, Duration.ofMillis(250)), ServerSaid.Leg.failed(tcp, Duration.ofMillis(250)));
+        return dead(server, udp, tcp, unasked(server));
+    }
+
+    private static ServerSaid dead(String server, String udp, String tcp, HostEcho.Heard host) {
+        return new ServerSaid(server, ServerSaid.Leg.failed(udp, Duration.ofMillis(250)), ServerSaid.Leg.failed(tcp, Duration.ofMillis(250)), host);
+    }
+
+    private static HostEcho.Heard pinged(String host, Duration rtt) {
+        return new HostEcho.Heard(host, "answered", "icmp", rtt);
+    }
+
+    private static HostEcho.Heard unheard(String host) {
+        return new HostEcho.Heard(host, "timeout", "icmp", Duration.ofMillis(250));
+    }
+
+    private static HostEcho.Heard unasked(String server) {
+        return HostEcho.Heard.notAsked(server.substring(0, server.lastIndexOf(':')));
     }
 
     private static SystemSaid fromHosts(String line, String... addresses) {
@@ -73,6 +90,41 @@ class DnsResolveProbeTest {
     }
 
     @Test
+    void serversDroppedWhileTheirHostsAnswerPingSayHowLongWasWaitedAndWhyThatSufficed() {
+        var c = classify(OFF, dead("198.18.0.2:53", "timeout", "timeout", pinged("198.18.0.2", LAN)),
+                dead("198.18.0.3:53", "refused", "timeout", pinged("198.18.0.3", LAN)));
+        assertThat(c.cause()).isEqualTo("dns.server-unreachable");
+        assertThat(c.status()).isEqualTo(Status.FAIL);
+        assertThat(c.summary()).isEqualTo("no nameserver answers for web.test: 198.18.0.2 answers ping in 0.08ms but not DNS in 250ms: "
+                + "UDP and TCP 53 dropped; 198.18.0.3 answers ping in 0.08ms but not DNS in 250ms: TCP 53 dropped, UDP 53 refused "
+                + "(a host that answers an echo answers a SYN within a round trip, with a reset when nothing listens: 20 round trips "
+                + "of silence, and at least 250ms, is a firewall dropping the port); a lookup fails after 10.0s (options timeout:5 attempts:2)");
+    }
+
+    @Test
+    void serversSilentWithSilentHostsSayTheWholeTimeoutWasWaited() {
+        var c = classify(OFF, dead("198.18.0.2:53", "timeout", "timeout", unheard("198.18.0.2")),
+                dead("198.18.0.3:53", "refused", "refused", pinged("198.18.0.3", LAN)));
+        assertThat(c.summary()).isEqualTo("no nameserver answers for web.test: 198.18.0.2:53 (udp timeout, tcp timeout): nothing answers, "
+                + "not even ping, in 250ms; 198.18.0.3:53 (udp refused, tcp refused) (timeout: down or filtered; refused: nothing listens "
+                + "on that port; no-route: no path to it) (the whole timeout waited: where nothing answers, there is nothing to measure "
+                + "silence against); a lookup fails after 10.0s (options timeout:5 attempts:2)");
+    }
+
+    @Test
+    void serverThatAcceptsTcpIsNotCalledDroppedWhateverItsHostAnswers() {
+        var closes = classify(OFF, dead("198.18.0.2:53", "timeout", "closed", pinged("198.18.0.2", LAN)));
+        assertThat(closes.cause()).isEqualTo("dns.servfail");
+        assertThat(closes.summary()).doesNotContain("dropped");
+        // the handshake done, then no answer in the whole wait (a server still recursing): there, not filtered
+        var accepted = new ServerSaid.Leg("timeout", "", List.of(), -1, SLOW, "no answer in 1.0s", List.of(), Duration.ofNanos(90_000));
+        var c = classify(OFF, new ServerSaid("198.18.0.2:53", ServerSaid.Leg.failed("timeout", SLOW), accepted, pinged("198.18.0.2", LAN)));
+        assertThat(c.cause()).isEqualTo("dns.server-unreachable");
+        assertThat(c.summary()).startsWith("no nameserver answers for web.test: 198.18.0.2:53 (udp timeout, tcp timeout) (timeout:")
+                .doesNotContain("dropped");
+    }
+
+    @Test
     void bothServersSilentFailAfterEveryWaitOfEveryAttempt() {
         var c = classify(ResolvConf.parse("options timeout:3 attempts:1", "rc"), OFF,
                 dead("ns1:53", "timeout", "timeout"), dead("ns2:53", "timeout", "timeout"), dead("ns3:53", "timeout", "timeout"));
@@ -97,7 +149,7 @@ class DnsResolveProbeTest {
 
     @Test
     void udpLostButTcpAnsweringStillCounts() {
-        var c = classify(OFF, new ServerSaid("ns1:53", ServerSaid.Leg.failed("timeout", SLOW), ok("198.18.0.10")));
+        var c = classify(OFF, new ServerSaid("ns1:53", ServerSaid.Leg.failed("timeout", SLOW), ok("198.18.0.10"), unasked("ns1:53")));
         assertThat(c.status()).isEqualTo(Status.OK);
     }
 

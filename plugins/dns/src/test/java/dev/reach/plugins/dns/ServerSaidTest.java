@@ -29,11 +29,11 @@ class ServerSaidTest {
             InetAddress ip = InetAddress.ofLiteral(a);
             m.addRecord(qtype == Type.A ? new ARecord(NAME, DClass.IN, 60, ip) : new AAAARecord(NAME, DClass.IN, 60, ip), Section.ANSWER);
         }
-        return new Exchange(NS, NAME, false, qtype, "answered", m, Duration.ofMillis(1), "");
+        return new Exchange(NS, NAME, false, qtype, "answered", m, Duration.ofMillis(1), "", null);
     }
 
     private static Exchange silent(int qtype) {
-        return Exchange.silent(NS, NAME, false, qtype, Duration.ofMillis(250), "no answer in 250ms");
+        return Exchange.silent(NS, NAME, false, qtype, Duration.ofMillis(250), "no answer in 250ms", null);
     }
 
     @Test
