@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # diagnosis.sh — time-to-verdict of `reach HOST:PORT` against the classic manual sequence, per fault.
 #
-#   sudo bench/diagnosis.sh            (root: it builds network namespaces; needs ip, iptables, dnsmasq,
+#   sudo bench/diagnosis.sh            (root: it builds network namespaces; needs ip, iptables, nft, dnsmasq,
 #                                       python3, ping, nc, traceroute, dig, openssl)
 #   REACH_HOME=/tmp/lab-home REACH_CP="shell/target/classes:dist/target/reach/lib/*" sudo -E bench/diagnosis.sh
 #   REPEAT=5 sudo -E bench/diagnosis.sh   (runs per scenario and way, default 3; the table gives medians)
@@ -33,7 +33,7 @@ HOME_DIR=${REACH_HOME:-$ROOT/dist/target/reach}
 REPEAT=${REPEAT:-3}   # runs per scenario and way; the tables give medians
 CP=${REACH_CP:-$HOME_DIR/lib/*}
 [ "$(id -u)" = 0 ] || { echo "diagnosis.sh: needs root (network namespaces)" >&2; exit 2; }
-for t in ip iptables dnsmasq python3 ping nc traceroute dig openssl; do
+for t in ip iptables nft dnsmasq python3 ping nc traceroute dig openssl; do
   command -v "$t" >/dev/null || { echo "diagnosis.sh: $t is missing" >&2; exit 2; }
 done
 
@@ -57,6 +57,7 @@ ip -n $R addr add 198.18.1.254/24 dev r1; ip -n $S addr add 198.18.1.2/24 dev s0
 for p in "$C c0" "$R r0" "$R r1" "$S s0"; do set -- $p; ip -n "$1" link set "$2" up; done
 ip -n $C route add 198.18.1.0/24 via 198.18.0.254
 ip -n $S route add 198.18.0.0/24 via 198.18.1.254
+ip -n $S addr add 198.18.1.3/24 dev s0   # a second nameserver address: nothing listens there (refusing) unless dropped
 ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
 # No ICMP rate limit on the lab's router and server: the ways run back to back, and with the kernel's
 # default (one error a second per peer after a burst) a run's REJECTs could be silenced by the runs before it
@@ -64,11 +65,15 @@ ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
 for n in $R $S; do ip netns exec "$n" sysctl -qw net.ipv4.icmp_ratelimit=0; done
 
 printf 'nameserver 198.18.1.2\n' > "$TMP/resolv.conf"
+printf 'nameserver 198.18.1.3\nnameserver 198.18.1.2\noptions timeout:1 attempts:1\n' > "$TMP/resolv2.conf"
 printf '127.0.0.1 localhost\n' > "$TMP/hosts"
 (cd "$TMP" && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca 2>/dev/null \
   && openssl req -newkey rsa:2048 -nodes -keyout s.key -out s.csr -subj /CN=web.lab.test 2>/dev/null \
   && printf 'subjectAltName=DNS:web.lab.test\n' > ext \
-  && openssl x509 -req -in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out expired.pem -days -1 -extfile ext 2>/dev/null)
+  && openssl x509 -req -in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out expired.pem -days -1 -extfile ext 2>/dev/null \
+  && printf 'subjectAltName=DNS:other.lab.test\n' > other.ext \
+  && openssl x509 -req -in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out other.pem -days 2 -extfile other.ext 2>/dev/null \
+  && openssl x509 -req -in s.csr -signkey s.key -out self.pem -days 2 -extfile ext 2>/dev/null)
 ip netns exec $S dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=198.18.1.2 \
   --pid-file= --user=root --local=/lab.test/ --host-record=web.lab.test,198.18.1.2 2>/dev/null & PIDS+=($!)
 ip netns exec $S python3 -c 'import http.server
@@ -82,6 +87,8 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 http.server.ThreadingHTTPServer(("198.18.1.2", 8080), H).serve_forever()' & PIDS+=($!)
 ip netns exec $S openssl s_server -accept 198.18.1.2:8443 -cert "$TMP/expired.pem" -key "$TMP/s.key" -quiet -www >/dev/null 2>&1 & PIDS+=($!)
+ip netns exec $S openssl s_server -accept 198.18.1.2:8444 -cert "$TMP/other.pem" -key "$TMP/s.key" -quiet -www >/dev/null 2>&1 & PIDS+=($!)
+ip netns exec $S openssl s_server -accept 198.18.1.2:8445 -cert "$TMP/self.pem" -key "$TMP/s.key" -quiet -www >/dev/null 2>&1 & PIDS+=($!)
 sleep 1
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
@@ -138,6 +145,24 @@ manual_once() { # minimal|classic NAME-OR-ADDRESS PORT -> ms
   ms "$t0"
 }
 
+peer_once() { # nc|ping|dig|openssl NAME-OR-ADDRESS PORT -> ms of the one tool a person would reach for first
+  local tool=$1 host=$2 port=$3 addr=$2 t0
+  [[ $host =~ ^[0-9.]+$ ]] || addr=198.18.1.2
+  t0=$(date +%s%N)
+  case $tool in
+    nc) ip netns exec $C nc -z -w 5 "$addr" "$port" >/dev/null 2>&1 || true ;;
+    ping) ip netns exec $C ping -c1 -W1 "$addr" >/dev/null 2>&1 || true ;;
+    dig) ip netns exec $C dig +time=1 "@$(awk '/^nameserver/ {print $2; exit}' "${PEER_RESOLV:-$TMP/resolv.conf}")" "$host" >/dev/null 2>&1 || true ;;
+    openssl) ip netns exec $C timeout 5 openssl s_client -connect "$addr:$port" -servername "$host" -verify_return_error \
+               -CAfile "$TMP/ca.pem" </dev/null >/dev/null 2>&1 || true ;;
+  esac
+  ms "$t0"
+}
+
+peer() { # TOOL NAME-OR-ADDRESS PORT -> median ms of $REPEAT runs
+  local i; for ((i = 0; i < REPEAT; i++)); do peer_once "$@"; done | median
+}
+
 manual() { # minimal|classic NAME-OR-ADDRESS PORT -> median ms of $REPEAT runs
   local i; for ((i = 0; i < REPEAT; i++)); do manual_once "$@"; done | median
 }
@@ -146,44 +171,63 @@ if [ -z "${REACH_CP:-}" ]; then   # the resident reach serves commands run throu
   ip netns exec $C "$ROOT/reach" daemon start --idle 10m >&2
   RESIDENT_PID=$(ip netns exec $C sh -c 'd=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/reach}; d=${d:-/tmp/reach-$(id -u)}; head -1 "$d/net-$(readlink /proc/self/ns/net | tr -dc 0-9).pid"')
 fi
-printf '%-16s %-20s %-24s %9s %10s %11s %10s %10s\n' scenario target verdict engine_ms process_ms resident_ms minimal_ms classic_ms
-row() { # NAME TARGET HOST PORT [--set ...]
+FMT='%-19s %-20s %-24s %9s %10s %11s %10s %10s %-8s %8s %6s\n'
+printf "$FMT" scenario target verdict engine_ms process_ms resident_ms minimal_ms classic_ms peer peer_ms ratio
+row() { # NAME TARGET HOST PORT PEER [--set ...]; the ratio is reach's whole process over the peer tool
   local out
-  local name=$1 target=$2 host=$3 port=$4; shift 4
+  local name=$1 target=$2 host=$3 port=$4 tool=$5; shift 5
   [[ -z ${ROWS:-} || ,$ROWS, == *,$name,* ]] || return 0
-  out=$(reach "$target" "$@"); local cause rms ems res
+  out=$(reach "$target" "$@"); local cause rms ems res pms
   read -r cause ems rms res <<< "$out"
-  printf '%-16s %-20s %-24s %9s %10s %11s %10s %10s\n' "$name" "$target" "$cause" "$ems" "$rms" "$res" \
-    "$(manual minimal "$host" "$port")" "$(manual classic "$host" "$port")" | tee -a "$TMP/rows"
+  pms=$(peer "$tool" "$host" "$port")
+  printf "$FMT" "$name" "$target" "$cause" "$ems" "$rms" "$res" \
+    "$(manual minimal "$host" "$port")" "$(manual classic "$host" "$port")" "$tool" "$pms" \
+    "$(python3 -c "import sys; print(f'{int(sys.argv[1]) / max(1, int(sys.argv[2])):.2f}')" "$rms" "$pms" 2>/dev/null || echo -)" | tee -a "$TMP/rows"
 }
 flush() { for n in $R $S; do ip netns exec "$n" iptables -F; done; }
 
-row healthy web.lab.test:8080 web.lab.test 8080
-row service-down web.lab.test:8081 web.lab.test 8081
+row healthy web.lab.test:8080 web.lab.test 8080 nc
+row service-down web.lab.test:8081 web.lab.test 8081 nc
 ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j DROP
-row firewall-drop web.lab.test:8080 web.lab.test 8080 --set timeout=3s
+row firewall-drop web.lab.test:8080 web.lab.test 8080 nc
+flush; ip netns exec $S iptables -A INPUT -p icmp -j ACCEPT; ip netns exec $S iptables -A INPUT -j DROP
+row all-but-ping-dropped 198.18.1.2:8080 198.18.1.2 8080 nc
 flush; ip netns exec $R iptables -A FORWARD -p tcp --dport 8080 -j REJECT --reject-with icmp-admin-prohibited
-row reject-icmp web.lab.test:8080 web.lab.test 8080
+row reject-icmp web.lab.test:8080 web.lab.test 8080 nc
 flush; ip netns exec $S iptables -A INPUT -p tcp -j DROP; ip netns exec $S iptables -A INPUT -p icmp --icmp-type echo-request -j DROP
-row tcp-ping-dropped 198.18.1.2:8080 198.18.1.2 8080 --set timeout=3s
+row tcp-ping-dropped 198.18.1.2:8080 198.18.1.2 8080 nc
 flush; ip netns exec $S iptables -A INPUT -j DROP
-row all-dropped 198.18.1.2:8080 198.18.1.2 8080 --set timeout=3s
+row all-dropped 198.18.1.2:8080 198.18.1.2 8080 nc
 flush; ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset
-row reject-reset web.lab.test:8080 web.lab.test 8080
+row reject-reset web.lab.test:8080 web.lab.test 8080 nc
 flush; ip netns exec $R iptables -A FORWARD -p icmp -j DROP
-row icmp-blocked web.lab.test:8080 web.lab.test 8080
-flush; ip netns exec $R iptables -A FORWARD -s 198.18.0.0/24 -m statistic --mode random --probability 0.3 -j DROP
-row loss-30 web.lab.test:8080 web.lab.test 8080 --set timeout=8s
+row icmp-blocked web.lab.test:8080 web.lab.test 8080 nc
+flush; ip netns exec $R iptables -A FORWARD -m statistic --mode random --probability 0.3 -j DROP
+row loss-30 198.18.1.2:8080 198.18.1.2 8080 nc
 flush
 ip -n $C route add 198.18.7.0/24 via 198.18.0.77   # a gateway address nobody holds
-row gateway-down 198.18.7.2:8080 198.18.7.2 8080 --set timeout=2s
+row wrong-gateway 198.18.7.2:8080 198.18.7.2 8080 ping
 ip -n $C route del 198.18.7.0/24
-row no-route 198.19.5.5:8080 198.19.5.5 8080
-row dns-nxdomain nope.lab.test:8080 nope.lab.test 8080
-ip netns exec $S iptables -A INPUT -p udp --dport 53 -j DROP; ip netns exec $S iptables -A INPUT -p tcp --dport 53 -j DROP
-row dns-down web.lab.test:8080 web.lab.test 8080
+# the gateway itself goes dark: it drops everything, ARP included (nft's arp family), while the client may still hold its MAC
+ip netns exec $R nft -f - <<'NFT'
+table arp dark { chain in { type filter hook input priority 0; policy drop; } }
+table inet dark { chain in { type filter hook input priority 0; policy drop; } chain fwd { type filter hook forward priority 0; policy drop; } }
+NFT
+row gateway-down 198.18.1.2:8080 198.18.1.2 8080 ping
+ip netns exec $R nft delete table arp dark; ip netns exec $R nft delete table inet dark
+ip -n $C route add 198.18.5.0/24 via 198.18.0.254   # the router has no route onward: it answers net-unreachable
+row no-route-onward 198.18.5.5:8080 198.18.5.5 8080 ping
+ip -n $C route del 198.18.5.0/24
+row host-off 198.18.1.99:8080 198.18.1.99 8080 ping
+row no-route 198.19.5.5:8080 198.19.5.5 8080 ping
+row dns-nxdomain nope.lab.test:8080 nope.lab.test 8080 dig
+row dns-first-refusing web.lab.test:8080 web.lab.test 8080 dig --set resolv_conf="$TMP/resolv2.conf"
+for a in 198.18.1.2 198.18.1.3; do for p in udp tcp; do ip netns exec $S iptables -A INPUT -d $a -p $p --dport 53 -j DROP; done; done
+PEER_RESOLV="$TMP/resolv2.conf" row dns-both-dropped web.lab.test:8080 web.lab.test 8080 dig --set resolv_conf="$TMP/resolv2.conf"
 flush
-row tls-expired web.lab.test:8443 web.lab.test 8443 --set ca="$TMP/ca.pem"
+row tls-expired web.lab.test:8443 web.lab.test 8443 openssl --set ca="$TMP/ca.pem"
+row tls-wrong-name web.lab.test:8444 web.lab.test 8444 openssl --set ca="$TMP/ca.pem"
+row tls-untrusted web.lab.test:8445 web.lab.test 8445 openssl --set ca="$TMP/ca.pem"
 if [ -n "${RESIDENT_PID:-}" ]; then
   ip netns exec $C "$ROOT/reach" daemon stop >&2   # by its PID; cleanup kills it too should this fail
   RESIDENT_PID=

@@ -60,7 +60,7 @@ public final class NeighCheckProbe implements Probe {
             .param(Param.integer("count", "ARP requests sent, spread over the timeout, until one is answered").defaultValue(3).range(1, 10))
             .param(Param.duration("timeout", "how long to wait for a first answer (a second MAC is awaited 250ms after it)")
                     .defaultValue("1s").range("100ms", "30s"))
-            .fact("outcome", "string", "resolved, unresolved, conflict, none, local or no-route")
+            .fact("outcome", "string", "resolved, unresolved, conflict, none (no entry, not asked), local, no-route, or no-arp (a link without ARP/ND)")
             .fact("neighbour", "string", "the next hop checked")
             .fact("role", "string", "gateway (a router on the way) or target (the destination is on-link)")
             .fact("dev", "string", "interface the next hop is on")
@@ -125,7 +125,7 @@ public final class NeighCheckProbe implements Probe {
         String linkType = SysClassNet.value(java.nio.file.Path.of("/sys/class/net", r.dev(), "type"));
         if (!linkType.isEmpty() && !linkType.equals(ARPHRD_ETHER)) { // tun, WireGuard, PPP, GRE: no link-layer address to resolve
             return Observation.ok(r.dev() + " is a link without ARP/ND (link type " + linkType + "): there is no neighbour to resolve")
-                    .fact("outcome", "none").fact("dev", r.dev()).build();
+                    .fact("outcome", "no-arp").fact("dev", r.dev()).build();
         }
         boolean viaGateway = !r.gateway().isEmpty();
         String hop = viaGateway ? r.gateway() : Addresses.text(dst);

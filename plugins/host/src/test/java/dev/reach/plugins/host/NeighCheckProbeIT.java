@@ -190,7 +190,7 @@ class NeighCheckProbeIT {
             lab.exec(client, "ip", "link", "set", "tun9", "up").orThrow();
             var r = probe("host=198.18.60.5", "resolve=true", "count=1", "timeout=200ms");
             assertThat(r.status()).as(r.toString()).isEqualTo("ok");
-            assertThat(r.outcome()).isEqualTo("none");
+            assertThat(r.outcome()).isEqualTo("no-arp");
             assertThat(r.summary()).contains("tun9 is a link without ARP/ND");
         } finally {
             lab.exec(client, "ip", "link", "del", "tun9");

@@ -101,17 +101,16 @@ final class SynRace {
                                 aliveBy, aliveMs, retry != null, ports(others), why(echo), c.icmp());
                     }
                 }
-                if (aliveBy == null) {
-                    for (TcpConversation o : others) {
-                        if (o.state() == TcpConversation.State.CONNECTED || o.errno() == Syscalls.ECONNREFUSED
-                                || o.state() == TcpConversation.State.RESET) {
-                            aliveBy = "port " + o.role + (o.state() == TcpConversation.State.CONNECTED ? " accepted a connection" : " refused (RST)");
-                            aliveMs = Math.max(0.001, Endpoint.millis(now - t0));
-                            break;
-                        }
+                // the fastest answer of all is the round trip to measure against
+                for (TcpConversation o : others) {
+                    boolean answered = o.state() == TcpConversation.State.CONNECTED || o.errno() == Syscalls.ECONNREFUSED
+                            || o.state() == TcpConversation.State.RESET;
+                    if (answered && o.answerMs() >= 0 && (aliveMs < 0 || o.answerMs() < aliveMs)) {
+                        aliveBy = "port " + o.role + (o.state() == TcpConversation.State.CONNECTED ? " accepted a connection" : " refused (RST)");
+                        aliveMs = Math.max(0.001, o.answerMs());
                     }
                 }
-                if (aliveBy == null && echo.isDone() && echo.getNow(null) instanceof EchoStats e && e.received() > 0) {
+                if (echo.isDone() && echo.getNow(null) instanceof EchoStats e && e.received() > 0 && (aliveMs < 0 || e.min() < aliveMs)) {
                     aliveBy = "ICMP echo reply";
                     aliveMs = e.min();
                 }

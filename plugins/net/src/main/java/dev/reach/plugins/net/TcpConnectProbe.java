@@ -175,9 +175,12 @@ public final class TcpConnectProbe implements Probe {
     static String waited(SynRace.Result r, String target, List<Integer> others) {
         String within = Endpoint.human(r.connectMs());
         if (r.alive()) {
+            double measured = Math.max(SynRace.FLOOR_MS, SynRace.RTTS * r.aliveMs());
+            String why = r.connectMs() < measured - 5 ? "the timeout"
+                    : measured > SynRace.FLOOR_MS ? SynRace.RTTS + " such round trips"
+                    : "the floor, above " + SynRace.RTTS + " such round trips";
             return target + " gave no answer to " + (r.retried() ? "two SYNs" : "a SYN") + " within " + within + ", while the host answered ("
-                    + r.aliveBy() + " in " + Endpoint.human(r.aliveMs()) + "; " + within + " is " + (r.connectMs() > SynRace.FLOOR_MS + 1
-                    ? SynRace.RTTS + " such round trips" : "the floor, above " + SynRace.RTTS + " such round trips")
+                    + r.aliveBy() + " in " + Endpoint.human(r.aliveMs()) + "; " + within + " is " + why
                     + "): a firewall drops the port, or its accept queue is full";
         }
         List<String> asked = new ArrayList<>();

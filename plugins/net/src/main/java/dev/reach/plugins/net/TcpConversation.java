@@ -44,6 +44,7 @@ final class TcpConversation implements AutoCloseable {
     private int errno;
     private final long started = System.nanoTime();
     private long connectedAt;
+    private long endedAt;
     private long sentAt;
     private long ackedAt;
     private long firstByteAt;
@@ -222,6 +223,13 @@ final class TcpConversation implements AutoCloseable {
     private void fail(int err) {
         errno = err;
         state = err == ECONNRESET ? State.RESET : State.FAILED;
+        endedAt = System.nanoTime();
+    }
+
+    /** Milliseconds from start to the handshake's answer: the SYN-ACK, or the RST or ICMP error that refused it; -1 before. */
+    double answerMs() {
+        long at = connectedAt != 0 ? connectedAt : endedAt;
+        return at == 0 ? -1 : Endpoint.millis(at - started);
     }
 
     @Override
