@@ -6,6 +6,7 @@
 #   REACH_HOME=/tmp/lab-home REACH_CP="shell/target/classes:dist/target/reach/lib/*" sudo -E bench/diagnosis.sh
 #   REPEAT=5 sudo -E bench/diagnosis.sh   (runs per scenario and way, default 3; the table gives medians)
 #   ROWS=healthy,tls-expired sudo -E bench/diagnosis.sh   (only these scenarios)
+#   MANUAL=0 sudo -E bench/diagnosis.sh   (reach only: no manual sequences, no peer tool)
 #
 # reach runs through the ./reach launcher, as a user runs it (its start-up cache included), unless REACH_CP
 # names another class path.
@@ -177,11 +178,13 @@ row() { # NAME TARGET HOST PORT PEER [--set ...]; the ratio is reach's whole pro
   local out
   local name=$1 target=$2 host=$3 port=$4 tool=$5; shift 5
   [[ -z ${ROWS:-} || ,$ROWS, == *,$name,* ]] || return 0
-  out=$(reach "$target" "$@"); local cause rms ems res pms
+  out=$(reach "$target" "$@"); local cause rms ems res
   read -r cause ems rms res <<< "$out"
-  pms=$(peer "$tool" "$host" "$port")
-  printf "$FMT" "$name" "$target" "$cause" "$ems" "$rms" "$res" \
-    "$(manual minimal "$host" "$port")" "$(manual classic "$host" "$port")" "$tool" "$pms" \
+  local min=- cla=- pms=-
+  if [ "${MANUAL:-1}" != 0 ]; then
+    pms=$(peer "$tool" "$host" "$port"); min=$(manual minimal "$host" "$port"); cla=$(manual classic "$host" "$port")
+  fi
+  printf "$FMT" "$name" "$target" "$cause" "$ems" "$rms" "$res" "$min" "$cla" "$tool" "$pms" \
     "$(python3 -c "import sys; print(f'{int(sys.argv[1]) / max(1, int(sys.argv[2])):.2f}')" "$rms" "$pms" 2>/dev/null || echo -)" | tee -a "$TMP/rows"
 }
 flush() { for n in $R $S; do ip netns exec "$n" iptables -F; done; }
@@ -209,10 +212,11 @@ ip -n $C route add 198.18.7.0/24 via 198.18.0.77   # a gateway address nobody ho
 row wrong-gateway 198.18.7.2:8080 198.18.7.2 8080 ping
 ip -n $C route del 198.18.7.0/24
 # the gateway itself goes dark: it drops everything, ARP included (nft's arp family), while the client may still hold its MAC
-ip netns exec $R nft -f - <<'NFT'
-table arp dark { chain in { type filter hook input priority 0; policy drop; } }
-table inet dark { chain in { type filter hook input priority 0; policy drop; } chain fwd { type filter hook forward priority 0; policy drop; } }
-NFT
+for f in arp inet; do
+  ip netns exec $R nft add table $f dark
+  ip netns exec $R nft add chain $f dark input_drop '{ type filter hook input priority 0; policy drop; }'
+done
+ip netns exec $R nft add chain inet dark forward_drop '{ type filter hook forward priority 0; policy drop; }' 
 row gateway-down 198.18.1.2:8080 198.18.1.2 8080 ping
 ip netns exec $R nft delete table arp dark; ip netns exec $R nft delete table inet dark
 ip -n $C route add 198.18.5.0/24 via 198.18.0.254   # the router has no route onward: it answers net-unreachable
@@ -248,7 +252,7 @@ if resident:
     print(f"with the resident reach: median {statistics.median(resident):.0f} ms end to end (launcher, client and run)")
 for way, wcol in (('whole process', 4), ('resident', 5)):
     for col, name in ((6, 'minimal'), (7, 'classic')):
-        if all(num(r[wcol]) is None for r in rows): continue
+        if all(num(r[wcol]) is None for r in rows) or all(num(r[col]) is None for r in rows): continue
         slower = [r[0] for r in rows if num(r[wcol]) is None or num(r[wcol]) > num(r[col])]
         print(f"reach ({way}) vs the {name} manual sequence: faster in {len(rows) - len(slower)} of {len(rows)}"
               + (f"; slower in (or declined): {', '.join(slower)}" if slower else ""))
