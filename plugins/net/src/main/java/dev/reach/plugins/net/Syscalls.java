@@ -40,8 +40,23 @@ final class Syscalls {
     static final int MSG_DONTWAIT = 0x40, MSG_ERRQUEUE = 0x2000;
     static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
     // errno values the probes act on
-    static final int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EINVAL = 22, EMSGSIZE = 90, EPROTONOSUPPORT = 93,
-            ENETUNREACH = 101, ECONNRESET = 104, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113, EINPROGRESS = 115;
+    static final int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EINVAL = 22, ENFILE = 23, EMFILE = 24, EMSGSIZE = 90,
+            EPROTONOSUPPORT = 93, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNRESET = 104, ETIMEDOUT = 110, ECONNREFUSED = 111,
+            EHOSTUNREACH = 113, EINPROGRESS = 115;
+    // resource limits (RLIMIT_NOFILE is 7 on both architectures) and epoll
+    static final int RLIMIT_NOFILE = 7;
+    static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10;
+
+    /** {@code struct rlimit { rlim_t cur, max; }}: 16 bytes; an unsigned max above Long.MAX_VALUE (RLIM_INFINITY) reads as -1. */
+    static final StructLayout RLIMIT = MemoryLayout.structLayout(JAVA_LONG.withName("cur"), JAVA_LONG.withName("max"));
+
+    /**
+     * {@code struct epoll_event { uint32_t events; uint64_t data; }}: packed on x86-64 (12 bytes, data @4), naturally
+     * aligned elsewhere (16 bytes, data @8). The scanner keeps its slot number in {@code data}.
+     */
+    static final boolean EPOLL_PACKED = System.getProperty("os.arch", "").matches("amd64|x86_64");
+    static final long EPOLL_EVENT_SIZE = EPOLL_PACKED ? 12 : 16;
+    static final long EPOLL_DATA_OFFSET = EPOLL_PACKED ? 4 : 8;
 
     /** {@code struct pollfd { int fd; short events; short revents; }}: 8 bytes. */
     static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -79,6 +94,11 @@ final class Syscalls {
     private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETRLIMIT = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SETRLIMIT = bind("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
     /** A call's return value ({@code -1} on failure) and the errno it left (meaningful only on failure). */
     record Result(long value, int errno) {
@@ -179,6 +199,27 @@ final class Syscalls {
         }
     }
 
+    /** {@code limit} is a {@link #RLIMIT}-sized segment, filled in. */
+    static Result getrlimit(int resource, MemorySegment limit) {
+        checkSize(limit, RLIMIT.byteSize());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) GETRLIMIT.invokeExact(st, resource, limit), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result setrlimit(int resource, MemorySegment limit) {
+        checkSize(limit, RLIMIT.byteSize());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) SETRLIMIT.invokeExact(st, resource, limit), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     // The scanner's hot path: the same calls with the caller's capture segment (from captureState(arena)),
     // so a scan of 65535 ports allocates nothing per call. Each returns -1 and leaves errno(state) on failure.
 
@@ -228,6 +269,43 @@ final class Syscalls {
         }
     }
 
+    static int epollCreate(MemorySegment state) {
+        try {
+            return (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Adds {@code fd} for {@code events}, {@code data} to come back with them; {@code event} is one epoll_event of scratch. */
+    static int epollAdd(MemorySegment state, int epfd, int fd, int events, long data, MemorySegment event) {
+        checkSize(event, EPOLL_EVENT_SIZE);
+        event.set(JAVA_INT, 0, events);
+        event.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
+        try {
+            return (int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Up to {@code events.byteSize() / EPOLL_EVENT_SIZE} ready descriptors; read them with {@link #epollEvents} and {@link #epollData}. */
+    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, (int) (events.byteSize() / EPOLL_EVENT_SIZE), timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int epollEvents(MemorySegment events, int i) {
+        return events.get(ValueLayout.JAVA_INT_UNALIGNED, i * EPOLL_EVENT_SIZE);
+    }
+
+    static long epollData(MemorySegment events, int i) {
+        return events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
+    }
+
     static void close(MemorySegment state, int fd) {
         try {
             int ignored = (int) CLOSE.invokeExact(state, fd);
@@ -253,9 +331,10 @@ final class Syscalls {
             case EHOSTUNREACH -> "EHOSTUNREACH";
             case EINPROGRESS -> "EINPROGRESS";
             case 9 -> "EBADF";
-            case 24 -> "EMFILE";
+            case ENFILE -> "ENFILE";
+            case EMFILE -> "EMFILE";
             case 97 -> "EAFNOSUPPORT";
-            case 99 -> "EADDRNOTAVAIL";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case 105 -> "ENOBUFS";
             case 107 -> "ENOTCONN";
             case 92 -> "ENOPROTOOPT";
@@ -277,6 +356,12 @@ final class Syscalls {
     private static void checkLen(MemorySegment buffer, MemorySegment len) {
         if (len.byteSize() != 4 || len.get(JAVA_INT, 0) < 0 || len.get(JAVA_INT, 0) > buffer.byteSize()) {
             throw new IllegalArgumentException("socklen_t must be 4 bytes and at most the buffer's size");
+        }
+    }
+
+    private static void checkSize(MemorySegment segment, long size) {
+        if (segment.byteSize() != size) {
+            throw new IllegalArgumentException("expected a " + size + "-byte segment, got " + segment.byteSize());
         }
     }
 
