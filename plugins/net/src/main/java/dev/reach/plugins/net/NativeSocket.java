@@ -3,6 +3,7 @@ package dev.reach.plugins.net;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -305,7 +306,7 @@ final class NativeSocket implements AutoCloseable {
     }
 
     /** Encodes {@code struct sockaddr_in} (16 bytes) or {@code struct sockaddr_in6} (28 bytes). */
-    static MemorySegment sockaddr(Arena arena, InetSocketAddress to) {
+    static MemorySegment sockaddr(SegmentAllocator arena, InetSocketAddress to) {
         InetAddress a = to.getAddress();
         if (a == null) {
             throw new IllegalArgumentException(to + " is not resolved");

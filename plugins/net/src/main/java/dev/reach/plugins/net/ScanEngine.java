@@ -4,6 +4,7 @@ import dev.reach.spi.ProbeContext;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,6 +37,8 @@ final class ScanEngine {
     /** Connects started between two looks at the answers: an answer is read soon after it comes, so its RTT holds little of this loop. */
     private static final int BATCH = 64;
     private static final int EVENTS = 1024;
+    /** How long starting stops when the kernel has no descriptor or local port left for one more connect. */
+    private static final long PAUSE_NS = 10_000_000;
     /** Below this many attempts one worker does it all: a thread costs more than it saves. */
     static final long ATTEMPTS_PER_WORKER = 2048;
     private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -153,6 +156,7 @@ final class ScanEngine {
         private long attempts;
         private long silenceNs;
         private int peak;
+        private long pausedUntil = Long.MIN_VALUE; // no new connects before this (nanoTime): the process ran out of descriptors or local ports
         private NativeSocket.Failure failure;
 
         Worker(int first, int stride, byte[][] states, AtomicReference<ScanTiming> timing, AtomicLong done, AtomicBoolean stop) {
@@ -202,8 +206,9 @@ final class ScanEngine {
                 MemorySegment lenBuf = arena.allocate(ValueLayout.JAVA_INT);
                 MemorySegment[] addr = new MemorySegment[hosts];
                 int[] family = new int[hosts];
+                SegmentAllocator slices = SegmentAllocator.slicingAllocator(arena.allocate(32L * hosts, 8)); // one allocation, not one per host
                 for (int h = 0; h < hosts; h++) {
-                    addr[h] = NativeSocket.sockaddr(arena, new InetSocketAddress(targets.get(h), 0));
+                    addr[h] = NativeSocket.sockaddr(slices, new InetSocketAddress(targets.get(h), 0));
                     family[h] = NativeSocket.familyOf(targets.get(h));
                 }
                 int ep = epollCreate(st);
@@ -213,7 +218,7 @@ final class ScanEngine {
                         long now = System.nanoTime();
                         // start connects while slots and the rate allow, a batch at a time so answers are read soon after they come
                         int batch = 0;
-                        while (nFree > 0 && batch < BATCH && (!again.isEmpty() || next < mine) && rateAllows(now, t0)) {
+                        while (nFree > 0 && batch < BATCH && (!again.isEmpty() || next < mine) && rateAllows(now, t0) && now >= pausedUntil) {
                             long[] a = again.isEmpty() ? new long[] {first + next++ * stride, 0, -1} : again.poll();
                             int h = (int) (a[0] % hosts);
                             int s = socket(st, family[h], SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -222,6 +227,7 @@ final class ScanEngine {
                                 // out of descriptors after all (another part of the process took some): wait for ours to free
                                 if ((err == EMFILE || err == ENFILE) && nFree < cap) {
                                     again.addFirst(a);
+                                    pausedUntil = now + PAUSE_NS;
                                     break;
                                 }
                                 throw new NativeSocket.Failure("socket", err);
@@ -237,9 +243,10 @@ final class ScanEngine {
                                 continue;
                             }
                             close(st, s);
-                            if (err == EAGAIN || err == EADDRNOTAVAIL) { // no local port left: wait for in-flight ones to free some
+                            if ((err == EAGAIN || err == EADDRNOTAVAIL) && nFree < cap) { // no local port left: wait for ours to free some
                                 again.addFirst(a);
                                 attempts--;
+                                pausedUntil = now + PAUSE_NS;
                                 break;
                             }
                             record(a[0], err, began);
@@ -278,13 +285,15 @@ final class ScanEngine {
 
         /**
          * How long the epoll may block: not at all while there are connects to start and room for them; else until
-         * the oldest one in flight runs out of wait (or 100 ms, to see cancellation), and at most 1 ms under a rate.
+         * the oldest one in flight runs out of wait (or 100 ms, to see cancellation), at most 1 ms under a rate or
+         * until a pause for descriptors or local ports ends.
          */
         private int sleepMs(boolean more, long now, long t0, double waitMs) {
-            if (more && nFree > 0 && rateAllows(now, t0)) return 0;
+            if (more && nFree > 0 && rateAllows(now, t0) && now >= pausedUntil) return 0;
             int slot = oldest();
             long ms = slot < 0 ? 1 : (long) Math.ceil((start[slot] + waitMs * 1e6 - now) / 1e6);
             if (more && rate > 0) ms = Math.min(ms, 1);
+            if (more && now < pausedUntil) ms = Math.min(ms, 1 + (pausedUntil - now) / 1_000_000);
             return (int) Math.clamp(ms, 0, 100);
         }
 

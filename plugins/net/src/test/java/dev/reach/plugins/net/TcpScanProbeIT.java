@@ -97,7 +97,7 @@ class TcpScanProbeIT {
         double waitMs = Double.parseDouble(r.facts().get("final_timeout_ms"));
         double silenceMs = Double.parseDouble(r.facts().get("silence_ms"));
         assertThat(waitMs).as("adapted to loopback RTTs").isEqualTo(ScanTiming.FLOOR_MS);
-        assertThat(silenceMs).as("two adapted waits (and scheduling), far from two of 1 s").isBetween(2 * waitMs, 2 * waitMs + 700);
+        assertThat(silenceMs).as("two adapted waits (and scheduling), less than one wait of 1 s").isBetween(2 * waitMs, ScanTiming.INITIAL_MS);
         assertThat(Integer.parseInt(r.facts().get("in_flight_peak"))).isGreaterThanOrEqualTo(200);
     }
 
@@ -108,7 +108,7 @@ class TcpScanProbeIT {
         assertThat(r.status()).as(r.toString()).isEqualTo("fail");
         assertThat(r.cause()).isEqualTo("tcp.filtered");
         assertThat(r.evidence().getFirst()).startsWith("400 connects (200 retries)");
-        assertThat(Double.parseDouble(r.facts().get("silence_ms"))).isBetween(600.0, 600.0 + 700);
+        assertThat(Double.parseDouble(r.facts().get("silence_ms"))).as("two waits of 300 ms").isBetween(600.0, 600.0 + 1000);
         assertThat(Double.parseDouble(r.facts().get("scan_ms"))).as("all 200 at once, not in batches").isLessThan(600.0 + 1000);
         assertThat(r.facts().get("in_flight_peak")).isEqualTo("200");
     }
