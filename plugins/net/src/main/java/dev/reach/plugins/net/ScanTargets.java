@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import java.math.BigInteger;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ final class ScanTargets {
 
     /** Pure: whether {@code b} is the address right after {@code a} (same family). */
     static boolean follows(InetAddress a, InetAddress b) {
+        if (a instanceof Inet4Address && b instanceof Inet4Address) return v4(b) - v4(a) == 1;
         return a.getAddress().length == b.getAddress().length && number(b).subtract(number(a)).equals(BigInteger.ONE);
     }
 
@@ -84,6 +86,12 @@ final class ScanTargets {
                     + " hosts in one scan (a /16 or a /112): split it");
         }
         List<InetAddress> out = new ArrayList<>(count.intValue());
+        if (bytes == 4) { // plain arithmetic: a cold JVM runs this loop in the interpreter
+            for (long n = first.longValue(); n <= last.longValue(); n++) {
+                out.add(address(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n}));
+            }
+            return out;
+        }
         for (BigInteger n = first; n.compareTo(last) <= 0; n = n.add(BigInteger.ONE)) out.add(address(bytes(n, bytes)));
         return out;
     }
@@ -100,6 +108,11 @@ final class ScanTargets {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static long v4(InetAddress a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xffL) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
 
     private static BigInteger number(InetAddress a) {

@@ -113,6 +113,7 @@ public final class TcpScanProbe implements Probe {
 
     @Override
     public Observation run(ProbeContext ctx, Params p) {
+        Thread.ofPlatform().daemon().name("tcp.scan-prepare").start(NativeSocket::prepare); // bind the native calls while the targets are read
         List<InetAddress> targets = new ArrayList<>();
         for (String h : p.list("hosts")) {
             try {
