@@ -78,9 +78,14 @@ final class NativeSocket implements AutoCloseable {
      * is off: the probes then say so themselves.
      */
     static void prepare() {
+        prepare(Syscalls::bindAll);
+    }
+
+    /** {@link #prepare()} for some of the calls only, e.g. {@code Syscalls::bindScanner}. */
+    static void prepare(Runnable bind) {
         if (NativeSocket.class.getModule().isNativeAccessEnabled()) {
             try {
-                java.lang.invoke.MethodHandles.lookup().ensureInitialized(Syscalls.class);
+                bind.run();
             } catch (Throwable t) {
                 // the probe that needs the calls meets the same failure and reports it
             }

@@ -156,6 +156,14 @@ final class ScanEngine {
         private long attempts;
         private long silenceNs;
         private int peak;
+        // the native side, set up by scan() on the worker's own thread
+        private MemorySegment st;
+        private MemorySegment event;
+        private MemorySegment intBuf;
+        private MemorySegment lenBuf;
+        private MemorySegment[] addr;
+        private int[] family;
+        private int ep;
         private long pausedUntil = Long.MIN_VALUE; // no new connects before this (nanoTime): the process ran out of descriptors or local ports
         private NativeSocket.Failure failure;
 
@@ -199,19 +207,19 @@ final class ScanEngine {
             long lastProgress = t0;
             long reported = 0;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment st = captureState(arena);
+                st = captureState(arena);
+                event = arena.allocate(EPOLL_EVENT_SIZE, 8);
+                intBuf = arena.allocate(ValueLayout.JAVA_INT);
+                lenBuf = arena.allocate(ValueLayout.JAVA_INT);
                 MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * EVENTS, 8);
-                MemorySegment event = arena.allocate(EPOLL_EVENT_SIZE, 8);
-                MemorySegment intBuf = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment lenBuf = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment[] addr = new MemorySegment[hosts];
-                int[] family = new int[hosts];
+                addr = new MemorySegment[hosts];
+                family = new int[hosts];
                 SegmentAllocator slices = SegmentAllocator.slicingAllocator(arena.allocate(32L * hosts, 8)); // one allocation, not one per host
                 for (int h = 0; h < hosts; h++) {
                     addr[h] = NativeSocket.sockaddr(slices, new InetSocketAddress(targets.get(h), 0));
                     family[h] = NativeSocket.familyOf(targets.get(h));
                 }
-                int ep = epollCreate(st);
+                ep = epollCreate(st);
                 if (ep < 0) throw new NativeSocket.Failure("epoll_create1", errno(st));
                 try {
                     while (!ctx.cancelled() && !stop.get()) {
@@ -220,50 +228,27 @@ final class ScanEngine {
                         int batch = 0;
                         while (nFree > 0 && batch < BATCH && (!again.isEmpty() || next < mine) && rateAllows(now, t0) && now >= pausedUntil) {
                             long[] a = again.isEmpty() ? new long[] {first + next++ * stride, 0, -1} : again.poll();
-                            int h = (int) (a[0] % hosts);
-                            int s = socket(st, family[h], SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-                            if (s < 0) {
-                                int err = errno(st);
-                                // out of descriptors after all (another part of the process took some): wait for ours to free
-                                if ((err == EMFILE || err == ENFILE) && nFree < cap) {
-                                    again.addFirst(a);
-                                    pausedUntil = now + PAUSE_NS;
-                                    break;
-                                }
-                                throw new NativeSocket.Failure("socket", err);
-                            }
-                            batch++;
-                            attempts++;
-                            addr[h].set(NET_SHORT, 2, (short) (int) ports.get((int) (a[0] / hosts)));
-                            long began = System.nanoTime();
-                            if (a[2] < 0) a[2] = began;
-                            int err = connect(st, s, addr[h]) == 0 ? 0 : errno(st);
-                            if (err == EINPROGRESS) {
-                                hold(st, ep, event, s, a, began);
-                                continue;
-                            }
-                            close(st, s);
-                            if ((err == EAGAIN || err == EADDRNOTAVAIL) && nFree < cap) { // no local port left: wait for ours to free some
+                            if (!start(a)) {
                                 again.addFirst(a);
-                                attempts--;
                                 pausedUntil = now + PAUSE_NS;
                                 break;
                             }
-                            record(a[0], err, began);
+                            batch++;
                         }
                         int inUse = cap - nFree;
                         peak = Math.max(peak, inUse);
                         boolean more = !again.isEmpty() || next < mine;
                         if (inUse == 0 && !more) break;
-                        double waitMs = timing.get().waitMs(maxWaitMs);
-                        int ready = epollWait(st, ep, events, sleepMs(more, now, t0, waitMs));
+                        int ready = epollWait(st, ep, events, sleepMs(more, now, t0, timing.get().waitMs(maxWaitMs)));
                         if (ready < 0 && errno(st) != EINTR) throw new NativeSocket.Failure("epoll_wait", errno(st));
                         for (int i = 0; i < ready; i++) {
                             int slot = (int) epollData(events, i);
-                            record(index[slot], soError(st, fd[slot], intBuf, lenBuf), start[slot]);
-                            release(st, slot);
+                            // writable without an error is connected; an error needs SO_ERROR to say which
+                            boolean failed = (epollEvents(events, i) & (EPOLLERR | EPOLLHUP)) != 0;
+                            record(index[slot], failed ? soError(st, fd[slot], intBuf, lenBuf) : 0, start[slot]);
+                            release(slot);
                         }
-                        expire(st, System.nanoTime(), timing.get().waitMs(maxWaitMs), again);
+                        expire(System.nanoTime(), timing.get().waitMs(maxWaitMs), again);
                         if (now - lastProgress > 500_000_000L) {
                             long finished = attempts - (cap - nFree); // retries count again: progress, not a tally
                             long all = done.addAndGet(finished - reported);
@@ -277,6 +262,39 @@ final class ScanEngine {
                     close(st, ep);
                 }
             }
+        }
+
+        /**
+         * Starts one connect ({@code attempt, tries, first start}): recorded at once when the kernel already has the
+         * answer, else held in a slot. False when the process has no descriptor or local port for it just now.
+         */
+        private boolean start(long[] a) throws NativeSocket.Failure {
+            int h = (int) (a[0] % targets.size());
+            int s = socket(st, family[h], SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (s < 0) {
+                int err = errno(st);
+                if ((err == EMFILE || err == ENFILE) && nFree < cap) return false; // another part of the process took some: wait for ours
+                throw new NativeSocket.Failure("socket", err);
+            }
+            addr[h].set(NET_SHORT, 2, (short) (int) ports.get((int) (a[0] / targets.size())));
+            long began = System.nanoTime();
+            if (a[2] < 0) a[2] = began;
+            int err = connect(st, s, addr[h]) == 0 ? 0 : errno(st);
+            if (err == EINPROGRESS) {
+                // on loopback or a LAN the RST is often in before connect returns: SO_ERROR says so without an epoll round
+                int already = soError(st, s, intBuf, lenBuf);
+                if (already > 0) err = already;
+            }
+            if (err == EINPROGRESS) {
+                attempts++;
+                hold(s, a, began);
+                return true;
+            }
+            close(st, s);
+            if ((err == EAGAIN || err == EADDRNOTAVAIL) && nFree < cap) return false; // no local port left: wait for ours to free some
+            attempts++;
+            record(a[0], err, began);
+            return true;
         }
 
         private boolean rateAllows(long now, long t0) {
@@ -298,7 +316,7 @@ final class ScanEngine {
         }
 
         /** Takes a slot for a connect in flight, watches it and queues it for expiry. */
-        private void hold(MemorySegment st, int ep, MemorySegment event, int s, long[] a, long began) throws NativeSocket.Failure {
+        private void hold(int s, long[] a, long began) throws NativeSocket.Failure {
             int slot = free[--nFree];
             fd[slot] = s;
             index[slot] = a[0];
@@ -307,7 +325,7 @@ final class ScanEngine {
             start[slot] = began;
             if (epollAdd(st, ep, s, EPOLLOUT, slot, event) < 0) {
                 int err = errno(st);
-                release(st, slot);
+                release(slot);
                 throw new NativeSocket.Failure("epoll_ctl", err);
             }
             if (qSize == queue.length) grow();
@@ -315,7 +333,7 @@ final class ScanEngine {
         }
 
         /** Closes a finished connect and frees its slot; its queue entry goes stale (generation moves on). */
-        private void release(MemorySegment st, int slot) {
+        private void release(int slot) {
             close(st, fd[slot]);
             fd[slot] = -1;
             generation[slot]++;
@@ -323,7 +341,7 @@ final class ScanEngine {
         }
 
         /** Gives up on the connects whose wait ran out, oldest first: tried again while tries remain, else left filtered. */
-        private void expire(MemorySegment st, long now, double waitMs, ArrayDeque<long[]> again) {
+        private void expire(long now, double waitMs, ArrayDeque<long[]> again) {
             for (int slot = oldest(); slot >= 0; slot = oldest()) {
                 ScanTiming.Fate fate = ScanTiming.unanswered((now - start[slot]) / 1e6, waitMs, tries[slot], retries);
                 if (fate == ScanTiming.Fate.WAIT) return;
@@ -334,7 +352,7 @@ final class ScanEngine {
                 }
                 qHead = (qHead + 1) % queue.length;
                 qSize--;
-                release(st, slot);
+                release(slot);
             }
         }
 

@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -82,23 +83,48 @@ final class Syscalls {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = bind("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDTO = bind("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETRLIMIT = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SETRLIMIT = bind("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // Bound on first use, a group at a time, so a probe pays only for the calls it makes: binding a call costs
+    // 10-15 ms of stub generation in a fresh JVM (the first one about 100 ms), on the probe's critical path.
+    private static final class Sockets {
+        static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle GETSOCKOPT = bind("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Datagrams {
+        static final MethodHandle SETSOCKOPT = bind("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SENDTO = bind("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Limits {
+        static final MethodHandle GETRLIMIT = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle SETRLIMIT = bind("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class Epoll {
+        static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** Binds every call now, for {@link dev.reach.spi.Probe#prepare()}. */
+    static void bindAll() {
+        bindScanner();
+        Objects.requireNonNull(Datagrams.POLL);
+    }
+
+    /** Binds what {@code tcp.scan} calls after {@link #getrlimit}: sockets and epoll. */
+    static void bindScanner() {
+        Objects.requireNonNull(Sockets.CLOSE);
+        Objects.requireNonNull(Epoll.EPOLL_WAIT);
+    }
 
     /** A call's return value ({@code -1} on failure) and the errno it left (meaningful only on failure). */
     record Result(long value, int errno) {
@@ -113,7 +139,7 @@ final class Syscalls {
     static Result socket(int domain, int type, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+            return result((int) Sockets.SOCKET.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -122,7 +148,7 @@ final class Syscalls {
     static Result setsockopt(int fd, int level, int name, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, Math.toIntExact(value.byteSize())), st);
+            return result((int) Datagrams.SETSOCKOPT.invokeExact(st, fd, level, name, value, Math.toIntExact(value.byteSize())), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -133,7 +159,7 @@ final class Syscalls {
         checkLen(value, len);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+            return result((int) Sockets.GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -142,7 +168,7 @@ final class Syscalls {
     static Result connect(int fd, MemorySegment sockaddr) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) CONNECT.invokeExact(st, fd, sockaddr, Math.toIntExact(sockaddr.byteSize())), st);
+            return result((int) Sockets.CONNECT.invokeExact(st, fd, sockaddr, Math.toIntExact(sockaddr.byteSize())), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -152,7 +178,7 @@ final class Syscalls {
         checkLen(sockaddr, len);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) GETSOCKNAME.invokeExact(st, fd, sockaddr, len), st);
+            return result((int) Datagrams.GETSOCKNAME.invokeExact(st, fd, sockaddr, len), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -162,7 +188,7 @@ final class Syscalls {
     static Result sendto(int fd, MemorySegment data, int flags, MemorySegment to) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((long) SENDTO.invokeExact(st, fd, data, data.byteSize(), flags, to, Math.toIntExact(to.byteSize())), st);
+            return result((long) Datagrams.SENDTO.invokeExact(st, fd, data, data.byteSize(), flags, to, Math.toIntExact(to.byteSize())), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -175,7 +201,7 @@ final class Syscalls {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st);
+            return result((long) Datagrams.RECVMSG.invokeExact(st, fd, msghdr, flags), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -184,7 +210,7 @@ final class Syscalls {
     static Result poll(MemorySegment pollfds, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) POLL.invokeExact(st, pollfds, pollfds.byteSize() / POLLFD.byteSize(), timeoutMillis), st);
+            return result((int) Datagrams.POLL.invokeExact(st, pollfds, pollfds.byteSize() / POLLFD.byteSize(), timeoutMillis), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -193,7 +219,7 @@ final class Syscalls {
     static Result close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) CLOSE.invokeExact(st, fd), st);
+            return result((int) Sockets.CLOSE.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -204,7 +230,7 @@ final class Syscalls {
         checkSize(limit, RLIMIT.byteSize());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) GETRLIMIT.invokeExact(st, resource, limit), st);
+            return result((int) Limits.GETRLIMIT.invokeExact(st, resource, limit), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -214,7 +240,7 @@ final class Syscalls {
         checkSize(limit, RLIMIT.byteSize());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) SETRLIMIT.invokeExact(st, resource, limit), st);
+            return result((int) Limits.SETRLIMIT.invokeExact(st, resource, limit), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -233,7 +259,7 @@ final class Syscalls {
 
     static int socket(MemorySegment state, int domain, int type, int protocol) {
         try {
-            return (int) SOCKET.invokeExact(state, domain, type, protocol);
+            return (int) Sockets.SOCKET.invokeExact(state, domain, type, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -241,7 +267,7 @@ final class Syscalls {
 
     static int connect(MemorySegment state, int fd, MemorySegment sockaddr) {
         try {
-            return (int) CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
+            return (int) Sockets.CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -252,7 +278,7 @@ final class Syscalls {
             throw new IllegalArgumentException(count + " pollfds do not fit in " + pollfds.byteSize() + " bytes");
         }
         try {
-            return (int) POLL.invokeExact(state, pollfds, (long) count, timeoutMillis);
+            return (int) Datagrams.POLL.invokeExact(state, pollfds, (long) count, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -262,7 +288,7 @@ final class Syscalls {
     static int soError(MemorySegment state, int fd, MemorySegment intBuf, MemorySegment lenBuf) {
         lenBuf.set(JAVA_INT, 0, 4);
         try {
-            int r = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, intBuf, lenBuf);
+            int r = (int) Sockets.GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, intBuf, lenBuf);
             return r < 0 ? -1 : intBuf.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -271,7 +297,7 @@ final class Syscalls {
 
     static int epollCreate(MemorySegment state) {
         try {
-            return (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
+            return (int) Epoll.EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -283,7 +309,7 @@ final class Syscalls {
         event.set(JAVA_INT, 0, events);
         event.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
         try {
-            return (int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
+            return (int) Epoll.EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -292,7 +318,7 @@ final class Syscalls {
     /** Up to {@code events.byteSize() / EPOLL_EVENT_SIZE} ready descriptors; read them with {@link #epollEvents} and {@link #epollData}. */
     static int epollWait(MemorySegment state, int epfd, MemorySegment events, int timeoutMillis) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, (int) (events.byteSize() / EPOLL_EVENT_SIZE), timeoutMillis);
+            return (int) Epoll.EPOLL_WAIT.invokeExact(state, epfd, events, (int) (events.byteSize() / EPOLL_EVENT_SIZE), timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -308,7 +334,7 @@ final class Syscalls {
 
     static void close(MemorySegment state, int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(state, fd);
+            int ignored = (int) Sockets.CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }

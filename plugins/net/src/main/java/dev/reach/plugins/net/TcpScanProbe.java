@@ -14,8 +14,8 @@ import org.pf4j.Extension;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,10 +92,6 @@ public final class TcpScanProbe implements Probe {
         long total() {
             return (long) count * (open.size() + closed + filtered.size() + unreachable);
         }
-
-        boolean alike(HostResult o) {
-            return open.equals(o.open) && closed == o.closed && filtered.equals(o.filtered) && unreachable == o.unreachable;
-        }
     }
 
     record Classified(Status status, String cause, String outcome, String summary) {
@@ -113,7 +109,8 @@ public final class TcpScanProbe implements Probe {
 
     @Override
     public Observation run(ProbeContext ctx, Params p) {
-        Thread.ofPlatform().daemon().name("tcp.scan-prepare").start(NativeSocket::prepare); // bind the native calls while the targets are read
+        // bind the socket and epoll calls while this thread reads the targets and the descriptor limit
+        Thread.ofPlatform().daemon().name("tcp.scan-prepare").start(() -> NativeSocket.prepare(Syscalls::bindScanner));
         List<InetAddress> targets = new ArrayList<>();
         for (String h : p.list("hosts")) {
             try {
@@ -157,14 +154,13 @@ public final class TcpScanProbe implements Probe {
                     .fact("outcome", "error").build();
         }
         double ms = Endpoint.millis(System.nanoTime() - t0);
-        List<HostResult> each = new ArrayList<>(targets.size());
         List<String> open = new ArrayList<>();
         for (int h = 0; h < targets.size(); h++) {
-            HostResult one = tally(Addresses.text(targets.get(h)), ports, r.states()[h]);
-            each.add(one);
-            for (int port : one.open()) open.add(Endpoint.of(targets.get(h), port));
+            for (int i = 0; i < ports.size(); i++) {
+                if (r.states()[h][i] == State.OPEN.ordinal()) open.add(Endpoint.of(targets.get(h), ports.get(i)));
+            }
         }
-        List<HostResult> hosts = runs(targets, each);
+        List<HostResult> hosts = runs(targets, ports, r.states());
         Classified c = classify(hosts, ms);
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
         b.fact("open", open).fact("hosts", hosts.stream().map(TcpScanProbe::fact).toList())
@@ -207,21 +203,21 @@ public final class TcpScanProbe implements Probe {
         return new Classified(Status.OK, null, "scanned", scanned + body);
     }
 
-    /** Pure: consecutive addresses ({@code 127.1.0.7}, {@code 127.1.0.8}) that came out alike, merged into runs. */
-    static List<HostResult> runs(List<InetAddress> addresses, List<HostResult> each) {
+    /** Pure: consecutive addresses ({@code 127.1.0.7}, {@code 127.1.0.8}) whose ports came out alike, tallied once per run. */
+    static List<HostResult> runs(List<InetAddress> addresses, List<Integer> ports, byte[][] states) {
         List<HostResult> out = new ArrayList<>();
         int i = 0;
-        while (i < each.size()) {
+        while (i < states.length) {
             int j = i;
-            while (j + 1 < each.size() && each.get(j + 1).alike(each.get(i)) && ScanTargets.follows(addresses.get(j), addresses.get(j + 1))) j++;
-            HostResult h = each.get(i);
-            out.add(j == i ? h : new HostResult(h.address() + "-" + each.get(j).address(), j - i + 1, h.open(), h.closed(), h.filtered(), h.unreachable()));
+            while (j + 1 < states.length && Arrays.equals(states[j + 1], states[i]) && ScanTargets.follows(addresses.get(j), addresses.get(j + 1))) j++;
+            String first = Addresses.text(addresses.get(i));
+            out.add(tally(j == i ? first : first + "-" + Addresses.text(addresses.get(j)), j - i + 1, ports, states[i]));
             i = j + 1;
         }
         return out;
     }
 
-    static HostResult tally(String address, List<Integer> ports, byte[] states) {
+    static HostResult tally(String address, int count, List<Integer> ports, byte[] states) {
         List<Integer> open = new ArrayList<>();
         List<Integer> filtered = new ArrayList<>();
         int closed = 0;
@@ -234,7 +230,7 @@ public final class TcpScanProbe implements Probe {
                 case UNREACHABLE -> unreachable++;
             }
         }
-        return new HostResult(address, open, closed, filtered, unreachable);
+        return new HostResult(address, count, open, closed, filtered, unreachable);
     }
 
     /** {@code 198.18.1.2 open 22,8080, 65033 closed, 500 filtered (9000-9499)}; a run: {@code 127.1.0.0-127.1.0.9 (10 hosts, each) ...}. */

@@ -62,20 +62,17 @@ class TcpScanProbeTest {
     }
 
     @Test
-    void consecutiveHostsAlikeAreOneRunOthersStandAlone() throws Exception {
+    void consecutiveHostsAlikeAreOneRunOthersStandAlone() {
         List<InetAddress> a = List.of(InetAddress.ofLiteral("127.1.0.254"), InetAddress.ofLiteral("127.1.0.255"),
                 InetAddress.ofLiteral("127.1.1.0"), InetAddress.ofLiteral("127.1.1.2"), InetAddress.ofLiteral("127.1.1.3"));
-        var silent = List.of(80);
-        List<TcpScanProbe.HostResult> each = List.of(
-                new TcpScanProbe.HostResult("127.1.0.254", List.of(), 0, silent, 0),
-                new TcpScanProbe.HostResult("127.1.0.255", List.of(), 0, silent, 0),
-                new TcpScanProbe.HostResult("127.1.1.0", List.of(), 0, silent, 0),
-                new TcpScanProbe.HostResult("127.1.1.2", List.of(), 0, silent, 0), // not next to .1.0: a new run
-                new TcpScanProbe.HostResult("127.1.1.3", List.of(80), 0, List.of(), 0)); // not alike
-        var runs = TcpScanProbe.runs(a, each);
+        byte filtered = (byte) TcpScanProbe.State.FILTERED.ordinal();
+        byte open = (byte) TcpScanProbe.State.OPEN.ordinal();
+        byte[][] states = {{filtered}, {filtered}, {filtered}, {filtered} /* not next to .1.0: a new run */, {open} /* not alike */};
+        var runs = TcpScanProbe.runs(a, List.of(80), states);
         assertThat(runs).extracting(TcpScanProbe.HostResult::address).containsExactly("127.1.0.254-127.1.1.0", "127.1.1.2", "127.1.1.3");
-        assertThat(runs.getFirst().count()).isEqualTo(3);
+        assertThat(runs).extracting(TcpScanProbe.HostResult::count).containsExactly(3, 1, 1);
         assertThat(TcpScanProbe.line(runs.getFirst())).isEqualTo("127.1.0.254-127.1.1.0 (3 hosts, each) no open port, 1 filtered (80)");
+        assertThat(TcpScanProbe.line(runs.getLast())).isEqualTo("127.1.1.3 open 80");
         var c = TcpScanProbe.classify(runs, 2100);
         assertThat(c.status()).isEqualTo(Status.OK);
         assertThat(c.summary()).startsWith("scanned 5 ports on 5 hosts in 2.1s: ");
