@@ -62,6 +62,16 @@ class TcpScanProbeTest {
     }
 
     @Test
+    void soErrorIsReadAtOnceWhileItPaysAndNowAndThenWhenItDoesNot() {
+        assertThat(ScanEngine.askAtOnce(0, 0)).isTrue();
+        assertThat(ScanEngine.askAtOnce(63, 0)).as("the first 64 always").isTrue();
+        assertThat(ScanEngine.askAtOnce(65, 0)).as("silent hosts: no answer was ever in").isFalse();
+        assertThat(ScanEngine.askAtOnce(128, 0)).as("every 64th anyway").isTrue();
+        assertThat(ScanEngine.askAtOnce(1000, 990)).as("refusing hosts on loopback").isTrue();
+        assertThat(ScanEngine.askAtOnce(1000, 100)).as("a mix: one in ten is not worth it").isFalse();
+    }
+
+    @Test
     void consecutiveHostsAlikeAreOneRunOthersStandAlone() {
         List<InetAddress> a = List.of(InetAddress.ofLiteral("127.1.0.254"), InetAddress.ofLiteral("127.1.0.255"),
                 InetAddress.ofLiteral("127.1.1.0"), InetAddress.ofLiteral("127.1.1.2"), InetAddress.ofLiteral("127.1.1.3"));
