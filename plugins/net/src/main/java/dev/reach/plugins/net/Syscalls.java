@@ -120,10 +120,18 @@ final class Syscalls {
         Objects.requireNonNull(Datagrams.POLL);
     }
 
-    /** Binds what {@code tcp.scan} calls after {@link #getrlimit}: sockets and epoll. */
+    /**
+     * Binds what {@code tcp.scan} calls after {@link #getrlimit}: epoll on a thread of its own while this one binds
+     * the socket calls (stub generation is CPU work: two cores halve it), returning when both are bound.
+     */
     static void bindScanner() {
+        Thread epoll = Thread.ofPlatform().daemon().name("bind-epoll").start(() -> Objects.requireNonNull(Epoll.EPOLL_WAIT));
         Objects.requireNonNull(Sockets.CLOSE);
-        Objects.requireNonNull(Epoll.EPOLL_WAIT);
+        try {
+            epoll.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A call's return value ({@code -1} on failure) and the errno it left (meaningful only on failure). */
@@ -268,17 +276,6 @@ final class Syscalls {
     static int connect(MemorySegment state, int fd, MemorySegment sockaddr) {
         try {
             return (int) Sockets.CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static int poll(MemorySegment state, MemorySegment pollfds, int count, int timeoutMillis) {
-        if ((long) count * POLLFD.byteSize() > pollfds.byteSize() || count < 0) {
-            throw new IllegalArgumentException(count + " pollfds do not fit in " + pollfds.byteSize() + " bytes");
-        }
-        try {
-            return (int) Datagrams.POLL.invokeExact(state, pollfds, (long) count, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }
