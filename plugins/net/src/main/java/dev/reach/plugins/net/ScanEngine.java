@@ -162,7 +162,7 @@ final class ScanEngine {
         private MemorySegment intBuf;
         private MemorySegment lenBuf;
         private MemorySegment[] addr;
-        private int[] family;
+        private SegmentAllocator slices;
         private int[] portIn; // the port each sockaddr holds now
         private long asked; // connects whose SO_ERROR was read as soon as connect returned, and how many of them had the answer
         private long answeredAtOnce;
@@ -215,14 +215,9 @@ final class ScanEngine {
                 intBuf = arena.allocate(ValueLayout.JAVA_INT);
                 lenBuf = arena.allocate(ValueLayout.JAVA_INT);
                 MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * EVENTS, 8);
-                addr = new MemorySegment[hosts];
-                family = new int[hosts];
+                addr = new MemorySegment[hosts]; // made on first use: a worker may touch only some of the hosts
                 portIn = new int[hosts];
-                SegmentAllocator slices = SegmentAllocator.slicingAllocator(arena.allocate(32L * hosts, 8)); // one allocation, not one per host
-                for (int h = 0; h < hosts; h++) {
-                    addr[h] = NativeSocket.sockaddr(slices, new InetSocketAddress(targets.get(h), 0));
-                    family[h] = NativeSocket.familyOf(targets.get(h));
-                }
+                slices = SegmentAllocator.slicingAllocator(arena.allocate(32L * hosts, 8)); // one allocation, not one per host
                 ep = epollCreate(st);
                 if (ep < 0) throw new NativeSocket.Failure("epoll_create1", errno(st));
                 try {
@@ -274,7 +269,8 @@ final class ScanEngine {
          */
         private boolean start(long[] a) throws NativeSocket.Failure {
             int h = (int) (a[0] % targets.size());
-            int s = socket(st, family[h], SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (addr[h] == null) addr[h] = NativeSocket.sockaddr(slices, new InetSocketAddress(targets.get(h), 0));
+            int s = socket(st, NativeSocket.familyOf(targets.get(h)), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (s < 0) {
                 int err = errno(st);
                 if ((err == EMFILE || err == ENFILE) && nFree < cap) return false; // another part of the process took some: wait for ours
