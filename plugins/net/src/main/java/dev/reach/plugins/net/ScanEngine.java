@@ -130,8 +130,7 @@ final class ScanEngine {
     /**
      * One thread's share: attempts {@code first}, {@code first + stride}, ... of the host × port list (attempt
      * {@code i} is host {@code i % hosts}, port {@code i / hosts}: hosts vary fastest, so no host gets a burst).
-     * Each connect in flight holds a slot; the slot's number rides in its epoll event, and the expiry queue holds
-     * {@code slot, generation} in start order (a slot reused since is skipped when it reaches the head).
+     * Each connect in flight holds a slot of {@link InFlight}; the slot's number rides in its epoll event.
      */
     private final class Worker {
         private final int first;
@@ -141,18 +140,7 @@ final class ScanEngine {
         private final AtomicLong done;
         private final AtomicBoolean stop;
         private final int rate;
-        private final int cap;
-        private final int[] fd;
-        private final long[] index;
-        private final long[] start;
-        private final long[] firstStart;
-        private final int[] tries;
-        private final int[] generation;
-        private final int[] free;
-        private int nFree;
-        private long[] queue = new long[256];
-        private int qHead;
-        private int qSize;
+        private final InFlight flight;
         private long attempts;
         private long silenceNs;
         private int peak;
@@ -179,17 +167,7 @@ final class ScanEngine {
             this.stop = stop;
             this.rate = ScanEngine.this.rate / stride;
             long mine = ((long) targets.size() * ports.size() - first + stride - 1) / stride;
-            this.cap = (int) Math.max(1, Math.min(mine, ScanEngine.this.inFlight / stride));
-            fd = new int[cap];
-            index = new long[cap];
-            start = new long[cap];
-            firstStart = new long[cap];
-            tries = new int[cap];
-            generation = new int[cap];
-            free = new int[cap];
-            Arrays.fill(fd, -1);
-            for (int i = 0; i < cap; i++) free[i] = cap - 1 - i;
-            nFree = cap;
+            this.flight = new InFlight((int) Math.max(1, Math.min(mine, ScanEngine.this.inFlight / stride)));
         }
 
         void scanCatching(ProbeContext ctx, long total) {
@@ -225,7 +203,7 @@ final class ScanEngine {
                         long now = System.nanoTime();
                         // start connects while slots and the rate allow, a batch at a time so answers are read soon after they come
                         int batch = 0;
-                        while (nFree > 0 && batch < BATCH && (!again.isEmpty() || next < mine) && rateAllows(now, t0) && now >= pausedUntil) {
+                        while (!flight.full() && batch < BATCH && (!again.isEmpty() || next < mine) && rateAllows(now, t0) && now >= pausedUntil) {
                             long[] a = again.isEmpty() ? new long[] {first + next++ * stride, 0, -1} : again.poll();
                             if (!start(a)) {
                                 again.addFirst(a);
@@ -234,22 +212,22 @@ final class ScanEngine {
                             }
                             batch++;
                         }
-                        int inUse = cap - nFree;
-                        peak = Math.max(peak, inUse);
+                        peak = Math.max(peak, flight.size());
                         boolean more = !again.isEmpty() || next < mine;
-                        if (inUse == 0 && !more) break;
+                        if (flight.size() == 0 && !more) break;
                         int ready = epollWait(st, ep, events, sleepMs(more, now, t0, timing.get().waitMs(maxWaitMs)));
                         if (ready < 0 && errno(st) != EINTR) throw new NativeSocket.Failure("epoll_wait", errno(st));
                         for (int i = 0; i < ready; i++) {
                             int slot = (int) epollData(events, i);
                             // writable without an error is connected; an error needs SO_ERROR to say which
                             boolean failed = (epollEvents(events, i) & (EPOLLERR | EPOLLHUP)) != 0;
-                            record(index[slot], failed ? soError(st, fd[slot], intBuf, lenBuf) : 0, start[slot]);
-                            release(slot);
+                            record(flight.attempt[slot], failed ? soError(st, flight.fd[slot], intBuf, lenBuf) : 0, flight.start[slot]);
+                            close(st, flight.fd[slot]);
+                            flight.release(slot);
                         }
                         expire(System.nanoTime(), timing.get().waitMs(maxWaitMs), again);
                         if (now - lastProgress > 500_000_000L) {
-                            long finished = attempts - (cap - nFree); // retries count again: progress, not a tally
+                            long finished = attempts - flight.size(); // retries count again: progress, not a tally
                             long all = done.addAndGet(finished - reported);
                             reported = finished;
                             lastProgress = now;
@@ -257,7 +235,7 @@ final class ScanEngine {
                         }
                     }
                 } finally {
-                    for (int slot = 0; slot < cap; slot++) if (fd[slot] >= 0) close(st, fd[slot]);
+                    for (int d : flight.fd) if (d >= 0) close(st, d);
                     close(st, ep);
                 }
             }
@@ -273,7 +251,7 @@ final class ScanEngine {
             int s = socket(st, NativeSocket.familyOf(targets.get(h)), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (s < 0) {
                 int err = errno(st);
-                if ((err == EMFILE || err == ENFILE) && nFree < cap) return false; // another part of the process took some: wait for ours
+                if ((err == EMFILE || err == ENFILE) && flight.size() > 0) return false; // another part of the process took some: wait for ours
                 throw new NativeSocket.Failure("socket", err);
             }
             int port = ports.get((int) (a[0] / targets.size()));
@@ -298,7 +276,7 @@ final class ScanEngine {
                 return true;
             }
             close(st, s);
-            if ((err == EAGAIN || err == EADDRNOTAVAIL) && nFree < cap) return false; // no local port left: wait for ours to free some
+            if ((err == EAGAIN || err == EADDRNOTAVAIL) && flight.size() > 0) return false; // no local port left: wait for ours to free some
             attempts++;
             record(a[0], err, began);
             return true;
@@ -314,9 +292,9 @@ final class ScanEngine {
          * until a pause for descriptors or local ports ends.
          */
         private int sleepMs(boolean more, long now, long t0, double waitMs) {
-            if (more && nFree > 0 && rateAllows(now, t0) && now >= pausedUntil) return 0;
-            int slot = oldest();
-            long ms = slot < 0 ? 1 : (long) Math.ceil((start[slot] + waitMs * 1e6 - now) / 1e6);
+            if (more && !flight.full() && rateAllows(now, t0) && now >= pausedUntil) return 0;
+            int slot = flight.oldest();
+            long ms = slot < 0 ? 1 : (long) Math.ceil((flight.start[slot] + waitMs * 1e6 - now) / 1e6);
             if (more && rate > 0) ms = Math.min(ms, 1);
             if (more && now < pausedUntil) ms = Math.min(ms, 1 + (pausedUntil - now) / 1_000_000);
             return (int) Math.clamp(ms, 0, 100);
@@ -324,62 +302,28 @@ final class ScanEngine {
 
         /** Takes a slot for a connect in flight, watches it and queues it for expiry. */
         private void hold(int s, long[] a, long began) throws NativeSocket.Failure {
-            int slot = free[--nFree];
-            fd[slot] = s;
-            index[slot] = a[0];
-            tries[slot] = (int) a[1];
-            firstStart[slot] = a[2];
-            start[slot] = began;
+            int slot = flight.hold(s, a[0], (int) a[1], a[2], began);
             if (epollAdd(st, ep, s, EPOLLOUT, slot, event) < 0) {
                 int err = errno(st);
-                release(slot);
+                close(st, s);
+                flight.release(slot);
                 throw new NativeSocket.Failure("epoll_ctl", err);
             }
-            if (qSize == queue.length) grow();
-            queue[(qHead + qSize++) % queue.length] = (long) slot << 32 | (generation[slot] & 0xffff_ffffL);
-        }
-
-        /** Closes a finished connect and frees its slot; its queue entry goes stale (generation moves on). */
-        private void release(int slot) {
-            close(st, fd[slot]);
-            fd[slot] = -1;
-            generation[slot]++;
-            free[nFree++] = slot;
         }
 
         /** Gives up on the connects whose wait ran out, oldest first: tried again while tries remain, else left filtered. */
         private void expire(long now, double waitMs, ArrayDeque<long[]> again) {
-            for (int slot = oldest(); slot >= 0; slot = oldest()) {
-                ScanTiming.Fate fate = ScanTiming.unanswered((now - start[slot]) / 1e6, waitMs, tries[slot], retries);
+            for (int slot = flight.oldest(); slot >= 0; slot = flight.oldest()) {
+                ScanTiming.Fate fate = ScanTiming.unanswered((now - flight.start[slot]) / 1e6, waitMs, flight.tries[slot], retries);
                 if (fate == ScanTiming.Fate.WAIT) return;
                 if (fate == ScanTiming.Fate.RETRY) {
-                    again.add(new long[] {index[slot], tries[slot] + 1, firstStart[slot]});
+                    again.add(new long[] {flight.attempt[slot], flight.tries[slot] + 1, flight.firstStart[slot]});
                 } else {
-                    silenceNs = Math.max(silenceNs, now - firstStart[slot]);
+                    silenceNs = Math.max(silenceNs, now - flight.firstStart[slot]);
                 }
-                qHead = (qHead + 1) % queue.length;
-                qSize--;
-                release(slot);
+                close(st, flight.fd[slot]);
+                flight.dropOldest();
             }
-        }
-
-        /** The slot of the oldest connect in flight (stale queue entries dropped on the way), -1 when none. */
-        private int oldest() {
-            while (qSize > 0) {
-                long e = queue[qHead];
-                int slot = (int) (e >>> 32);
-                if (fd[slot] >= 0 && generation[slot] == (int) e) return slot;
-                qHead = (qHead + 1) % queue.length;
-                qSize--;
-            }
-            return -1;
-        }
-
-        private void grow() {
-            long[] bigger = new long[queue.length * 2];
-            for (int i = 0; i < qSize; i++) bigger[i] = queue[(qHead + i) % queue.length];
-            queue = bigger;
-            qHead = 0;
         }
 
         private void record(long attempt, int errno, long began) {
