@@ -18,7 +18,7 @@
 #   resident — the same handed to a resident reach ('reach daemon start' in the namespace, stopped by its PID).
 # nmap gets the same 10000 addresses in a file (-iL) and at most NMAP_LIMIT seconds (default 60, timeout(1)); a
 # run cut there shows as ">60". It never finishes the silent case, so that case runs nmap NMAP_SILENT_RUNS times
-# (default 1). Runs alternate between the ways and nmap so all see the same load; the load average is printed at
+# (default 1; 0 for none). Runs alternate between the ways and nmap so all see the same load; the load average is printed at
 # start and end. Wall time and peak RSS come from GNU time. Traffic: loopback in the namespace only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,13 +121,14 @@ def stats(vals):
 print()
 print(f"{'case':<10} {'way':<9} {'min s':>7} {'median s':>8} {'max RSS':>8}   {'nmap min':>8} {'median':>7}   {'reach/nmap (medians)':>20}")
 for case in ("silent", "refusing"):
-    nmin, nmed, ncut = stats(rows[(case, "nmap")])
+    n = rows.get((case, "nmap"))
+    nmin, nmed, ncut = stats(n) if n else (None, None, False)
     mark = ">" if ncut else ""
     for way in sys.argv[2].split():
         r = rows[(case, way)]
         rmin, rmed, _ = stats(r)
-        ratio = f"<{rmed / nmed:.2f}" if ncut else f"{rmed / nmed:.2f}"
-        print(f"{case:<10} {way:<9} {rmin:>7.2f} {rmed:>8.2f} {max(x for _, x in r) // 1024:>5} MB   "
-              f"{mark + f'{nmin:.2f}':>8} {mark + f'{nmed:.2f}':>7}   {ratio:>20}")
+        ratio = "-" if not n else f"<{rmed / nmed:.2f}" if ncut else f"{rmed / nmed:.2f}"
+        nmap = f"{mark + f'{nmin:.2f}':>8} {mark + f'{nmed:.2f}':>7}" if n else f"{'-':>8} {'-':>7}"
+        print(f"{case:<10} {way:<9} {rmin:>7.2f} {rmed:>8.2f} {max(x for _, x in r) // 1024:>5} MB   {nmap}   {ratio:>20}")
 print("(seconds, whole process; a ratio below 1 means reach was faster; RSS of the resident way is its client's)")
 PY
