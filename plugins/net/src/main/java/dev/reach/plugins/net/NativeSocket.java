@@ -3,6 +3,7 @@ package dev.reach.plugins.net;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -77,9 +78,14 @@ final class NativeSocket implements AutoCloseable {
      * is off: the probes then say so themselves.
      */
     static void prepare() {
+        prepare(Syscalls::bindAll);
+    }
+
+    /** {@link #prepare()} for some of the calls only, e.g. {@code Syscalls::bindScanner}. */
+    static void prepare(Runnable bind) {
         if (NativeSocket.class.getModule().isNativeAccessEnabled()) {
             try {
-                java.lang.invoke.MethodHandles.lookup().ensureInitialized(Syscalls.class);
+                bind.run();
             } catch (Throwable t) {
                 // the probe that needs the calls meets the same failure and reports it
             }
@@ -305,7 +311,7 @@ final class NativeSocket implements AutoCloseable {
     }
 
     /** Encodes {@code struct sockaddr_in} (16 bytes) or {@code struct sockaddr_in6} (28 bytes). */
-    static MemorySegment sockaddr(Arena arena, InetSocketAddress to) {
+    static MemorySegment sockaddr(SegmentAllocator arena, InetSocketAddress to) {
         InetAddress a = to.getAddress();
         if (a == null) {
             throw new IllegalArgumentException(to + " is not resolved");

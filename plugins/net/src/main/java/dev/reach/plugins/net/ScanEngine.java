@@ -4,92 +4,74 @@ import dev.reach.spi.ProbeContext;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.reach.plugins.net.Syscalls.*;
 
 /**
- * The machinery of {@link TcpScanProbe}: non-blocking {@code connect()}s through {@link Syscalls}, one
- * {@code poll()} over everything in flight, at most {@code concurrency} at once, started no faster than
- * {@code rate} per second. A large scan is split over one worker thread per core (each with its share of
- * the concurrency and the rate, every {@code workers}-th attempt): the kernel turns a SYN into its RST or
- * SYN-ACK on the sending CPU, so one thread would leave the other cores idle. Each ends as a SYN-ACK (open), a RST (closed: ECONNREFUSED), an ICMP error the
- * kernel turned into an errno (unreachable), or silence past the adaptive wait (tried again, then filtered).
- * All buffers live in one arena for the scan; every descriptor is closed on every path, a failure included.
+ * The machinery of {@link TcpScanProbe}: non-blocking {@code connect()}s through {@link Syscalls}, watched by one
+ * epoll per worker (so a look at the answers costs what is ready, not what is in flight), at most
+ * {@code inFlight} at once (what the descriptor limit allows: {@link FileLimit}), started no faster than
+ * {@code rate} per second. A large scan is split over one worker thread per core, each taking every
+ * {@code workers}-th of the host × port attempts with its share of the cap and the rate: the kernel turns a SYN
+ * into its RST or SYN-ACK on the sending CPU, so one thread would leave the other cores idle. Each attempt ends
+ * as a SYN-ACK (open), a RST (closed: ECONNREFUSED), an ICMP error the kernel turned into an errno
+ * (unreachable), or silence past the adapted wait ({@link ScanTiming}: tried again, then filtered). Attempts
+ * expire in the order they started, so a queue finds the expired ones without looking at the rest. All
+ * buffers live in one arena per worker; every descriptor is closed on every path, a failure included.
  */
 final class ScanEngine {
-    /** No adaptive wait goes below this: local scheduling under load alone can reach a few milliseconds. */
-    static final double FLOOR_MS = 50;
-    private static final int SAMPLES_BEFORE_ADAPTING = 3;
+    /** Connects started between two looks at the answers: an answer is read soon after it comes, so its RTT holds little of this loop. */
     private static final int BATCH = 64;
+    private static final int EVENTS = 1024;
+    /** How long starting stops when the kernel has no descriptor or local port left for one more connect. */
+    private static final long PAUSE_NS = 10_000_000;
     /** Below this many attempts one worker does it all: a thread costs more than it saves. */
     static final long ATTEMPTS_PER_WORKER = 2048;
     private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final List<InetAddress> targets;
     private final List<Integer> ports;
-    private final int concurrency;
+    private final int inFlight;
     private final int rate;
     private final double maxWaitMs;
     private final int retries;
     private final int workers;
 
-    /** {@code states[host][portIndex]} is a {@link TcpScanProbe.State} ordinal. */
-    record Result(byte[][] states, long attempts, double srttMs, double timeoutMs) {
+    /**
+     * {@code states[host][portIndex]} is a {@link TcpScanProbe.State} ordinal; {@code silenceMs} is the longest a silent
+     * port took from its first SYN to being called filtered (about one wait per try), 0 when none was silent.
+     */
+    record Result(byte[][] states, long attempts, ScanTiming timing, double waitMs, double silenceMs, int peakInFlight) {
     }
 
-    /** Smoothed RTT and variance as RFC 6298 keeps them, and the wait for silence they give; shared by the workers. */
-    static final class Rtt {
-        private double srtt;
-        private double rttvar;
-        private int samples;
-
-        synchronized void sample(double ms) {
-            if (samples++ == 0) {
-                srtt = ms;
-                rttvar = ms / 2;
-            } else {
-                rttvar = 0.75 * rttvar + 0.25 * Math.abs(srtt - ms);
-                srtt = 0.875 * srtt + 0.125 * ms;
-            }
-        }
-
-        /** The cap until a few answers are in; then {@code max(FLOOR_MS, 2·srtt + 4·rttvar)}, never above the cap. */
-        synchronized double waitMs(double capMs) {
-            if (samples < SAMPLES_BEFORE_ADAPTING) return capMs;
-            return Math.min(capMs, Math.max(FLOOR_MS, 2 * srtt + 4 * rttvar));
-        }
-
-        synchronized double srtt() {
-            return srtt;
-        }
-    }
-
-    ScanEngine(List<InetAddress> targets, List<Integer> ports, int concurrency, int rate, Duration maxWait, int retries, int cores) {
+    ScanEngine(List<InetAddress> targets, List<Integer> ports, int inFlight, int rate, Duration maxWait, int retries, int cores) {
         this.targets = List.copyOf(targets);
         this.ports = List.copyOf(ports);
-        this.concurrency = concurrency;
+        this.inFlight = inFlight;
         this.rate = rate;
         this.maxWaitMs = maxWait.toNanos() / 1e6;
         this.retries = retries;
-        // workers split the ports (each takes every host), so there are never more workers than ports
-        this.workers = Math.max(1, Math.min(ports.size(), workers(cores, (long) targets.size() * ports.size(), concurrency, rate)));
+        this.workers = workers(cores, (long) targets.size() * ports.size(), inFlight, rate);
     }
 
-    /** How many threads share a scan: one per core, while each still gets enough ports, connects in flight and rate. */
-    static int workers(int cores, long attempts, int concurrency, int rate) {
+    /** How many threads share a scan: one per core, while each still gets enough attempts, connects in flight and rate. */
+    static int workers(int cores, long attempts, int inFlight, int rate) {
         long n = Math.min(cores, attempts / ATTEMPTS_PER_WORKER);
-        n = Math.min(n, concurrency);
+        n = Math.min(n, inFlight);
         if (rate > 0) n = Math.min(n, rate);
         return (int) Math.max(1, n);
     }
@@ -99,26 +81,37 @@ final class ScanEngine {
     }
 
     Result run(ProbeContext ctx) throws NativeSocket.Failure {
-        int hosts = targets.size();
-        byte[][] states = new byte[hosts][ports.size()];
+        byte[][] states = new byte[targets.size()][ports.size()];
         for (byte[] s : states) Arrays.fill(s, (byte) TcpScanProbe.State.FILTERED.ordinal()); // what never answers
-        long total = (long) hosts * ports.size();
-        Rtt rtt = new Rtt(); // one path, one estimate: every worker's answers teach every worker's waits
-        if (workers == 1) {
-            Worker w = new Worker(0, 1, states, rtt, new AtomicLong(), new AtomicBoolean());
-            w.scan(ctx, total);
-            return new Result(states, w.attempts, rtt.srtt(), rtt.waitMs(maxWaitMs));
-        }
+        long total = (long) targets.size() * ports.size();
+        // one path, one estimate: every worker's answers teach every worker's waits
+        AtomicReference<ScanTiming> timing = new AtomicReference<>(ScanTiming.NOTHING_KNOWN);
         AtomicLong done = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        List<Worker> crew = new java.util.ArrayList<>();
-        List<Thread> threads = new java.util.ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            Worker w = new Worker(i, workers, states, rtt, done, stop);
-            crew.add(w);
+        List<Worker> crew = new ArrayList<>();
+        for (int i = 0; i < workers; i++) crew.add(new Worker(i, workers, states, timing, done, stop));
+        if (workers == 1) {
+            crew.getFirst().scan(ctx, total);
+        } else {
+            List<Thread> threads = new ArrayList<>();
             // platform threads: each spends its life in blocking native calls, which would pin a virtual thread's carrier
-            threads.add(Thread.ofPlatform().name("reach-scan-" + i).daemon().start(() -> w.scanCatching(ctx, total)));
+            for (Worker w : crew) threads.add(Thread.ofPlatform().name("reach-scan-" + w.first).daemon().start(() -> w.scanCatching(ctx, total)));
+            join(threads, stop);
         }
+        long attempts = 0;
+        long silenceNs = 0;
+        int peak = 0;
+        for (Worker w : crew) {
+            if (w.failure != null) throw w.failure;
+            attempts += w.attempts;
+            silenceNs = Math.max(silenceNs, w.silenceNs);
+            peak += w.peak;
+        }
+        ScanTiming t = timing.get();
+        return new Result(states, attempts, t, t.waitMs(maxWaitMs), silenceNs / 1e6, peak);
+    }
+
+    private static void join(List<Thread> threads, AtomicBoolean stop) {
         try {
             for (Thread t : threads) t.join();
         } catch (InterruptedException e) {
@@ -132,36 +125,49 @@ final class ScanEngine {
                 }
             }
         }
-        long attempts = 0;
-        for (Worker w : crew) {
-            if (w.failure != null) throw w.failure;
-            attempts += w.attempts;
-        }
-        return new Result(states, attempts, rtt.srtt(), rtt.waitMs(maxWaitMs));
     }
 
-    /** One thread's share: every {@code stride}-th port from {@code first} on every host, with its own poll set. */
+    /**
+     * One thread's share: attempts {@code first}, {@code first + stride}, ... of the host × port list (attempt
+     * {@code i} is host {@code i % hosts}, port {@code i / hosts}: hosts vary fastest, so no host gets a burst).
+     * Each connect in flight holds a slot of {@link InFlight}; the slot's number rides in its epoll event.
+     */
     private final class Worker {
         private final int first;
         private final int stride;
         private final byte[][] states;
+        private final AtomicReference<ScanTiming> timing;
         private final AtomicLong done;
         private final AtomicBoolean stop;
-        private final Rtt rtt;
-        private final int concurrency;
         private final int rate;
+        private final InFlight flight;
         private long attempts;
+        private long silenceNs;
+        private int peak;
+        // the native side, set up by scan() on the worker's own thread
+        private MemorySegment st;
+        private MemorySegment event;
+        private MemorySegment intBuf;
+        private MemorySegment lenBuf;
+        private MemorySegment[] addr;
+        private SegmentAllocator slices;
+        private int[] portIn; // the port each sockaddr holds now
+        private long asked; // connects whose SO_ERROR was read as soon as connect returned, and how many of them had the answer
+        private long answeredAtOnce;
+        private int ep;
+        private long pausedUntil = Long.MIN_VALUE; // no new connects before this (nanoTime): the process ran out of descriptors or local ports
         private NativeSocket.Failure failure;
 
-        Worker(int first, int stride, byte[][] states, Rtt rtt, AtomicLong done, AtomicBoolean stop) {
+        Worker(int first, int stride, byte[][] states, AtomicReference<ScanTiming> timing, AtomicLong done, AtomicBoolean stop) {
             this.first = first;
             this.stride = stride;
             this.states = states;
-            this.rtt = rtt;
+            this.timing = timing;
             this.done = done;
             this.stop = stop;
-            this.concurrency = Math.max(1, ScanEngine.this.concurrency / stride);
             this.rate = ScanEngine.this.rate / stride;
+            long mine = ((long) targets.size() * ports.size() - first + stride - 1) / stride;
+            this.flight = new InFlight((int) Math.max(1, Math.min(mine, ScanEngine.this.inFlight / stride)));
         }
 
         void scanCatching(ProbeContext ctx, long total) {
@@ -175,114 +181,53 @@ final class ScanEngine {
 
         void scan(ProbeContext ctx, long total) throws NativeSocket.Failure {
             int hosts = targets.size();
-            // in-flight slots, kept dense: slot i is pollfd i
-            int[] fd = new int[concurrency];
-            long[] start = new long[concurrency];
-            int[] host = new int[concurrency];
-            int[] port = new int[concurrency];
-            int[] tries = new int[concurrency];
-            int n = 0;
-            ArrayDeque<long[]> again = new ArrayDeque<>(); // {host, port index, tries}
-            // this worker's attempts, k = 0..mine-1: port index first + (k / hosts) * stride on host k % hosts
-            long mine = (long) hosts * ((ports.size() - first + stride - 1) / stride);
-            long next = 0;
+            long mine = (total - first + stride - 1) / stride;
+            long next = 0; // this worker's next new attempt: first + next * stride
+            ArrayDeque<long[]> again = new ArrayDeque<>(); // {attempt, tries, first start}
             long t0 = System.nanoTime();
             long lastProgress = t0;
             long reported = 0;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment st = captureState(arena);
-                MemorySegment pollfds = arena.allocate(POLLFD, concurrency);
-                MemorySegment intBuf = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment lenBuf = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment[] addr = new MemorySegment[hosts];
-                int[] family = new int[hosts];
-                for (int h = 0; h < hosts; h++) {
-                    addr[h] = NativeSocket.sockaddr(arena, new InetSocketAddress(targets.get(h), 0));
-                    family[h] = NativeSocket.familyOf(targets.get(h));
-                }
+                st = captureState(arena);
+                event = arena.allocate(EPOLL_EVENT_SIZE, 8);
+                intBuf = arena.allocate(ValueLayout.JAVA_INT);
+                lenBuf = arena.allocate(ValueLayout.JAVA_INT);
+                MemorySegment events = arena.allocate(EPOLL_EVENT_SIZE * EVENTS, 8);
+                addr = new MemorySegment[hosts]; // made on first use: a worker may touch only some of the hosts
+                portIn = new int[hosts];
+                slices = SegmentAllocator.slicingAllocator(arena.allocate(32L * hosts, 8)); // one allocation, not one per host
+                ep = epollCreate(st);
+                if (ep < 0) throw new NativeSocket.Failure("epoll_create1", errno(st));
                 try {
                     while (!ctx.cancelled() && !stop.get()) {
                         long now = System.nanoTime();
-                        // start connects up to the cap and the rate, a batch at a time so answers are read soon after
-                        // they arrive (the RTT measured, and so the wait for silence, includes this loop's latency)
+                        // start connects while slots and the rate allow, a batch at a time so answers are read soon after they come
                         int batch = 0;
-                        while (n < concurrency && batch++ < BATCH && (!again.isEmpty() || next < mine)
-                                && (rate == 0 || attempts < rate * ((now - t0) / 1e9) + 1)) {
-                            int h;
-                            int p;
-                            int t;
-                            if (!again.isEmpty()) {
-                                long[] a = again.poll();
-                                h = (int) a[0];
-                                p = (int) a[1];
-                                t = (int) a[2];
-                            } else {
-                                h = (int) (next % hosts);
-                                p = (int) (first + (next / hosts) * stride);
-                                next++;
-                                t = 0;
+                        while (!flight.full() && batch < BATCH && (!again.isEmpty() || next < mine) && rateAllows(now, t0) && now >= pausedUntil) {
+                            long[] a = again.isEmpty() ? new long[] {first + next++ * stride, 0, -1} : again.poll();
+                            if (!start(a)) {
+                                again.addFirst(a);
+                                pausedUntil = now + PAUSE_NS;
+                                break;
                             }
-                            int s = socket(st, family[h], SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-                            if (s < 0) throw new NativeSocket.Failure("socket", errno(st));
-                            attempts++;
-                            addr[h].set(NET_SHORT, 2, (short) (int) ports.get(p));
-                            long began = System.nanoTime();
-                            int r = connect(st, s, addr[h]);
-                            int err = r == 0 ? 0 : errno(st);
-                            if (err == EINPROGRESS) {
-                                fd[n] = s;
-                                start[n] = began;
-                                host[n] = h;
-                                port[n] = p;
-                                tries[n] = t;
-                                pollfds.set(ValueLayout.JAVA_INT, n * 8L, s);
-                                pollfds.set(ValueLayout.JAVA_SHORT, n * 8L + 4, POLLOUT);
-                                n++;
-                                continue;
-                            }
-                            close(st, s);
-                            if (err == EAGAIN || err == 99 /* EADDRNOTAVAIL: no local port left */) {
-                                again.addFirst(new long[] {h, p, t});
-                                attempts--;
-                                break; // wait for in-flight ones to free ports
-                            }
-                            record(h, p, err, began);
+                            batch++;
                         }
-                        if (n == 0 && again.isEmpty() && next >= mine) break;
-                        // wait for answers, at most until the oldest attempt's wait runs out
-                        long waitNs = (long) (rtt.waitMs(maxWaitMs) * 1e6);
-                        long oldest = Long.MAX_VALUE;
-                        for (int i = 0; i < n; i++) oldest = Math.min(oldest, start[i]);
-                        long sleepMs = n == 0 ? 1 : Math.max(0, (oldest + waitNs - System.nanoTime()) / 1_000_000);
-                        // never spin: with a batch in flight, block until an answer (the kernel's softirq work that
-                        // turns SYNs into RSTs needs the CPU this loop would take); below that, top up at once
-                        if (n < BATCH && (next < mine || !again.isEmpty())) sleepMs = rate == 0 ? 0 : Math.min(sleepMs, 1);
-                        int ready = poll(st, pollfds, n, (int) Math.min(sleepMs, 100));
-                        if (ready < 0 && errno(st) != EINTR) throw new NativeSocket.Failure("poll", errno(st));
-                        now = System.nanoTime();
-                        for (int i = n - 1; i >= 0; i--) {
-                            short rev = ready > 0 ? pollfds.get(ValueLayout.JAVA_SHORT, i * 8L + 6) : 0;
-                            boolean expired = now - start[i] > waitNs;
-                            if (rev == 0 && !expired) continue;
-                            if (rev != 0) {
-                                int err = soError(st, fd[i], intBuf, lenBuf);
-                                record(host[i], port[i], err, start[i]);
-                            } else if (tries[i] < retries) {
-                                again.add(new long[] {host[i], port[i], tries[i] + 1});
-                            }
-                            close(st, fd[i]);
-                            // move the last slot here to keep the pollfd array dense
-                            n--;
-                            fd[i] = fd[n];
-                            start[i] = start[n];
-                            host[i] = host[n];
-                            port[i] = port[n];
-                            tries[i] = tries[n];
-                            pollfds.set(ValueLayout.JAVA_INT, i * 8L, fd[i]);
-                            pollfds.set(ValueLayout.JAVA_SHORT, i * 8L + 6, pollfds.get(ValueLayout.JAVA_SHORT, n * 8L + 6));
+                        peak = Math.max(peak, flight.size());
+                        boolean more = !again.isEmpty() || next < mine;
+                        if (flight.size() == 0 && !more) break;
+                        int ready = epollWait(st, ep, events, sleepMs(more, now, t0, timing.get().waitMs(maxWaitMs)));
+                        if (ready < 0 && errno(st) != EINTR) throw new NativeSocket.Failure("epoll_wait", errno(st));
+                        for (int i = 0; i < ready; i++) {
+                            int slot = (int) epollData(events, i);
+                            // writable without an error is connected; an error needs SO_ERROR to say which
+                            boolean failed = (epollEvents(events, i) & (EPOLLERR | EPOLLHUP)) != 0;
+                            record(flight.attempt[slot], failed ? soError(st, flight.fd[slot], intBuf, lenBuf) : 0, flight.start[slot]);
+                            close(st, flight.fd[slot]);
+                            flight.release(slot);
                         }
+                        expire(System.nanoTime(), timing.get().waitMs(maxWaitMs), again);
                         if (now - lastProgress > 500_000_000L) {
-                            long finished = attempts - n; // retries count again: progress, not a tally
+                            long finished = attempts - flight.size(); // retries count again: progress, not a tally
                             long all = done.addAndGet(finished - reported);
                             reported = finished;
                             lastProgress = now;
@@ -290,18 +235,114 @@ final class ScanEngine {
                         }
                     }
                 } finally {
-                    for (int i = 0; i < n; i++) close(st, fd[i]);
+                    for (int d : flight.fd) if (d >= 0) close(st, d);
+                    close(st, ep);
                 }
             }
         }
 
-        private void record(int h, int p, int errno, long began) {
-            TcpScanProbe.State s = state(errno);
-            states[h][p] = (byte) s.ordinal();
-            if (s == TcpScanProbe.State.OPEN || s == TcpScanProbe.State.CLOSED) {
-                rtt.sample((System.nanoTime() - began) / 1e6);
+        /**
+         * Starts one connect ({@code attempt, tries, first start}): recorded at once when the kernel already has the
+         * answer, else held in a slot. False when the process has no descriptor or local port for it just now.
+         */
+        private boolean start(long[] a) throws NativeSocket.Failure {
+            int h = (int) (a[0] % targets.size());
+            if (addr[h] == null) addr[h] = NativeSocket.sockaddr(slices, new InetSocketAddress(targets.get(h), 0));
+            int s = socket(st, NativeSocket.familyOf(targets.get(h)), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (s < 0) {
+                int err = errno(st);
+                if ((err == EMFILE || err == ENFILE) && flight.size() > 0) return false; // another part of the process took some: wait for ours
+                throw new NativeSocket.Failure("socket", err);
+            }
+            int port = ports.get((int) (a[0] / targets.size()));
+            if (port != portIn[h]) { // a scan of many hosts on one port writes each sockaddr once
+                addr[h].set(NET_SHORT, 2, (short) port);
+                portIn[h] = port;
+            }
+            long began = System.nanoTime();
+            if (a[2] < 0) a[2] = began;
+            int err = connect(st, s, addr[h]) == 0 ? 0 : errno(st);
+            if (err == EINPROGRESS && askAtOnce(asked++, answeredAtOnce)) {
+                // on loopback or a LAN the RST is often in before connect returns: SO_ERROR says so without an epoll round
+                int already = soError(st, s, intBuf, lenBuf);
+                if (already > 0) {
+                    err = already;
+                    answeredAtOnce++;
+                }
+            }
+            if (err == EINPROGRESS) {
+                attempts++;
+                hold(s, a, began);
+                return true;
+            }
+            close(st, s);
+            if ((err == EAGAIN || err == EADDRNOTAVAIL) && flight.size() > 0) return false; // no local port left: wait for ours to free some
+            attempts++;
+            record(a[0], err, began);
+            return true;
+        }
+
+        private boolean rateAllows(long now, long t0) {
+            return rate == 0 || attempts < rate * ((now - t0) / 1e9) + 1;
+        }
+
+        /**
+         * How long the epoll may block: not at all while there are connects to start and room for them; else until
+         * the oldest one in flight runs out of wait (or 100 ms, to see cancellation), at most 1 ms under a rate or
+         * until a pause for descriptors or local ports ends.
+         */
+        private int sleepMs(boolean more, long now, long t0, double waitMs) {
+            if (more && !flight.full() && rateAllows(now, t0) && now >= pausedUntil) return 0;
+            int slot = flight.oldest();
+            long ms = slot < 0 ? 1 : (long) Math.ceil((flight.start[slot] + waitMs * 1e6 - now) / 1e6);
+            if (more && rate > 0) ms = Math.min(ms, 1);
+            if (more && now < pausedUntil) ms = Math.min(ms, 1 + (pausedUntil - now) / 1_000_000);
+            return (int) Math.clamp(ms, 0, 100);
+        }
+
+        /** Takes a slot for a connect in flight, watches it and queues it for expiry. */
+        private void hold(int s, long[] a, long began) throws NativeSocket.Failure {
+            int slot = flight.hold(s, a[0], (int) a[1], a[2], began);
+            if (epollAdd(st, ep, s, EPOLLOUT, slot, event) < 0) {
+                int err = errno(st);
+                close(st, s);
+                flight.release(slot);
+                throw new NativeSocket.Failure("epoll_ctl", err);
             }
         }
+
+        /** Gives up on the connects whose wait ran out, oldest first: tried again while tries remain, else left filtered. */
+        private void expire(long now, double waitMs, ArrayDeque<long[]> again) {
+            for (int slot = flight.oldest(); slot >= 0; slot = flight.oldest()) {
+                ScanTiming.Fate fate = ScanTiming.unanswered((now - flight.start[slot]) / 1e6, waitMs, flight.tries[slot], retries);
+                if (fate == ScanTiming.Fate.WAIT) return;
+                if (fate == ScanTiming.Fate.RETRY) {
+                    again.add(new long[] {flight.attempt[slot], flight.tries[slot] + 1, flight.firstStart[slot]});
+                } else {
+                    silenceNs = Math.max(silenceNs, now - flight.firstStart[slot]);
+                }
+                close(st, flight.fd[slot]);
+                flight.dropOldest();
+            }
+        }
+
+        private void record(long attempt, int errno, long began) {
+            TcpScanProbe.State s = state(errno);
+            states[(int) (attempt % targets.size())][(int) (attempt / targets.size())] = (byte) s.ordinal();
+            if (s == TcpScanProbe.State.OPEN || s == TcpScanProbe.State.CLOSED) {
+                double ms = (System.nanoTime() - began) / 1e6;
+                timing.updateAndGet(t -> t.sample(ms));
+            }
+        }
+    }
+
+    /**
+     * Pure: whether to read SO_ERROR as soon as connect returns. It pays where answers beat the syscall (loopback, a
+     * LAN) and costs a call where they do not: asked for the first 64, then while at least one in 8 had the answer,
+     * and every 64th anyway, to notice a change.
+     */
+    static boolean askAtOnce(long asked, long answered) {
+        return asked < 64 || answered * 8 >= asked || asked % 64 == 0;
     }
 
     /** A finished connect's errno: 0 open, ECONNREFUSED closed, ETIMEDOUT filtered, anything else (ICMP, no route) unreachable. */

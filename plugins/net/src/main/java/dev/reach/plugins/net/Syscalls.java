@@ -9,6 +9,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -40,8 +41,23 @@ final class Syscalls {
     static final int MSG_DONTWAIT = 0x40, MSG_ERRQUEUE = 0x2000;
     static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
     // errno values the probes act on
-    static final int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EINVAL = 22, EMSGSIZE = 90, EPROTONOSUPPORT = 93,
-            ENETUNREACH = 101, ECONNRESET = 104, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113, EINPROGRESS = 115;
+    static final int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EINVAL = 22, ENFILE = 23, EMFILE = 24, EMSGSIZE = 90,
+            EPROTONOSUPPORT = 93, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNRESET = 104, ETIMEDOUT = 110, ECONNREFUSED = 111,
+            EHOSTUNREACH = 113, EINPROGRESS = 115;
+    // resource limits (RLIMIT_NOFILE is 7 on both architectures) and epoll
+    static final int RLIMIT_NOFILE = 7;
+    static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10;
+
+    /** {@code struct rlimit { rlim_t cur, max; }}: 16 bytes; an unsigned max above Long.MAX_VALUE (RLIM_INFINITY) reads as -1. */
+    static final StructLayout RLIMIT = MemoryLayout.structLayout(JAVA_LONG.withName("cur"), JAVA_LONG.withName("max"));
+
+    /**
+     * {@code struct epoll_event { uint32_t events; uint64_t data; }}: packed on x86-64 (12 bytes, data @4), naturally
+     * aligned elsewhere (16 bytes, data @8). The scanner keeps its slot number in {@code data}.
+     */
+    static final boolean EPOLL_PACKED = System.getProperty("os.arch", "").matches("amd64|x86_64");
+    static final long EPOLL_EVENT_SIZE = EPOLL_PACKED ? 12 : 16;
+    static final long EPOLL_DATA_OFFSET = EPOLL_PACKED ? 4 : 8;
 
     /** {@code struct pollfd { int fd; short events; short revents; }}: 8 bytes. */
     static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -67,18 +83,56 @@ final class Syscalls {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = bind("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDTO = bind("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // Bound on first use, a group at a time, so a probe pays only for the calls it makes: binding a call costs
+    // 10-15 ms of stub generation in a fresh JVM (the first one about 100 ms), on the probe's critical path.
+    private static final class Sockets {
+        static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle GETSOCKOPT = bind("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Datagrams {
+        static final MethodHandle SETSOCKOPT = bind("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SENDTO = bind("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Limits {
+        static final MethodHandle GETRLIMIT = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle SETRLIMIT = bind("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class Epoll {
+        static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** Binds every call now, for {@link dev.reach.spi.Probe#prepare()}. */
+    static void bindAll() {
+        bindScanner();
+        Objects.requireNonNull(Datagrams.POLL);
+    }
+
+    /**
+     * Binds what {@code tcp.scan} calls after {@link #getrlimit}: epoll on a thread of its own while this one binds
+     * the socket calls (stub generation is CPU work: two cores halve it), returning when both are bound.
+     */
+    static void bindScanner() {
+        Thread epoll = Thread.ofPlatform().daemon().name("bind-epoll").start(() -> Objects.requireNonNull(Epoll.EPOLL_WAIT));
+        Objects.requireNonNull(Sockets.CLOSE);
+        try {
+            epoll.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** A call's return value ({@code -1} on failure) and the errno it left (meaningful only on failure). */
     record Result(long value, int errno) {
@@ -93,7 +147,7 @@ final class Syscalls {
     static Result socket(int domain, int type, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+            return result((int) Sockets.SOCKET.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -102,7 +156,7 @@ final class Syscalls {
     static Result setsockopt(int fd, int level, int name, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, Math.toIntExact(value.byteSize())), st);
+            return result((int) Datagrams.SETSOCKOPT.invokeExact(st, fd, level, name, value, Math.toIntExact(value.byteSize())), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -113,7 +167,7 @@ final class Syscalls {
         checkLen(value, len);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+            return result((int) Sockets.GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -122,7 +176,7 @@ final class Syscalls {
     static Result connect(int fd, MemorySegment sockaddr) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) CONNECT.invokeExact(st, fd, sockaddr, Math.toIntExact(sockaddr.byteSize())), st);
+            return result((int) Sockets.CONNECT.invokeExact(st, fd, sockaddr, Math.toIntExact(sockaddr.byteSize())), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -132,7 +186,7 @@ final class Syscalls {
         checkLen(sockaddr, len);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) GETSOCKNAME.invokeExact(st, fd, sockaddr, len), st);
+            return result((int) Datagrams.GETSOCKNAME.invokeExact(st, fd, sockaddr, len), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -142,7 +196,7 @@ final class Syscalls {
     static Result sendto(int fd, MemorySegment data, int flags, MemorySegment to) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((long) SENDTO.invokeExact(st, fd, data, data.byteSize(), flags, to, Math.toIntExact(to.byteSize())), st);
+            return result((long) Datagrams.SENDTO.invokeExact(st, fd, data, data.byteSize(), flags, to, Math.toIntExact(to.byteSize())), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -155,7 +209,7 @@ final class Syscalls {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st);
+            return result((long) Datagrams.RECVMSG.invokeExact(st, fd, msghdr, flags), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -164,7 +218,7 @@ final class Syscalls {
     static Result poll(MemorySegment pollfds, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) POLL.invokeExact(st, pollfds, pollfds.byteSize() / POLLFD.byteSize(), timeoutMillis), st);
+            return result((int) Datagrams.POLL.invokeExact(st, pollfds, pollfds.byteSize() / POLLFD.byteSize(), timeoutMillis), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -173,7 +227,28 @@ final class Syscalls {
     static Result close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) CLOSE.invokeExact(st, fd), st);
+            return result((int) Sockets.CLOSE.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code limit} is a {@link #RLIMIT}-sized segment, filled in. */
+    static Result getrlimit(int resource, MemorySegment limit) {
+        checkSize(limit, RLIMIT.byteSize());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) Limits.GETRLIMIT.invokeExact(st, resource, limit), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static Result setrlimit(int resource, MemorySegment limit) {
+        checkSize(limit, RLIMIT.byteSize());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(CAPTURE);
+            return result((int) Limits.SETRLIMIT.invokeExact(st, resource, limit), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -192,7 +267,7 @@ final class Syscalls {
 
     static int socket(MemorySegment state, int domain, int type, int protocol) {
         try {
-            return (int) SOCKET.invokeExact(state, domain, type, protocol);
+            return (int) Sockets.SOCKET.invokeExact(state, domain, type, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -200,18 +275,7 @@ final class Syscalls {
 
     static int connect(MemorySegment state, int fd, MemorySegment sockaddr) {
         try {
-            return (int) CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static int poll(MemorySegment state, MemorySegment pollfds, int count, int timeoutMillis) {
-        if ((long) count * POLLFD.byteSize() > pollfds.byteSize() || count < 0) {
-            throw new IllegalArgumentException(count + " pollfds do not fit in " + pollfds.byteSize() + " bytes");
-        }
-        try {
-            return (int) POLL.invokeExact(state, pollfds, (long) count, timeoutMillis);
+            return (int) Sockets.CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -221,16 +285,53 @@ final class Syscalls {
     static int soError(MemorySegment state, int fd, MemorySegment intBuf, MemorySegment lenBuf) {
         lenBuf.set(JAVA_INT, 0, 4);
         try {
-            int r = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, intBuf, lenBuf);
+            int r = (int) Sockets.GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, intBuf, lenBuf);
             return r < 0 ? -1 : intBuf.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
+    static int epollCreate(MemorySegment state) {
+        try {
+            return (int) Epoll.EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Adds {@code fd} for {@code events}, {@code data} to come back with them; {@code event} is one epoll_event of scratch. */
+    static int epollAdd(MemorySegment state, int epfd, int fd, int events, long data, MemorySegment event) {
+        checkSize(event, EPOLL_EVENT_SIZE);
+        event.set(JAVA_INT, 0, events);
+        event.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
+        try {
+            return (int) Epoll.EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Up to {@code events.byteSize() / EPOLL_EVENT_SIZE} ready descriptors; read them with {@link #epollEvents} and {@link #epollData}. */
+    static int epollWait(MemorySegment state, int epfd, MemorySegment events, int timeoutMillis) {
+        try {
+            return (int) Epoll.EPOLL_WAIT.invokeExact(state, epfd, events, (int) (events.byteSize() / EPOLL_EVENT_SIZE), timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int epollEvents(MemorySegment events, int i) {
+        return events.get(ValueLayout.JAVA_INT_UNALIGNED, i * EPOLL_EVENT_SIZE);
+    }
+
+    static long epollData(MemorySegment events, int i) {
+        return events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
+    }
+
     static void close(MemorySegment state, int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(state, fd);
+            int ignored = (int) Sockets.CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -253,9 +354,10 @@ final class Syscalls {
             case EHOSTUNREACH -> "EHOSTUNREACH";
             case EINPROGRESS -> "EINPROGRESS";
             case 9 -> "EBADF";
-            case 24 -> "EMFILE";
+            case ENFILE -> "ENFILE";
+            case EMFILE -> "EMFILE";
             case 97 -> "EAFNOSUPPORT";
-            case 99 -> "EADDRNOTAVAIL";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case 105 -> "ENOBUFS";
             case 107 -> "ENOTCONN";
             case 92 -> "ENOPROTOOPT";
@@ -277,6 +379,12 @@ final class Syscalls {
     private static void checkLen(MemorySegment buffer, MemorySegment len) {
         if (len.byteSize() != 4 || len.get(JAVA_INT, 0) < 0 || len.get(JAVA_INT, 0) > buffer.byteSize()) {
             throw new IllegalArgumentException("socklen_t must be 4 bytes and at most the buffer's size");
+        }
+    }
+
+    private static void checkSize(MemorySegment segment, long size) {
+        if (segment.byteSize() != size) {
+            throw new IllegalArgumentException("expected a " + size + "-byte segment, got " + segment.byteSize());
         }
     }
 

@@ -57,19 +57,42 @@ class TcpScanProbeTest {
         assertThat(ScanEngine.workers(8, 3 * ScanEngine.ATTEMPTS_PER_WORKER, 1024, 0)).as("each worker gets enough ports").isEqualTo(3);
         assertThat(ScanEngine.workers(2, 1000, 1024, 0)).as("a small scan").isEqualTo(1);
         assertThat(ScanEngine.workers(4, 65_535, 1, 0)).as("concurrency=1 means one connect in flight").isEqualTo(1);
+        assertThat(ScanEngine.workers(2, 10_000, 10_000, 0)).as("10000 hosts on one port are split too").isEqualTo(2);
         assertThat(ScanEngine.workers(4, 65_535, 1024, 2)).as("a rate of 2/s is not split into 4 rates of 0").isEqualTo(2);
     }
 
     @Test
-    void waitAdaptsToAFewRttsAfterTheFirstAnswersButNeverBelowTheFloor() {
-        var rtt = new ScanEngine.Rtt();
-        assertThat(rtt.waitMs(1000)).isEqualTo(1000); // nothing known yet: the cap
-        for (int i = 0; i < 10; i++) rtt.sample(20);
-        assertThat(rtt.waitMs(1000)).isBetween(40.0, 60.0);
-        var fast = new ScanEngine.Rtt();
-        for (int i = 0; i < 10; i++) fast.sample(0.05);
-        assertThat(fast.waitMs(1000)).isEqualTo(ScanEngine.FLOOR_MS);
-        assertThat(fast.waitMs(10)).isEqualTo(10); // the cap wins over the floor
+    void soErrorIsReadAtOnceWhileItPaysAndNowAndThenWhenItDoesNot() {
+        assertThat(ScanEngine.askAtOnce(0, 0)).isTrue();
+        assertThat(ScanEngine.askAtOnce(63, 0)).as("the first 64 always").isTrue();
+        assertThat(ScanEngine.askAtOnce(65, 0)).as("silent hosts: no answer was ever in").isFalse();
+        assertThat(ScanEngine.askAtOnce(128, 0)).as("every 64th anyway").isTrue();
+        assertThat(ScanEngine.askAtOnce(1000, 990)).as("refusing hosts on loopback").isTrue();
+        assertThat(ScanEngine.askAtOnce(1000, 100)).as("a mix: one in ten is not worth it").isFalse();
+    }
+
+    @Test
+    void consecutiveHostsAlikeAreOneRunOthersStandAlone() {
+        List<InetAddress> a = List.of(InetAddress.ofLiteral("127.1.0.254"), InetAddress.ofLiteral("127.1.0.255"),
+                InetAddress.ofLiteral("127.1.1.0"), InetAddress.ofLiteral("127.1.1.2"), InetAddress.ofLiteral("127.1.1.3"));
+        byte filtered = (byte) TcpScanProbe.State.FILTERED.ordinal();
+        byte open = (byte) TcpScanProbe.State.OPEN.ordinal();
+        byte[][] states = {{filtered}, {filtered}, {filtered}, {filtered} /* not next to .1.0: a new run */, {open} /* not alike */};
+        var runs = TcpScanProbe.runs(a, List.of(80), states);
+        assertThat(runs).extracting(TcpScanProbe.HostResult::address).containsExactly("127.1.0.254-127.1.1.0", "127.1.1.2", "127.1.1.3");
+        assertThat(runs).extracting(TcpScanProbe.HostResult::count).containsExactly(3, 1, 1);
+        assertThat(TcpScanProbe.line(runs.getFirst())).isEqualTo("127.1.0.254-127.1.1.0 (3 hosts, each) no open port, 1 filtered (80)");
+        assertThat(TcpScanProbe.line(runs.getLast())).isEqualTo("127.1.1.3 open 80");
+        var c = TcpScanProbe.classify(runs, 2100);
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).startsWith("scanned 5 ports on 5 hosts in 2.1s: ");
+    }
+
+    @Test
+    void manyRunsAreCutInTheSummary() {
+        List<TcpScanProbe.HostResult> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < TcpScanProbe.SUMMARY_RUNS + 3; i++) runs.add(new TcpScanProbe.HostResult("198.18.1." + (2 * i), List.of(), 1, List.of(), 0));
+        assertThat(TcpScanProbe.classify(runs, 10).summary()).endsWith("; and 3 more (in the hosts fact)");
     }
 
     @Test
@@ -107,7 +130,8 @@ class TcpScanProbeTest {
             @SuppressWarnings("unchecked")
             var host = ((List<Map<String, Object>>) o.facts().get("hosts")).getFirst();
             assertThat(((Number) host.get("closed")).longValue() + open.size()).as("every port tallied once").isEqualTo(scanned);
-            assertThat(o.facts().get("workers")).isEqualTo(ScanEngine.workers(Runtime.getRuntime().availableProcessors(), scanned, 1024, 0));
+            assertThat(o.facts().get("workers")).isEqualTo(ScanEngine.workers(Runtime.getRuntime().availableProcessors(), scanned,
+                    ((Number) o.facts().get("in_flight_max")).intValue(), 0));
         }
     }
 }
