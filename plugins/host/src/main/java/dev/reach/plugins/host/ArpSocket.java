@@ -101,6 +101,9 @@ final class ArpSocket {
                         sent++;
                         next = now + gap;
                     }
+                    if (Thread.currentThread().isInterrupted()) {
+                        break;   // cut short or cancelled: what was heard so far is the answer
+                    }
                     long until = replies.isEmpty() ? Math.min(end, sent < count ? next : end)
                             : Math.min(end, start + replies.getFirst().micros() * 1000 + window.toNanos());
                     if (now >= until && (!replies.isEmpty() || sent >= count)) {
@@ -109,7 +112,8 @@ final class ArpSocket {
                     pfd.set(JAVA_INT, 0, fd);
                     pfd.set(JAVA_SHORT, 4, (short) POLLIN);
                     pfd.set(JAVA_SHORT, 6, (short) 0);
-                    int ready = (int) Calls.POLL.invokeExact(st, pfd, 1L, (int) Math.max(1, (until - now + 999_999) / 1_000_000));
+                    // at most 20 ms in native code at a time: a thread there holds up the JVM's exit (up to 300 ms)
+                    int ready = (int) Calls.POLL.invokeExact(st, pfd, 1L, (int) Math.clamp((until - now + 999_999) / 1_000_000, 1, 20));
                     if (ready <= 0) {
                         continue;   // the wait ran out (or EINTR): the top of the loop decides what next
                     }

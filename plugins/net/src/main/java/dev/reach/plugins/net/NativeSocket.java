@@ -35,6 +35,8 @@ final class NativeSocket implements AutoCloseable {
     private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int SOCKADDR_MAX = 28;
     private static final int CONTROL_SIZE = 512;
+    /** The longest a poll stays in native code at a time. */
+    private static final long SLICE_MS = 20;
 
     private final int fd;
     private final int family;
@@ -219,11 +221,17 @@ final class NativeSocket implements AutoCloseable {
                 one.set(ValueLayout.JAVA_INT, 0, s.fd);
                 one.set(ValueLayout.JAVA_SHORT, 4, events[i]);
             }
-            int millis = (int) Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
-            Syscalls.Result r = Syscalls.poll(fds, millis);
-            if (r.failed() && r.errno() != EINTR) {
-                throw new Failure("poll", r.errno());
-            }
+            // in slices: a thread inside a native call holds up the JVM's exit (HotSpot waits up to 300 ms for
+            // threads in native), and a probe that was cut short or cancelled must get back to Java to notice
+            long end = System.nanoTime() + Math.max(0, timeout.toNanos());
+            Syscalls.Result r;
+            do {
+                long left = Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
+                r = Syscalls.poll(fds, (int) Math.min(left, SLICE_MS));
+                if (r.failed() && r.errno() != EINTR) {
+                    throw new Failure("poll", r.errno());
+                }
+            } while (!r.failed() && r.value() == 0 && System.nanoTime() < end && !Thread.currentThread().isInterrupted());
             for (int i = 0; i < sockets.size(); i++) {
                 revents[i] = r.failed() ? 0 : fds.get(ValueLayout.JAVA_SHORT, i * POLLFD.byteSize() + 6);
             }

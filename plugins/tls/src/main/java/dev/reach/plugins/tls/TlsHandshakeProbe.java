@@ -104,27 +104,6 @@ public final class TlsHandshakeProbe implements Probe {
         return SPEC;
     }
 
-    /**
-     * Warms JSSE off the critical path (the engine calls this on a background thread when a playbook names the probe):
-     * the TLS context, one ClientHello written into a buffer (no network), the X.509 and PKIX machinery. Cold, these
-     * cost a TLS verdict about 200 ms.
-     */
-    @Override
-    public void prepare() {
-        try {
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new TrustManager[] {new Capture(new AtomicReference<>(new X509Certificate[0]))}, null);
-            SSLEngine engine = tls.createSSLEngine("prepare.invalid", 443);
-            engine.setUseClientMode(true);
-            engine.beginHandshake();
-            engine.wrap(java.nio.ByteBuffer.allocate(0), java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
-            java.security.cert.CertificateFactory.getInstance("X.509");
-            java.security.cert.CertPathValidator.getInstance("PKIX");
-        } catch (GeneralSecurityException | SSLException | RuntimeException e) {
-            // best effort: the run does its own set-up
-        }
-    }
-
     @Override
     public Observation run(ProbeContext ctx, Params params) {
         String host = params.string("host");
