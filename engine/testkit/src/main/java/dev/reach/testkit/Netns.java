@@ -119,13 +119,9 @@ public final class Netns implements AutoCloseable {
     }
 
     /**
-     * A LAN: a bridge in {@code switchNs} and one port on it per member namespace, each member's end with its address
-     * (several members may claim one address: a duplicate, as a test of ARP conflicts wants). Returns each member's
-     * device, in the order given.
-     *
-     * <pre>{@code
-     * List<String> devs = lab.lan(sw, client, "198.18.10.1/24", router, "198.18.10.254/24", imposter, "198.18.10.254/24");
-     * }</pre>
+     * A LAN: a bridge in {@code switchNs}, a port on it per member namespace, each member's end with its address (two
+     * may claim one, as a test of ARP conflicts wants); returns the members' devices in order. For example
+     * {@code lab.lan(sw, client, "198.18.10.1/24", router, "198.18.10.254/24", imposter, "198.18.10.254/24")}.
      */
     public synchronized List<String> lan(String switchNs, String... membersAndAddresses) {
         owned(switchNs);
