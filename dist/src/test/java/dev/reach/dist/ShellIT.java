@@ -75,7 +75,8 @@ class ShellIT {
 
     @Test
     void ctrlCCancelsALongProbeAndReturnsToThePrompt() throws Exception {
-        // a listener whose accept queue is full drops further SYNs: a connect to it hangs, on loopback, without root
+        // a listener whose accept queue is full drops further SYNs: a connect to it hangs (wait=full: the adaptive
+        // wait would call the port filtered within 250 ms, the host answering), on loopback, without root
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
             List<Socket> fillers = new ArrayList<>();
@@ -90,7 +91,7 @@ class ShellIT {
                     }
                 }
                 start();
-                keys("tcp.connect host=127.0.0.1 port=" + port + " timeout=30s", "Enter");
+                keys("tcp.connect host=127.0.0.1 port=" + port + " timeout=30s wait=full", "Enter");
                 await("the spinner shows the running probe", s -> s.contains("tcp.connect (tcp.connect host=127.0.0.1 port=" + port));
                 long t0 = System.nanoTime();
                 keys("C-c");
