@@ -1,14 +1,7 @@
 package dev.reach.plugins.host;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -19,10 +12,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -52,7 +43,7 @@ final class ArpSocket {
 
     /** Whether the calls can be made: native access is on for this plugin and libc has them. */
     static boolean available() {
-        return NativeAccess.ready(MethodHandles.lookup(), Calls.class);
+        return LibC.ready();
     }
 
     /**
@@ -72,15 +63,15 @@ final class ArpSocket {
         }
         byte[] request = request(HexFormat.ofDelimiter(":").parseHex(mac), source.getAddress(), target.getAddress());
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = arena.allocate(Calls.CAPTURE);
-            int fd = (int) Calls.SOCKET.invokeExact(st, AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, (int) Short.reverseBytes((short) ETH_P_ARP));
+            MemorySegment st = arena.allocate(LibC.CAPTURE);
+            int fd = LibC.socket(st, AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, Short.reverseBytes((short) ETH_P_ARP));
             if (fd < 0) {
-                throw new SocketException("packet socket: " + RouteNetlink.strerror(Calls.errno(st)));
+                throw new SocketException("packet socket: " + RouteNetlink.strerror(LibC.errno(st)));
             }
             try {
                 MemorySegment to = linkAddress(arena, Integer.parseInt(index), true);
-                if ((int) Calls.BIND.invokeExact(st, fd, linkAddress(arena, Integer.parseInt(index), false), SOCKADDR_LL) < 0) {
-                    throw new SocketException("bind to " + dev + ": " + RouteNetlink.strerror(Calls.errno(st)));
+                if (LibC.bind(st, fd, linkAddress(arena, Integer.parseInt(index), false)) < 0) {
+                    throw new SocketException("bind to " + dev + ": " + RouteNetlink.strerror(LibC.errno(st)));
                 }
                 MemorySegment out = arena.allocate(ARP_LEN);
                 MemorySegment.copy(request, 0, out, JAVA_BYTE, 0, ARP_LEN);
@@ -95,8 +86,8 @@ final class ArpSocket {
                 for (int loops = 0; loops < 100_000; loops++) {
                     long now = System.nanoTime();
                     if (replies.isEmpty() && sent < count && now >= next) {
-                        if ((long) Calls.SENDTO.invokeExact(st, fd, out, (long) ARP_LEN, 0, to, SOCKADDR_LL) < 0) {
-                            throw new SocketException("send on " + dev + ": " + RouteNetlink.strerror(Calls.errno(st)));
+                        if (LibC.sendto(st, fd, out, 0, to) < 0) {
+                            throw new SocketException("send on " + dev + ": " + RouteNetlink.strerror(LibC.errno(st)));
                         }
                         sent++;
                         next = now + gap;
@@ -113,11 +104,11 @@ final class ArpSocket {
                     pfd.set(JAVA_SHORT, 4, (short) POLLIN);
                     pfd.set(JAVA_SHORT, 6, (short) 0);
                     // at most 20 ms in native code at a time: a thread there holds up the JVM's exit (up to 300 ms)
-                    int ready = (int) Calls.POLL.invokeExact(st, pfd, 1L, (int) Math.clamp((until - now + 999_999) / 1_000_000, 1, 20));
+                    int ready = LibC.poll(st, pfd, (int) Math.clamp((until - now + 999_999) / 1_000_000, 1, 20));
                     if (ready <= 0) {
                         continue;   // the wait ran out (or EINTR): the top of the loop decides what next
                     }
-                    long n = (long) Calls.RECV.invokeExact(st, fd, in, in.byteSize(), 0);
+                    long n = LibC.recv(st, fd, in, 0);
                     String from = n < 0 ? null : replyFrom(in.asSlice(0, n).toArray(JAVA_BYTE), target.getAddress());
                     if (from != null && replies.stream().noneMatch(r -> r.mac().equals(from))) {
                         replies.add(new Reply(from, (System.nanoTime() - start) / 1000));
@@ -128,7 +119,7 @@ final class ArpSocket {
                 }
                 return new Answer(List.copyOf(replies), sent);
             } finally {
-                int ignored = (int) Calls.CLOSE.invokeExact(st, fd);
+                LibC.close(st, fd);
             }
         } catch (SocketException | RuntimeException | Error e) {
             throw e;
@@ -173,29 +164,5 @@ final class ArpSocket {
             }
         }
         return a;
-    }
-
-    /** The bound calls, in their own class so that binding happens once, when first used. */
-    private static final class Calls {
-        private static final Linker LINKER = Linker.nativeLinker();
-        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle SENDTO = bind("sendto",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-            MemorySegment address = LINKER.defaultLookup().find(name)
-                    .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-            return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
-        }
-
-        static int errno(MemorySegment state) {
-            return (int) ERRNO.get(state, 0L);
-        }
     }
 }

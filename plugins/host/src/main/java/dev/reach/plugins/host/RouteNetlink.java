@@ -4,14 +4,7 @@ import dev.reach.plugins.host.RouteTable.Route;
 import dev.reach.spi.Addresses;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -25,9 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -64,7 +55,7 @@ final class RouteNetlink {
 
     /** Whether the calls can be made: native access is on for this plugin and libc has them. */
     static boolean available() {
-        return NativeAccess.ready(MethodHandles.lookup(), Calls.class);
+        return LibC.ready();
     }
 
     /** {@code ip route get ADDR}: the route the kernel would use, with its table; or the kernel's refusal. */
@@ -101,29 +92,29 @@ final class RouteNetlink {
         List<Route> routes = new ArrayList<>();
         Map<Integer, String> names = new HashMap<>();   // interface index to name: the JDK enumerates every interface per call
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = arena.allocate(Calls.CAPTURE);
-            int fd = (int) Calls.SOCKET.invokeExact(st, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            MemorySegment st = arena.allocate(LibC.CAPTURE);
+            int fd = LibC.socket(st, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
             if (fd < 0) {
-                throw new SocketException("netlink socket: " + strerror(Calls.errno(st)));
+                throw new SocketException("netlink socket: " + strerror(LibC.errno(st)));
             }
             try {
                 long millis = Math.max(1, timeout.toMillis());
                 MemorySegment tv = arena.allocate(JAVA_LONG, 2);    // struct timeval { time_t sec; suseconds_t usec; }
                 tv.setAtIndex(JAVA_LONG, 0, millis / 1000);
                 tv.setAtIndex(JAVA_LONG, 1, (millis % 1000) * 1000);
-                if ((int) Calls.SETSOCKOPT.invokeExact(st, fd, SOL_SOCKET, SO_RCVTIMEO, tv, (int) tv.byteSize()) < 0) {
-                    throw new SocketException("netlink SO_RCVTIMEO: " + strerror(Calls.errno(st)));
+                if (LibC.setsockopt(st, fd, SOL_SOCKET, SO_RCVTIMEO, tv) < 0) {
+                    throw new SocketException("netlink SO_RCVTIMEO: " + strerror(LibC.errno(st)));
                 }
                 MemorySegment out = arena.allocate(req.capacity());
                 MemorySegment.copy(req.array(), 0, out, JAVA_BYTE, 0, req.capacity());
-                if ((long) Calls.SEND.invokeExact(st, fd, out, out.byteSize(), 0) < 0) {
-                    throw new SocketException("netlink send: " + strerror(Calls.errno(st)));
+                if (LibC.send(st, fd, out, 0) < 0) {
+                    throw new SocketException("netlink send: " + strerror(LibC.errno(st)));
                 }
                 MemorySegment in = arena.allocate(RECV_BUFFER);
                 for (int reads = 0; reads < 10_000; reads++) {      // a dump of a full table is a few dozen reads
-                    long n = (long) Calls.RECV.invokeExact(st, fd, in, in.byteSize(), 0);
+                    long n = LibC.recv(st, fd, in, 0);
                     if (n < 0) {
-                        int errno = Calls.errno(st);
+                        int errno = LibC.errno(st);
                         throw new SocketException("netlink receive: " + (errno == 11 ? "no answer within " + millis + "ms" : strerror(errno)));
                     }
                     ByteBuffer b = ByteBuffer.wrap(in.asSlice(0, n).toArray(JAVA_BYTE)).order(ByteOrder.nativeOrder());
@@ -137,7 +128,7 @@ final class RouteNetlink {
                 }
                 throw new SocketException("netlink: the kernel's answer did not end");
             } finally {
-                int ignored = (int) Calls.CLOSE.invokeExact(st, fd);
+                LibC.close(st, fd);
             }
         } catch (SocketException | RuntimeException | Error e) {
             throw e;
@@ -315,28 +306,5 @@ final class RouteNetlink {
             case 11 -> "Resource temporarily unavailable";
             default -> "errno " + errno;
         };
-    }
-
-    /** The bound calls, in their own class so that binding (the JDK generating stubs) happens once, when first used. */
-    private static final class Calls {
-        private static final Linker LINKER = Linker.nativeLinker();
-        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle SETSOCKOPT = bind("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-            MemorySegment address = LINKER.defaultLookup().find(name)
-                    .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-            return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
-        }
-
-        static int errno(MemorySegment state) {
-            return (int) ERRNO.get(state, 0L);
-        }
     }
 }

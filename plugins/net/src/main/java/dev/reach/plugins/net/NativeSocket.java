@@ -73,27 +73,22 @@ final class NativeSocket implements AutoCloseable {
         this.family = family;
     }
 
-    /** Opens a close-on-exec socket; {@code family} is {@link Syscalls#AF_INET} or {@link Syscalls#AF_INET6}. */
     /**
-     * Binds the native calls now, for {@link dev.reach.spi.Probe#prepare()}: 100-150 ms of the JDK generating
-     * call stubs that would otherwise land inside the first probe's timings. Does nothing when native access
-     * is off: the probes then say so themselves.
+     * Binds the native calls now, for {@link dev.reach.spi.Probe#prepare()}: 60-70 ms of the JDK starting its
+     * foreign-call runtime and generating the one call stub, which would otherwise land inside the first probe's
+     * timings. Does nothing when native access is off: the probes then say so themselves.
      */
     static void prepare() {
-        prepare(Syscalls::bindAll);
-    }
-
-    /** {@link #prepare()} for some of the calls only, e.g. {@code Syscalls::bindScanner}. */
-    static void prepare(Runnable bind) {
         if (NativeSocket.class.getModule().isNativeAccessEnabled()) {
             try {
-                bind.run();
+                Syscalls.bindAll();
             } catch (Throwable t) {
                 // the probe that needs the calls meets the same failure and reports it
             }
         }
     }
 
+    /** Opens a close-on-exec socket; {@code family} is {@link Syscalls#AF_INET} or {@link Syscalls#AF_INET6}. */
     static NativeSocket open(int family, int type, int protocol) throws Failure {
         if (family != AF_INET && family != AF_INET6) {
             throw new IllegalArgumentException("family must be AF_INET or AF_INET6, got " + family);

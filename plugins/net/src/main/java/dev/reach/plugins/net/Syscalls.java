@@ -83,55 +83,36 @@ final class Syscalls {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    // Bound on first use, a group at a time, so a probe pays only for the calls it makes: binding a call costs
-    // 10-15 ms of stub generation in a fresh JVM (the first one about 100 ms), on the probe's critical path.
-    private static final class Sockets {
-        static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle GETSOCKOPT = bind("getsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
+    // Every call is bound with one descriptor, six 64-bit integers in and one out, so the JDK generates one call
+    // stub for all of them: a stub costs 5-11 ms to generate in a fresh JVM (the first one 60-70 ms, the FFM
+    // runtime's own start), a call that reuses one 0.1 ms; bound one shape per call, a probe's dozen calls cost
+    // 100-150 ms more. On x86-64 and aarch64 the first six integer and pointer arguments travel in registers
+    // whatever their C type: a callee reads the low 32 bits of an int argument, ignores the registers it does
+    // not take, and leaves the upper half of an int result undefined (the int calls below cast it away).
+    // Pointers are the addresses of segments of a confined arena that is open across the call.
+    private static final FunctionDescriptor CALL = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_LONG);
 
-    private static final class Datagrams {
-        static final MethodHandle SETSOCKOPT = bind("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle SENDTO = bind("sendto",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    }
-
-    private static final class Limits {
-        static final MethodHandle GETRLIMIT = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-        static final MethodHandle SETRLIMIT = bind("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    }
-
-    private static final class Epoll {
-        static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-        static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final class Calls {
+        static final MethodHandle SOCKET = bind("socket");
+        static final MethodHandle CONNECT = bind("connect");
+        static final MethodHandle GETSOCKOPT = bind("getsockopt");
+        static final MethodHandle CLOSE = bind("close");
+        static final MethodHandle SETSOCKOPT = bind("setsockopt");
+        static final MethodHandle GETSOCKNAME = bind("getsockname");
+        static final MethodHandle SENDTO = bind("sendto");
+        static final MethodHandle RECVMSG = bind("recvmsg");
+        static final MethodHandle POLL = bind("poll");
+        static final MethodHandle GETRLIMIT = bind("getrlimit");
+        static final MethodHandle SETRLIMIT = bind("setrlimit");
+        static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1");
+        static final MethodHandle EPOLL_CTL = bind("epoll_ctl");
+        static final MethodHandle EPOLL_WAIT = bind("epoll_wait");
     }
 
     /** Binds every call now, for {@link dev.reach.spi.Probe#prepare()}. */
     static void bindAll() {
-        bindScanner();
-        Objects.requireNonNull(Datagrams.POLL);
-    }
-
-    /**
-     * Binds what {@code tcp.scan} calls after {@link #getrlimit}: epoll on a thread of its own while this one binds
-     * the socket calls (stub generation is CPU work: two cores halve it), returning when both are bound.
-     */
-    static void bindScanner() {
-        Thread epoll = Thread.ofPlatform().daemon().name("bind-epoll").start(() -> Objects.requireNonNull(Epoll.EPOLL_WAIT));
-        Objects.requireNonNull(Sockets.CLOSE);
-        try {
-            epoll.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Objects.requireNonNull(Calls.EPOLL_WAIT);
     }
 
     /** A call's return value ({@code -1} on failure) and the errno it left (meaningful only on failure). */
@@ -147,7 +128,7 @@ final class Syscalls {
     static Result socket(int domain, int type, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Sockets.SOCKET.invokeExact(st, domain, type, protocol), st);
+            return result((int) (long) Calls.SOCKET.invokeExact(st, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -156,7 +137,7 @@ final class Syscalls {
     static Result setsockopt(int fd, int level, int name, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Datagrams.SETSOCKOPT.invokeExact(st, fd, level, name, value, Math.toIntExact(value.byteSize())), st);
+            return result((int) (long) Calls.SETSOCKOPT.invokeExact(st, (long) fd, (long) level, (long) name, value.address(), value.byteSize(), 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -167,7 +148,7 @@ final class Syscalls {
         checkLen(value, len);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Sockets.GETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+            return result((int) (long) Calls.GETSOCKOPT.invokeExact(st, (long) fd, (long) level, (long) name, value.address(), len.address(), 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -176,7 +157,7 @@ final class Syscalls {
     static Result connect(int fd, MemorySegment sockaddr) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Sockets.CONNECT.invokeExact(st, fd, sockaddr, Math.toIntExact(sockaddr.byteSize())), st);
+            return result((int) (long) Calls.CONNECT.invokeExact(st, (long) fd, sockaddr.address(), sockaddr.byteSize(), 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -186,7 +167,7 @@ final class Syscalls {
         checkLen(sockaddr, len);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Datagrams.GETSOCKNAME.invokeExact(st, fd, sockaddr, len), st);
+            return result((int) (long) Calls.GETSOCKNAME.invokeExact(st, (long) fd, sockaddr.address(), len.address(), 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -196,7 +177,7 @@ final class Syscalls {
     static Result sendto(int fd, MemorySegment data, int flags, MemorySegment to) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((long) Datagrams.SENDTO.invokeExact(st, fd, data, data.byteSize(), flags, to, Math.toIntExact(to.byteSize())), st);
+            return result((long) Calls.SENDTO.invokeExact(st, (long) fd, data.address(), data.byteSize(), (long) flags, to.address(), to.byteSize()), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -209,7 +190,7 @@ final class Syscalls {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((long) Datagrams.RECVMSG.invokeExact(st, fd, msghdr, flags), st);
+            return result((long) Calls.RECVMSG.invokeExact(st, (long) fd, msghdr.address(), (long) flags, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -218,7 +199,7 @@ final class Syscalls {
     static Result poll(MemorySegment pollfds, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Datagrams.POLL.invokeExact(st, pollfds, pollfds.byteSize() / POLLFD.byteSize(), timeoutMillis), st);
+            return result((int) (long) Calls.POLL.invokeExact(st, pollfds.address(), pollfds.byteSize() / POLLFD.byteSize(), (long) timeoutMillis, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -227,7 +208,7 @@ final class Syscalls {
     static Result close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Sockets.CLOSE.invokeExact(st, fd), st);
+            return result((int) (long) Calls.CLOSE.invokeExact(st, (long) fd, 0L, 0L, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -238,7 +219,7 @@ final class Syscalls {
         checkSize(limit, RLIMIT.byteSize());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Limits.GETRLIMIT.invokeExact(st, resource, limit), st);
+            return result((int) (long) Calls.GETRLIMIT.invokeExact(st, (long) resource, limit.address(), 0L, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -248,7 +229,7 @@ final class Syscalls {
         checkSize(limit, RLIMIT.byteSize());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            return result((int) Limits.SETRLIMIT.invokeExact(st, resource, limit), st);
+            return result((int) (long) Calls.SETRLIMIT.invokeExact(st, (long) resource, limit.address(), 0L, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -267,7 +248,7 @@ final class Syscalls {
 
     static int socket(MemorySegment state, int domain, int type, int protocol) {
         try {
-            return (int) Sockets.SOCKET.invokeExact(state, domain, type, protocol);
+            return (int) (long) Calls.SOCKET.invokeExact(state, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -275,7 +256,7 @@ final class Syscalls {
 
     static int connect(MemorySegment state, int fd, MemorySegment sockaddr) {
         try {
-            return (int) Sockets.CONNECT.invokeExact(state, fd, sockaddr, Math.toIntExact(sockaddr.byteSize()));
+            return (int) (long) Calls.CONNECT.invokeExact(state, (long) fd, sockaddr.address(), sockaddr.byteSize(), 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -285,7 +266,7 @@ final class Syscalls {
     static int soError(MemorySegment state, int fd, MemorySegment intBuf, MemorySegment lenBuf) {
         lenBuf.set(JAVA_INT, 0, 4);
         try {
-            int r = (int) Sockets.GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, intBuf, lenBuf);
+            int r = (int) (long) Calls.GETSOCKOPT.invokeExact(state, (long) fd, (long) SOL_SOCKET, (long) SO_ERROR, intBuf.address(), lenBuf.address(), 0L);
             return r < 0 ? -1 : intBuf.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -294,7 +275,7 @@ final class Syscalls {
 
     static int epollCreate(MemorySegment state) {
         try {
-            return (int) Epoll.EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
+            return (int) (long) Calls.EPOLL_CREATE1.invokeExact(state, (long) EPOLL_CLOEXEC, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -306,7 +287,7 @@ final class Syscalls {
         event.set(JAVA_INT, 0, events);
         event.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
         try {
-            return (int) Epoll.EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
+            return (int) (long) Calls.EPOLL_CTL.invokeExact(state, (long) epfd, (long) EPOLL_CTL_ADD, (long) fd, event.address(), 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -315,7 +296,7 @@ final class Syscalls {
     /** Up to {@code events.byteSize() / EPOLL_EVENT_SIZE} ready descriptors; read them with {@link #epollEvents} and {@link #epollData}. */
     static int epollWait(MemorySegment state, int epfd, MemorySegment events, int timeoutMillis) {
         try {
-            return (int) Epoll.EPOLL_WAIT.invokeExact(state, epfd, events, (int) (events.byteSize() / EPOLL_EVENT_SIZE), timeoutMillis);
+            return (int) (long) Calls.EPOLL_WAIT.invokeExact(state, (long) epfd, events.address(), events.byteSize() / EPOLL_EVENT_SIZE, (long) timeoutMillis, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -331,7 +312,7 @@ final class Syscalls {
 
     static void close(MemorySegment state, int fd) {
         try {
-            int ignored = (int) Sockets.CLOSE.invokeExact(state, fd);
+            int ignored = (int) (long) Calls.CLOSE.invokeExact(state, (long) fd, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -365,10 +346,10 @@ final class Syscalls {
         };
     }
 
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+    private static MethodHandle bind(String name) {
         MemorySegment address = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+        return LINKER.downcallHandle(address, CALL, Linker.Option.captureCallState("errno"));
     }
 
     private static Result result(long value, MemorySegment state) {

@@ -109,8 +109,8 @@ public final class TcpScanProbe implements Probe {
 
     @Override
     public Observation run(ProbeContext ctx, Params p) {
-        // bind the socket and epoll calls while this thread reads the targets and the descriptor limit
-        Thread.ofPlatform().daemon().name("tcp.scan-prepare").start(() -> NativeSocket.prepare(Syscalls::bindScanner));
+        // bind the native calls while this thread reads the targets and the descriptor limit
+        Thread.ofPlatform().daemon().name("tcp.scan-prepare").start(NativeSocket::prepare);
         List<InetAddress> targets = new ArrayList<>();
         for (String h : p.list("hosts")) {
             try {
