@@ -162,6 +162,31 @@ class DiagnosisLabIT {
         expect("all-dropped", "host.down", diagnose("198.18.1.2:8080", "timeout=1s"));
     }
 
+    /** This host's own OUTPUT chain rejects the SYN (iptables' default: ICMP port-unreachable, sent by this host). */
+    @Test
+    void localOutputRejectIsFirewallLocal() throws Exception {
+        lab.iptables(lab.client, "-A", "OUTPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT");
+        expect("local-output-reject", "firewall.local", diagnose("web.lab.test:8080"));
+    }
+
+    /** The server's INPUT rejects with iptables' default ICMP port-unreachable: refused, and by a rule, not a closed port. */
+    @Test
+    void rejectWithPortUnreachableIsRefusedByARule() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "REJECT");
+        Verdict v = diagnose("web.lab.test:8080");
+        expect("reject-port-unreachable", "tcp.refused", v);
+        assertThat(v.summary()).contains("refused by a firewall: " + LabTopology.SERVER + " answered ICMP port-unreachable");
+    }
+
+    /** This host's own OUTPUT chain drops the SYN: the kernel resends it, nothing leaves the client, the host answers ping. */
+    @Test
+    void localOutputRuleIsFirewallLocal() throws Exception {
+        lab.iptables(lab.client, "-A", "OUTPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        Verdict v = diagnose("web.lab.test:8080");
+        expect("local-output-drop", "firewall.local", v);
+        assertThat(v.summary()).as("names the rule").contains("8080", "OUTPUT");
+    }
+
     /** Nobody holds 198.18.1.99: nothing answers from it, and the trace ends at the router. */
     @Test
     void missingHostBehindTheRouterIsHostDown() throws Exception {
@@ -172,6 +197,12 @@ class DiagnosisLabIT {
     @Test
     void missingHostBehindTheRouterIsHostUnreachableWhenPatient() throws Exception {
         expect("host-off-behind-router (patient)", "host.unreachable", diagnose("198.18.1.99:8080", "timeout=5s", "patient=true"));
+    }
+
+    /** Nobody on the client's own link holds 198.18.0.99: its ARP goes unanswered, no router is involved. */
+    @Test
+    void missingHostOnTheClientsLinkIsHostUnreachable() throws Exception {
+        expect("host-off-on-link", "host.unreachable", diagnose("198.18.0.99:8080", "timeout=2s"));
     }
 
     @Test
@@ -185,6 +216,13 @@ class DiagnosisLabIT {
     @Test
     void missingRouteIsRouteNone() throws Exception {
         expect("no-route", "route.none", diagnose("198.19.5.5:8080"));
+    }
+
+    /** The client routes 198.18.6.0/24 to the router, which has no route onward and answers ICMP net-unreachable. */
+    @Test
+    void routerWithoutARouteOnwardIsNetUnreachable() throws Exception {
+        lab.lab.route(lab.client, "198.18.6.0/24", LabTopology.ROUTER_CLIENT_SIDE);
+        expect("no-route-onward", "net.unreachable", diagnose("198.18.6.6:8080"));
     }
 
     @Test
@@ -252,6 +290,12 @@ class DiagnosisLabIT {
         expect("dns-nxdomain", "dns.nxdomain", diagnose("nope.lab.test:8080"));
     }
 
+    /** A name outside the lab's zone: the nameserver has no forwarder and answers REFUSED. */
+    @Test
+    void nameTheResolverCannotResolveIsServfail() throws Exception {
+        expect("dns-refused-upstream", "dns.servfail", diagnose("web.upstream.example:8080"));
+    }
+
     @Test
     void silentNameserverIsServerUnreachable() throws Exception {
         expect("dns-down", "dns.server-unreachable", diagnose("web.lab.test:8080", "resolv_conf=" + lab.deadResolvConf));
@@ -306,6 +350,14 @@ class DiagnosisLabIT {
         }
     }
 
+    /** A server that speaks only TLS 1.0, which the client no longer accepts. */
+    @Test
+    void tls10OnlyServerIsHandshakeFailure() throws Exception {
+        try (var tls = lab.tlsServer("good", 8443, "-tls1", "-cipher", "DEFAULT@SECLEVEL=0")) {
+            expect("tls-1.0-only", "tls.handshake-failure", diagnose("web.lab.test:8443", "ca=" + lab.ca));
+        }
+    }
+
     // time, UDP, the server's side
 
     /** An SNTP responder on the server answers with its clock one hour ahead. */
@@ -328,6 +380,13 @@ class DiagnosisLabIT {
     @Test
     void closedUdpPortIsUdpClosed() throws Exception {
         expect("udp-closed", "udp.closed", diagnose("udp://web.lab.test:9999"));
+    }
+
+    /** reach udp://HOST:PORT where the server drops the datagram: no answer, no ICMP. */
+    @Test
+    void droppedUdpPortIsUdpNoResponse() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "udp", "--dport", "9999", "-j", "DROP");
+        expect("udp-dropped", "udp.no-response", diagnose("udp://web.lab.test:9999"));
     }
 
     /** listen.yaml run on the server itself, where a service listens on 127.0.0.1 only. */

@@ -150,6 +150,7 @@ final class LabTopology implements AutoCloseable {
             lab.exec(ns, "iptables", "-t", "mangle", "-F").orThrow();
         }
         lab.exec(client, "ip", "route", "del", "198.18.7.0/24");
+        lab.exec(client, "ip", "route", "del", "198.18.6.0/24");
         lab.exec(client, "ip", "route", "del", "prohibit", "198.18.8.0/24");
         lab.exec(router, "ip", "route", "replace", "198.18.1.0/24", "dev", serverLink.devA());
         lab.exec(router, "ip", "rule", "del", "pref", "100");
@@ -195,10 +196,12 @@ final class LabTopology implements AutoCloseable {
         return lab.exec(imposter, "cat", "/sys/class/net/" + dev + "/address").orThrow().out().strip();
     }
 
-    /** Starts openssl s_server on 198.18.1.2:PORT with one of {@link LabCerts}' certificates; close() stops it by PID. */
-    Netns.Spawned tlsServer(String cert, int port) {
-        Netns.Spawned s = lab.spawn(server, "openssl", "s_server", "-accept", SERVER + ":" + port, "-cert", dir.resolve(cert + ".pem").toString(),
-                "-key", dir.resolve("server.key").toString(), "-quiet", "-www");
+    /** Starts openssl s_server on 198.18.1.2:PORT with one of {@link LabCerts}' certificates and OPTIONS; close() stops it by PID. */
+    Netns.Spawned tlsServer(String cert, int port, String... options) {
+        List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", SERVER + ":" + port, "-cert", dir.resolve(cert + ".pem").toString(),
+                "-key", dir.resolve("server.key").toString(), "-quiet", "-www"));
+        cmd.addAll(List.of(options));
+        Netns.Spawned s = lab.spawn(server, cmd.toArray(String[]::new));
         waitForPort(port, s);
         return s;
     }

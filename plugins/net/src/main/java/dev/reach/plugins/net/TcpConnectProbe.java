@@ -56,7 +56,7 @@ public final class TcpConnectProbe implements Probe {
                     + "unanswered for max(250ms, 20 round trips) is dropped; with no answer at all wait 1.5s; full: wait the whole timeout",
                     "adaptive", "full").defaultValue("adaptive"))
             .param(Param.ports("other_ports", "other ports asked beside the SYN (adaptive), to see the host is up and measure its round trip"))
-            .fact("outcome", "string", "ok, refused, timeout, host-unreachable, network-unreachable, prohibited, unresolved or error")
+            .fact("outcome", "string", "ok, refused, timeout, host-unreachable, network-unreachable, prohibited, local-firewall, unresolved or error")
             .fact("address", "string", "the IP address tried (the first of the wanted family)")
             .fact("addresses", "list", "every address the host resolved to")
             .fact("local", "string", "local address:port of the connection, on success")
@@ -141,7 +141,10 @@ public final class TcpConnectProbe implements Probe {
             c = new Classified(c.status(), c.cause(), c.outcome(), waited(race, target, others), c.evidence());
         }
         IcmpError heard = null;
-        if (REFINED.contains(String.valueOf(c.cause())) && !ctx.cancelled()) {
+        if ("tcp.refused".equals(c.cause()) && race.icmp() != null && "port-unreachable".equals(race.icmp().kind())) {
+            heard = race.icmp(); // not a listening stack's reset: a REJECT rule's ICMP
+            c = rejected(c, heard, target, isLocal(heard));
+        } else if (REFINED.contains(String.valueOf(c.cause())) && !ctx.cancelled()) {
             ctx.progress("reading the ICMP error from " + target);
             heard = race.icmp() != null ? race.icmp() : ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
             c = refine(c, heard, target, isLocal(heard));
@@ -198,7 +201,8 @@ public final class TcpConnectProbe implements Probe {
             case Syscalls.ECONNREFUSED -> new java.net.ConnectException("Connection refused");
             case Syscalls.EHOSTUNREACH -> new NoRouteToHostException("No route to host");
             case Syscalls.ENETUNREACH -> new java.net.SocketException("Network is unreachable");
-            case Syscalls.EACCES, Syscalls.EPERM -> new java.net.SocketException("Permission denied");
+            case Syscalls.EACCES -> new java.net.SocketException("Permission denied");
+            case Syscalls.EPERM -> new java.net.SocketException("Operation not permitted");
             case Syscalls.ETIMEDOUT -> new java.net.SocketException("Connection timed out");
             default -> new java.net.SocketException(Syscalls.errnoName(errno));
         };
@@ -251,6 +255,11 @@ public final class TcpConnectProbe implements Probe {
                     + ": this host has no route for it (or a router answered network-unreachable); add a route or a default gateway",
                     connect + said + " (ENETUNREACH)");
         }
+        if (lower.contains("operation not permitted")) { // EPERM: netfilter's OUTPUT dropped the SYN before it left
+            return new Classified(Status.FAIL, "firewall.local", "local-firewall", target
+                    + " was never sent a SYN: this host's own firewall drops the flow (an OUTPUT rule), or a security policy forbids it",
+                    connect + said + " (EPERM)");
+        }
         if (lower.contains("permission denied")) { // ICMPv6 admin-prohibited, policy-fail, reject-route
             return new Classified(Status.FAIL, "admin.prohibited", "prohibited", target
                     + " is administratively prohibited: a firewall REJECT rule answered, or a local security policy forbids it",
@@ -293,6 +302,25 @@ public final class TcpConnectProbe implements Probe {
                     c.evidence());
             default -> c;
         };
+    }
+
+    /**
+     * A refusal that came as ICMP port-unreachable, not as a reset: TCP stacks answer a closed port with a
+     * reset, so this is a firewall's REJECT rule (iptables' default). Sent by this host: its own OUTPUT chain
+     * ({@code firewall.local}); else the sender is named. Pure.
+     */
+    static Classified rejected(Classified c, IcmpError e, String target, boolean local) {
+        if (!e.fromNetwork() || local) {
+            return new Classified(c.status(), "firewall.local", "local-firewall", target + " was refused by this host itself: "
+                    + "its own firewall rejects the flow (an OUTPUT REJECT rule answered ICMP port-unreachable)", icmpNotRst(c));
+        }
+        String from = e.offender() == null ? "a firewall" : Addresses.text(e.offender());
+        return new Classified(c.status(), c.cause(), c.outcome(), target + " was refused by a firewall: " + from
+                + " answered ICMP port-unreachable (a REJECT rule; a closed port answers with a reset)", icmpNotRst(c));
+    }
+
+    private static String icmpNotRst(Classified c) {
+        return c.evidence().replace(" (RST)", " (ICMP port-unreachable, not a reset)");
     }
 
     private static boolean isLocal(IcmpError e) {

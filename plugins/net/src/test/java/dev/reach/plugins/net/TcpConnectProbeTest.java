@@ -145,6 +145,20 @@ class TcpConnectProbeTest {
     }
 
     @Test
+    void refusalByIcmpPortUnreachableIsAFirewallNotAClosedPort() {
+        var refused = TcpConnectProbe.classify(new java.net.ConnectException("Connection refused"), "198.18.1.2:8080", T, Duration.ZERO);
+        var portUnreachable = IcmpError.icmp(false, 3, 3, 0, InetAddress.ofLiteral("198.18.1.2"));
+        var far = TcpConnectProbe.rejected(refused, portUnreachable, "198.18.1.2:8080", false);
+        assertThat(far.cause()).isEqualTo("tcp.refused");
+        assertThat(far.summary()).isEqualTo("198.18.1.2:8080 was refused by a firewall: 198.18.1.2 answered ICMP port-unreachable "
+                + "(a REJECT rule; a closed port answers with a reset)");
+        assertThat(far.evidence()).endsWith("(ICMP port-unreachable, not a reset)");
+        var here = TcpConnectProbe.rejected(refused, IcmpError.icmp(false, 3, 3, 0, InetAddress.ofLiteral("198.18.0.1")), "198.18.1.2:8080", true);
+        assertThat(here.cause()).isEqualTo("firewall.local");
+        assertThat(here.summary()).contains("its own firewall rejects the flow");
+    }
+
+    @Test
     void nothingHeardLeavesTheVerdictAsItWas() {
         assertThat(TcpConnectProbe.refine(UNREACHABLE, null, "x", false)).isSameAs(UNREACHABLE);
         var localNoRoute = new IcmpError(IcmpError.ORIGIN_LOCAL, Syscalls.ENETUNREACH, 0, 0, 0, null);
@@ -306,6 +320,11 @@ class TcpConnectProbeTest {
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EHOSTUNREACH), "h:1", T, Duration.ZERO).cause()).isEqualTo("host.unreachable");
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.ENETUNREACH), "h:1", T, Duration.ZERO).cause()).isEqualTo("route.none");
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EACCES), "h:1", T, Duration.ZERO).cause()).isEqualTo("admin.prohibited");
+        // EPERM: this host's OUTPUT chain dropped the SYN; nothing left the host
+        var local = TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EPERM), "h:1", T, Duration.ZERO);
+        assertThat(local.cause()).isEqualTo("firewall.local");
+        assertThat(local.outcome()).isEqualTo("local-firewall");
+        assertThat(local.summary()).contains("this host's own firewall");
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(-1), "h:1", T, Duration.ZERO).cause()).isEqualTo("tcp.filtered");
         assertThat(TcpConnectProbe.failure(0)).isNull();
     }
