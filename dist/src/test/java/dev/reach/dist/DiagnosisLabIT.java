@@ -213,6 +213,17 @@ class DiagnosisLabIT {
 
     // routes and links
 
+    /**
+     * The same right after other traffic to it: the router's errors for this source are spent (Linux sends a burst
+     * of five, then one a second), so most of the diagnosis's packets, the SYN's among them, get no word at all.
+     */
+    @Test
+    void routerWithoutARouteOnwardAndItsErrorsSpentIsNetUnreachable() throws Exception {
+        lab.lab.route(lab.client, "198.18.6.0/24", LabTopology.ROUTER_CLIENT_SIDE);
+        lab.lab.exec(lab.client, "ping", "-q", "-n", "-c", "10", "-i", "0.002", "-W", "1", "198.18.6.7"); // fails: that is the point
+        expect("no-route-onward (errors spent)", "net.unreachable", diagnose("198.18.6.6:8080"));
+    }
+
     @Test
     void missingRouteIsRouteNone() throws Exception {
         expect("no-route", "route.none", diagnose("198.19.5.5:8080"));
@@ -347,6 +358,16 @@ class DiagnosisLabIT {
     void tlsOnAnOddPortIsJudged() throws Exception {
         try (var tls = lab.tlsServer("selfsigned", 18443)) {
             expect("tls-odd-port", "tls.untrusted", diagnose("web.lab.test:18443", "ca=" + lab.ca));
+        }
+    }
+
+    /** The certificate is valid now but expires in 5 days: the request gets through, and the verdict warns. */
+    @Test
+    void certificateExpiringSoonIsTlsExpiring() throws Exception {
+        try (var tls = lab.tlsServer("expiring")) {
+            Verdict v = diagnose("web.lab.test:8443", "ca=" + lab.ca);
+            expect("tls-expiring", "tls.expiring", v);
+            assertThat(v.summary()).contains("gets requests through now", "expires in");
         }
     }
 

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The lab's certificates, made with the openssl command: a CA (ca.pem) and, all with server.key,
- * good.pem (web.lab.test, by the CA), expired.pem (web.lab.test, notAfter yesterday), other.pem
- * (other.lab.test, by the CA) and selfsigned.pem (web.lab.test, signed by itself).
+ * good.pem (web.lab.test, by the CA, 400 days), expiring.pem (the same, 5 days: within tls.handshake's 14-day
+ * warning), expired.pem (web.lab.test, notAfter yesterday), other.pem (other.lab.test, by the CA) and
+ * selfsigned.pem (web.lab.test, signed by itself).
  */
 final class LabCerts {
     private LabCerts() {
@@ -20,13 +21,14 @@ final class LabCerts {
     static Path make(Path dir) throws IOException {
         Path ext = Files.writeString(dir.resolve("web.ext"), "subjectAltName=DNS:web.lab.test\n");
         Path otherExt = Files.writeString(dir.resolve("other.ext"), "subjectAltName=DNS:other.lab.test\n");
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=reach-lab-ca");
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "400", "-subj", "/CN=reach-lab-ca");
         openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "web.csr", "-subj", "/CN=web.lab.test");
         openssl(dir, "req", "-new", "-key", "server.key", "-out", "other.csr", "-subj", "/CN=other.lab.test");
-        sign(dir, "web.csr", "good.pem", "2", ext);
+        sign(dir, "web.csr", "good.pem", "400", ext);
+        sign(dir, "web.csr", "expiring.pem", "5", ext);
         sign(dir, "web.csr", "expired.pem", "-1", ext);
-        sign(dir, "other.csr", "other.pem", "2", otherExt);
-        openssl(dir, "x509", "-req", "-in", "web.csr", "-signkey", "server.key", "-out", "selfsigned.pem", "-days", "2",
+        sign(dir, "other.csr", "other.pem", "400", otherExt);
+        openssl(dir, "x509", "-req", "-in", "web.csr", "-signkey", "server.key", "-out", "selfsigned.pem", "-days", "400",
                 "-extfile", ext.toString());
         return dir.resolve("ca.pem");
     }

@@ -40,9 +40,16 @@ final class SynRace {
      * @param ports     what the other ports said
      * @param echo      why no ICMP echo was sent, or null
      * @param icmp      the ICMP error queued about the SYN (with its sender), or null
+     * @param icmpVia   null when {@code icmp} came about the SYN itself; else what it came about ("port 443",
+     *                  "the ICMP echo"): a router's word on the whole host, true of this port too
      */
     record Result(int errno, double connectMs, String local, String aliveBy, double aliveMs, boolean retried, List<Port> ports,
-                  String echo, IcmpError icmp) {
+                  String echo, IcmpError icmp, String icmpVia) {
+        Result(int errno, double connectMs, String local, String aliveBy, double aliveMs, boolean retried, List<Port> ports,
+               String echo, IcmpError icmp) {
+            this(errno, connectMs, local, aliveBy, aliveMs, retried, ports, echo, icmp, null);
+        }
+
         boolean alive() {
             return aliveBy != null;
         }
@@ -101,6 +108,18 @@ final class SynRace {
                                 aliveBy, aliveMs, retry != null, ports(others), why(echo), c.icmp());
                     }
                 }
+                // a router's word on the whole host, heard for another port or the echo: routers rate-limit their ICMP
+                // errors, and the one about the SYN may never come
+                for (TcpConversation o : others) {
+                    if (o.state() == TcpConversation.State.FAILED && aboutTheHost(o.icmp())) {
+                        return beside(o.icmp(), "port " + o.role, elapsed, aliveBy, aliveMs, retry, others, echo);
+                    }
+                }
+                if (echo.isDone() && echo.getNow(null) instanceof EchoStats e) {
+                    for (IcmpError err : e.errors()) {
+                        if (aboutTheHost(err)) return beside(err, "the ICMP echo", elapsed, aliveBy, aliveMs, retry, others, echo);
+                    }
+                }
                 // the fastest answer of all is the round trip to measure against
                 for (TcpConversation o : others) {
                     boolean answered = o.state() == TcpConversation.State.CONNECTED || o.errno() == Syscalls.ECONNREFUSED
@@ -130,6 +149,17 @@ final class SynRace {
         } finally {
             open.forEach(TcpConversation::close);
         }
+    }
+
+    /** A router's ICMP error about the host itself (no route to its network, its ARP failed): true of every port. */
+    static boolean aboutTheHost(IcmpError e) {
+        return e != null && e.fromNetwork() && (e.kind().equals("net-unreachable") || e.kind().equals("host-unreachable"));
+    }
+
+    private Result beside(IcmpError e, String via, double elapsed, String aliveBy, double aliveMs, TcpConversation retry,
+                          List<TcpConversation> others, CompletableFuture<EchoStats> echo) {
+        int errno = e.kind().equals("net-unreachable") ? Syscalls.ENETUNREACH : Syscalls.EHOSTUNREACH;
+        return new Result(errno, elapsed, null, aliveBy, aliveMs, retry != null, ports(others), why(echo), e, via);
     }
 
     private static TcpConversation start(List<TcpConversation> open, String role, InetSocketAddress at) throws NativeSocket.Failure {

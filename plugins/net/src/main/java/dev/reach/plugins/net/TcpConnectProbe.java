@@ -148,10 +148,17 @@ public final class TcpConnectProbe implements Probe {
             ctx.progress("reading the ICMP error from " + target);
             heard = race.icmp() != null ? race.icmp() : ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
             c = refine(c, heard, target, isLocal(heard));
+            if (race.icmpVia() != null && heard == race.icmp()) {
+                c = new Classified(c.status(), c.cause(), c.outcome(), c.summary() + ", heard for " + race.icmpVia()
+                        + " (the error about the SYN itself did not come: routers rate-limit them)",
+                        "connect " + target + " -> no answer to the SYN within " + human(took) + "; the router's word on the host decides");
+            }
         }
         Observation.Builder b = observe(c);
         if (heard != null) {
-            b.evidence("IP_RECVERR " + (heard == race.icmp() ? "on the connect" : "on a second connect") + " -> " + heard.describe())
+            String on = race.icmpVia() != null && heard == race.icmp() ? "for " + race.icmpVia()
+                    : heard == race.icmp() ? "on the connect" : "on a second connect";
+            b.evidence("IP_RECVERR " + on + " -> " + heard.describe())
                     .fact("icmp", heard.describe());
             if (heard.offender() != null) b.fact("icmp_from", Addresses.text(heard.offender()));
         }

@@ -159,6 +159,18 @@ class TcpConnectProbeTest {
     }
 
     @Test
+    void aRoutersWordOnTheWholeHostHeardForAnotherPortCountsForThisOne() {
+        InetAddress router = InetAddress.ofLiteral("198.18.0.254");
+        assertThat(SynRace.aboutTheHost(IcmpError.icmp(false, 3, 0, 0, router))).as("net-unreachable").isTrue();
+        assertThat(SynRace.aboutTheHost(IcmpError.icmp(false, 3, 1, 0, router))).as("host-unreachable").isTrue();
+        assertThat(SynRace.aboutTheHost(IcmpError.icmp(false, 3, 13, 0, router))).as("admin-prohibited: maybe this port only").isFalse();
+        assertThat(SynRace.aboutTheHost(IcmpError.icmp(false, 3, 3, 0, router))).as("port-unreachable: that port only").isFalse();
+        assertThat(SynRace.aboutTheHost(new IcmpError(IcmpError.ORIGIN_LOCAL, Syscalls.EHOSTUNREACH, 0, 0, 0, null)))
+                .as("this host's own ARP failure: not a router's word").isFalse();
+        assertThat(SynRace.aboutTheHost(null)).isFalse();
+    }
+
+    @Test
     void nothingHeardLeavesTheVerdictAsItWas() {
         assertThat(TcpConnectProbe.refine(UNREACHABLE, null, "x", false)).isSameAs(UNREACHABLE);
         var localNoRoute = new IcmpError(IcmpError.ORIGIN_LOCAL, Syscalls.ENETUNREACH, 0, 0, 0, null);
