@@ -406,6 +406,16 @@ class DiagnosisLabIT {
         }
     }
 
+    /** The environment names a proxy for http:// (as curl reads it) where none listens: the server answers, the application cannot. */
+    @Test
+    void deadProxyInTheEnvironmentIsProxyEnv() throws Exception {
+        String proxy = "http://" + LabTopology.SERVER + ":3128";
+        Verdict v = verdict(reachWith(List.of("http_proxy=" + proxy), lab.client, "http://web.lab.test:8080/", "--json",
+                "--set", "resolv_conf=" + lab.resolvConf, "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts"));
+        expect("proxy-env-dead", "proxy.env", v);
+        assertThat(v.summary()).contains(proxy.substring("http://".length()));
+    }
+
     /** reach udp://HOST:PORT: a datagram to a closed UDP port gets ICMP port-unreachable. */
     @Test
     void closedUdpPortIsUdpClosed() throws Exception {
@@ -502,8 +512,15 @@ class DiagnosisLabIT {
 
     /** Runs the distribution inside a lab namespace. */
     private static Netns.Result reach(String ns, String... args) {
+        return reachWith(List.of(), ns, args);
+    }
+
+    /** {@link #reach} with NAME=VALUE words added to its environment. */
+    private static Netns.Result reachWith(List<String> environment, String ns, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        cmd.addAll(environment);
+        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dreach.home=" + HOME, "-cp", CP, "dev.reach.shell.Main"));
         cmd.addAll(List.of(args));
         return lab.lab.exec(Duration.ofSeconds(60), ns, cmd.toArray(String[]::new));
