@@ -25,7 +25,7 @@ import java.util.Optional;
 
 /**
  * Checks an interface — given by name, or the one the route to a host leaves by — from /sys/class/net:
- * admin and operational state, carrier, MTU, speed and duplex, its addresses ({@code ip -j addr}), and the
+ * admin and operational state, carrier, MTU, speed and duplex, its addresses, and the
  * error and drop counters read twice to show whether they are rising. A link that is down is reported at
  * once, without waiting for the second sample. When there is no route to the host because the interface
  * whose subnet holds it was set down (its routes went with it), that interface is the one checked.
@@ -110,7 +110,7 @@ public final class IfaceStatusProbe implements Probe {
         }
         Link link = SysClassNet.read(dir);
         Map<String, Long> rising = rising(first, link);
-        List<String> addresses = addresses(ctx, name);
+        List<String> addresses = IpAddr.addressesOf(name);
         Classified c = classify(link, rising, addresses, interval);
         evidence.add(describe(link));
         evidence.add(name + " addresses: " + (addresses.isEmpty() ? "none" : String.join(", ", addresses)));
@@ -173,12 +173,4 @@ public final class IfaceStatusProbe implements Probe {
                 + (l.carrierChanges() >= 0 ? ", carrier changes " + l.carrierChanges() : "");
     }
 
-    /** Addresses from {@code ip -j addr show dev IF}; without ip, none are listed. */
-    private static List<String> addresses(ProbeContext ctx, String name) {
-        if (ctx.privileges().tool("ip").isEmpty()) {
-            return List.of();
-        }
-        Exec a = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-j", "addr", "show", "dev", name);
-        return a.ok() ? IpAddr.parse(a.out()) : List.of();
-    }
 }

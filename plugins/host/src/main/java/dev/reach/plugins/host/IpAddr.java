@@ -1,12 +1,23 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Addresses;
+
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads the addresses out of {@code ip -j addr show}: {@code 198.18.0.1/24}, {@code fd00::1/64}. */
+/**
+ * This host's interfaces and their addresses ({@code 198.18.0.1/24}, {@code fd00::1/64}): read from the JDK
+ * ({@link #local}: getifaddrs, and /sys for the carrier; no process to start) or out of {@code ip -j addr show}.
+ */
 final class IpAddr {
     private IpAddr() {
     }
@@ -27,6 +38,51 @@ final class IpAddr {
         Optional<String> onSubnet(InetAddress a) {
             return addresses.stream().filter(c -> Cidr.parse(c, c.contains(":")).filter(x -> x.contains(a)).isPresent()).findFirst();
         }
+    }
+
+    /** Every interface of this network namespace with its state and addresses, loopback left out (as {@link #interfaces}). */
+    static List<Iface> local() {
+        List<Iface> out = new ArrayList<>();
+        try {
+            for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
+                if (ni.isLoopback() || ni.getParent() != null) {
+                    continue;
+                }
+                Path sys = Path.of("/sys/class/net", ni.getName());
+                boolean up = adminUp(SysClassNet.value(sys.resolve("flags"))); // isUp() also wants IFF_RUNNING
+                out.add(new Iface(ni.getName(), up, up && SysClassNet.value(sys.resolve("carrier")).equals("1"),
+                        SysClassNet.value(sys.resolve("operstate")).toUpperCase(java.util.Locale.ROOT), addresses(ni)));
+            }
+        } catch (SocketException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    /** IFF_UP in /sys/class/net/IF/flags ({@code 0x1003}): set up by its administrator, carrier or not. */
+    static boolean adminUp(String flags) {
+        try {
+            return (Long.decode(flags) & 1) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The addresses of interface {@code name}, IPv4 first; none when there is no such interface. */
+    static List<String> addressesOf(String name) {
+        try {
+            NetworkInterface ni = NetworkInterface.getByName(name);
+            return ni == null ? List.of() : addresses(ni);
+        } catch (SocketException e) {
+            return List.of();
+        }
+    }
+
+    private static List<String> addresses(NetworkInterface ni) {
+        return ni.getInterfaceAddresses().stream()
+                .sorted(Comparator.comparing((InterfaceAddress a) -> a.getAddress() instanceof Inet4Address ? 0 : 1))
+                .map(a -> Addresses.text(a.getAddress()).replaceFirst("%.*$", "") + "/" + a.getNetworkPrefixLength())
+                .toList();
     }
 
     /** Every interface with its state and addresses, loopback left out. */

@@ -166,7 +166,7 @@ public final class RouteLookupProbe implements Probe {
         evidence.add("/proc/net/route for " + addr + " -> " + match.map(Route::text).orElse("no matching entry among "
                 + routes.size() + " routes"));
         String refusal = match.isEmpty() ? "Network is unreachable" : match.get().rejects() ? "No route to host" : "";
-        return new Lookup(dst, match, refusal, "proc", evidence, match.isEmpty() ? down(ctx, evidence) : List.of());
+        return new Lookup(dst, match, refusal, "proc", evidence, match.isEmpty() ? down(evidence) : List.of());
     }
 
     /** The kernel refused the lookup: the entry of {@code routes} that explains it, or the routes it considered. */
@@ -179,24 +179,14 @@ public final class RouteLookupProbe implements Probe {
                     : "routes considered (" + seen.size() + "), none matches and no default route:");
             seen.stream().limit(10).forEach(s -> evidence.add("  " + s.text()));
         });
-        return new Lookup(dst, match, refusal, method, evidence, match.isEmpty() ? down(ctx, evidence) : List.of());
+        return new Lookup(dst, match, refusal, method, evidence, match.isEmpty() ? down(evidence) : List.of());
     }
 
     /** The interfaces that are down and hold an address: setting one down removes every route through it. */
-    private static List<IpAddr.Iface> down(ProbeContext ctx, List<String> evidence) {
-        if (ctx.privileges().tool("ip").isEmpty()) {
-            return List.of();
-        }
-        Exec a = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-j", "addr", "show");
-        try {
-            List<IpAddr.Iface> down = a.ok() ? IpAddr.interfaces(a.out()).stream()
-                    .filter(i -> i.down() && !i.addresses().isEmpty()).toList() : List.of();
-            down.forEach(i -> evidence.add("down: " + i.name() + " is " + i.state() + ", holds " + String.join(", ", i.addresses())));
-            return down;
-        } catch (IllegalArgumentException e) {
-            evidence.add("ip -j addr printed what does not parse: " + e.getMessage());
-            return List.of();
-        }
+    private static List<IpAddr.Iface> down(List<String> evidence) {
+        List<IpAddr.Iface> down = IpAddr.local().stream().filter(i -> i.down() && !i.addresses().isEmpty()).toList();
+        down.forEach(i -> evidence.add("down: " + i.name() + " is " + i.state() + ", holds " + String.join(", ", i.addresses())));
+        return down;
     }
 
     /** From what the lookup found to status and cause. Pure. */

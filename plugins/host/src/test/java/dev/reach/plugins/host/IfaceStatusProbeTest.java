@@ -50,6 +50,19 @@ class IfaceStatusProbeTest {
     }
 
     @Test
+    void adminStateIsIffUpOfTheSysFlagsWhateverTheCarrier() {
+        assertThat(IpAddr.adminUp("0x1003")).as("up, running").isTrue();
+        assertThat(IpAddr.adminUp("0x1003".replace("1003", "1002"))).as("down").isFalse();
+        assertThat(IpAddr.adminUp("0x1")).as("up, no carrier").isTrue();
+        assertThat(IpAddr.adminUp("")).as("unreadable").isFalse();
+    }
+
+    @Test
+    void theJdksViewOfThisHostListsNoLoopback() {
+        assertThat(IpAddr.local()).extracting(IpAddr.Iface::name).doesNotContain("lo");
+    }
+
+    @Test
     void ipAddrTellsAnInterfaceSetDownFromOneWithoutCarrier() {
         var all = IpAddr.interfaces(Samples.read("ip-addr-down.json"));
         assertThat(all).extracting(IpAddr.Iface::name).containsExactly("va", "vc"); // loopback left out
