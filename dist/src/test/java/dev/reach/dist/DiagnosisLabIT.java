@@ -224,15 +224,6 @@ class DiagnosisLabIT {
         expect("no-route-onward (errors spent)", "net.unreachable", diagnose("198.18.6.6:8080"));
     }
 
-    /** The same with the router's ICMP rate limit at Linux's default (one error a second per host, besides the above). */
-    @Test
-    void routerWithoutARouteOnwardThatRateLimitsItsErrorsIsNetUnreachable() throws Exception {
-        lab.lab.exec(lab.router, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=1000").orThrow();
-        lab.lab.route(lab.client, "198.18.6.0/24", LabTopology.ROUTER_CLIENT_SIDE);
-        lab.lab.exec(lab.client, "ping", "-q", "-n", "-c", "10", "-i", "0.002", "-W", "1", "198.18.6.7");
-        expect("no-route-onward (rate-limited, spent)", "net.unreachable", diagnose("198.18.6.6:8080"));
-    }
-
     @Test
     void missingRouteIsRouteNone() throws Exception {
         expect("no-route", "route.none", diagnose("198.19.5.5:8080"));

@@ -157,7 +157,6 @@ final class LabTopology implements AutoCloseable {
         lab.exec(client, "ip", "neigh", "flush", "dev", lanDevice());
         lab.ip(dead, "link", "set", deadLink.devB(), "up");
         lab.exec(server, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
-        lab.exec(router, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
         lab.exec(server, "sysctl", "-qw", "net.ipv4.conf." + serverSecondLink.devB() + ".rp_filter=0");
         systemResolver("");
         // a segment a blackhole left unsent is still retried after the scenario, and its frag-needed, no longer

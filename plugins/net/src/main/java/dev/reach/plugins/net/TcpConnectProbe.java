@@ -262,9 +262,11 @@ public final class TcpConnectProbe implements Probe {
                     + ": this host has no route for it (or a router answered network-unreachable); add a route or a default gateway",
                     connect + said + " (ENETUNREACH)");
         }
-        if (lower.contains("operation not permitted")) { // EPERM: netfilter's OUTPUT dropped the SYN before it left
+        // EPERM from connect: a policy on this host (a cgroup BPF filter, an LSM) forbids the flow; a netfilter OUTPUT
+        // DROP of the SYN is not reported (the kernel resends it), and the playbook reads the rules for that
+        if (lower.contains("operation not permitted")) {
             return new Classified(Status.FAIL, "firewall.local", "local-firewall", target
-                    + " was never sent a SYN: this host's own firewall drops the flow (an OUTPUT rule), or a security policy forbids it",
+                    + " was never sent a SYN: a policy of this host's own firewall or security (a cgroup BPF filter, SELinux) forbids it",
                     connect + said + " (EPERM)");
         }
         if (lower.contains("permission denied")) { // ICMPv6 admin-prohibited, policy-fail, reject-route

@@ -332,11 +332,11 @@ class TcpConnectProbeTest {
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EHOSTUNREACH), "h:1", T, Duration.ZERO).cause()).isEqualTo("host.unreachable");
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.ENETUNREACH), "h:1", T, Duration.ZERO).cause()).isEqualTo("route.none");
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EACCES), "h:1", T, Duration.ZERO).cause()).isEqualTo("admin.prohibited");
-        // EPERM: this host's OUTPUT chain dropped the SYN; nothing left the host
+        // EPERM: a policy of this host forbids the connect; nothing left the host
         var local = TcpConnectProbe.classify(TcpConnectProbe.failure(Syscalls.EPERM), "h:1", T, Duration.ZERO);
         assertThat(local.cause()).isEqualTo("firewall.local");
         assertThat(local.outcome()).isEqualTo("local-firewall");
-        assertThat(local.summary()).contains("this host's own firewall");
+        assertThat(local.summary()).contains("never sent a SYN", "this host's own firewall or security");
         assertThat(TcpConnectProbe.classify(TcpConnectProbe.failure(-1), "h:1", T, Duration.ZERO).cause()).isEqualTo("tcp.filtered");
         assertThat(TcpConnectProbe.failure(0)).isNull();
     }
