@@ -224,6 +224,17 @@ class DiagnosisLabIT {
         expect("no-route-onward (errors spent)", "net.unreachable", diagnose("198.18.6.6:8080"));
     }
 
+    /**
+     * The router drops TCP to the server and answers everything else for it with ICMP host-unreachable: the SYN hears
+     * nothing, but the router's word on the whole host, heard by the echo or the pings, stands for the SYN too.
+     */
+    @Test
+    void routersWordOnTheHostHeardBesideASilentSynIsHostUnreachable() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-d", LabTopology.SERVER, "-p", "tcp", "-j", "DROP");
+        lab.iptables(lab.router, "-A", "FORWARD", "-d", LabTopology.SERVER, "-j", "REJECT", "--reject-with", "icmp-host-unreachable");
+        expect("host-unreachable beside a silent SYN", "host.unreachable", diagnose(LabTopology.SERVER + ":8080"));
+    }
+
     @Test
     void missingRouteIsRouteNone() throws Exception {
         expect("no-route", "route.none", diagnose("198.19.5.5:8080"));

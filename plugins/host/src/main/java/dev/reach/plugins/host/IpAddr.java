@@ -99,10 +99,6 @@ final class IpAddr {
         return out;
     }
 
-    static List<String> parse(String json) {
-        return Json.objects(json).stream().flatMap(link -> addresses(link).stream()).toList();
-    }
-
     private static List<String> addresses(Map<String, Object> link) {
         List<String> out = new ArrayList<>();
         for (Object o : Json.list(link.get("addr_info"))) {

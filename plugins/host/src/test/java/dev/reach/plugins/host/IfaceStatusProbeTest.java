@@ -45,14 +45,9 @@ class IfaceStatusProbeTest {
     }
 
     @Test
-    void ipAddrGivesEachAddressWithItsPrefix() {
-        assertThat(IpAddr.parse(Samples.read("ip-addr-d0.json"))).containsExactly("198.18.5.1/24", "fe80::c6e:a7ff:fec4:6a30/64");
-    }
-
-    @Test
     void adminStateIsIffUpOfTheSysFlagsWhateverTheCarrier() {
         assertThat(IpAddr.adminUp("0x1003")).as("up, running").isTrue();
-        assertThat(IpAddr.adminUp("0x1003".replace("1003", "1002"))).as("down").isFalse();
+        assertThat(IpAddr.adminUp("0x1002")).as("down").isFalse();
         assertThat(IpAddr.adminUp("0x1")).as("up, no carrier").isTrue();
         assertThat(IpAddr.adminUp("")).as("unreadable").isFalse();
     }

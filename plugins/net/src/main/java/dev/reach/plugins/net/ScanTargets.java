@@ -56,7 +56,7 @@ final class ScanTargets {
         if (from == null) return Optional.empty(); // a name with a dash in it (db-01)
         String to = item.substring(dash + 1);
         InetAddress last;
-        if (from.getAddress().length == 4 && to.matches("\\d{1,3}")) { // the last byte alone (Java would read "20" as 0.0.0.20)
+        if (from.getAddress().length == 4 && to.matches("\\d{1,3}")) { // the last byte alone (Java would read a bare "20" as an address of its own)
             byte[] b = from.getAddress();
             b[3] = (byte) Integer.parseInt(to);
             last = Integer.parseInt(to) <= 255 ? address(b) : null;

@@ -150,7 +150,7 @@ public final class TcpConnectProbe implements Probe {
             c = refine(c, heard, target, isLocal(heard));
             if (race.icmpVia() != null && heard == race.icmp()) {
                 c = new Classified(c.status(), c.cause(), c.outcome(), c.summary() + ", heard for " + race.icmpVia()
-                        + " (the error about the SYN itself did not come: routers rate-limit them)",
+                        + " (none came about the SYN itself: a router rate-limits its errors, or drops the SYN silently)",
                         "connect " + target + " -> no answer to the SYN within " + human(took) + "; the router's word on the host decides");
             }
         }
