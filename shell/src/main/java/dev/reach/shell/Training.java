@@ -5,29 +5,36 @@ import com.sun.net.httpserver.HttpsServer;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The training run the {@code ./reach} launcher records into the JDK's AOT cache: the common path of a start,
- * once, on loopback only — every plugin loaded, then {@code reach https://reach-training.test:PORT/} against
- * an HTTPS server this class starts on 127.0.0.1 with a throw-away certificate from the JDK's keytool: the
- * name from a hosts file, route and neighbour, connect and pings, the TLS handshake, HTTP and the Date
- * header, the verdict, and the JSON and JUnit reports (the text report is small; Jackson is not). One run in
- * one engine: a second engine would load the plugins' classes again, and the cache keeps no class it saw
- * twice. What it prints is discarded; it never fails the launcher (without keytool, the same run goes to a
- * closed port instead).
+ * once, on loopback only — every plugin loaded, the name asked of a nameserver this class answers on 127.0.0.1
+ * (over UDP and TCP: dnsjava's messages and the JDK's sockets are a third of a cold DNS step), then the
+ * diagnosis of {@code https://reach-training.test:PORT/} against an HTTPS server this class starts on 127.0.0.1
+ * with a throw-away certificate from the JDK's keytool: the name from a hosts file, route and neighbour,
+ * connect and pings, the TLS handshake, HTTP and the Date header, the verdict, and the JSON and JUnit reports
+ * (the text report is small; Jackson is not). One run in one engine: a second engine would load the plugins'
+ * classes again, and the cache keeps no class it saw twice. What it prints is discarded; it never fails the
+ * launcher (without keytool, the same run goes to a closed port instead).
  */
 public final class Training {
     private static final String PASSWORD = "reach-training";
@@ -41,16 +48,30 @@ public final class Training {
         PrintStream out = System.out;
         PrintStream err = System.err;
         Path dir = Files.createTempDirectory("reach-training");
+        int code;
         try (PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream())) {
             System.setOut(nowhere);
             System.setErr(nowhere);
             Files.writeString(dir.resolve("hosts"), "127.0.0.1 " + NAME + "\n");
             Files.writeString(dir.resolve("resolv.conf"), "# no nameserver: the hosts file answers\n");
             HttpsServer https = httpsServer(dir);
-            String target = https != null ? "https://" + NAME + ":" + https.getAddress().getPort() + "/" : NAME + ":" + closedPort();
-            try {
-                Main.run(target, "--json", "--junit", dir.resolve("junit.xml").toString(), "--set", "ca=" + dir.resolve("ca.pem"),
-                        "--set", "resolv_conf=" + dir.resolve("resolv.conf"), "--set", "hosts_file=" + dir.resolve("hosts"), "--set", "system=hosts");
+            try (Nameserver ns = Nameserver.start()) {
+                // the nameserver is asked first, in the same engine (a second engine would load the plugins' classes
+                // again): the diagnosis itself then gets its name from the hosts file, as the target it is given
+                Files.writeString(dir.resolve("training.yaml"), """
+                        name: training
+                        steps:
+                          - id: nameserver
+                            probe: dns.resolve
+                            with: {name: %s, server: "127.0.0.1:%d", hosts_file: "%s", system: hosts, timeout: 2s}
+                          - id: diagnosis
+                            include: "%s"
+                            with: {host: %s, port: %d, tls: "%s", http: %s, ca: "%s", resolv_conf: "%s", hosts_file: "%s", system: hosts}
+                        """.formatted(NAME, ns.port(), dir.resolve("hosts"), Path.of(System.getProperty("reach.home", "."),
+                        "playbooks", "unreachable.yaml").toAbsolutePath(), NAME, https != null ? https.getAddress().getPort() : closedPort(),
+                        https != null ? "yes" : "no", https != null, dir.resolve("ca.pem"), dir.resolve("resolv.conf"), dir.resolve("hosts")));
+                code = Main.run("run", dir.resolve("training.yaml").toString(), "--json", "--junit", dir.resolve("junit.xml").toString());
+                code = https != null ? code : 0; // without keytool the diagnosis goes to a closed port: not ok, as it should be
             } finally {
                 if (https != null) https.stop(0);
             }
@@ -60,6 +81,11 @@ public final class Training {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+        if (code != 0) {
+            // the launcher keeps the cache either way; a test sees that the path it was meant to record did not run
+            System.err.println("reach training: the run ended with exit code " + code + ", not 0 (healthy)");
+            System.exit(code);
         }
     }
 
@@ -76,7 +102,7 @@ public final class Training {
         Path store = dir.resolve("server.p12");
         if (!Files.isExecutable(keytool)
                 || !run(keytool.toString(), "-genkeypair", "-alias", "reach", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + NAME, "-ext", "san=dns:" + NAME, "-validity", "2", "-keystore", store.toString(),
+                "-dname", "CN=" + NAME, "-ext", "san=dns:" + NAME, "-validity", "90", "-keystore", store.toString(),
                 "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD)
                 || !run(keytool.toString(), "-exportcert", "-rfc", "-alias", "reach", "-keystore", store.toString(),
                 "-storepass", PASSWORD, "-file", dir.resolve("ca.pem").toString())) {
@@ -107,5 +133,98 @@ public final class Training {
             return false;
         }
         return p.exitValue() == 0;
+    }
+
+    /**
+     * A nameserver on 127.0.0.1 (UDP and TCP on one port) for the training: it answers every question for
+     * {@link #NAME} with its own bytes turned into a reply, an A record 127.0.0.1 added to A questions. At most
+     * 8 questions a transport, and a second at most each; closed by the training.
+     */
+    private record Nameserver(DatagramSocket udp, ServerSocket tcp, Thread thread) implements AutoCloseable {
+        static Nameserver start() throws IOException {
+            DatagramSocket udp = null;
+            ServerSocket tcp = null;
+            for (int i = 0; i < 8 && tcp == null; i++) { // the same port free on both transports
+                udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                try {
+                    tcp = new ServerSocket(udp.getLocalPort(), 4, InetAddress.getLoopbackAddress());
+                } catch (IOException taken) {
+                    udp.close();
+                }
+            }
+            if (tcp == null) throw new IOException("no port free on both UDP and TCP");
+            udp.setSoTimeout(1000);
+            tcp.setSoTimeout(1000);
+            DatagramSocket u = udp;
+            ServerSocket t = tcp;
+            Thread thread = Thread.ofPlatform().daemon().name("reach-training-dns").start(() -> {
+                Thread streams = Thread.ofPlatform().daemon().start(() -> serveTcp(t));
+                for (int n = 0; n < 8; n++) {
+                    try {
+                        DatagramPacket p = new DatagramPacket(new byte[512], 512);
+                        u.receive(p);
+                        byte[] reply = reply(Arrays.copyOf(p.getData(), p.getLength()));
+                        u.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                    } catch (IOException e) {
+                        break; // closed, or a second without a question
+                    }
+                }
+                try {
+                    streams.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            return new Nameserver(udp, tcp, thread);
+        }
+
+        int port() {
+            return udp.getLocalPort();
+        }
+
+        private static void serveTcp(ServerSocket server) {
+            for (int n = 0; n < 8; n++) {
+                try (Socket s = server.accept()) {
+                    s.setSoTimeout(1000);
+                    var in = new DataInputStream(s.getInputStream());
+                    var out = new DataOutputStream(s.getOutputStream());
+                    for (int q = 0; q < 8; q++) {
+                        byte[] query = new byte[in.readUnsignedShort()];
+                        in.readFully(query);
+                        byte[] reply = reply(query);
+                        out.writeShort(reply.length);
+                        out.write(reply);
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    if (server.isClosed()) return; // else the client closed its connection: the next one
+                }
+            }
+        }
+
+        /** The query as its own reply (QR and RA set), with {@code NAME A 127.0.0.1 ttl 60} for an A question. */
+        static byte[] reply(byte[] query) {
+            if (query.length < 17) return query;
+            int end = 12;
+            while (end < query.length && query[end] != 0) end += (query[end] & 0xff) + 1; // the question's name
+            boolean a = end + 4 < query.length && query[end + 1] == 0 && query[end + 2] == 1; // QTYPE A
+            int questionEnd = Math.min(query.length, end + 5);
+            byte[] answer = a ? new byte[] {(byte) 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1} : new byte[0];
+            byte[] reply = Arrays.copyOf(query, questionEnd + answer.length);
+            System.arraycopy(answer, 0, reply, questionEnd, answer.length);
+            reply[2] |= (byte) 0x80;
+            reply[3] = (byte) 0x80;                       // RA, RCODE NOERROR
+            reply[6] = 0;
+            reply[7] = (byte) (a ? 1 : 0);                // ANCOUNT
+            reply[8] = reply[9] = reply[10] = reply[11] = 0; // no authority, no additional (the query's OPT dropped)
+            return reply;
+        }
+
+        @Override
+        public void close() throws Exception {
+            udp.close();
+            tcp.close();
+            thread.join(3000);
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
 import org.pf4j.Extension;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
@@ -34,7 +35,6 @@ import java.time.Duration;
  */
 @Extension
 public final class DnsQueryProbe implements Probe {
-    private final WarmUp warmUp = new WarmUp();
 
     static final ProbeSpec SPEC = ProbeSpec.builder("dns.query", "Asks one nameserver one question and returns the full answer")
             .param(Param.string("name", "the DNS name to ask about; an IP address asks for its PTR").required())
@@ -69,6 +69,12 @@ public final class DnsQueryProbe implements Probe {
         return SPEC;
     }
 
+    /** dnsjava's message code, once, off the run's clock (see {@link Probe#prepare()}). Nothing is sent. */
+    @Override
+    public void prepare() {
+        Exchange.madeUp(new Nameserver(InetAddress.getLoopbackAddress(), 53), Name.root, Type.A, Rcode.NOERROR).evidence();
+    }
+
     @Override
     public Observation run(ProbeContext ctx, Params params) {
         String name = params.string("name").strip();
@@ -92,7 +98,6 @@ public final class DnsQueryProbe implements Probe {
             return Observation.error("cannot read resolv_conf (" + e + "); give server=IP[:port]").build();
         }
         String shown = question.toString(true);
-        warmUp.once(!params.bool("tcp"), params.bool("tcp"));
         ctx.progress("asking " + server + " for " + shown + " " + Type.string(qtype));
         Exchange x = Exchange.ask(server, question, qtype, params.bool("tcp"), ctx.bound(params.duration("timeout")));
         Classified c = classify(shown, x.outcome(), x.rcode(), x.records(Section.ANSWER).size(), x.server().toString(),

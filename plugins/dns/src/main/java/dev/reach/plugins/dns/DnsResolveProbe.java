@@ -12,10 +12,12 @@ import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
 import org.pf4j.Extension;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +55,6 @@ import java.util.Set;
 public final class DnsResolveProbe implements Probe {
     /** How long the system's answer is still awaited once the nameservers' replies say it will wait for a silent one. */
     static final Duration SYSTEM_GRACE = Duration.ofMillis(100);
-    private final WarmUp warmUp = new WarmUp();
 
     static final ProbeSpec SPEC = ProbeSpec.builder("dns.resolve",
                     "Resolves a name through the system resolver and each nameserver, and says who is wrong")
@@ -108,6 +109,24 @@ public final class DnsResolveProbe implements Probe {
         return SPEC;
     }
 
+    /**
+     * Off the run's clock (see {@link Probe#prepare()}): dnsjava's message code and this probe's judging, once,
+     * on answers made up on this host. Nothing is sent.
+     */
+    @Override
+    public void prepare() {
+        Name name = Name.fromConstantString("prepare.invalid.");
+        Nameserver server = new Nameserver(InetAddress.getLoopbackAddress(), 53);
+        List<Exchange> said = List.of(Exchange.madeUp(server, name, Type.A, Rcode.NXDOMAIN),
+                Exchange.madeUp(server, name, Type.AAAA, Rcode.NXDOMAIN));
+        List<ServerSaid> servers = List.of(ServerSaid.of(server.toString(), said, HostEcho.Heard.notAsked("127.0.0.1")));
+        SystemSaid system = SystemSaid.off("prepare");
+        ResolvConf conf = ResolvConf.parse("", "prepare");
+        observe(classify("prepare.invalid", "any", system, servers, conf, Duration.ofSeconds(1)), "prepare.invalid",
+                "prepare.invalid", system, servers, List.of(server), new HostsFile("prepare", List.of(), List.of()), List.of(),
+                said, new ArrayList<>());
+    }
+
     @Override
     public Observation run(ProbeContext ctx, Params params) throws InterruptedException {
         String name = params.string("name").strip();
@@ -139,7 +158,6 @@ public final class DnsResolveProbe implements Probe {
         Duration timeout = ctx.bound(params.duration("timeout"));
         long t0 = System.nanoTime();
         try (SystemLookup lookup = SystemLookup.start(params.string("system"), name, type, hosts, entries)) {
-            warmUp.once(true, true);
             // glibc's search: an unqualified name is tried with each search domain, then as given, until one has an address
             List<Exchange> tried = new ArrayList<>();
             Inquiry.Asked asked = new Inquiry.Asked(List.of(), Map.of());

@@ -97,7 +97,7 @@ final class Inquiry {
         long t0 = System.nanoTime();
         String method = HostEcho.method();
         // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits for at
-        // exit (see WarmUp); daemons, and interrupted when the asking stops, so nothing outlives it for long
+        // exit (HotSpot waits up to 300 ms for threads in native code); daemons, and interrupted when the asking stops, so nothing outlives it for long
         var pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("dns-ask-", 0).factory());
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         List<Slot> order = new ArrayList<>();
