@@ -10,7 +10,6 @@ import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
 import org.pf4j.Extension;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
@@ -67,12 +66,6 @@ public final class DnsQueryProbe implements Probe {
     @Override
     public ProbeSpec spec() {
         return SPEC;
-    }
-
-    /** dnsjava's message code, once, off the run's clock (see {@link Probe#prepare()}). Nothing is sent. */
-    @Override
-    public void prepare() {
-        Exchange.madeUp(new Nameserver(InetAddress.getLoopbackAddress(), 53), Name.root, Type.A, Rcode.NOERROR).evidence();
     }
 
     @Override

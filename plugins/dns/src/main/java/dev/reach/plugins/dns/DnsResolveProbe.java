@@ -12,12 +12,10 @@ import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
 import org.pf4j.Extension;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,24 +105,6 @@ public final class DnsResolveProbe implements Probe {
     @Override
     public ProbeSpec spec() {
         return SPEC;
-    }
-
-    /**
-     * Off the run's clock (see {@link Probe#prepare()}): dnsjava's message code and this probe's judging, once,
-     * on answers made up on this host. Nothing is sent.
-     */
-    @Override
-    public void prepare() {
-        Name name = Name.fromConstantString("prepare.invalid.");
-        Nameserver server = new Nameserver(InetAddress.getLoopbackAddress(), 53);
-        List<Exchange> said = List.of(Exchange.madeUp(server, name, Type.A, Rcode.NXDOMAIN),
-                Exchange.madeUp(server, name, Type.AAAA, Rcode.NXDOMAIN));
-        List<ServerSaid> servers = List.of(ServerSaid.of(server.toString(), said, HostEcho.Heard.notAsked("127.0.0.1")));
-        SystemSaid system = SystemSaid.off("prepare");
-        ResolvConf conf = ResolvConf.parse("", "prepare");
-        observe(classify("prepare.invalid", "any", system, servers, conf, Duration.ofSeconds(1)), "prepare.invalid",
-                "prepare.invalid", system, servers, List.of(server), new HostsFile("prepare", List.of(), List.of()), List.of(),
-                said, new ArrayList<>());
     }
 
     @Override

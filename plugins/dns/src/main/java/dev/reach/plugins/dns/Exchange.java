@@ -65,22 +65,6 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
     }
 
     /**
-     * An answer made up on this host, without a socket: the question's own message turned into a reply with
-     * {@code rcode}, as if {@code server} had said it at once. For {@link DnsResolveProbe#prepare()}: a cold JVM's
-     * first message costs dnsjava's type table (70 record classes, 62 factories), some 50 ms.
-     */
-    static Exchange madeUp(Nameserver server, Name name, int qtype, int rcode) {
-        byte[] wire = Message.newQuery(Record.newRecord(name, qtype, DClass.IN)).toWire();
-        wire[2] |= (byte) 0x80;
-        wire[3] = (byte) (wire[3] & 0xf0 | rcode & 0x0f);
-        try {
-            return new Exchange(server, name, false, qtype, "answered", new Message(wire), Duration.ZERO, "", null);
-        } catch (IOException e) {
-            throw new IllegalStateException("dnsjava cannot read its own query", e);
-        }
-    }
-
-    /**
      * A question that had no reply when the asking stopped: {@code timeout}, with why the wait ended; {@code connect}
      * as for {@link #connect()}.
      */
