@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The training run the {@code ./reach} launcher records into the JDK's AOT cache: the common path of a start,
  * once, on loopback only — every plugin loaded, the name asked of a nameserver this class answers on 127.0.0.1
- * (over UDP and TCP: dnsjava's messages and the JDK's sockets are a third of a cold DNS step), then the
+ * (over UDP and TCP: dnsjava's messages and the JDK's sockets are a third of a cold DNS step), a two-port
+ * {@code tcp.scan} of 127.0.0.1 (one port closed, one open: the scan engine's classes), then the
  * diagnosis of {@code https://reach-training.test:PORT/} against an HTTPS server this class starts on 127.0.0.1
  * with a throw-away certificate from the JDK's keytool: the name from a hosts file, route and neighbour,
  * connect and pings, the TLS handshake, HTTP and the Date header, the verdict, and the JSON and JUnit reports
@@ -64,10 +65,13 @@ public final class Training {
                           - id: nameserver
                             probe: dns.resolve
                             with: {name: %s, server: "127.0.0.1:%d", hosts_file: "%s", system: hosts, timeout: 2s}
+                          - id: scan
+                            probe: tcp.scan
+                            with: {hosts: [127.0.0.1], ports: [%d, %d], timeout: 1s}
                           - id: diagnosis
                             include: "%s"
                             with: {host: %s, port: %d, tls: "%s", http: %s, ca: "%s", resolv_conf: "%s", hosts_file: "%s", system: hosts}
-                        """.formatted(NAME, ns.port(), dir.resolve("hosts"), Path.of(System.getProperty("reach.home", "."),
+                        """.formatted(NAME, ns.port(), dir.resolve("hosts"), closedPort(), ns.port(), Path.of(System.getProperty("reach.home", "."),
                         "playbooks", "unreachable.yaml").toAbsolutePath(), NAME, https != null ? https.getAddress().getPort() : closedPort(),
                         https != null ? "yes" : "no", https != null, dir.resolve("ca.pem"), dir.resolve("resolv.conf"), dir.resolve("hosts")));
                 code = Main.run("run", dir.resolve("training.yaml").toString(), "--json", "--junit", dir.resolve("junit.xml").toString());
