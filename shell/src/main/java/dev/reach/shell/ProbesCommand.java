@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 @Command(name = "probes", mixinStandardHelpOptions = true,
         description = {"List the probes the loaded plugins provide, or show one probe's parameters, facts and examples."},
         footerHeading = "%nExamples:%n",
-        footer = {"  reach probes", "  reach probes tcp.connect", "  reach probes --json | jq '.[].id'"})
+        footer = {"  reach probes", "  reach probes tcp.connect", "  reach probes --json | jq '.[].id'",
+                "  reach probes --markdown     (the README's probe table, written from the specs)"})
 final class ProbesCommand implements Callable<Integer> {
     private final Workbench bench;
 
@@ -43,6 +44,9 @@ final class ProbesCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the specs as JSON.")
     boolean json;
+
+    @Option(names = "--markdown", description = "Print the probe table of the README (id, what it does, needs) from the specs.")
+    boolean markdown;
 
     @Mixin
     CommonOptions common;
@@ -64,7 +68,9 @@ final class ProbesCommand implements Callable<Integer> {
             }
             probes = List.of(one.get());
         }
-        if (json) {
+        if (markdown) {
+            out.print(markdown(probes.stream().map(Probe::spec).toList()));
+        } else if (json) {
             List<Object> specs = new ArrayList<>();
             for (Probe p : probes) specs.add(toJson(p.spec(), reach.probes().pluginOf(p.spec().id()).orElse("")));
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(id != null ? specs.getFirst() : specs));
@@ -76,7 +82,7 @@ final class ProbesCommand implements Callable<Integer> {
             int w = probes.stream().mapToInt(p -> p.spec().id().length()).max().orElse(10);
             for (Probe p : probes) {
                 ProbeSpec s = p.spec();
-                out.printf("%-" + w + "s  %s%s%n", s.id(), s.summary(), s.needs().none() ? "" : "  [needs " + needs(s) + "]");
+                out.printf("%-" + w + "s  %s%s%n", s.id(), s.summary(), s.needs().none() ? "" : "  [needs " + s.needs().describe() + "]");
             }
             out.println();
             out.println("'reach probes ID' shows a probe's parameters; 'reach probe ID NAME=VALUE...' runs it.");
@@ -88,8 +94,12 @@ final class ProbesCommand implements Callable<Integer> {
     static void describe(ProbeSpec s, String plugin, PrintWriter out) {
         out.println(s.id() + " — " + s.summary());
         out.println("  plugin: " + plugin + (s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE ? ", intrusive" : ", safe")
-                + (s.needs().none() ? "" : ", needs " + needs(s)));
+                + ", needs " + s.needs().describe());
         out.println();
+        if (!s.about().isEmpty()) {
+            wrap(s.about(), 78).forEach(l -> out.println("  " + l));
+            out.println();
+        }
         out.println("Parameters:");
         if (s.params().isEmpty()) out.println("  (none)");
         for (Param p : s.params()) out.println("  " + p.usage());
@@ -104,11 +114,34 @@ final class ProbesCommand implements Callable<Integer> {
         }
     }
 
-    private static String needs(ProbeSpec s) {
-        List<String> n = new ArrayList<>();
-        if (s.needs().root()) n.add(s.needs().capabilities().isEmpty() ? "root" : "root or " + String.join("/", s.needs().capabilities()));
-        s.needs().tools().forEach(t -> n.add(t));
-        return String.join(", ", n);
+    /**
+     * The README's probe table: {@code | `id` | about (or the summary) | needs |}, one row a probe in the order given,
+     * under its header. Pipes in the text are escaped for Markdown.
+     */
+    static String markdown(List<ProbeSpec> specs) {
+        StringBuilder b = new StringBuilder("| id | what it does | needs |\n|---|---|---|\n");
+        for (ProbeSpec s : specs) {
+            String what = s.about().isEmpty() ? s.summary() + "." : s.about();
+            b.append("| `").append(s.id()).append("` | ").append(what.replace("|", "\\|")).append(" | ")
+                    .append(s.needs().describe().replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    /** Words in lines of at most {@code width} characters (a longer word has a line of its own). */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split("\\s+")) {
+            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (!line.isEmpty()) line.append(' ');
+            line.append(word);
+        }
+        if (!line.isEmpty()) lines.add(line.toString());
+        return lines;
     }
 
     private static Map<String, Object> toJson(ProbeSpec s, String plugin) {
@@ -117,7 +150,9 @@ final class ProbesCommand implements Callable<Integer> {
         m.put("summary", s.summary());
         m.put("plugin", plugin);
         m.put("intrusive", s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE);
-        m.put("needs", Map.of("root", s.needs().root(), "capabilities", s.needs().capabilities(), "tools", s.needs().tools()));
+        m.put("about", s.about());
+        m.put("needs", Map.of("root", s.needs().root(), "capabilities", s.needs().capabilities(), "tools", s.needs().tools(),
+                "note", s.needs().note()));
         List<Object> params = new ArrayList<>();
         for (Param p : s.params()) {
             Map<String, Object> pm = new LinkedHashMap<>();

@@ -27,9 +27,11 @@ import java.util.regex.Pattern;
  * @param needs         what the host must allow
  * @param intrusiveness whether it can disturb the target
  * @param examples      command lines that show typical use
+ * @param about         what it finds and how, in a paragraph (the causes it names in backquotes), for
+ *                      {@code reach probes ID} and the README's probe table; empty when the summary says it all
  */
 public record ProbeSpec(String id, String summary, List<Param> params, List<Fact> facts, Needs needs,
-                        Intrusiveness intrusiveness, List<String> examples) {
+                        Intrusiveness intrusiveness, List<String> examples, String about) {
 
     /** Probe ids: dotted lower-case, at least two parts. */
     public static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*)+");
@@ -42,6 +44,7 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         params = List.copyOf(params);
         facts = List.copyOf(facts);
         examples = List.copyOf(examples);
+        about = about == null ? "" : about.strip();
         var names = new LinkedHashSet<String>();
         for (Param p : params) {
             if (!names.add(p.name())) {
@@ -50,11 +53,16 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         }
     }
 
+    /** Without an about paragraph. */
+    public ProbeSpec(String id, String summary, List<Param> params, List<Fact> facts, Needs needs,
+                     Intrusiveness intrusiveness, List<String> examples) {
+        this(id, summary, params, facts, needs, intrusiveness, examples, "");
+    }
+
     public static Builder builder(String id, String summary) {
         return new Builder(id, summary);
     }
 
-    /** The declared parameter of that name. */
     /** What reports show in place of a {@link Param#secret() secret} parameter's value. */
     public static final String HIDDEN = "(hidden)";
 
@@ -73,6 +81,7 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /** The declared parameter of that name. */
     public Optional<Param> param(String name) {
         return params.stream().filter(p -> p.name().equals(name)).findFirst();
     }
@@ -86,6 +95,7 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         private final List<String> examples = new ArrayList<>();
         private Needs needs = Needs.NOTHING;
         private Intrusiveness intrusiveness = Intrusiveness.SAFE;
+        private String about = "";
 
         private Builder(String id, String summary) {
             this.id = id;
@@ -98,9 +108,10 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         public Builder needs(Needs n) { needs = n; return this; }
         public Builder intrusive() { intrusiveness = Intrusiveness.INTRUSIVE; return this; }
         public Builder example(String commandLine) { examples.add(commandLine); return this; }
+        public Builder about(String paragraph) { about = paragraph; return this; }
 
         public ProbeSpec build() {
-            return new ProbeSpec(id, summary, params, facts, needs, intrusiveness, examples);
+            return new ProbeSpec(id, summary, params, facts, needs, intrusiveness, examples, about);
         }
     }
 }

@@ -57,6 +57,8 @@ public final class DnsQueryProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe dns.query name=mx.test type=MX server=127.0.0.1:5353")
             .example("reach probe dns.query name=198.18.0.10 server=127.0.0.1:5353")
+            .about("Asks one nameserver one question (A, AAAA, CNAME, MX, SRV, TXT, PTR, SOA, NS, CAA, ANY) over UDP or "
+                    + "TCP; the whole answer as facts; an IP address asks for its PTR.")
             .build();
 
     /** What {@link #classify} makes of an exchange; {@code cause} is null when nothing is wrong. */

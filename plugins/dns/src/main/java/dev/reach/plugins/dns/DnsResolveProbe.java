@@ -89,9 +89,20 @@ public final class DnsResolveProbe implements Probe {
             .fact("servers", "list", "per server: {server, udp: {outcome, rcode, addresses, ttl, ms}, tcp: {...}, "
                     + "host: {outcome (answered, timeout), method (icmp, or tcp-7 without CAP_NET_RAW), ms}}: its host's echo, "
                     + "against which its silence is measured")
-            .needs(Needs.NOTHING)
+            .needs(Needs.NOTHING.withNote("system=os: `getent`"))
             .example("reach probe dns.resolve name=web.test server=127.0.0.1:5353 system=hosts")
             .example("reach probe dns.resolve name=web.test type=A servers=127.0.0.1:5353,127.0.0.2:5353 system=off")
+            .about("Resolves a name as the application would (getaddrinfo through `getent`: hosts file, nsswitch; or the"
+                    + " hosts file alone) and asks each nameserver (resolv.conf's, or given) on its own, all at once, over "
+                    + "UDP and TCP, with RCODE, answers, TTL and time per server; fact `address` is the one the application"
+                    + " connects to (`address_source`: hosts, dns or nameservers). Says who is wrong: `dns.nxdomain`, "
+                    + "`dns.nodata`, `dns.servfail`, `dns.server-unreachable` (timeout/refused/no-route per server; a "
+                    + "silent server whose host answers ping is decided after 20 of those round trips, at least 250 ms: its"
+                    + " port 53 is dropped; only when nothing answers at all is the whole timeout waited), `dns.mismatch` "
+                    + "(stale hosts line naming file and line, servers disagree), `dns.slow` (a silent server ahead of a "
+                    + "good one costs every lookup resolv.conf's `options timeout`; decided once the good one answered, not"
+                    + " after the wait). A name the system answers from the hosts file only warns about the nameservers. "
+                    + "Type any is the union of the families. Search domains as glibc.")
             .build();
 
     /** What {@link #classify} makes of it; {@code cause} is null when all is well. */

@@ -50,9 +50,11 @@ public final class FirewallRulesProbe implements Probe {
             .fact("backend", "string", "nft, iptables, or nft+iptables (iptables-nft tables read through iptables-save)")
             .fact("undecided", "list", "rules before the verdict whose conditions this probe cannot evaluate")
             .fact("flow", "string", "the flow evaluated")
-            .needs(Needs.root("CAP_NET_ADMIN"))
+            .needs(Needs.root("CAP_NET_ADMIN").withNote("nft or iptables-save"))
             .example("reach probe firewall.rules direction=in proto=tcp dst=198.18.0.2 port=5432")
             .example("reach probe firewall.rules direction=out proto=udp dst=198.18.0.53 port=53")
+            .about("Evaluates a flow against nftables/iptables and names the first rule that decides it, with chain and "
+                    + "table (`firewall.local`).")
             .build();
 
     record Classified(Status status, String cause, String summary) {

@@ -56,6 +56,8 @@ public final class IfaceStatusProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe iface.status interface=eth0")
             .example("reach probe iface.status host=198.18.0.2 interval=2s")
+            .about("Admin/oper state, carrier, MTU, speed, addresses and error counters sampled twice of an interface or"
+                    + " the egress one toward a host (`link.down`).")
             .build();
 
     record Classified(Status status, String cause, String summary) {

@@ -55,6 +55,7 @@ public final class LogsScanProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe logs.scan since=30m")
             .example("reach probe logs.scan file=/var/log/syslog pattern='Connection refused,timed out'")
+            .about("Counts and quotes journal or log-file lines matching known failure messages in a time window.")
             .build();
 
     record Classified(Status status, String cause, String summary) {

@@ -68,9 +68,13 @@ public final class NeighCheckProbe implements Probe {
             .fact("mac", "string", "link-layer address in the entry (where traffic to the next hop goes now)")
             .fact("macs", "list", "distinct MACs that answered ARP, in the order they answered")
             .fact("conflict_check", "string", "whether duplicate answers could be seen: arp (own socket), arping, or why not")
-            .needs(Needs.NOTHING)
+            .needs(Needs.NOTHING.withNote("asking ARP: root or CAP_NET_RAW"))
             .example("reach probe neigh.check host=198.18.0.2")
             .example("reach probe neigh.check host=198.18.0.2 resolve=true count=1 timeout=1s")
+            .about("ARP/ND entry of the next hop; `resolve=true` asks actively (ARP over its own packet socket, stopping"
+                    + " at the second MAC; arping when native access is off; else one datagram): `gateway.unreachable`, "
+                    + "`host.unreachable`, two MACs for one IP or an entry holding a MAC that no longer answers "
+                    + "(`arp.conflict`).")
             .build();
 
     /** What was found: the route's next hop, its table entry, and the distinct MACs that answered (null when ARP was not asked). */

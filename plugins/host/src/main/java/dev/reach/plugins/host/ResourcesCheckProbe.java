@@ -44,8 +44,10 @@ public final class ResourcesCheckProbe implements Probe {
             .fact("fd_top", "list", "processes closest to their open-file limit")
             .fact("oom_kills", "integer", "processes the OOM killer killed since boot (vmstat oom_kill)")
             .fact("findings", "list", "each limit that is reached or near")
-            .needs(Needs.NOTHING)
+            .needs(Needs.NOTHING.withNote("all processes: root"))
             .example("reach probe resources.check")
+            .about("Load, memory, swap, disk space and inodes, open files vs limits, OOM kills (`resources.pressure`, "
+                    + "`fd.exhausted`).")
             .build();
 
     /** One limit reached or near: the cause, whether it already breaks things, and the words. */

@@ -56,6 +56,8 @@ public final class RouteLookupProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe route.lookup host=198.18.0.2")
             .example("reach probe route.lookup host=2001:db8::5")
+            .about("The route the kernel uses for a destination (gateway, device, source, table, MTU); no route "
+                    + "(`route.none`), blackhole/unreachable/prohibit entry (`route.reject`) named with its table.")
             .build();
 
     /**

@@ -47,6 +47,8 @@ public final class ServiceStatusProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe service.status service=postgresql")
             .example("reach probe service.status service=sshd count=20")
+            .about("systemd unit state and its last journal lines, or a process by name without systemd "
+                    + "(`service.inactive`).")
             .build();
 
     /** What was found; {@code props} empty in process mode. */

@@ -54,9 +54,11 @@ public final class SocketsListenProbe implements Probe {
             .fact("listen_drops", "integer", "TcpExt ListenDrops of this network namespace")
             .fact("overflows_delta", "integer", "ListenOverflows growth between the two samples")
             .fact("drops_delta", "integer", "ListenDrops growth between the two samples")
-            .needs(Needs.NOTHING)
+            .needs(Needs.NOTHING.withNote("owners of other users' processes: root"))
             .example("reach probe sockets.listen port=5432")
             .example("reach probe sockets.listen port=53 proto=udp")
+            .about("Who listens on a port: addresses, owner process, accept queue vs backlog, ListenOverflows sampled "
+                    + "twice (`listen.none`, `listen.localhost-only`, `listen.overflow`).")
             .build();
 
     /** One listening socket as classify needs it; backlog -1 when unknown. */

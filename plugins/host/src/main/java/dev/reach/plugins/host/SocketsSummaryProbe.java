@@ -49,6 +49,8 @@ public final class SocketsSummaryProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe sockets.summary host=198.18.0.2 port=5432")
             .example("reach probe sockets.summary")
+            .about("Connection states toward a destination, ephemeral port use, conntrack use (`ports.exhausted`, "
+                    + "`conntrack.full`).")
             .build();
 
     record Input(String destination, Map<String, Long> states, long portsUsed, int rangeFrom, int rangeTo, long conntrackCount, long conntrackMax) {

@@ -58,6 +58,8 @@ public final class SysctlCheckProbe implements Probe {
             .example("reach probe sysctl.check")
             .example("reach probe sysctl.check host=198.18.0.1 interface=eth1")
             .example("reach probe sysctl.check port=80 interval=2s")
+            .about("Kernel settings that break connectivity (`sysctl.risky`); strict rp_filter against the route back to"
+                    + " a client, and the kernel's own count of what rp_filter dropped (`rpfilter.drop`).")
             .build();
 
     record Classified(Status status, String cause, String summary) {

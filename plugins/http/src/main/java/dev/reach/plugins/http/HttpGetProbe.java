@@ -87,6 +87,9 @@ public final class HttpGetProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe http.get url=http://127.0.0.1:8080/health expect_status=200 body=ok")
             .example("reach probe http.get url=https://127.0.0.1:8443/ ca=/etc/ssl/private-ca.pem follow=false proxy=off")
+            .about("Sends an HTTP/1.1 request and times DNS, connect, TLS, first byte and total; follows redirects, "
+                    + "checks status and a body regex; honours HTTP(S)_PROXY/NO_PROXY as curl does and says so "
+                    + "(`proxy.env`), or `proxy=off`; `address=` dials a given address like curl's `--resolve`.")
             .build();
 
     /** Phase times of one request in milliseconds; -1 where the phase did not happen. */

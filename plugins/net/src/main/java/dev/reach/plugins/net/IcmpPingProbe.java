@@ -66,9 +66,12 @@ public final class IcmpPingProbe implements Probe {
             .fact("ttl", "integer", "TTL (hop limit) of the last reply")
             .fact("icmp_errors", "list", "ICMP errors received instead of replies, e.g. 'ICMP 3/13 admin-prohibited from 198.18.0.254'")
             .fact("error_from", "string", "the address that sent the first ICMP error")
-            .needs(Needs.NOTHING)
+            .needs(Needs.NOTHING.withNote("raw socket: root/CAP_NET_RAW, or ping_group_range; else `ping`"))
             .example("reach probe icmp.ping host=198.18.0.2 count=5 interval=100ms")
             .example("reach probe icmp.ping host=198.18.0.2 size=1472 df=true")
+            .about("Sends ICMP echo: loss %, min/avg/max/mdev RTT, TTL, and any ICMP error received instead with its "
+                    + "sender (`admin.prohibited`, `net.unreachable`, `host.unreachable`); `path.loss` on partial loss. "
+                    + "Ping socket, raw socket or system `ping`, saying which. IPv4 and IPv6.")
             .build();
 
     /** What {@link #classify} makes of the echo round. */

@@ -83,6 +83,11 @@ public final class PathTraceProbe implements Probe {
             .example("reach probe path.trace host=198.18.1.2")
             .example("reach probe path.trace host=198.18.1.2 method=tcp port=443 count=1")
             .example("reach probe path.trace host=198.18.1.2 method=icmp count=1 timeout=300ms max_hops=10")
+            .about("Traces hop by hop by UDP (IP_TTL + IP_RECVERR, no root), ICMP echo (`method=icmp`), TCP SYN to the "
+                    + "service's port (`method=tcp`), or the system tracepath/traceroute (`method=system`; `auto` falls "
+                    + "back to it where the kernel or JVM refuses the socket): address, RTT per probe, loss per hop, and "
+                    + "how it ended (reached / open / refused, or `net.unreachable` / `host.unreachable` / "
+                    + "`admin.prohibited` naming the router). Fact `method` says what ran.")
             .build();
 
     /** One probe's answer: the sender, its RTT, what it said ({@code answer} for a UDP reply); null address for silence. */

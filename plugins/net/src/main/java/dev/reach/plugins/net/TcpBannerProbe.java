@@ -57,6 +57,8 @@ public final class TcpBannerProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe tcp.banner host=198.18.1.2 port=22 expect=^SSH-")
             .example("reach probe tcp.banner host=198.18.1.2 port=80 send='HEAD / HTTP/1.0\\r\\n\\r\\n' expect='^HTTP/1'")
+            .about("Connects, optionally sends, reads until a regex matches or the deadline: ok, mismatch, `tcp.reset`, "
+                    + "`tcp.no-response`.")
             .build();
 
     /** What the exchange gave: bytes read, how reading ended, and the times. */

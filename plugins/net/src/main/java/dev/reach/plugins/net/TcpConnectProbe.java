@@ -73,6 +73,16 @@ public final class TcpConnectProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe tcp.connect host=db01 port=5432 timeout=2s")
             .example("reach probe tcp.connect host=::1 port=22 family=6")
+            .about("Opens a TCP connection and says how the kernel answered: ok, refused (`tcp.refused`), no answer "
+                    + "(`tcp.filtered`), host unreachable (`host.unreachable`), no route (`route.none`), prohibited "
+                    + "(`admin.prohibited`), stopped by this host's own firewall (`firewall.local`: EPERM, or ICMP port-"
+                    + "unreachable from itself), name not resolved. A refusal by ICMP port-unreachable instead of a reset "
+                    + "is named as a REJECT rule and its sender. It reads the ICMP error queued on its own socket "
+                    + "(IP_RECVERR) to name the sender and tell `admin.prohibited`, a router's `net.unreachable` / "
+                    + "`host.unreachable` and this host's own ARP failure apart. With `wait=adaptive` (the default) it asks"
+                    + " the host otherwise beside the SYN (an ICMP echo, `other_ports`), and once anything answers a SYN "
+                    + "silent for max(250 ms, 20 round trips), resent once halfway, is dropped; `wait=full` waits the whole"
+                    + " timeout. IPv4 and IPv6.")
             .build();
 
     /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */

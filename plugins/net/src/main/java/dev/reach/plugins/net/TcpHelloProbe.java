@@ -74,6 +74,12 @@ public final class TcpHelloProbe implements Probe {
             .example("reach probe tcp.hello host=198.18.1.2 port=8080")
             .example("reach probe tcp.hello host=127.0.0.1 port=18443 timeout=1s")
             .example("reach probe tcp.hello host=198.18.1.2 port=9000 protocol=http path=/health")
+            .about("Talks to the service after the handshake in its own protocol: a TLS ClientHello on TLS ports and on "
+                    + "any port it does not know (so TLS is seen everywhere), HTTP `HEAD` of the URL's path, Redis `PING`, "
+                    + "PostgreSQL's SSLRequest, or the banner of a server that speaks first (SSH, SMTP, FTP, POP3, IMAP, "
+                    + "MySQL); beside it one full-size segment, and MSS-clamped repeats where something stays silent: "
+                    + "answered, `tcp.reset`, `tcp.no-response` (the kernel acknowledged, the service never answered) or "
+                    + "`mtu.blackhole` (either direction), from TCP_INFO and what came back.")
             .build();
 
     /** What {@link #classify} makes of a transcript. */

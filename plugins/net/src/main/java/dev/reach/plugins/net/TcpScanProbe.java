@@ -75,6 +75,11 @@ public final class TcpScanProbe implements Probe {
             .example("reach probe tcp.scan hosts=198.18.1.2 ports=1-1024")
             .example("reach probe tcp.scan hosts=198.18.1.2,198.18.1.3 ports=22,80,443,5432 rate=200")
             .example("reach probe tcp.scan hosts=198.18.1.0/24 ports=22")
+            .about("Scans hosts (names, addresses, ranges like `127.1.0.0-127.1.39.15`, CIDR blocks; up to 65536) × "
+                    + "ports with non-blocking connects under epoll, as many in flight as the descriptor limit allows (the "
+                    + "soft `RLIMIT_NOFILE` raised to the hard one), optional rate limit, split over one thread per core: "
+                    + "open / closed / filtered / unreachable; waits adapted to the measured RTT as nmap's (1 s while "
+                    + "nothing is known), one retry of the silent. Intrusive.")
             .build();
 
     /** One port's fate. */

@@ -60,6 +60,9 @@ public final class UdpProbeProbe implements Probe {
             .example("reach probe udp.probe host=198.18.1.2 port=53 payload=dns")
             .example("reach probe udp.probe host=198.18.1.2 port=123 payload=ntp timeout=500ms")
             .example("reach probe udp.probe host=198.18.1.2 port=9000 payload=hex:deadbeef")
+            .about("Sends a datagram (dns, ntp, hex:, text:) on a connected socket: answered, `udp.closed` (ICMP port-"
+                    + "unreachable, with its sender), another ICMP error, or `udp.no-response` (open and filtered look "
+                    + "alike).")
             .build();
 
     /**

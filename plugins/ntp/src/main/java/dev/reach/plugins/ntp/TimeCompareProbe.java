@@ -66,6 +66,8 @@ public final class TimeCompareProbe implements Probe {
             .fact("round_trip_ms", "number", "from the request sent to the first byte of the answer")
             .needs(Needs.NOTHING)
             .example("reach probe time.compare url=http://127.0.0.1:8080/")
+            .about("This clock against a web server's Date header (±0.5 s plus half the round trip), for hosts without "
+                    + "NTP; `time.skew` beyond `max_offset`.")
             .build();
 
     private static final Duration RESOLUTION = Duration.ofMillis(500);

@@ -86,6 +86,10 @@ public final class TlsHandshakeProbe implements Probe {
             .needs(Needs.NOTHING)
             .example("reach probe tls.handshake host=127.0.0.1 port=8443 ca=/etc/ssl/private-ca.pem")
             .example("reach probe tls.handshake host=127.0.0.1 port=8443 sni=api.test alpn=h2,http/1.1 warn_days=30")
+            .about("Completes a TLS handshake (SNI on/off/other name, ALPN) even when validation would fail, then judges"
+                    + " the chain with the JDK's PKIX validator: protocol, cipher, every certificate, days left, the name "
+                    + "check, and where the chain breaks. `tls.expired`, `tls.untrusted`, `tls.hostname-mismatch`, "
+                    + "`tls.handshake-failure` with the alert, `tls.expiring` (warn).")
             .build();
 
     /** What one connection attempt produced; {@code failure} is null when the handshake completed. */

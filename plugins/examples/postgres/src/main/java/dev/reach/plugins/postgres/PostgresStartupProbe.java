@@ -62,6 +62,8 @@ public final class PostgresStartupProbe implements Probe {
             .fact("hint", "string", "ErrorResponse hint, when given")
             .example("reach probe postgres.startup host=127.0.0.1")
             .example("reach probe postgres.startup host=127.0.0.1 port=5433 user=app database=orders timeout=1s")
+            .about("Example plugin: sends PostgreSQL a startup message and decodes its answer up to authentication "
+                    + "(`postgres.error`, `postgres.not-postgres`).")
             .build();
 
     /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */

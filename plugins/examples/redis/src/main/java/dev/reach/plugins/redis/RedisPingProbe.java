@@ -60,6 +60,8 @@ public final class RedisPingProbe implements Probe {
             .fact("error_code", "string", "the first word of a Redis error reply: NOAUTH, WRONGPASS, DENIED, ERR...")
             .example("reach probe redis.ping host=127.0.0.1")
             .example("reach probe redis.ping host=127.0.0.1 port=6380 password=s3cret timeout=1s")
+            .about("Example plugin: sends Redis a PING (after AUTH) and says whether it answered PONG (`redis.error`, "
+                    + "`redis.not-redis`).")
             .build();
 
     /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */
