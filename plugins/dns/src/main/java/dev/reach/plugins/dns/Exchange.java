@@ -61,7 +61,13 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
                 Duration connect) {
 
     static Exchange ask(Nameserver server, Name name, int qtype, boolean tcp, Duration timeout) {
-        return tcp ? askTcp(server, name, List.of(qtype), timeout, c -> { }).getFirst() : askUdp(server, name, qtype, timeout);
+        return tcp ? askTcp(server, name, List.of(qtype), timeout, () -> { }, c -> { }).getFirst()
+                : askUdp(server, name, qtype, timeout, () -> { });
+    }
+
+    /** The question as dnsjava builds it (its first use loads dnsjava's type table: some 50 ms in a cold JVM). */
+    static Message query(Name name, int qtype) {
+        return Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
     }
 
     /**
@@ -80,8 +86,8 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
      * from the first datagram sent to the reply's bytes received: the message is built before and read after, so a
      * cold JVM's first query measures the network, not dnsjava starting up (that took 80 ms of warm-up before).
      */
-    static Exchange askUdp(Nameserver server, Name name, int qtype, Duration timeout) {
-        Message query = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
+    static Exchange askUdp(Nameserver server, Name name, int qtype, Duration timeout, Runnable sending) {
+        Message query = query(name, qtype);
         byte[] wire = query.toWire();
         long t0 = System.nanoTime();
         try (DatagramChannel channel = DatagramChannel.open(server.address() instanceof Inet6Address
@@ -89,6 +95,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
             channel.connect(server.socketAddress());
             DatagramSocket socket = channel.socket();
             byte[] buffer = new byte[65535];
+            sending.run();
             t0 = System.nanoTime();
             long deadline = t0 + timeout.toNanos();
             long again = t0 + timeout.toNanos() / 2;
@@ -143,13 +150,15 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
      * next run's question (1.3 s late in a resident reach), and several refused connects at once sometimes
      * came back as ClosedChannelException. A socket channel, so that interrupting the asking thread closes it when
      * the asking stops early ({@link Inquiry}): a thread left blocked in connect() or read() would hold the JVM's
-     * exit up to 300 ms (HotSpot waits that long for threads in native code). {@code connected} runs once the
-     * handshake is done, with its time: the server's host is there and something listens, whatever the answers take.
+     * exit up to 300 ms (HotSpot waits that long for threads in native code). {@code sending} runs right before the
+     * SYN; {@code connected} once the handshake is done, with its time: the server's host is there and something
+     * listens, whatever the answers take.
      */
-    static List<Exchange> askTcp(Nameserver server, Name name, List<Integer> qtypes, Duration timeout, Consumer<Duration> connected) {
+    static List<Exchange> askTcp(Nameserver server, Name name, List<Integer> qtypes, Duration timeout, Runnable sending,
+                                 Consumer<Duration> connected) {
         Map<Integer, Message> queries = new LinkedHashMap<>();
         for (int qtype : qtypes) {
-            Message q = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
+            Message q = query(name, qtype);
             queries.put(q.getHeader().getID(), q);    // ids are random: a clash only leaves one question unasked
         }
         Map<Integer, Exchange> answered = new LinkedHashMap<>();
@@ -158,6 +167,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         try (Socket s = SocketChannel.open().socket()) {
+            sending.run();
             t0 = System.nanoTime(); // the clock starts at the SYN, not at the JDK loading its socket classes
             s.connect(server.socketAddress(), (int) Math.max(1, timeout.toMillis()));
             connect = since(t0);

@@ -60,6 +60,10 @@ final class Inquiry {
     private record Echoed(InetAddress host, Duration rtt) implements Event {
     }
 
+    /** The first question to a server is about to leave: its silence counts from now. */
+    private record Sent(Nameserver server, long at) implements Event {
+    }
+
     private record Broke(RuntimeException e) implements Event {
     }
 
@@ -94,6 +98,7 @@ final class Inquiry {
 
     /** Asks. */
     static Asked ask(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) throws InterruptedException {
+        qtypes.forEach(q -> Exchange.query(name, q)); // dnsjava's cold start here, not inside the servers' silence
         long t0 = System.nanoTime();
         String method = HostEcho.method();
         // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits for at
@@ -104,6 +109,7 @@ final class Inquiry {
         Map<Slot, List<Exchange>> got = new HashMap<>();
         Map<Nameserver, Duration> connected = new HashMap<>();
         Map<InetAddress, Duration> echoes = new HashMap<>();
+        Map<Nameserver, Long> sent = new HashMap<>();
         Set<InetAddress> hosts = new LinkedHashSet<>(servers.stream().map(Nameserver::address).toList());
         try {
             for (InetAddress host : hosts) {
@@ -116,9 +122,10 @@ final class Inquiry {
             for (Slot s : order) {
                 pool.execute(() -> {
                     try {
-                        events.add(new Replied(s, s.tcp() ? Exchange.askTcp(s.server(), name, s.qtypes(), timeout,
+                        Runnable sending = () -> events.add(new Sent(s.server(), System.nanoTime()));
+                        events.add(new Replied(s, s.tcp() ? Exchange.askTcp(s.server(), name, s.qtypes(), timeout, sending,
                                 c -> events.add(new Connected(s.server(), c)))
-                                : List.of(Exchange.askUdp(s.server(), name, s.qtypes().getFirst(), timeout))));
+                                : List.of(Exchange.askUdp(s.server(), name, s.qtypes().getFirst(), timeout, sending))));
                     } catch (RuntimeException e) {
                         events.add(new Broke(e)); // each ask returns its failure: a bug
                     }
@@ -128,7 +135,7 @@ final class Inquiry {
                 long until = 0;
                 for (Slot s : order) {
                     if (!got.containsKey(s)) {
-                        until = Math.max(until, decide(s.server(), timeout, servers, qtypes, got, connected, echoes).after().toNanos());
+                        until = Math.max(until, decide(s.server(), timeout, servers, qtypes, got, connected, echoes, sent, t0).after().toNanos());
                     }
                 }
                 long left = until - (System.nanoTime() - t0);
@@ -140,6 +147,7 @@ final class Inquiry {
                     case Replied r -> got.put(r.slot(), r.exchanges());
                     case Connected c -> connected.put(c.server(), c.connect());
                     case Echoed e -> echoes.put(e.host(), e.rtt());
+                    case Sent x -> sent.putIfAbsent(x.server(), x.at());
                     case Broke b -> throw new IllegalStateException("asking a nameserver failed", b.e());
                 }
             }
@@ -156,7 +164,7 @@ final class Inquiry {
         for (Slot s : order) {
             List<Exchange> x = got.get(s);
             if (x == null) {
-                String why = why(decide(s.server(), timeout, servers, qtypes, got, connected, echoes), waited,
+                String why = why(decide(s.server(), timeout, servers, qtypes, got, connected, echoes, sent, t0), waited,
                         heard.get(s.server().address()), fastestComplete(servers, qtypes, got));
                 Duration connect = s.tcp() ? connected.get(s.server()) : null;
                 s.qtypes().forEach(q -> all.add(Exchange.silent(s.server(), name, s.tcp(), q, waited, why, connect)));
@@ -167,11 +175,23 @@ final class Inquiry {
         return new Asked(all, heard);
     }
 
+    /**
+     * When the server's silence is decisive, counted from the asking's start: {@link #giveUp}'s silence runs from the
+     * server's first question sent, not from the start (a thread still loading dnsjava or the JDK's socket code on a
+     * busy machine has asked nothing yet), and a server not asked yet has only the timeout.
+     */
     private static GiveUp decide(Nameserver ns, Duration timeout, List<Nameserver> servers, List<Integer> qtypes,
-                                 Map<Slot, List<Exchange>> got, Map<Nameserver, Duration> connected, Map<InetAddress, Duration> echoes) {
+                                 Map<Slot, List<Exchange>> got, Map<Nameserver, Duration> connected, Map<InetAddress, Duration> echoes,
+                                 Map<Nameserver, Long> sent, long t0) {
         boolean replied = got.entrySet().stream().anyMatch(e -> e.getKey().server().equals(ns)
                 && e.getValue().stream().anyMatch(x -> x.answered() || x.tcp() && !x.outcome().equals("timeout")));
-        return giveUp(timeout, fastestComplete(servers, qtypes, got), echoes.get(ns.address()), !replied && !connected.containsKey(ns));
+        GiveUp g = giveUp(timeout, fastestComplete(servers, qtypes, got), echoes.get(ns.address()), !replied && !connected.containsKey(ns));
+        if (g.reason() == Reason.TIMEOUT) {
+            return g;
+        }
+        Long at = sent.get(ns);
+        Duration after = at == null ? timeout : g.after().plusNanos(Math.max(0, at - t0));
+        return after.compareTo(timeout) < 0 ? new GiveUp(after, g.reason()) : new GiveUp(timeout, Reason.TIMEOUT);
     }
 
     /** Why an open question was given up after {@code waited}: {@code no answer in 251ms while 198.18.0.2 answers ping in 0.08ms}. */

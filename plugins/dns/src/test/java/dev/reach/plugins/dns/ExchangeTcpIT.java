@@ -93,7 +93,7 @@ class ExchangeTcpIT {
                 }
             });
             Nameserver ns = new Nameserver(InetAddress.getLoopbackAddress(), server.getLocalPort());
-            List<Exchange> xs = Exchange.askTcp(ns, NAME, List.of(Type.A, Type.AAAA), Duration.ofSeconds(3), c -> { });
+            List<Exchange> xs = Exchange.askTcp(ns, NAME, List.of(Type.A, Type.AAAA), Duration.ofSeconds(3), () -> { }, c -> { });
             t.join(3000);
             assertThat(xs).extracting(Exchange::outcome).containsExactly("answered", "answered");
             assertThat(xs).extracting(Exchange::qtype).containsExactly(Type.A, Type.AAAA);
