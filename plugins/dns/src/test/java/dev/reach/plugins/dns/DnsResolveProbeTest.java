@@ -510,7 +510,8 @@ class DnsResolveProbeTest {
     @Test
     void specNeedsNothingAndShowsExamples() {
         assertThat(DnsResolveProbe.SPEC.id()).isEqualTo("dns.resolve");
-        assertThat(DnsResolveProbe.SPEC.needs()).isEqualTo(Needs.NOTHING);
+        assertThat(DnsResolveProbe.SPEC.needs().none()).isTrue();
+        assertThat(DnsResolveProbe.SPEC.needs().describe()).isEqualTo("nothing (system=os: `getent`)");
         assertThat(DnsResolveProbe.SPEC.examples()).isNotEmpty().allMatch(e -> e.startsWith("reach probe dns.resolve "));
         assertThat(new DnsResolveProbe().spec()).isSameAs(DnsResolveProbe.SPEC);
     }
