@@ -1,0 +1,126 @@
+package dev.reach.testkit;
+
+import dev.reach.core.run.ParamBinder;
+import dev.reach.spi.Fact;
+import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The conventions every probe's spec follows, checked for all the probes a plugin declares — found the way PF4J
+ * finds them, in the plugin's {@code META-INF/extensions.idx}, so adding a probe adds nothing to a list in a test.
+ * One test in each plugin:
+ *
+ * <pre>{@code
+ * class MySpecsTest {
+ *     @Test
+ *     void everyProbeFollowsTheConventions() {
+ *         SpecConventions.check();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>What it checks, for each probe: {@code spec()} gives the same instance every time; the class is named after
+ * the id ({@code tcp.connect} → {@code TcpConnectProbe}); the summary starts with a capital and the spec names its
+ * facts, each with a description; there is an example, and each example is {@code reach probe ID k=v...} with
+ * parameters that bind.
+ */
+public final class SpecConventions {
+    private static final String INDEX = "META-INF/extensions.idx";
+
+    private SpecConventions() {
+    }
+
+    /** Checks every probe the plugin under test declares; fails with every broken convention listed. */
+    public static void check() {
+        check(declaredProbes());
+    }
+
+    /** Checks these probes; fails with every broken convention listed. */
+    public static void check(List<Probe> probes) {
+        if (probes.isEmpty()) {
+            throw new AssertionError("no probe declared: " + INDEX + " is missing or names no Probe "
+                    + "(is pf4j in the compiler's annotationProcessorPaths, and the class annotated @Extension?)");
+        }
+        List<String> broken = new ArrayList<>();
+        probes.forEach(p -> broken.addAll(problems(p)));
+        if (!broken.isEmpty()) {
+            throw new AssertionError(broken.size() + " broken convention(s):\n  " + String.join("\n  ", broken));
+        }
+    }
+
+    /** What is wrong with one probe's spec; empty when nothing. */
+    public static List<String> problems(Probe probe) {
+        List<String> out = new ArrayList<>();
+        ProbeSpec spec = probe.spec();
+        String id = spec.id();
+        if (probe.spec() != spec) {
+            out.add(id + ": spec() must return the same instance every time (a static final SPEC)");
+        }
+        String expected = Arrays.stream(id.split("[.-]")).map(w -> w.substring(0, 1).toUpperCase(Locale.ROOT) + w.substring(1))
+                .reduce("", String::concat) + "Probe";
+        if (!probe.getClass().getSimpleName().equals(expected)) {
+            out.add(id + ": the class is " + probe.getClass().getSimpleName() + "; name it " + expected);
+        }
+        if (spec.summary().isBlank() || !Character.isUpperCase(spec.summary().charAt(0))) {
+            out.add(id + ": the summary should be a line starting with a capital: '" + spec.summary() + "'");
+        }
+        if (spec.facts().isEmpty()) {
+            out.add(id + ": the spec names no fact; declare what the observation carries (.fact(name, type, description))");
+        }
+        for (Fact f : spec.facts()) {
+            if (f.description().isBlank()) out.add(id + ": fact '" + f.name() + "' has no description");
+        }
+        if (spec.examples().isEmpty()) {
+            out.add(id + ": the spec has no example (.example(\"reach probe " + id + " k=v\"))");
+        }
+        for (String example : spec.examples()) {
+            String[] words = example.replace("'", "").split(" (?=[a-z_]+=)");
+            if (!words[0].equals("reach probe " + id)) {
+                out.add(id + ": example '" + example + "' should start with 'reach probe " + id + "' and give k=v parameters");
+                continue;
+            }
+            var binding = ParamBinder.bind(spec, ProbeHarness.parse(Arrays.copyOfRange(words, 1, words.length)));
+            if (!binding.ok()) {
+                out.add(id + ": example '" + example + "' does not bind: " + binding.errors());
+            }
+        }
+        return out;
+    }
+
+    /** The probes listed in every {@code META-INF/extensions.idx} on the class path, each made with its no-argument constructor. */
+    public static List<Probe> declaredProbes() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<Probe> probes = new ArrayList<>();
+        try {
+            for (URL index : Collections.list(loader.getResources(INDEX))) {
+                for (String name : lines(index)) {
+                    Class<?> type = Class.forName(name, false, loader);
+                    if (Probe.class.isAssignableFrom(type)) {
+                        probes.add((Probe) type.getDeclaredConstructor().newInstance());
+                    }
+                }
+            }
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new AssertionError("cannot read the probes of " + INDEX + ": " + (e instanceof InvocationTargetException i ? i.getCause() : e), e);
+        }
+        return probes;
+    }
+
+    private static List<String> lines(URL index) throws IOException {
+        try (InputStream in = index.openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        }
+    }
+}
