@@ -107,6 +107,11 @@ final class ProbesCommand implements Callable<Integer> {
         out.println("Facts:");
         if (s.facts().isEmpty()) out.println("  (none)");
         for (Fact f : s.facts()) out.printf("  %-14s %-8s %s%n", f.name(), f.type(), f.description());
+        if (!s.causes().isEmpty()) {
+            out.println();
+            out.println("Causes it may name:");
+            wrap(String.join(", ", s.causes()), 76).forEach(l -> out.println("  " + l));
+        }
         if (!s.examples().isEmpty()) {
             out.println();
             out.println("Examples:");
@@ -151,6 +156,7 @@ final class ProbesCommand implements Callable<Integer> {
         m.put("plugin", plugin);
         m.put("intrusive", s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE);
         m.put("about", s.about());
+        m.put("causes", s.causes());
         m.put("needs", Map.of("root", s.needs().root(), "capabilities", s.needs().capabilities(), "tools", s.needs().tools(),
                 "note", s.needs().note()));
         List<Object> params = new ArrayList<>();

@@ -29,9 +29,11 @@ import java.util.regex.Pattern;
  * @param examples      command lines that show typical use
  * @param about         what it finds and how, in a paragraph (the causes it names in backquotes), for
  *                      {@code reach probes ID} and the README's probe table; empty when the summary says it all
+ * @param causes        the cause codes its observations may carry, each in the catalogue (the engine's, or the
+ *                      plugin's own {@code reach-causes.tsv}); the test kit fails a probe that returns another
  */
 public record ProbeSpec(String id, String summary, List<Param> params, List<Fact> facts, Needs needs,
-                        Intrusiveness intrusiveness, List<String> examples, String about) {
+                        Intrusiveness intrusiveness, List<String> examples, String about, List<String> causes) {
 
     /** Probe ids: dotted lower-case, at least two parts. */
     public static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*)+");
@@ -45,6 +47,7 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         facts = List.copyOf(facts);
         examples = List.copyOf(examples);
         about = about == null ? "" : about.strip();
+        causes = List.copyOf(new LinkedHashSet<>(causes));
         var names = new LinkedHashSet<String>();
         for (Param p : params) {
             if (!names.add(p.name())) {
@@ -53,10 +56,10 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         }
     }
 
-    /** Without an about paragraph. */
+    /** Without an about paragraph or declared causes. */
     public ProbeSpec(String id, String summary, List<Param> params, List<Fact> facts, Needs needs,
                      Intrusiveness intrusiveness, List<String> examples) {
-        this(id, summary, params, facts, needs, intrusiveness, examples, "");
+        this(id, summary, params, facts, needs, intrusiveness, examples, "", List.of());
     }
 
     public static Builder builder(String id, String summary) {
@@ -96,6 +99,7 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         private Needs needs = Needs.NOTHING;
         private Intrusiveness intrusiveness = Intrusiveness.SAFE;
         private String about = "";
+        private final List<String> causes = new ArrayList<>();
 
         private Builder(String id, String summary) {
             this.id = id;
@@ -109,9 +113,10 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         public Builder intrusive() { intrusiveness = Intrusiveness.INTRUSIVE; return this; }
         public Builder example(String commandLine) { examples.add(commandLine); return this; }
         public Builder about(String paragraph) { about = paragraph; return this; }
+        public Builder causes(String... codes) { causes.addAll(List.of(codes)); return this; }
 
         public ProbeSpec build() {
-            return new ProbeSpec(id, summary, params, facts, needs, intrusiveness, examples, about);
+            return new ProbeSpec(id, summary, params, facts, needs, intrusiveness, examples, about, causes);
         }
     }
 }

@@ -9,11 +9,13 @@ import dev.reach.spi.Probe;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs a probe the way the engine does (bound params, a real deadline, its own virtual thread, needs
- * checked) and hands back the observation for assertions.
+ * checked) and hands back the observation for assertions; a cause the probe's spec does not declare (when it
+ * declares any: see {@link SpecConventions}) fails the run.
  *
  * <pre>{@code
  * Observation o = ProbeHarness.run(new TcpConnectProbe(), "host=127.0.0.1", "port=" + closedPort);
@@ -43,8 +45,14 @@ public final class ProbeHarness {
         if (!binding.ok()) {
             throw new AssertionError("parameters do not bind: " + binding.errors());
         }
-        return new ProbeInvoker(HostPrivileges.current())
+        Observation o = new ProbeInvoker(HostPrivileges.current())
                 .invoke(probe, binding.params(), timeout, new Cancellation(), message -> { });
+        List<String> declared = probe.spec().causes();
+        if (!declared.isEmpty() && o.cause().isPresent() && !declared.contains(o.cause().get())) {
+            throw new AssertionError(probe.spec().id() + " returned cause '" + o.cause().get() + "', which its spec does not declare "
+                    + "(it declares " + String.join(", ", declared) + "): add it to .causes(...) if it is right\n" + o);
+        }
+        return o;
     }
 
     /** Splits {@code k=v} words into a map. */

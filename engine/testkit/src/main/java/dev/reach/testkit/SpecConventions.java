@@ -1,6 +1,7 @@
 package dev.reach.testkit;
 
 import dev.reach.core.run.ParamBinder;
+import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Fact;
 import dev.reach.spi.Probe;
 import dev.reach.spi.ProbeSpec;
@@ -15,6 +16,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The conventions every probe's spec follows, checked for all the probes a plugin declares — found the way PF4J
@@ -33,10 +36,13 @@ import java.util.Locale;
  * <p>What it checks, for each probe: {@code spec()} gives the same instance every time; the class is named after
  * the id ({@code tcp.connect} → {@code TcpConnectProbe}); the summary starts with a capital and the spec names its
  * facts, each with a description; there is an example, and each example is {@code reach probe ID k=v...} with
- * parameters that bind.
+ * parameters that bind; it declares the causes it may return ({@code .causes(...)}), each one in the catalogue
+ * (the engine's, or the plugin's own {@code reach-causes.tsv}), and every cause its {@code about} paragraph names in
+ * backquotes among them. {@link ProbeHarness} then fails a run that returns a cause the spec does not declare.
  */
 public final class SpecConventions {
     private static final String INDEX = "META-INF/extensions.idx";
+    private static final Pattern QUOTED = Pattern.compile("`([a-z][a-z0-9-]*(?:\\.[a-z][a-z0-9-]*)+)`");
 
     private SpecConventions() {
     }
@@ -53,14 +59,20 @@ public final class SpecConventions {
                     + "(is pf4j in the compiler's annotationProcessorPaths, and the class annotated @Extension?)");
         }
         List<String> broken = new ArrayList<>();
-        probes.forEach(p -> broken.addAll(problems(p)));
+        CauseCatalog causes = catalogue();
+        probes.forEach(p -> broken.addAll(problems(p, causes)));
         if (!broken.isEmpty()) {
             throw new AssertionError(broken.size() + " broken convention(s):\n  " + String.join("\n  ", broken));
         }
     }
 
-    /** What is wrong with one probe's spec; empty when nothing. */
+    /** What is wrong with one probe's spec, its causes checked against the catalogue with this plugin's own; empty when nothing. */
     public static List<String> problems(Probe probe) {
+        return problems(probe, catalogue());
+    }
+
+    /** What is wrong with one probe's spec, its causes checked against {@code causes}; empty when nothing. */
+    public static List<String> problems(Probe probe, CauseCatalog causes) {
         List<String> out = new ArrayList<>();
         ProbeSpec spec = probe.spec();
         String id = spec.id();
@@ -95,7 +107,45 @@ public final class SpecConventions {
                 out.add(id + ": example '" + example + "' does not bind: " + binding.errors());
             }
         }
+        if (spec.causes().isEmpty()) {
+            out.add(id + ": the spec declares no cause; name the codes its observations may carry (.causes(\"tcp.refused\", ...))");
+        }
+        for (String code : spec.causes()) {
+            if (!causes.contains(code)) {
+                out.add(id + ": declares cause '" + code + "', which is in no catalogue (the engine's causes, or this plugin's "
+                        + CauseCatalog.PLUGIN_RESOURCE + ")");
+            }
+        }
+        Matcher named = QUOTED.matcher(spec.about());
+        while (named.find()) {
+            String code = named.group(1);
+            if (causes.contains(code) && !spec.causes().contains(code)) {
+                out.add(id + ": its about paragraph names `" + code + "` but .causes(...) does not declare it");
+            }
+        }
         return out;
+    }
+
+    /** The engine's cause catalogue with the causes of every {@code reach-causes.tsv} on the class path (the plugin's own). */
+    public static CauseCatalog catalogue() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        CauseCatalog causes = CauseCatalog.load();
+        try {
+            for (URL table : Collections.list(loader.getResources(CauseCatalog.PLUGIN_RESOURCE))) {
+                List<String> said = new ArrayList<>();
+                List<String> rows;
+                try (InputStream in = table.openStream()) {
+                    rows = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+                }
+                causes = causes.with(CauseCatalog.parsePlugin("plugin under test", rows, said), (c, why) -> said.add(why));
+                if (!said.isEmpty()) {
+                    throw new AssertionError(table + ": " + String.join("; ", said));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + CauseCatalog.PLUGIN_RESOURCE + ": " + e, e);
+        }
+        return causes;
     }
 
     /** The probes listed in every {@code META-INF/extensions.idx} on the class path, each made with its no-argument constructor. */

@@ -21,6 +21,8 @@ class SpecConventionsTest {
                 .param(Param.string("text", "what to say").defaultValue("hi"))
                 .fact("text", "string", "what was said")
                 .example("reach probe demo.say text='hello there'")
+                .about("Says the text; a listener that never answers is `tcp.no-response`.")
+                .causes("tcp.no-response")
                 .build();
 
         @Override
@@ -34,7 +36,7 @@ class SpecConventionsTest {
         }
     }
 
-    /** Breaks them: misnamed, a new spec each call, lower-case summary, no fact, an example that does not bind. */
+    /** Breaks them: misnamed, a new spec each call, lower-case summary, no fact, examples that do not bind, no cause. */
     static final class Sloppy implements Probe {
         @Override
         public ProbeSpec spec() {
@@ -48,6 +50,26 @@ class SpecConventionsTest {
         }
     }
 
+    /** Declares a cause no catalogue has, and leaves out one its paragraph names. */
+    static final class DemoCauseProbe implements Probe {
+        static final ProbeSpec SPEC = ProbeSpec.builder("demo.cause", "Names causes")
+                .fact("outcome", "string", "what happened")
+                .example("reach probe demo.cause")
+                .about("Ends in `tcp.refused` or `tcp.reset`.")
+                .causes("tcp.refused", "demo.made-up")
+                .build();
+
+        @Override
+        public ProbeSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public Observation run(ProbeContext ctx, Params params) {
+            return Observation.fail("tcp.reset", "reset").build();
+        }
+    }
+
     @Test
     void aProbeThatFollowsThemHasNoProblem() {
         assertThat(SpecConventions.problems(new DemoSayProbe())).isEmpty();
@@ -56,15 +78,30 @@ class SpecConventionsTest {
 
     @Test
     void everyBrokenConventionIsNamedWithWhatToDo() {
-        assertThat(SpecConventions.problems(new Sloppy())).hasSize(6)
+        assertThat(SpecConventions.problems(new Sloppy())).hasSize(7)
                 .anySatisfy(p -> assertThat(p).contains("same instance"))
                 .anySatisfy(p -> assertThat(p).contains("the class is Sloppy; name it DemoSloppyProbe"))
                 .anySatisfy(p -> assertThat(p).contains("starting with a capital"))
                 .anySatisfy(p -> assertThat(p).contains("names no fact"))
                 .anySatisfy(p -> assertThat(p).contains("port=notaport").contains("does not bind"))
-                .anySatisfy(p -> assertThat(p).contains("should start with 'reach probe demo.sloppy'"));
+                .anySatisfy(p -> assertThat(p).contains("should start with 'reach probe demo.sloppy'"))
+                .anySatisfy(p -> assertThat(p).contains("declares no cause"));
         assertThatThrownBy(() -> SpecConventions.check(List.of(new DemoSayProbe(), new Sloppy())))
-                .isInstanceOf(AssertionError.class).hasMessageStartingWith("6 broken convention(s):");
+                .isInstanceOf(AssertionError.class).hasMessageStartingWith("7 broken convention(s):");
+    }
+
+    @Test
+    void causesAreCheckedAgainstTheCatalogueAndTheParagraph() {
+        assertThat(SpecConventions.problems(new DemoCauseProbe())).containsExactlyInAnyOrder(
+                "demo.cause: declares cause 'demo.made-up', which is in no catalogue (the engine's causes, or this plugin's reach-causes.tsv)",
+                "demo.cause: its about paragraph names `tcp.reset` but .causes(...) does not declare it");
+    }
+
+    @Test
+    void theHarnessFailsARunThatReturnsACauseTheSpecDoesNotDeclare() {
+        assertThatThrownBy(() -> ProbeHarness.run(new DemoCauseProbe()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("demo.cause returned cause 'tcp.reset', which its spec does not declare (it declares tcp.refused, demo.made-up)");
     }
 
     @Test

@@ -44,6 +44,7 @@ public final class BannerReadProbe implements Probe {
             .fact("banner", "string", "the first line, without its line end")
             .fact("banner_ms", "number", "time from the connection to the line")
             .example("reach probe banner.read host=127.0.0.1 port=22 expect=SSH-2.0")
+            .causes("banner.unexpected", "tcp.no-response", "tcp.reset", "tcp.filtered", "tcp.refused")
             .build();
 
     /** How reading went, before it is judged. */

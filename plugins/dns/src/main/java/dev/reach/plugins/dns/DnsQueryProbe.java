@@ -59,6 +59,7 @@ public final class DnsQueryProbe implements Probe {
             .example("reach probe dns.query name=198.18.0.10 server=127.0.0.1:5353")
             .about("Asks one nameserver one question (A, AAAA, CNAME, MX, SRV, TXT, PTR, SOA, NS, CAA, ANY) over UDP or "
                     + "TCP; the whole answer as facts; an IP address asks for its PTR.")
+            .causes("dns.nxdomain", "dns.nodata", "dns.servfail", "dns.server-unreachable")
             .build();
 
     /** What {@link #classify} makes of an exchange; {@code cause} is null when nothing is wrong. */

@@ -103,6 +103,7 @@ public final class DnsResolveProbe implements Probe {
                     + "good one costs every lookup resolv.conf's `options timeout`; decided once the good one answered, not"
                     + " after the wait). A name the system answers from the hosts file only warns about the nameservers. "
                     + "Type any is the union of the families. Search domains as glibc.")
+            .causes("dns.nxdomain", "dns.nodata", "dns.servfail", "dns.server-unreachable", "dns.mismatch", "dns.slow")
             .build();
 
     /** What {@link #classify} makes of it; {@code cause} is null when all is well. */

@@ -55,6 +55,7 @@ public final class FirewallRulesProbe implements Probe {
             .example("reach probe firewall.rules direction=out proto=udp dst=198.18.0.53 port=53")
             .about("Evaluates a flow against nftables/iptables and names the first rule that decides it, with chain and "
                     + "table (`firewall.local`).")
+            .causes("firewall.local")
             .build();
 
     record Classified(Status status, String cause, String summary) {

@@ -58,6 +58,7 @@ public final class IfaceStatusProbe implements Probe {
             .example("reach probe iface.status host=198.18.0.2 interval=2s")
             .about("Admin/oper state, carrier, MTU, speed, addresses and error counters sampled twice of an interface or"
                     + " the egress one toward a host (`link.down`).")
+            .causes("link.down", "route.none", "route.reject")
             .build();
 
     record Classified(Status status, String cause, String summary) {

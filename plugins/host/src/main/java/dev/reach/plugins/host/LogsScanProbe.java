@@ -56,6 +56,8 @@ public final class LogsScanProbe implements Probe {
             .example("reach probe logs.scan since=30m")
             .example("reach probe logs.scan file=/var/log/syslog pattern='Connection refused,timed out'")
             .about("Counts and quotes journal or log-file lines matching known failure messages in a time window.")
+            .causes("arp.conflict", "conntrack.full", "fd.exhausted", "link.down", "listen.overflow", "ports.exhausted",
+                    "resources.pressure")
             .build();
 
     record Classified(Status status, String cause, String summary) {

@@ -75,6 +75,7 @@ public final class NeighCheckProbe implements Probe {
                     + " at the second MAC; arping when native access is off; else one datagram): `gateway.unreachable`, "
                     + "`host.unreachable`, two MACs for one IP or an entry holding a MAC that no longer answers "
                     + "(`arp.conflict`).")
+            .causes("arp.conflict", "gateway.unreachable", "host.unreachable", "route.none", "route.reject")
             .build();
 
     /** What was found: the route's next hop, its table entry, and the distinct MACs that answered (null when ARP was not asked). */

@@ -48,6 +48,7 @@ public final class ResourcesCheckProbe implements Probe {
             .example("reach probe resources.check")
             .about("Load, memory, swap, disk space and inodes, open files vs limits, OOM kills (`resources.pressure`, "
                     + "`fd.exhausted`).")
+            .causes("fd.exhausted", "resources.pressure")
             .build();
 
     /** One limit reached or near: the cause, whether it already breaks things, and the words. */

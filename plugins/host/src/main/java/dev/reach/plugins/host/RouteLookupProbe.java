@@ -58,6 +58,7 @@ public final class RouteLookupProbe implements Probe {
             .example("reach probe route.lookup host=2001:db8::5")
             .about("The route the kernel uses for a destination (gateway, device, source, table, MTU); no route "
                     + "(`route.none`), blackhole/unreachable/prohibit entry (`route.reject`) named with its table.")
+            .causes("route.none", "route.reject", "link.down")
             .build();
 
     /**

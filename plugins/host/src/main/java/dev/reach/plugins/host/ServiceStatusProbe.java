@@ -49,6 +49,7 @@ public final class ServiceStatusProbe implements Probe {
             .example("reach probe service.status service=sshd count=20")
             .about("systemd unit state and its last journal lines, or a process by name without systemd "
                     + "(`service.inactive`).")
+            .causes("service.inactive")
             .build();
 
     /** What was found; {@code props} empty in process mode. */

@@ -59,6 +59,7 @@ public final class SocketsListenProbe implements Probe {
             .example("reach probe sockets.listen port=53 proto=udp")
             .about("Who listens on a port: addresses, owner process, accept queue vs backlog, ListenOverflows sampled "
                     + "twice (`listen.none`, `listen.localhost-only`, `listen.overflow`).")
+            .causes("listen.localhost-only", "listen.none", "listen.overflow")
             .build();
 
     /** One listening socket as classify needs it; backlog -1 when unknown. */

@@ -51,6 +51,7 @@ public final class SocketsSummaryProbe implements Probe {
             .example("reach probe sockets.summary")
             .about("Connection states toward a destination, ephemeral port use, conntrack use (`ports.exhausted`, "
                     + "`conntrack.full`).")
+            .causes("conntrack.full", "ports.exhausted")
             .build();
 
     record Input(String destination, Map<String, Long> states, long portsUsed, int rangeFrom, int rangeTo, long conntrackCount, long conntrackMax) {

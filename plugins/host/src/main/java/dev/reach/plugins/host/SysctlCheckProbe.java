@@ -60,6 +60,7 @@ public final class SysctlCheckProbe implements Probe {
             .example("reach probe sysctl.check port=80 interval=2s")
             .about("Kernel settings that break connectivity (`sysctl.risky`); strict rp_filter against the route back to"
                     + " a client, and the kernel's own count of what rp_filter dropped (`rpfilter.drop`).")
+            .causes("sysctl.risky", "rpfilter.drop", "conntrack.full")
             .build();
 
     record Classified(Status status, String cause, String summary) {

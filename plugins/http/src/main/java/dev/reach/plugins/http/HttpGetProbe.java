@@ -90,6 +90,8 @@ public final class HttpGetProbe implements Probe {
             .about("Sends an HTTP/1.1 request and times DNS, connect, TLS, first byte and total; follows redirects, "
                     + "checks status and a body regex; honours HTTP(S)_PROXY/NO_PROXY as curl does and says so "
                     + "(`proxy.env`), or `proxy=off`; `address=` dials a given address like curl's `--resolve`.")
+            .causes("proxy.env", "tcp.refused", "tcp.filtered", "tcp.reset", "tcp.no-response", "tls.expired",
+                    "tls.handshake-failure", "tls.hostname-mismatch", "tls.untrusted")
             .build();
 
     /** Phase times of one request in milliseconds; -1 where the phase did not happen. */

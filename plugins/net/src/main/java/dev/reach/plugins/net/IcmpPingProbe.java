@@ -72,6 +72,8 @@ public final class IcmpPingProbe implements Probe {
             .about("Sends ICMP echo: loss %, min/avg/max/mdev RTT, TTL, and any ICMP error received instead with its "
                     + "sender (`admin.prohibited`, `net.unreachable`, `host.unreachable`); `path.loss` on partial loss. "
                     + "Ping socket, raw socket or system `ping`, saying which. IPv4 and IPv6.")
+            .causes("path.loss", "admin.prohibited", "host.unreachable", "net.unreachable", "route.none", "udp.closed",
+                    "mtu.blackhole")
             .build();
 
     /** What {@link #classify} makes of the echo round. */

@@ -64,6 +64,7 @@ public final class PathMtuProbe implements Probe {
             .example("reach probe path.mtu host=198.18.1.2 timeout=200ms count=3")
             .about("Largest packet that passes with DF, against the egress interface MTU: clean path MTU (naming the "
                     + "hop's frag-needed and next-hop MTU) or `mtu.blackhole`.")
+            .causes("mtu.blackhole", "route.none")
             .build();
 
     /**

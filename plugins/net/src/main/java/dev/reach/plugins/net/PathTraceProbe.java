@@ -88,6 +88,7 @@ public final class PathTraceProbe implements Probe {
                     + "back to it where the kernel or JVM refuses the socket): address, RTT per probe, loss per hop, and "
                     + "how it ended (reached / open / refused, or `net.unreachable` / `host.unreachable` / "
                     + "`admin.prohibited` naming the router). Fact `method` says what ran.")
+            .causes("admin.prohibited", "host.unreachable", "net.unreachable", "route.none")
             .build();
 
     /** One probe's answer: the sender, its RTT, what it said ({@code answer} for a UDP reply); null address for silence. */

@@ -59,6 +59,8 @@ public final class TcpBannerProbe implements Probe {
             .example("reach probe tcp.banner host=198.18.1.2 port=80 send='HEAD / HTTP/1.0\\r\\n\\r\\n' expect='^HTTP/1'")
             .about("Connects, optionally sends, reads until a regex matches or the deadline: ok, mismatch, `tcp.reset`, "
                     + "`tcp.no-response`.")
+            .causes("tcp.no-response", "tcp.reset", "tcp.refused", "tcp.filtered", "host.unreachable", "net.unreachable",
+                    "route.none", "admin.prohibited")
             .build();
 
     /** What the exchange gave: bytes read, how reading ended, and the times. */

@@ -83,6 +83,8 @@ public final class TcpConnectProbe implements Probe {
                     + " the host otherwise beside the SYN (an ICMP echo, `other_ports`), and once anything answers a SYN "
                     + "silent for max(250 ms, 20 round trips), resent once halfway, is dropped; `wait=full` waits the whole"
                     + " timeout. IPv4 and IPv6.")
+            .causes("admin.prohibited", "firewall.local", "host.unreachable", "net.unreachable", "route.none",
+                    "tcp.filtered", "tcp.refused")
             .build();
 
     /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */

@@ -80,6 +80,8 @@ public final class TcpHelloProbe implements Probe {
                     + "MySQL); beside it one full-size segment, and MSS-clamped repeats where something stays silent: "
                     + "answered, `tcp.reset`, `tcp.no-response` (the kernel acknowledged, the service never answered) or "
                     + "`mtu.blackhole` (either direction), from TCP_INFO and what came back.")
+            .causes("mtu.blackhole", "tcp.no-response", "tcp.reset", "tcp.refused", "tcp.filtered", "host.unreachable",
+                    "net.unreachable", "route.none", "admin.prohibited")
             .build();
 
     /** What {@link #classify} makes of a transcript. */

@@ -80,6 +80,7 @@ public final class TcpScanProbe implements Probe {
                     + "soft `RLIMIT_NOFILE` raised to the hard one), optional rate limit, split over one thread per core: "
                     + "open / closed / filtered / unreachable; waits adapted to the measured RTT as nmap's (1 s while "
                     + "nothing is known), one retry of the silent. Intrusive.")
+            .causes("tcp.filtered", "host.unreachable")
             .build();
 
     /** One port's fate. */

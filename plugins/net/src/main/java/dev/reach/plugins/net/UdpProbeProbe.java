@@ -63,6 +63,7 @@ public final class UdpProbeProbe implements Probe {
             .about("Sends a datagram (dns, ntp, hex:, text:) on a connected socket: answered, `udp.closed` (ICMP port-"
                     + "unreachable, with its sender), another ICMP error, or `udp.no-response` (open and filtered look "
                     + "alike).")
+            .causes("udp.closed", "udp.no-response", "admin.prohibited", "host.unreachable", "net.unreachable", "route.none")
             .build();
 
     /**

@@ -57,6 +57,7 @@ public final class NtpOffsetProbe implements Probe {
             .example("reach probe ntp.offset server=127.0.0.1 port=1123 max_offset=500ms")
             .about("SNTP (RFC 4330), best of `count` exchanges: offset, delay, stratum, reference id; `time.skew` beyond"
                     + " `max_offset` (5s), `udp.closed`, `udp.no-response`, kiss-o'-death and unsynchronised servers named.")
+            .causes("time.skew", "udp.closed", "udp.no-response")
             .build();
 
     /** A server's answer with the four timestamps, or what happened instead ({@code failure} non-null). */

@@ -68,6 +68,7 @@ public final class TimeCompareProbe implements Probe {
             .example("reach probe time.compare url=http://127.0.0.1:8080/")
             .about("This clock against a web server's Date header (±0.5 s plus half the round trip), for hosts without "
                     + "NTP; `time.skew` beyond `max_offset`.")
+            .causes("time.skew", "tcp.refused")
             .build();
 
     private static final Duration RESOLUTION = Duration.ofMillis(500);

@@ -90,6 +90,8 @@ public final class TlsHandshakeProbe implements Probe {
                     + " the chain with the JDK's PKIX validator: protocol, cipher, every certificate, days left, the name "
                     + "check, and where the chain breaks. `tls.expired`, `tls.untrusted`, `tls.hostname-mismatch`, "
                     + "`tls.handshake-failure` with the alert, `tls.expiring` (warn).")
+            .causes("tls.expired", "tls.expiring", "tls.handshake-failure", "tls.hostname-mismatch", "tls.untrusted",
+                    "tcp.refused", "tcp.filtered", "tcp.reset", "tcp.no-response")
             .build();
 
     /** What one connection attempt produced; {@code failure} is null when the handshake completed. */

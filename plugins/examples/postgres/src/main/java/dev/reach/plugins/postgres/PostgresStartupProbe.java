@@ -64,6 +64,7 @@ public final class PostgresStartupProbe implements Probe {
             .example("reach probe postgres.startup host=127.0.0.1 port=5433 user=app database=orders timeout=1s")
             .about("Example plugin: sends PostgreSQL a startup message and decodes its answer up to authentication "
                     + "(`postgres.error`, `postgres.not-postgres`).")
+            .causes("postgres.error", "postgres.not-postgres", "tcp.filtered", "tcp.no-response", "tcp.refused", "tcp.reset")
             .build();
 
     /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */

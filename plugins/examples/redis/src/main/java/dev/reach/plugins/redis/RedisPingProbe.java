@@ -62,6 +62,7 @@ public final class RedisPingProbe implements Probe {
             .example("reach probe redis.ping host=127.0.0.1 port=6380 password=s3cret timeout=1s")
             .about("Example plugin: sends Redis a PING (after AUTH) and says whether it answered PONG (`redis.error`, "
                     + "`redis.not-redis`).")
+            .causes("redis.error", "redis.not-redis", "tcp.filtered", "tcp.no-response", "tcp.refused", "tcp.reset")
             .build();
 
     /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */
