@@ -52,7 +52,7 @@ final class DaemonCommand implements Runnable {
     /** The socket of this network namespace's resident, or empty with the reason printed. */
     static Optional<Path> socket(PrintWriter err) {
         try {
-            return Optional.of(Resident.socketFor(Resident.directory(false), Resident.netns()));
+            return Optional.of(ResidentPlace.socketFor(ResidentPlace.directory(false), ResidentPlace.netns()));
         } catch (IOException e) {
             err.println("reach: " + e.getMessage());
             return Optional.empty();
@@ -62,7 +62,7 @@ final class DaemonCommand implements Runnable {
     /** The resident's PID from its PID file, when that process is alive and is a resident reach. */
     static Optional<ProcessHandle> process(Path socket) {
         try {
-            List<String> lines = Files.readAllLines(Resident.pidFile(socket));
+            List<String> lines = Files.readAllLines(ResidentPlace.pidFile(socket));
             return ProcessHandle.of(Long.parseLong(lines.getFirst().strip()))
                     .filter(ProcessHandle::isAlive)
                     .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("daemon serve")).orElse(true));
@@ -93,12 +93,12 @@ final class DaemonCommand implements Runnable {
             }
             Path socket;
             try {
-                socket = Resident.socketFor(Resident.directory(true), Resident.netns());
+                socket = ResidentPlace.socketFor(ResidentPlace.directory(true), ResidentPlace.netns());
             } catch (IOException e) {
                 err.println("reach: " + e.getMessage());
                 return ExitCodes.INTERNAL;
             }
-            String status = Resident.ping(socket);
+            String status = ResidentWire.ping(socket);
             if (status != null) {
                 out.print("reach: already running; " + status);
                 out.flush();
@@ -124,7 +124,7 @@ final class DaemonCommand implements Runnable {
                     lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(l -> err.println("  " + l));
                     return ExitCodes.INTERNAL;
                 }
-                status = Resident.ping(socket);
+                status = ResidentWire.ping(socket);
                 if (status != null) {
                     out.print("reach: started; " + status);
                     out.println("  log " + log + "; 'reach daemon stop' stops it");
@@ -174,7 +174,7 @@ final class DaemonCommand implements Runnable {
         public Integer call() {
             Optional<Path> socket = socket(spec.commandLine().getErr());
             if (socket.isEmpty()) return ExitCodes.INTERNAL;
-            String status = Resident.ping(socket.get());
+            String status = ResidentWire.ping(socket.get());
             if (status == null) {
                 spec.commandLine().getOut().println("reach: no resident reach runs for this network namespace");
                 return ExitCodes.FAULT;

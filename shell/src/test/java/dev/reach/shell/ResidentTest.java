@@ -18,7 +18,7 @@ class ResidentTest {
 
     @Test
     void aRequestIsItsFieldsThenArgcArguments() throws IOException {
-        var r = Resident.Request.read(in("protocol=reach-resident/1\0cwd=/srv\0tty=1\0argc=3\0db01:5432\0\0--json\0c"));
+        var r = ResidentWire.ClientRequest.read(in("protocol=reach-resident/1\0cwd=/srv\0tty=1\0argc=3\0db01:5432\0\0--json\0c"));
         assertThat(r.fields()).containsEntry("cwd", "/srv").containsEntry("protocol", "reach-resident/1");
         assertThat(r.flag("tty")).isTrue();
         assertThat(r.flag("errtty")).isFalse();
@@ -27,10 +27,10 @@ class ResidentTest {
 
     @Test
     void aMalformedRequestIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> Resident.Request.read(in("cwd=/srv\0argc=2\0only-one\0"))).hasMessageContaining("ended early");
-        assertThatThrownBy(() -> Resident.Request.read(in("no-equals-sign\0argc=0\0"))).hasMessageContaining("without '='");
-        assertThatThrownBy(() -> Resident.Request.read(in("argc=-1\0"))).hasMessageContaining("out of range");
-        assertThatThrownBy(() -> Resident.Request.read(in("argc=x\0"))).hasMessageContaining("not a number");
+        assertThatThrownBy(() -> ResidentWire.ClientRequest.read(in("cwd=/srv\0argc=2\0only-one\0"))).hasMessageContaining("ended early");
+        assertThatThrownBy(() -> ResidentWire.ClientRequest.read(in("no-equals-sign\0argc=0\0"))).hasMessageContaining("without '='");
+        assertThatThrownBy(() -> ResidentWire.ClientRequest.read(in("argc=-1\0"))).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> ResidentWire.ClientRequest.read(in("argc=x\0"))).hasMessageContaining("not a number");
     }
 
     @Test
@@ -45,7 +45,7 @@ class ResidentTest {
 
     @Test
     void aClientThatWouldSeeSomethingElseIsDeclinedSayingWhat() {
-        var here = new Resident.Identity("4026531840", "2049:11", "2049:12", "/srv", "/opt/reach", Map.of("PATH", "/usr/bin"));
+        var here = new ResidentPlace.Identity("4026531840", "2049:11", "2049:12", "/srv", "/opt/reach", Map.of("PATH", "/usr/bin"));
         Map<String, String> same = Map.of("netns", "4026531840", "resolv", "2049:11", "hosts", "2049:12", "cwd", "/srv",
                 "home", "/opt/reach", "env.PATH", "/usr/bin");
         assertThat(here.mismatch(same)).isNull();
@@ -59,8 +59,8 @@ class ResidentTest {
     @Test
     void framesAreTypeLengthPayload() throws IOException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        var frames = new Resident.Frames(raw);
-        var out = frames.stream(Resident.OUT);
+        var frames = new ResidentWire.Frames(raw);
+        var out = frames.stream(ResidentWire.OUT);
         out.write("hé".getBytes(StandardCharsets.UTF_8));
         out.flush();
         out.flush();   // nothing buffered: no empty frame

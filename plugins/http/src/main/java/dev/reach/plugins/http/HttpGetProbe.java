@@ -14,7 +14,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -24,13 +23,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,7 +137,7 @@ public final class HttpGetProbe implements Probe {
         }
         SSLContext tls;
         try {
-            tls = params.has("ca") ? trusting(Path.of(params.string("ca"))) : fresh();
+            tls = params.has("ca") ? TlsContexts.trusting(Path.of(params.string("ca"))) : TlsContexts.fresh();
         } catch (java.nio.file.NoSuchFileException e) {
             return Observation.error("ca=" + params.string("ca") + ": no such file; give a PEM file of CA certificates")
                     .fact("outcome", "error").build();
@@ -358,35 +353,6 @@ public final class HttpGetProbe implements Probe {
 
     private static boolean redirect(HttpWire.Response r) {
         return r != null && List.of(301, 302, 303, 307, 308).contains(r.status()) && r.header("location") != null;
-    }
-
-    /**
-     * The default trust, in a context of its own: the JDK's default context keeps TLS sessions for the whole
-     * process, and in a shell or a resident reach a later run would resume one instead of checking the server again.
-     */
-    private static SSLContext fresh() throws GeneralSecurityException {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, null, null);
-        return tls;
-    }
-
-    private static SSLContext trusting(Path file) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(file)) {
-            int i = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca" + i++, c);
-            }
-            if (i == 0) {
-                throw new IllegalArgumentException("no certificate in " + file);
-            }
-        }
-        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        f.init(store);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, f.getTrustManagers(), null);
-        return tls;
     }
 
     private static boolean literal(String host) {
