@@ -3,7 +3,7 @@ package dev.reach.shell;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.Reach;
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.spi.Fact;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;

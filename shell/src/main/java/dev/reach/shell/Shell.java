@@ -1,6 +1,6 @@
 package dev.reach.shell;
 
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.spi.ProbeSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;

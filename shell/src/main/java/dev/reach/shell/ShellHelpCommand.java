@@ -37,7 +37,7 @@ final class ShellHelpCommand implements Callable<Integer> {
             var probe = reach.probes().find(topic);
             if (probe.isEmpty()) {
                 spec.commandLine().getErr().println("reach: no command or probe '" + topic + "'"
-                        + dev.reach.core.run.ParamBinder.closest(topic, reach.probes().ids()).map(c -> "; did you mean '" + c + "'?").orElse("")
+                        + dev.reach.core.playbook.ParamBinder.closest(topic, reach.probes().ids()).map(c -> "; did you mean '" + c + "'?").orElse("")
                         + " ('help' lists commands, Tab lists probes)");
                 return ExitCodes.USAGE;
             }

@@ -11,7 +11,7 @@ import dev.reach.core.plugin.PluginProblem;
 import dev.reach.core.plugin.ProbeRegistry;
 import dev.reach.core.run.EvalResult;
 import dev.reach.core.run.HostPrivileges;
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.run.ProbeInvoker;
 import dev.reach.core.run.RunOptions;
 import dev.reach.core.run.RunResult;

@@ -2,7 +2,7 @@ package dev.reach.testkit;
 
 import dev.reach.core.run.Cancellation;
 import dev.reach.core.run.HostPrivileges;
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.run.ProbeInvoker;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Probe;

@@ -1,6 +1,6 @@
 package dev.reach.testkit;
 
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Fact;
 import dev.reach.spi.Probe;

@@ -78,7 +78,7 @@ final class InputsReader {
             }
         }
         List<String> labels = Arrays.stream(ParamType.values()).filter(t -> t != ParamType.CHOICE).map(ParamType::label).toList();
-        y.problem(at, "unknown input type '" + type + "'; " + dev.reach.core.run.ParamBinder.closest(type, labels)
+        y.problem(at, "unknown input type '" + type + "'; " + dev.reach.core.playbook.ParamBinder.closest(type, labels)
                 .map(c -> "did you mean '" + c + "'? ").orElse("") + "(types: " + String.join(", ", labels)
                 + "; or give 'allowed:' values)");
         return null;

@@ -105,7 +105,7 @@ final class YamlTree {
     void onlyKeys(Map<String, NodeTuple> map, String what, List<String> allowed) {
         for (var e : map.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                String near = dev.reach.core.run.ParamBinder.closest(e.getKey(), allowed)
+                String near = dev.reach.core.playbook.ParamBinder.closest(e.getKey(), allowed)
                         .map(c -> "did you mean '" + c + "'? ").orElse("");
                 problem(e.getValue().getKeyNode(), "unknown key '" + e.getKey() + "' in " + what + "; " + near
                         + "(allowed: " + String.join(", ", allowed) + ")");

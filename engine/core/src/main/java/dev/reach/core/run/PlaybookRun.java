@@ -1,6 +1,7 @@
 package dev.reach.core.run;
 
 import dev.reach.core.playbook.Branch;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.Step;
 import dev.reach.core.playbook.Target;

@@ -1,5 +1,6 @@
 package dev.reach.core.run;
 
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.script.JsPlaybooks;

@@ -4,7 +4,7 @@ import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.Problem;
 import dev.reach.core.playbook.SourcePos;
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

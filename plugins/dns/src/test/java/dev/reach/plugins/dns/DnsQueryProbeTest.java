@@ -1,6 +1,6 @@
 package dev.reach.plugins.dns;
 
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Status;
 import dev.reach.testkit.ProbeHarness;

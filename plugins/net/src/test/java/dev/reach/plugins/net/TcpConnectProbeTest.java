@@ -1,7 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
-import dev.reach.core.run.ParamBinder;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;

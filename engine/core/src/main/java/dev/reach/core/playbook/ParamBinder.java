@@ -1,4 +1,4 @@
-package dev.reach.core.run;
+package dev.reach.core.playbook;
 
 import dev.reach.spi.Param;
 import dev.reach.spi.Params;
