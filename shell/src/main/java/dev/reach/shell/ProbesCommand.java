@@ -101,8 +101,8 @@ final class ProbesCommand implements Callable<Integer> {
             out.println();
         }
         out.println("Parameters:");
-        if (s.params().isEmpty()) out.println("  (none)");
-        for (Param p : s.params()) out.println("  " + p.usage());
+        if (s.shownParams().isEmpty()) out.println("  (none)");
+        for (Param p : s.shownParams()) out.println("  " + p.usage());
         out.println();
         out.println("Facts:");
         if (s.facts().isEmpty()) out.println("  (none)");
@@ -160,7 +160,7 @@ final class ProbesCommand implements Callable<Integer> {
         m.put("needs", Map.of("root", s.needs().root(), "capabilities", s.needs().capabilities(), "tools", s.needs().tools(),
                 "note", s.needs().note()));
         List<Object> params = new ArrayList<>();
-        for (Param p : s.params()) {
+        for (Param p : s.shownParams()) {
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("name", p.name());
             pm.put("type", p.type().label());

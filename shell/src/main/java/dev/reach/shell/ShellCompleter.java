@@ -62,7 +62,7 @@ final class ShellCompleter implements Completer {
         }
         if (probeShorthand || command.equals("probe")) {
             String id = probeShorthand ? command : words.get(1);
-            reach.probes().find(id).ifPresent(p -> out.addAll(params(p.spec().params(), words, typed)));
+            reach.probes().find(id).ifPresent(p -> out.addAll(params(p.spec().shownParams(), words, typed)));
             return out;
         }
         switch (command) {

@@ -86,7 +86,7 @@ final class ShellHighlighter implements Highlighter {
             if (w.startsWith("-")) {
                 spans.add(new Span(m.start(), m.end(), Kind.OPTION));
             } else if (probe.isPresent() && eq < 0 && m.end() == buffer.length()
-                    && probe.get().params().stream().anyMatch(p -> p.name().startsWith(w))) {
+                    && probe.get().shownParams().stream().anyMatch(p -> p.name().startsWith(w))) {
                 spans.add(new Span(m.start(), m.end(), Kind.PLAIN)); // still being typed
             } else if (probe.isPresent()) {
                 var p = eq > 0 ? probe.get().param(w.substring(0, eq)) : Optional.<dev.reach.spi.Param>empty();

@@ -24,9 +24,15 @@ public final class Param {
     private final Comparable<?> max;
     private final List<String> allowed;
     private final boolean secret;
+    private final String instead;
 
     private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
                   Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret) {
+        this(name, type, description, required, defaultValue, min, max, allowed, secret, null);
+    }
+
+    private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
+                  Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret, String instead) {
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("parameter name '" + name + "' must be snake_case");
         }
@@ -39,6 +45,7 @@ public final class Param {
         this.max = max;
         this.allowed = List.copyOf(allowed);
         this.secret = secret;
+        this.instead = instead;
     }
 
     public static Param of(String name, ParamType type, String description) {
@@ -60,7 +67,7 @@ public final class Param {
 
     /** A value must be given. */
     public Param required() {
-        return new Param(name, type, description, true, null, min, max, allowed, secret);
+        return new Param(name, type, description, true, null, min, max, allowed, secret, instead);
     }
 
     /**
@@ -68,20 +75,32 @@ public final class Param {
      * show {@value ProbeSpec#HIDDEN} in its place.
      */
     public Param secret() {
-        return new Param(name, type, description, required, defaultValue, min, max, allowed, true);
+        return new Param(name, type, description, required, defaultValue, min, max, allowed, true, instead);
     }
+
+    /**
+     * An old name kept working for one release: it binds as before, but help, completion and {@code reach probes}
+     * no longer show it, and a run that gives it says, in its evidence, to write {@code instead}
+     * ({@code "proto=tcp"}). The probe reads both names.
+     */
+    public Param deprecated(String instead) {
+        return new Param(name, type, description, required, defaultValue, min, max, allowed, secret, Objects.requireNonNull(instead));
+    }
+
+    /** What to write instead of this deprecated parameter; empty when it is not deprecated. */
+    public Optional<String> deprecation() { return Optional.ofNullable(instead); }
 
     /** The value used when none is given, written as a user would write it; it is validated here. */
     public Param defaultValue(Object raw) {
         Param p = new Param(name, type, description, false, null, min, max, allowed, secret);
-        return new Param(name, type, description, false, p.convert(raw), min, max, allowed, secret);
+        return new Param(name, type, description, false, p.convert(raw), min, max, allowed, secret, instead);
     }
 
     /** Inclusive bounds for integer, duration and port parameters, written as a user would write them. */
     public Param range(Object from, Object to) {
         Comparable<?> lo = (Comparable<?>) type.convert(from);
         Comparable<?> hi = (Comparable<?>) type.convert(to);
-        return new Param(name, type, description, required, defaultValue, lo, hi, allowed, secret);
+        return new Param(name, type, description, required, defaultValue, lo, hi, allowed, secret, instead);
     }
 
     public String name() { return name; }

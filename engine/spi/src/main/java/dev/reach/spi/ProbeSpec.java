@@ -84,6 +84,11 @@ public record ProbeSpec(String id, String summary, List<Param> params, List<Fact
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /** The parameters help, completion and {@code reach probes} show: all but the {@link Param#deprecated deprecated}. */
+    public List<Param> shownParams() {
+        return params.stream().filter(p -> p.deprecation().isEmpty()).toList();
+    }
+
     /** The declared parameter of that name. */
     public Optional<Param> param(String name) {
         return params.stream().filter(p -> p.name().equals(name)).findFirst();

@@ -100,7 +100,24 @@ public final class ProbeInvoker {
             Thread.currentThread().interrupt();
             obs = Observation.error("interrupted").build();
         }
+        obs = deprecations(spec, params, obs);
         return obs.duration().isZero() ? obs.withDuration(Duration.ofNanos(System.nanoTime() - t0)) : obs;
+    }
+
+    /** The observation with a line for each deprecated parameter the run was given: what to write instead. */
+    static Observation deprecations(ProbeSpec spec, Params params, Observation obs) {
+        List<String> lines = new ArrayList<>();
+        for (var p : spec.params()) {
+            if (p.deprecation().isPresent() && params.has(p.name())) {
+                lines.add("parameter " + p.name() + "= is deprecated: write " + p.deprecation().get() + " (the old name works until the next release)");
+            }
+        }
+        if (lines.isEmpty()) {
+            return obs;
+        }
+        var b = obs.toBuilder();
+        lines.forEach(b::evidence);
+        return b.build();
     }
 
     private List<String> unmetNeeds(Needs needs) {

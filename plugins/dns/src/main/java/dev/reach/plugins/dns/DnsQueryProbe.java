@@ -42,7 +42,8 @@ public final class DnsQueryProbe implements Probe {
             .param(Param.string("server", "the nameserver: IP or IP:port ([::1]:5353); default: resolv_conf's first"))
             .param(Param.port("port", "the server's port when it is written without one").defaultValue(53))
             .param(Param.string("resolv_conf", "where the server comes from when none is given").defaultValue("/etc/resolv.conf"))
-            .param(Param.bool("tcp", "ask over TCP instead of UDP").defaultValue(false))
+            .param(Param.choice("proto", "the transport to ask over", "udp", "tcp").defaultValue("udp"))
+            .param(Param.bool("tcp", "ask over TCP instead of UDP").deprecated("proto=tcp"))
             .param(Param.duration("timeout", "how long to wait for the answer").defaultValue("2s").range("1ms", "1m"))
             .fact("rcode", "string", "NOERROR, NXDOMAIN, SERVFAIL, REFUSED...")
             .fact("question", "string", "the name and type asked, e.g. '10.0.18.198.in-addr.arpa. PTR'")
@@ -95,7 +96,8 @@ public final class DnsQueryProbe implements Probe {
         }
         String shown = question.toString(true);
         ctx.progress("asking " + server + " for " + shown + " " + Type.string(qtype));
-        Exchange x = Exchange.ask(server, question, qtype, params.bool("tcp"), ctx.bound(params.duration("timeout")));
+        boolean tcp = params.string("proto").equals("tcp") || params.has("tcp") && params.bool("tcp");
+        Exchange x = Exchange.ask(server, question, qtype, tcp, ctx.bound(params.duration("timeout")));
         Classified c = classify(shown, x.outcome(), x.rcode(), x.records(Section.ANSWER).size(), x.server().toString(),
                 x.transport(), Type.string(qtype), x.took());
         String data = String.join(", ", x.records(Section.ANSWER).stream().map(r -> (String) r.get("data")).toList());

@@ -68,7 +68,7 @@ class DnsQueryProbeIT {
 
     @Test
     void tcpIsAskedWhenToldTo() {
-        Observation o = query("name=web.test", "tcp=true");
+        Observation o = query("name=web.test", "proto=tcp");
         assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
         assertThat(o.facts()).containsEntry("transport", "tcp");
         assertThat(o.evidence()).singleElement().asString().startsWith(lab.main.server() + " tcp web.test A -> NOERROR 198.18.0.10");
@@ -106,8 +106,8 @@ class DnsQueryProbeIT {
 
     @Test
     void closedPortIsServerUnreachableOnBothTransports() {
-        for (String tcp : List.of("false", "true")) {
-            Observation o = ProbeHarness.run(probe, "name=web.test", "server=127.0.0.1:" + lab.closed, "tcp=" + tcp);
+        for (String proto : List.of("udp", "tcp")) {
+            Observation o = ProbeHarness.run(probe, "name=web.test", "server=127.0.0.1:" + lab.closed, "proto=" + proto);
             assertThat(o.cause()).as(o.toString()).contains("dns.server-unreachable");
             assertThat(o.facts()).containsEntry("outcome", "refused").doesNotContainKey("rcode");
             assertThat(o.summary()).endsWith("does not answer (refused): nothing listens on that port");
@@ -116,9 +116,11 @@ class DnsQueryProbeIT {
 
     @Test
     void deadUpstreamClosesTcpUnansweredWhichIsServfail() {
+        // asked with the old tcp=true: it still works, and says what to write instead
         Observation o = query("name=x.dead.test", "tcp=true");
         assertThat(o.cause()).as(o.toString()).contains("dns.servfail");
-        assertThat(o.facts()).containsEntry("outcome", "closed");
+        assertThat(o.facts()).containsEntry("outcome", "closed").containsEntry("transport", "tcp");
+        assertThat(o.evidence()).contains("parameter tcp= is deprecated: write proto=tcp (the old name works until the next release)");
     }
 
     @Test

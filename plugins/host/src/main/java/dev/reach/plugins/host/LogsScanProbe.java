@@ -47,7 +47,8 @@ public final class LogsScanProbe implements Probe {
             .param(Param.string("file", "log file to search (default: the systemd journal)"))
             .param(Param.list("pattern", "regular expressions to look for (default: known failure messages)"))
             .param(Param.duration("since", "how far back to look").defaultValue("1h").range("1m", "720h"))
-            .param(Param.integer("count", "matching lines to quote").defaultValue(10).range(1, 200))
+            .param(Param.integer("lines", "matching lines to quote").defaultValue(10).range(1, 200))
+            .param(Param.integer("count", "matching lines to quote").range(1, 200).deprecated("lines=N"))
             .fact("source", "string", "the file searched, or journal")
             .fact("matches", "integer", "matching lines in the window")
             .fact("by_pattern", "map", "matching lines per pattern")
@@ -99,7 +100,7 @@ public final class LogsScanProbe implements Probe {
             }
             lines = j.out().lines().filter(l -> !l.startsWith("-- ")).toList();
         }
-        Scan scan = LogLines.scan(lines, patterns, from, ZoneId.systemDefault(), (int) params.integer("count"));
+        Scan scan = LogLines.scan(lines, patterns, from, ZoneId.systemDefault(), (int) (params.has("count") ? params.integer("count") : params.integer("lines")));
         Classified c = classify(scan, since);
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("source", source)
                 .fact("matches", scan.total()).fact("by_pattern", scan.counts()).fact("lines_searched", scan.inWindow());

@@ -36,7 +36,8 @@ public final class ServiceStatusProbe implements Probe {
 
     static final ProbeSpec SPEC = ProbeSpec.builder("service.status", "Says whether a service (systemd unit or process) runs, and why not")
             .param(Param.string("service", "systemd unit (nginx or nginx.service) or process name").required())
-            .param(Param.integer("count", "journal lines to quote when the unit is not running").defaultValue(10).range(1, 200))
+            .param(Param.integer("lines", "journal lines to quote when the unit is not running").defaultValue(10).range(1, 200))
+            .param(Param.integer("count", "journal lines to quote when the unit is not running").range(1, 200).deprecated("lines=N"))
             .fact("mode", "string", "systemd (unit state) or process (no systemd: process names)")
             .fact("unit", "string", "the unit checked")
             .fact("active_state", "string", "systemd ActiveState: active, inactive, failed, activating...")
@@ -46,7 +47,7 @@ public final class ServiceStatusProbe implements Probe {
             .fact("pids", "list", "processes found (main PID under systemd)")
             .needs(Needs.NOTHING)
             .example("reach probe service.status service=postgresql")
-            .example("reach probe service.status service=sshd count=20")
+            .example("reach probe service.status service=sshd lines=20")
             .about("systemd unit state and its last journal lines, or a process by name without systemd "
                     + "(`service.inactive`).")
             .causes("service.inactive")
@@ -82,7 +83,7 @@ public final class ServiceStatusProbe implements Probe {
                 long main = parseLong(props.get("MainPID"));
                 state = new State("systemd", unit, props, main > 0 ? List.of(main) : List.of());
                 if (!props.getOrDefault("ActiveState", "").equals("active") && ctx.privileges().tool("journalctl").isPresent()) {
-                    Exec j = Exec.run(ctx, Duration.ofSeconds(5), "journalctl", "-u", unit, "-n", String.valueOf(params.integer("count")),
+                    Exec j = Exec.run(ctx, Duration.ofSeconds(5), "journalctl", "-u", unit, "-n", String.valueOf(params.has("count") ? params.integer("count") : params.integer("lines")),
                             "--no-pager", "-o", "short-iso");
                     j.out().lines().filter(l -> !l.startsWith("-- ")).forEach(l -> evidence.add("journal: " + l));
                 }
