@@ -10,7 +10,7 @@ import dev.reach.core.run.RunResult;
 import dev.reach.core.run.StepResult;
 import dev.reach.core.run.UsageException;
 import dev.reach.core.verdict.CauseCatalog;
-import dev.reach.core.verdict.Verdicts;
+import dev.reach.core.run.Verdicts;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.Probe;

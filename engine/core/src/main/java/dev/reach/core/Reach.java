@@ -21,7 +21,7 @@ import dev.reach.core.script.JsExpressions;
 import dev.reach.core.script.JsPlaybooks;
 import dev.reach.core.script.ScriptEngine;
 import dev.reach.core.verdict.CauseCatalog;
-import dev.reach.core.verdict.Verdicts;
+import dev.reach.core.run.Verdicts;
 import dev.reach.spi.Probe;
 
 import java.io.IOException;

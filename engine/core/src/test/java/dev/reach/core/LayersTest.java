@@ -32,21 +32,12 @@ class LayersTest {
             "playbook.Playbook -> script.JsModule",
             "playbook.PlaybookLoader -> script.Expr",
             "playbook.PlaybookLoader -> script.Template",
-            "playbook.PlaybookLoader -> verdict.Confidence",
             "playbook.PlaybookValidator -> script.Expr",
             "playbook.PlaybookValidator -> script.Expressions",
             "playbook.PlaybookValidator -> script.Template",
             "playbook.Step -> script.Expr",
             "playbook.Step -> script.Template",
-            "playbook.StepCommon -> script.Expr",
-            "run.PlaybookRun -> verdict.Confidence",
-            "run.PlaybookRun -> verdict.Verdict",
-            "run.PlaybookRun -> verdict.Verdicts",
-            "run.RunResult -> verdict.Verdict",
-            "run.Runner -> verdict.Verdict",
-            "run.Runner -> verdict.Verdicts",
-            "run.ScriptSteps -> verdict.Confidence",
-            "run.ScriptSteps -> verdict.Verdict");
+            "playbook.StepCommon -> script.Expr");
 
     @Test
     void everyPackageUsesOnlyThoseBeforeIt() throws IOException {

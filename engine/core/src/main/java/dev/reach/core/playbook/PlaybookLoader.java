@@ -226,7 +226,7 @@ public final class PlaybookLoader {
             List<String> evidence = m.containsKey("evidence") ? y.words(m.get("evidence").getValueNode(), "evidence") : List.of();
             SourcePos evidencePos = m.containsKey("evidence") ? y.pos(m.get("evidence").getValueNode()) : y.pos(n);
             if (m.containsKey("confidence") && confidence != null
-                    && dev.reach.core.verdict.Confidence.fromLabel(confidence).isEmpty()) {
+                    && dev.reach.core.playbook.Confidence.fromLabel(confidence).isEmpty()) {
                 y.problem(m.get("confidence").getValueNode(), "confidence '" + confidence + "' is not one of certain, likely, possible");
             }
             if (cause == null || summary == null || fix == null) return null;

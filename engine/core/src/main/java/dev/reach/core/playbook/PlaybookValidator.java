@@ -1,7 +1,6 @@
 package dev.reach.core.playbook;
 
 import dev.reach.core.playbook.Step.Arg;
-import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.script.Expr;
 import dev.reach.core.script.Expressions;
 import dev.reach.core.script.Template;

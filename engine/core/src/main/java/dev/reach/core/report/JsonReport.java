@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reach.core.run.Durations;
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.StepResult;
-import dev.reach.core.verdict.Verdict;
+import dev.reach.core.run.Verdict;
 import dev.reach.spi.ParamType;
 
 import java.io.IOException;

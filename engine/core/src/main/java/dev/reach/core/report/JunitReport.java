@@ -2,7 +2,7 @@ package dev.reach.core.report;
 
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.StepResult;
-import dev.reach.core.verdict.Verdict;
+import dev.reach.core.run.Verdict;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;
 

@@ -4,7 +4,7 @@ import dev.reach.core.run.Durations;
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.StepResult;
 import dev.reach.core.verdict.CauseCatalog;
-import dev.reach.core.verdict.Verdict;
+import dev.reach.core.run.Verdict;
 import dev.reach.spi.ParamType;
 import dev.reach.spi.Status;
 

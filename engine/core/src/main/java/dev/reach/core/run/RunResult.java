@@ -1,6 +1,5 @@
 package dev.reach.core.run;
 
-import dev.reach.core.verdict.Verdict;
 import dev.reach.spi.Status;
 
 import java.time.Duration;

@@ -9,8 +9,6 @@ import dev.reach.core.playbook.Target;
 import dev.reach.core.script.Expressions;
 import dev.reach.core.script.JsModule;
 import dev.reach.core.script.JsPlaybooks;
-import dev.reach.core.verdict.Verdict;
-import dev.reach.core.verdict.Verdicts;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.Probe;

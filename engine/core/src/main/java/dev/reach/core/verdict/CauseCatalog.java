@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public final class CauseCatalog {
     /** The verdict when the checks that would decide could not run; reach's own, not in FAULTS.md. */
-    public static final String INCONCLUSIVE = "inconclusive";
+    public static final String INCONCLUSIVE = dev.reach.core.run.Verdicts.INCONCLUSIVE;
 
     static final String RESOURCE = "causes.tsv";
     /**

@@ -1,8 +1,8 @@
 package dev.reach.core.report;
 
 import dev.reach.core.run.RunResult;
-import dev.reach.core.verdict.Confidence;
-import dev.reach.core.verdict.Verdict;
+import dev.reach.core.playbook.Confidence;
+import dev.reach.core.run.Verdict;
 import dev.reach.spi.Observation;
 import org.junit.jupiter.api.Test;
 

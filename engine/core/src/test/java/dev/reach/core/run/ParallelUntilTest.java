@@ -6,7 +6,6 @@ import dev.reach.core.playbook.PlaybookLoader;
 import dev.reach.core.playbook.PlaybookValidator;
 import dev.reach.core.report.JsonReport;
 import dev.reach.core.report.TextReport;
-import dev.reach.core.verdict.Verdicts;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Params;
 import dev.reach.spi.Probe;
@@ -30,25 +29,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ParallelUntilTest {
     /** {@code test.watch}: waits until its context says cancelled, and counts down {@link #noticed} when it does. */
     final CountDownLatch noticed = new CountDownLatch(1);
+    /** Counted down when {@code test.watch} runs: {@code test.after-watch} waits for it, so the cut finds it running. */
+    final CountDownLatch watching = new CountDownLatch(1);
     final Probe watch = new Probe() {
         final ProbeSpec spec = ProbeSpec.builder("test.watch", "Waits for ctx.cancelled()").build();
 
         public ProbeSpec spec() { return spec; }
 
         public Observation run(ProbeContext ctx, Params p) {
+            watching.countDown();
             while (!ctx.cancelled()) Thread.onSpinWait();
             noticed.countDown();
             return Observation.ok("saw cancelled").build();
         }
     };
 
-    final Runner runner = new Runner(id -> id.equals("test.watch") ? Optional.of(watch) : TestProbes.lookup().apply(id),
+    /** {@code test.after-watch}: fails with tcp.refused once {@code test.watch} runs (2 s at most). */
+    final Probe afterWatch = new Probe() {
+        final ProbeSpec spec = ProbeSpec.builder("test.after-watch", "Fails once test.watch runs").build();
+
+        public ProbeSpec spec() { return spec; }
+
+        public Observation run(ProbeContext ctx, Params p) throws InterruptedException {
+            watching.await(2, TimeUnit.SECONDS);
+            return Observation.fail("tcp.refused", "refused").build();
+        }
+    };
+
+    final Runner runner = new Runner(id -> id.equals("test.watch") ? Optional.of(watch)
+            : id.equals("test.after-watch") ? Optional.of(afterWatch) : TestProbes.lookup().apply(id),
             new ProbeInvoker(HostPrivileges.current()), Fixtures.expressions(), new Verdicts(c -> Optional.of("fix for " + c)));
 
     Playbook playbook(String yaml) throws Exception {
         Playbook pb = new PlaybookLoader().load(new StringReader(yaml), "test.yaml", null);
-        new PlaybookValidator(id -> id.equals("test.watch") ? Optional.of(watch.spec()) : TestProbes.specs().apply(id),
-                Stream.concat(TestProbes.ids().stream(), Stream.of("test.watch")).toList(), Fixtures.CAUSES, Fixtures.expressions()).validate(pb);
+        new PlaybookValidator(id -> id.equals("test.watch") ? Optional.of(watch.spec())
+                : id.equals("test.after-watch") ? Optional.of(afterWatch.spec()) : TestProbes.specs().apply(id),
+                Stream.concat(TestProbes.ids().stream(), Stream.of("test.watch", "test.after-watch")).toList(), Fixtures.CAUSES, Fixtures.expressions()).validate(pb);
         return pb;
     }
 
@@ -103,7 +119,8 @@ class ParallelUntilTest {
 
     @Test
     void theCutProbeSeesItsContextCancelled() throws Exception {
-        run(RACE);
+        // the deciding branch waits until the watching one runs: cut before it started, it would never look
+        run(RACE.replace("{id: fast, probe: test.fixed, with: {status: fail, cause: tcp.refused}}", "{id: fast, probe: test.after-watch}"));
         assertThat(noticed.await(2, TimeUnit.SECONDS)).isTrue();
     }
 

@@ -4,7 +4,6 @@ import dev.reach.core.playbook.Fixtures;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookLoader;
 import dev.reach.core.playbook.PlaybookValidator;
-import dev.reach.core.verdict.Verdicts;
 import dev.reach.spi.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
-package dev.reach.core.verdict;
+package dev.reach.core.run;
 
+import dev.reach.core.playbook.Confidence;
 import java.util.List;
 import java.util.Objects;
 

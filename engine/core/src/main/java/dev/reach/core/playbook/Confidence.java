@@ -1,4 +1,4 @@
-package dev.reach.core.verdict;
+package dev.reach.core.playbook;
 
 /** How sure a verdict is, as FAULTS.md asks every verdict to say. */
 public enum Confidence {

@@ -1,6 +1,6 @@
-package dev.reach.core.verdict;
+package dev.reach.core.run;
 
-import dev.reach.core.run.StepResult;
+import dev.reach.core.playbook.Confidence;
 import dev.reach.spi.Status;
 
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.function.Function;
  */
 public final class Verdicts {
     /** reach's own code for "the checks that would decide could not run" (not a fault from FAULTS.md). */
-    public static final String INCONCLUSIVE = CauseCatalog.INCONCLUSIVE;
+    public static final String INCONCLUSIVE = "inconclusive";
 
     private final Function<String, Optional<String>> fixFor;
 
