@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The engine's packages point one way: spi → playbook → script → run → verdict, report, plugin → Reach (a package
  * uses only those before it). Read from the sources' text: every {@code dev.reach.core.PKG.Class} a main file names,
- * imported or written out. The arrows that still point back are listed in {@link #DEBT}, by class: a new one fails,
- * and so does one that is gone but still listed, so the list only shrinks.
+ * imported or written out; a name that points back fails, with the class that names it.
  */
 class LayersTest {
     private static final Path SOURCES = Path.of("src/main/java/dev/reach/core");
@@ -27,18 +26,6 @@ class LayersTest {
     private static final Map<String, Integer> RANK = Map.of("playbook", 1, "script", 2, "run", 3, "verdict", 4, "report", 5,
             "plugin", 5, "", 6);
     private static final Pattern NAMED = Pattern.compile("dev\\.reach\\.core\\.([a-z]+)\\.([A-Z][A-Za-z0-9]*)");
-    /** Arrows against the order that are known and to be removed: playbook's model still holds parsed expressions. */
-    private static final Set<String> DEBT = Set.of(
-            "playbook.Playbook -> script.JsModule",
-            "playbook.PlaybookLoader -> script.Expr",
-            "playbook.PlaybookLoader -> script.Template",
-            "playbook.PlaybookValidator -> script.Expr",
-            "playbook.PlaybookValidator -> script.Expressions",
-            "playbook.PlaybookValidator -> script.Template",
-            "playbook.Step -> script.Expr",
-            "playbook.Step -> script.Template",
-            "playbook.StepCommon -> script.Expr");
-
     @Test
     void everyPackageUsesOnlyThoseBeforeIt() throws IOException {
         Set<String> against = new TreeSet<>();
@@ -58,9 +45,7 @@ class LayersTest {
                 }
             }
         }
-        assertThat(against).as("arrows against spi → playbook → script → run → verdict, report, plugin → Reach")
-                .isSubsetOf(DEBT);
-        assertThat(DEBT).as("arrows listed as debt that are gone: take them off the list").isSubsetOf(against);
+        assertThat(against).as("arrows against spi → playbook → script → run → verdict, report, plugin → Reach").isEmpty();
     }
 
     @Test

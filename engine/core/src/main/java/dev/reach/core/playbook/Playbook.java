@@ -1,6 +1,5 @@
 package dev.reach.core.playbook;
 
-import dev.reach.core.script.JsModule;
 import dev.reach.spi.Param;
 
 import java.time.Duration;

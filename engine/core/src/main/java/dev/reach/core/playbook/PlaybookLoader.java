@@ -1,8 +1,6 @@
 package dev.reach.core.playbook;
 
 import dev.reach.core.playbook.Step.Arg;
-import dev.reach.core.script.Expr;
-import dev.reach.core.script.Template;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
 import dev.reach.spi.Status;

@@ -1,9 +1,7 @@
 package dev.reach.core.playbook;
 
 import dev.reach.core.playbook.Step.Arg;
-import dev.reach.core.script.Expr;
-import dev.reach.core.script.Expressions;
-import dev.reach.core.script.Template;
+
 import dev.reach.spi.Param;
 import dev.reach.spi.ProbeSpec;
 
@@ -29,7 +27,7 @@ public final class PlaybookValidator {
     private final Function<String, java.util.Optional<ProbeSpec>> probes;
     private final Collection<String> probeIds;
     private final Collection<String> causes;
-    private final Expressions expressions;
+    private final ExprChecker expressions;
 
     /**
      * @param probes      looks up a probe's spec by id
@@ -38,7 +36,7 @@ public final class PlaybookValidator {
      * @param expressions checks expression syntax
      */
     public PlaybookValidator(Function<String, java.util.Optional<ProbeSpec>> probes, Collection<String> probeIds,
-                             Collection<String> causes, Expressions expressions) {
+                             Collection<String> causes, ExprChecker expressions) {
         this.probes = probes;
         this.probeIds = probeIds;
         this.causes = causes;

@@ -1,7 +1,5 @@
 package dev.reach.core.playbook;
 
-import dev.reach.core.script.Expr;
-import dev.reach.core.script.Template;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.reach.core.playbook;
 
-import dev.reach.core.script.Expr;
 
 import java.time.Duration;
 import java.util.List;

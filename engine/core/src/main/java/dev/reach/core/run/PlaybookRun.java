@@ -175,7 +175,7 @@ final class PlaybookRun {
         Map<String, Object> raw = new LinkedHashMap<>();
         for (Step.Arg a : p.with().values()) {
             try {
-                raw.put(a.name(), a.value().render(runner.expressions(), scope));
+                raw.put(a.name(), runner.expressions().render(a.value(), scope));
             } catch (ExprException e) {
                 return finished(new StepResult(id, "probe", p.probe(), Map.of(),
                         Observation.error("parameter '" + a.name() + "' could not be computed: " + e.getMessage()).build(), "", List.of()));
@@ -224,7 +224,7 @@ final class PlaybookRun {
         long t0 = System.nanoTime();
         Object items;
         try {
-            items = f.items().render(runner.expressions(), scope);
+            items = runner.expressions().render(f.items(), scope);
         } catch (ExprException e) {
             return finished(group(f, Observation.error("'foreach' list could not be computed: " + e.getMessage()).build(), List.of()));
         }
@@ -271,7 +271,7 @@ final class PlaybookRun {
         Map<String, Object> raw = new LinkedHashMap<>();
         for (Step.Arg a : inc.with().values()) {
             try {
-                raw.put(a.name(), a.value().render(runner.expressions(), scope));
+                raw.put(a.name(), runner.expressions().render(a.value(), scope));
             } catch (ExprException e) {
                 return finished(new StepResult(inc.id(), "include", inc.path(), Map.of(),
                         Observation.error("input '" + a.name() + "' could not be computed: " + e.getMessage()).build(), "", List.of()));
@@ -343,8 +343,8 @@ final class PlaybookRun {
                 Observation.error(part + " could not be computed: " + e.getMessage()).build(), "", List.of()));
     }
 
-    private String text(dev.reach.core.script.Template t, Scope scope) throws ExprException {
-        return Scope.text(t.render(runner.expressions(), scope));
+    private String text(dev.reach.core.playbook.Template t, Scope scope) throws ExprException {
+        return Scope.text(runner.expressions().render(t, scope));
     }
 
     Duration bounded(Duration d) {

@@ -7,7 +7,7 @@ import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.Step;
 import dev.reach.core.playbook.Target;
 import dev.reach.core.script.Expressions;
-import dev.reach.core.script.JsModule;
+import dev.reach.core.playbook.JsModule;
 import dev.reach.core.script.JsPlaybooks;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;

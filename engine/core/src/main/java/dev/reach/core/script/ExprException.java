@@ -1,5 +1,7 @@
 package dev.reach.core.script;
 
+import dev.reach.core.playbook.Expr;
+
 /** An expression failed when evaluated (a TypeError, a bad reference); the message says which and where. */
 public final class ExprException extends Exception {
     private final transient Expr expr;

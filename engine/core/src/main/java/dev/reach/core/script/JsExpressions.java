@@ -1,5 +1,6 @@
 package dev.reach.core.script;
 
+import dev.reach.core.playbook.Expr;
 import dev.reach.core.playbook.Problem;
 import dev.reach.core.playbook.SourcePos;
 import org.graalvm.polyglot.Context;

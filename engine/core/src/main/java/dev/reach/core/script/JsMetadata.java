@@ -1,5 +1,6 @@
 package dev.reach.core.script;
 
+import dev.reach.core.playbook.JsModule;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.Problem;

@@ -1,5 +1,7 @@
 package dev.reach.core.script;
 
+import dev.reach.core.playbook.Expr;
+
 import java.util.List;
 import java.util.Map;
 

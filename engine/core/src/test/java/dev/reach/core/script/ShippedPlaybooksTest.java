@@ -1,5 +1,6 @@
 package dev.reach.core.script;
 
+import dev.reach.core.playbook.Expr;
 import dev.reach.core.playbook.Fixtures;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.PlaybookLoader;

@@ -1,4 +1,4 @@
-package dev.reach.core.script;
+package dev.reach.core.playbook;
 
 import java.nio.file.Path;
 

@@ -1,6 +1,5 @@
-package dev.reach.core.script;
+package dev.reach.core.playbook;
 
-import dev.reach.core.playbook.SourcePos;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -118,24 +117,6 @@ public final class Template {
 
     public List<Part> parts() {
         return parts;
-    }
-
-    /** Evaluates the expressions: a lone {@code ${...}} keeps its type, others join as text. */
-    public Object render(Expressions eval, Scope scope) throws ExprException {
-        if (isLiteral()) {
-            return literal;
-        }
-        if (parts.size() == 1 && parts.getFirst() instanceof Code c) {
-            return eval.eval(c.expr(), scope);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Part p : parts) {
-            switch (p) {
-                case Text t -> sb.append(t.text());
-                case Code c -> sb.append(Scope.text(eval.eval(c.expr(), scope)));
-            }
-        }
-        return sb.toString();
     }
 
     @Override

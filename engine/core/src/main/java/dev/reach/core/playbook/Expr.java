@@ -1,6 +1,5 @@
-package dev.reach.core.script;
+package dev.reach.core.playbook;
 
-import dev.reach.core.playbook.SourcePos;
 
 import java.util.regex.Pattern;
 
