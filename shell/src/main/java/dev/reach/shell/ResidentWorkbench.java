@@ -1,6 +1,7 @@
 package dev.reach.shell;
 
 import dev.reach.core.run.Cancellation;
+import dev.reach.shell.term.OutputMode;
 
 import java.io.PrintWriter;
 
@@ -23,11 +24,11 @@ final class ResidentWorkbench implements Workbench {
     }
 
     @Override
-    public Terminal terminal(boolean noColor) {
+    public OutputMode outputMode(boolean noColor) {
         String noColorEnv = request.fields().get("env.NO_COLOR");
         boolean dumb = "dumb".equals(request.fields().get("env.TERM"));
         boolean tty = request.flag("tty");
-        return new Terminal(tty && !noColor && (noColorEnv == null || noColorEnv.isEmpty()) && !dumb,
+        return new OutputMode(tty && !noColor && (noColorEnv == null || noColorEnv.isEmpty()) && !dumb,
                 request.flag("errtty") && tty && !dumb);
     }
 
@@ -47,7 +48,7 @@ final class ResidentWorkbench implements Workbench {
         if (cancelled) cancel.cancel();
         try {
             return Runs.runAndReport(resident.engine(common, request.scripted()), request, common, output,
-                    terminal(common.noColor), cancel, out, err);
+                    outputMode(common.noColor), cancel, out, err);
         } finally {
             current = null;
         }

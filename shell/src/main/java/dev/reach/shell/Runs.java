@@ -6,6 +6,8 @@ import dev.reach.core.run.Cancellation;
 import dev.reach.core.run.RunOptions;
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.UsageException;
+import dev.reach.shell.term.OutputMode;
+import dev.reach.shell.term.ProgressView;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,7 +43,7 @@ final class Runs implements Workbench {
         }
         Cancellation cancel = new Cancellation();
         try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel)) {
-            return runAndReport(reach, request, common, output, terminal(common.noColor), cancel, out, err);
+            return runAndReport(reach, request, common, output, outputMode(common.noColor), cancel, out, err);
         }
     }
 
@@ -49,7 +51,7 @@ final class Runs implements Workbench {
      * Runs the request on this engine with progress on {@code err} and prints its report to {@code out};
      * {@code cancel} stops it, and the report then says so. The headless run and the resident reach share it.
      */
-    static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, Terminal t,
+    static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, OutputMode t,
                             Cancellation cancel, PrintWriter out, PrintWriter err) throws Exception {
         warnAboutPlugins(reach, common, err);
         try (ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {

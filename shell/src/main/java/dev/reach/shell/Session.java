@@ -11,6 +11,7 @@ import dev.reach.core.run.StepResult;
 import dev.reach.core.run.UsageException;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.core.run.Verdicts;
+import dev.reach.shell.term.ProgressView;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.Probe;

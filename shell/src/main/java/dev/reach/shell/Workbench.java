@@ -1,6 +1,7 @@
 package dev.reach.shell;
 
 import dev.reach.core.Reach;
+import dev.reach.shell.term.OutputMode;
 
 import java.io.PrintWriter;
 
@@ -17,8 +18,8 @@ interface Workbench {
     <T> T withReach(CommonOptions common, ReachUse<T> use) throws Exception;
 
     /** What the output is attached to (colours, live progress); the resident reach asks its client's. */
-    default Terminal terminal(boolean noColor) {
-        return Terminal.detect(noColor);
+    default OutputMode outputMode(boolean noColor) {
+        return OutputMode.detect(noColor);
     }
 
     /** Whether a default host is set (the shell's {@code target}); headless runs have none. */

@@ -1,4 +1,4 @@
-package dev.reach.shell;
+package dev.reach.shell.term;
 
 import dev.reach.core.run.RunEvent;
 import dev.reach.core.run.RunListener;
@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
  * running steps, redrawn in place and erased at the end; when piped, a plain line per step that
  * finishes. Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print only their report.
  */
-final class ProgressView implements RunListener, AutoCloseable {
-    static final long QUIET_MS = 700;
+public final class ProgressView implements RunListener, AutoCloseable {
+    public static final long QUIET_MS = 700;
     /** Plain lines (piped output) start later: they stay in logs, so only truly long runs get them. */
-    static final long QUIET_PLAIN_MS = 2000;
+    public static final long QUIET_PLAIN_MS = 2000;
     private static final String[] SPIN = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
 
     private final PrintWriter err;
@@ -31,7 +31,7 @@ final class ProgressView implements RunListener, AutoCloseable {
     private int frame;
     private boolean drawn;
 
-    ProgressView(PrintWriter err, boolean live) {
+    public ProgressView(PrintWriter err, boolean live) {
         this.err = err;
         this.live = live;
         if (live) {
