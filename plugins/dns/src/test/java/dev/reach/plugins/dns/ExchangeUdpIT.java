@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,17 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExchangeUdpIT {
     private static final Name NAME = Name.fromConstantString("web.lab.test.");
 
-    /** Drops the first {@code drop} queries, answers the others, for at most {@code life}; counts what came. */
-    private record LossyServer(DatagramSocket socket, Thread thread, AtomicInteger received) implements AutoCloseable {
+    /**
+     * Drops the first {@code drop} queries, answers the others, for at most {@code life}; counts what came. A datagram
+     * saying {@code marker} is not counted: it opens {@link #marked}, so a test knows every datagram sent before it
+     * was seen (on loopback a datagram is in the receiving socket's queue when send returns).
+     */
+    private record LossyServer(DatagramSocket socket, Thread thread, AtomicInteger received, CountDownLatch marked) implements AutoCloseable {
         static LossyServer start(int drop, Duration life) throws Exception {
             DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             s.setSoTimeout((int) life.toMillis());
             AtomicInteger received = new AtomicInteger();
+            CountDownLatch marked = new CountDownLatch(1);
             Thread t = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     for (int i = 0; i < 10; i++) {
                         DatagramPacket p = new DatagramPacket(new byte[512], 512);
                         s.receive(p);
+                        if (new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII).equals("marker")) {
+                            marked.countDown();
+                            continue;
+                        }
                         if (received.incrementAndGet() <= drop) continue;
                         byte[] reply = Arrays.copyOf(p.getData(), p.getLength());
                         reply[2] |= (byte) 0x80;
@@ -41,7 +51,16 @@ class ExchangeUdpIT {
                     // closed or timed out: the test is over
                 }
             });
-            return new LossyServer(s, t, received);
+            return new LossyServer(s, t, received, marked);
+        }
+
+        /** Sends the marker and waits until the server has seen it, and so everything sent before it. */
+        void drain() throws Exception {
+            try (DatagramSocket d = new DatagramSocket()) {
+                byte[] m = "marker".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                d.send(new DatagramPacket(m, m.length, socket.getLocalSocketAddress()));
+            }
+            assertThat(marked.await(2, java.util.concurrent.TimeUnit.SECONDS)).as("the server saw the marker").isTrue();
         }
 
         Nameserver nameserver() {
@@ -70,7 +89,7 @@ class ExchangeUdpIT {
         try (LossyServer server = LossyServer.start(0, Duration.ofSeconds(5))) {
             Exchange x = Exchange.ask(server.nameserver(), NAME, Type.A, false, Duration.ofMillis(800));
             assertThat(x.outcome()).isEqualTo("answered");
-            Thread.sleep(500);
+            server.drain(); // its channel is closed once it returned: whatever it sent is in the server's queue
             assertThat(server.received()).hasValue(1);
         }
     }

@@ -72,8 +72,9 @@ class IcmpPingProbeIT {
 
     @Test
     void systemPingFallbackReadsTheSameErrors() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.reach.core.run.HostPrivileges.current().tool("ping").isPresent(),
+                "no ping command on PATH");
         var r = lab.probe(IcmpPingProbe.class, "host=" + PROHIBITED_HOST, "count=1", "timeout=500ms", "method=system");
-        org.junit.jupiter.api.Assumptions.assumeFalse(r.status().equals("skipped"), r.summary());
         assertThat(r.cause()).as(r.toString()).isEqualTo("admin.prohibited");
         assertThat(r.facts()).containsEntry("method", "system").containsEntry("error_from", ROUTER);
     }
