@@ -12,6 +12,7 @@ import dev.reach.core.run.UsageException;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.core.run.Verdicts;
 import dev.reach.shell.term.ProgressView;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.Probe;
@@ -231,7 +232,7 @@ final class Session implements Workbench, AutoCloseable {
         v.put("ok", o.status() == Status.OK || o.status() == Status.WARN);
         v.put("facts", o.facts());
         v.put("evidence", o.evidence());
-        v.put("duration_ms", Durations.millis(o.duration()));
+        v.put("duration_ms", Millis.of(o.duration()));
         if (!r.children().isEmpty()) v.put("items", r.children().stream().map(Session::view).toList());
         return v;
     }

@@ -13,6 +13,7 @@ import dev.reach.core.run.Durations;
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.StepResult;
 import dev.reach.core.run.Verdict;
+import dev.reach.spi.Millis;
 import dev.reach.spi.ParamType;
 
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class JsonReport {
         root.put("source", orNull(run.source()));
         root.set("inputs", given(run.inputs()));
         root.put("started", run.started().toString());
-        root.put("duration_ms", Durations.millis(run.duration()));
+        root.put("duration_ms", Millis.of(run.duration()));
         root.put("cancelled", run.cancelled());
         root.put("exit_code", run.exitCode());
         root.put("healthy", run.healthy());
@@ -147,7 +148,7 @@ public final class JsonReport {
             ObjectNode facts = node.putObject("facts");
             s.observation().facts().forEach((k, v) -> facts.set(k, value(v)));
             node.set("evidence", value(s.observation().evidence()));
-            node.put("duration_ms", Durations.millis(s.observation().duration()));
+            node.put("duration_ms", Millis.of(s.observation().duration()));
             node.put("branch", orNull(s.branch()));
             node.set("children", steps(s.children()));
         }

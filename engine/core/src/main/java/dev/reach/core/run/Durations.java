@@ -14,9 +14,4 @@ public final class Durations {
         if (ms < 60_000) return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000);
         return String.format(java.util.Locale.ROOT, "%dm%02ds", (long) ms / 60_000, ((long) ms / 1000) % 60);
     }
-
-    /** Milliseconds with three decimals, as JSON carries them. */
-    public static double millis(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 }

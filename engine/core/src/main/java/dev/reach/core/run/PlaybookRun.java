@@ -8,6 +8,7 @@ import dev.reach.core.playbook.Target;
 import dev.reach.core.script.ExprException;
 import dev.reach.core.script.Scope;
 import dev.reach.core.playbook.Confidence;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Probe;
 import dev.reach.spi.ProbeSpec;
@@ -388,7 +389,7 @@ final class PlaybookRun {
         v.put("ok", o.status() == Status.OK || o.status() == Status.WARN);
         v.put("facts", o.facts());
         v.put("evidence", o.evidence());
-        v.put("duration_ms", Durations.millis(o.duration()));
+        v.put("duration_ms", Millis.of(o.duration()));
         if (!r.children().isEmpty()) {
             v.put("items", r.children().stream().map(PlaybookRun::view).toList());
         }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -111,7 +112,7 @@ public final class DnsQueryProbe implements Probe {
                 .fact("answers", x.answered() ? x.records(Section.ANSWER) : null)
                 .fact("authority", x.answered() ? x.records(Section.AUTHORITY) : null)
                 .fact("additional", x.answered() ? x.records(Section.ADDITIONAL) : null)
-                .fact("query_ms", DnsResolveProbe.millis(x.took()))
+                .fact("query_ms", Millis.of(x.took()))
                 .build();
     }
 

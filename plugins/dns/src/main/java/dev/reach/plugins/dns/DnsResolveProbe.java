@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -200,14 +201,14 @@ public final class DnsResolveProbe implements Probe {
         if (agreed != null) {
             b.fact("addresses", agreed.addresses()).fact("rcode", agreed.rcode()).fact("ttl", agreed.ttl() >= 0 ? agreed.ttl() : null);
             said.stream().map(ServerSaid::best).filter(l -> l != null).map(ServerSaid.Leg::took).min(Duration::compareTo)
-                    .ifPresent(d -> b.fact("answer_ms", millis(d)));
+                    .ifPresent(d -> b.fact("answer_ms", Millis.of(d)));
         }
         target(system, said).ifPresent(t -> b.fact("address", t.address()).fact("address_source", t.source()));
         if (!system.method().equals("off")) {
             b.fact("system_addresses", system.addresses()).fact("system_source", system.kind());
         }
         if (system.method().equals("os")) {
-            b.fact("system_ms", millis(system.took()));
+            b.fact("system_ms", Millis.of(system.took()));
         }
         return b.fact("name", shown)
                 .fact("hosts_entries", entries.stream().map(e -> e.address() + " (" + hosts.source() + " line " + e.line() + ")").toList())
@@ -374,10 +375,6 @@ public final class DnsResolveProbe implements Probe {
         return type.equals("any") || type.equals("AAAA") == address.contains(":");
     }
 
-    /** Milliseconds with three decimals, as facts carry them. */
-    static double millis(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 
     /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
     static String human(Duration d) {

@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Millis;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ final class HostEcho {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("outcome", outcome);
             m.put("method", method);
-            m.put("ms", DnsResolveProbe.millis(took));
+            m.put("ms", Millis.of(took));
             return m;
         }
     }

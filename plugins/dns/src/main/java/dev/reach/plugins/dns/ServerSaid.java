@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Millis;
 import org.xbill.DNS.Type;
 
 import java.time.Duration;
@@ -72,9 +73,9 @@ record ServerSaid(String server, Leg udp, Leg tcp, HostEcho.Heard host) {
                 m.put("error", error);
             }
             if (connect != null) {
-                m.put("connect_ms", DnsResolveProbe.millis(connect));
+                m.put("connect_ms", Millis.of(connect));
             }
-            m.put("ms", DnsResolveProbe.millis(took));
+            m.put("ms", Millis.of(took));
             return m;
         }
     }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.http;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -205,7 +206,7 @@ public final class HttpGetProbe implements Probe {
         Timings t = fetch.timings();
         b.fact("dns_ms", t.dnsMs() < 0 ? null : t.dnsMs()).fact("connect_ms", t.connectMs() < 0 ? null : t.connectMs())
                 .fact("tls_ms", t.tlsMs() < 0 ? null : t.tlsMs()).fact("first_byte_ms", t.firstByteMs() < 0 ? null : t.firstByteMs())
-                .fact("total_ms", millis(total));
+                .fact("total_ms", Millis.of(total));
         if (fetch.proxy() != null) {
             b.fact("proxy", fetch.proxy().proxy().toString()).fact("proxy_variables", fetch.proxy().variables());
         } else if (useEnv && !ProxyEnv.bypass(fetch.url(), env).isEmpty()) {
@@ -294,13 +295,13 @@ public final class HttpGetProbe implements Probe {
         try {
             String dialName = address != null ? address : dialHost;
             InetAddress dialled = InetAddress.getByName(dialName);
-            dns = literal(dialName) ? 0 : millis(System.nanoTime() - t);
+            dns = literal(dialName) ? 0 : Millis.of(System.nanoTime() - t);
             stage = "connect";
             t = System.nanoTime();
             try (Socket raw = new Socket(Proxy.NO_PROXY)) {
                 raw.connect(new InetSocketAddress(dialled, dialPort), ms);
                 raw.setSoTimeout(ms);
-                connect = millis(System.nanoTime() - t);
+                connect = Millis.of(System.nanoTime() - t);
                 Socket s = raw;
                 String authority = (host.contains(":") ? "[" + host + "]" : host) + (url.getPort() > 0 ? ":" + url.getPort() : "");
                 if (proxy != null && https) {
@@ -319,7 +320,7 @@ public final class HttpGetProbe implements Probe {
                     sp.setServerNames(literal(host) ? List.of() : List.of(new SNIHostName(host)));
                     ssl.setSSLParameters(sp);
                     ssl.startHandshake();
-                    handshake = millis(System.nanoTime() - t);
+                    handshake = Millis.of(System.nanoTime() - t);
                     s = ssl;
                 }
                 stage = "request";
@@ -329,12 +330,12 @@ public final class HttpGetProbe implements Probe {
                 InputStream in = new java.io.BufferedInputStream(s.getInputStream());
                 long sent = System.nanoTime();
                 HttpWire.Response r = HttpWire.exchange(in, s.getOutputStream(), method, target, authority, headers);
-                firstByte = millis(r.firstByteNanos() - sent);
+                firstByte = Millis.of(r.firstByteNanos() - sent);
                 return new Fetch(url, r, stage, null, new Timings(dns, connect, handshake, firstByte), proxy);
             }
         } catch (IOException | RuntimeException e) {
             if (stage.equals("connect")) {
-                connect = millis(System.nanoTime() - t);
+                connect = Millis.of(System.nanoTime() - t);
             }
             return new Fetch(url, null, stage, e, new Timings(dns, connect, handshake, firstByte), proxy);
         }
@@ -364,7 +365,4 @@ public final class HttpGetProbe implements Probe {
         }
     }
 
-    private static double millis(long nanos) {
-        return Math.round(nanos / 1e3) / 1e3;
-    }
 }

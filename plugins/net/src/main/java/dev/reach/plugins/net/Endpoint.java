@@ -39,14 +39,7 @@ final class Endpoint {
                 .fact("outcome", "unresolved").build();
     }
 
-    /** Milliseconds with three decimals, as facts carry them. */
-    static double millis(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 
-    static double millis(long nanos) {
-        return Math.round(nanos / 1e3) / 1e3;
-    }
 
     /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
     static String human(double ms) {

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.ProbeContext;
 
 import java.net.InetSocketAddress;
@@ -102,7 +103,7 @@ final class HelloDialogue {
             }
             long end = System.nanoTime();
             return new Transcript(greeting, request, leg(first, end), leg(firstClamped, end), leg(full, end), leg(fullClamped, end),
-                    leg(plain, end), Endpoint.millis(end - t0));
+                    leg(plain, end), Millis.of(end - t0));
         } finally {
             open.forEach(TcpConversation::close);
         }

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -316,7 +317,7 @@ public final class IcmpPingProbe implements Probe {
                 switch (pk) {
                     case IcmpEcho.Reply(int q, int ttl) when sentAt.containsKey(q) && r.from() != null
                             && r.from().getAddress().equals(target) && arrived - sentAt.get(q) <= timeoutNs -> {
-                        rtts.add(Endpoint.millis(arrived - sentAt.remove(q)));
+                        rtts.add(Millis.of(arrived - sentAt.remove(q)));
                         ttls.add(ttl);
                         answered++;
                     }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.ProbeContext;
 
 import java.net.InetSocketAddress;
@@ -99,7 +100,7 @@ final class SynRace {
             double retryAt = 0;
             for (int round = 0; round < 1_000_000 && !ctx.cancelled(); round++) {
                 long now = System.nanoTime();
-                double elapsed = Endpoint.millis(now - t0);
+                double elapsed = Millis.of(now - t0);
                 for (TcpConversation c : new TcpConversation[] {syn, retry}) {
                     if (c == null) continue;
                     if (c.state() == TcpConversation.State.CONNECTED) return result(c, t0, c.connectMs(), aliveBy, aliveMs, retry, others, echo);
@@ -144,7 +145,7 @@ final class SynRace {
                 }
                 pollOnce(open, Math.max(1, Math.min(Math.max(patience - (long) elapsed, 1), aliveBy == null ? 5 : 20)));
             }
-            return new Result(-1, Endpoint.millis(System.nanoTime() - t0), null, aliveBy, aliveMs, retry != null, ports(others), why(echo),
+            return new Result(-1, Millis.of(System.nanoTime() - t0), null, aliveBy, aliveMs, retry != null, ports(others), why(echo),
                     syn.icmp());
         } finally {
             open.forEach(TcpConversation::close);
@@ -177,7 +178,7 @@ final class SynRace {
         } catch (NativeSocket.Failure f) {
             // the connection went away already: no local address to tell
         }
-        double ms = c == retry ? Endpoint.millis(System.nanoTime() - t0) : connectMs;
+        double ms = c == retry ? Millis.of(System.nanoTime() - t0) : connectMs;
         return new Result(0, ms, local, aliveBy, aliveMs, retry != null, ports(others), why(echo), null);
     }
 

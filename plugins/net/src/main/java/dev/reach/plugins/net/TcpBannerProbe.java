@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -104,7 +105,7 @@ public final class TcpBannerProbe implements Probe {
                 return Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome()).fact("remote", target)
                         .evidence(c.evidence()).build();
             }
-            double connectMs = Endpoint.millis(System.nanoTime() - t0);
+            double connectMs = Millis.of(System.nanoTime() - t0);
             String send = unescape(p.string("send"));
             if (!send.isEmpty()) {
                 s.getOutputStream().write(send.getBytes(StandardCharsets.UTF_8));
@@ -173,7 +174,7 @@ public final class TcpBannerProbe implements Probe {
                 throw e;
             }
             if (n < 0) return new Exchange(got.toByteArray(), "eof", connectMs, firstByte);
-            if (got.size() == 0) firstByte = Endpoint.millis(System.nanoTime() - connected);
+            if (got.size() == 0) firstByte = Millis.of(System.nanoTime() - connected);
             got.write(buf, 0, n);
             String text = got.toString(StandardCharsets.UTF_8);
             if (expect != null && expect.matcher(text).find()) return new Exchange(got.toByteArray(), "matched", connectMs, firstByte);

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -116,7 +117,7 @@ public final class TcpConnectProbe implements Probe {
         } catch (UnknownHostException e) {
             Duration took = since(t0);
             Classified c = classify(e, host, params.duration("timeout"), took);
-            return observe(c).evidence(c.evidence()).fact("resolve_ms", millis(took)).build();
+            return observe(c).evidence(c.evidence()).fact("resolve_ms", Millis.of(took)).build();
         }
         Duration resolveTime = since(t0);
         List<String> addresses = Arrays.stream(all).map(Addresses::text).toList();
@@ -176,7 +177,7 @@ public final class TcpConnectProbe implements Probe {
         }
         if (!literal) {
             b.evidence("resolve " + host + " -> " + String.join(", ", addresses) + " in " + human(resolveTime))
-                    .fact("resolve_ms", millis(resolveTime));
+                    .fact("resolve_ms", Millis.of(resolveTime));
         }
         if (adaptive) {
             b.fact("alive", race.alive()).fact("alive_by", race.aliveBy()).fact("alive_rtt_ms", race.alive() ? race.aliveMs() : null)
@@ -187,7 +188,7 @@ public final class TcpConnectProbe implements Probe {
             if (race.retried() && race.errno() < 0) b.evidence("a second SYN, from another port, got no answer either");
         }
         return b.evidence(c.evidence()).fact("address", Addresses.text(remote.getAddress())).fact("addresses", addresses)
-                .fact("local", local).fact("remote", target).fact("connect_ms", millis(took)).build();
+                .fact("local", local).fact("remote", target).fact("connect_ms", Millis.of(took)).build();
     }
 
     /**
@@ -383,9 +384,6 @@ public final class TcpConnectProbe implements Probe {
     }
 
     /** Milliseconds with three decimals, as facts carry them. */
-    private static double millis(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 
     /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
     private static String human(Duration d) {

@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Millis;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -198,21 +199,21 @@ final class TcpConversation implements AutoCloseable {
 
     /** Milliseconds from start to the handshake's end, from sending to the first ack or byte back; -1 where none. */
     double connectMs() {
-        return connectedAt == 0 ? -1 : Endpoint.millis(connectedAt - started);
+        return connectedAt == 0 ? -1 : Millis.of(connectedAt - started);
     }
 
     double ackMs() {
-        return ackedAt == 0 || sentAt == 0 ? -1 : Endpoint.millis(ackedAt - sentAt);
+        return ackedAt == 0 || sentAt == 0 ? -1 : Millis.of(ackedAt - sentAt);
     }
 
     double firstByteMs() {
-        return firstByteAt == 0 ? -1 : Endpoint.millis(firstByteAt - (sentAt != 0 ? sentAt : connectedAt));
+        return firstByteAt == 0 ? -1 : Millis.of(firstByteAt - (sentAt != 0 ? sentAt : connectedAt));
     }
 
     /** Milliseconds since the request went out (or since connecting, when nothing was sent). */
     double waitedMs(long now) {
         long from = sentAt != 0 ? sentAt : connectedAt != 0 ? connectedAt : started;
-        return Endpoint.millis(now - from);
+        return Millis.of(now - from);
     }
 
     private void connected() {
@@ -229,7 +230,7 @@ final class TcpConversation implements AutoCloseable {
     /** Milliseconds from start to the handshake's answer: the SYN-ACK, or the RST or ICMP error that refused it; -1 before. */
     double answerMs() {
         long at = connectedAt != 0 ? connectedAt : endedAt;
-        return at == 0 ? -1 : Endpoint.millis(at - started);
+        return at == 0 ? -1 : Millis.of(at - started);
     }
 
     @Override

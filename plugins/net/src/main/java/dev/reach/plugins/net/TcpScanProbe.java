@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -159,7 +160,7 @@ public final class TcpScanProbe implements Probe {
             return Observation.error("scan failed: " + e.getMessage() + (e.errno() == Syscalls.EMFILE ? " (too many open files: lower concurrency)" : ""))
                     .fact("outcome", "error").build();
         }
-        double ms = Endpoint.millis(System.nanoTime() - t0);
+        double ms = Millis.of(System.nanoTime() - t0);
         List<String> open = new ArrayList<>();
         for (int h = 0; h < targets.size(); h++) {
             for (int i = 0; i < ports.size(); i++) {

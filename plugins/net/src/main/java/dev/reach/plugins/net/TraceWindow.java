@@ -2,6 +2,7 @@ package dev.reach.plugins.net;
 
 import dev.reach.plugins.net.PathTraceProbe.Answer;
 import dev.reach.plugins.net.PathTraceProbe.Hop;
+import dev.reach.spi.Millis;
 import dev.reach.spi.ProbeContext;
 
 import java.time.Duration;
@@ -67,12 +68,12 @@ final class TraceWindow {
 
     /** Milliseconds from probe {@code i} leaving to {@code now} (taken when poll returned: reading is not network time). */
     double rtt(int i, long now) {
-        return Endpoint.millis(now - sentAt[i]);
+        return Millis.of(now - sentAt[i]);
     }
 
     /** The same from the kernel's receive time of the answer (SO_TIMESTAMPNS, epoch nanoseconds) where it gave one. */
     double rtt(int i, long now, long stamp) {
-        return stamp > 0 && stamp >= sentWall[i] ? Endpoint.millis(stamp - sentWall[i]) : rtt(i, now);
+        return stamp > 0 && stamp >= sentWall[i] ? Millis.of(stamp - sentWall[i]) : rtt(i, now);
     }
 
     /** Keeps the first answer to probe {@code i}; a null answer (nothing readable after all) is ignored. */

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -214,7 +215,7 @@ public final class UdpProbeProbe implements Probe {
             long until = t0 + ctx.bound(timeout).toNanos();
             while (System.nanoTime() < until) {
                 short ev = s.poll((short) (POLLIN | POLLERR), Duration.ofNanos(until - System.nanoTime()));
-                double rtt = Endpoint.millis(System.nanoTime() - t0);
+                double rtt = Millis.of(System.nanoTime() - t0);
                 if ((ev & POLLERR) != 0) {
                     try {
                         return new Outcome(null, s.receive(512, MSG_ERRQUEUE).error(), 0, sent, rtt);

@@ -1,5 +1,6 @@
 package dev.reach.plugins.ntp;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -109,10 +110,10 @@ public final class NtpOffsetProbe implements Probe {
             Instant t2 = NtpPacket.toInstant(r.receiveTime());
             Instant t3 = NtpPacket.toInstant(r.transmitTime());
             b.fact("stratum", r.stratum()).fact("reference_id", r.referenceText()).fact("leap", r.leap())
-                    .fact("root_delay_ms", millis(NtpPacket.shortFormat(r.rootDelay())));
+                    .fact("root_delay_ms", Millis.of(NtpPacket.shortFormat(r.rootDelay())));
             if (r.stratum() != 0) {
-                b.fact("offset_ms", millis(NtpPacket.offset(ex.t1(), t2, t3, ex.t4())))
-                        .fact("delay_ms", millis(NtpPacket.delay(ex.t1(), t2, t3, ex.t4()))).fact("server_time", t3.toString());
+                b.fact("offset_ms", Millis.of(NtpPacket.offset(ex.t1(), t2, t3, ex.t4())))
+                        .fact("delay_ms", Millis.of(NtpPacket.delay(ex.t1(), t2, t3, ex.t4()))).fact("server_time", t3.toString());
             }
         }
         return b.build();
@@ -149,7 +150,7 @@ public final class NtpOffsetProbe implements Probe {
         Duration offset = NtpPacket.offset(ex.t1(), t2, t3, ex.t4());
         Duration delay = NtpPacket.delay(ex.t1(), t2, t3, ex.t4());
         String evidence = sntp + "stratum " + r.stratum() + ", reference " + r.referenceText() + ", offset "
-                + String.format(Locale.ROOT, "%+.3fms", millis(offset)) + ", delay " + String.format(Locale.ROOT, "%.3fms", millis(delay));
+                + String.format(Locale.ROOT, "%+.3fms", Millis.of(offset)) + ", delay " + String.format(Locale.ROOT, "%.3fms", Millis.of(delay));
         String source = ex.target() + " (stratum " + r.stratum() + ", reference " + r.referenceText() + ")";
         if (r.leap() == 3 || r.stratum() >= 16) {
             return new Classified(Status.WARN, null, "unsynchronised", source + " says its own clock is not synchronised;"
@@ -222,7 +223,4 @@ public final class NtpOffsetProbe implements Probe {
         return amount + (offset.isNegative() ? " ahead of" : " behind");
     }
 
-    static double millis(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.ntp;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -101,10 +102,10 @@ public final class TimeCompareProbe implements Probe {
         Classified c = classify(a, params.duration("max_offset"));
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome()).evidence(c.evidence());
         if (c.offset() != null) {
-            b.fact("offset_ms", NtpOffsetProbe.millis(c.offset())).fact("uncertainty_ms", NtpOffsetProbe.millis(c.uncertainty()));
+            b.fact("offset_ms", Millis.of(c.offset())).fact("uncertainty_ms", Millis.of(c.uncertainty()));
         }
         if (a.failure() == null) {
-            b.fact("date", a.date()).fact("round_trip_ms", NtpOffsetProbe.millis(Duration.between(a.sent(), a.received())));
+            b.fact("date", a.date()).fact("round_trip_ms", Millis.of(Duration.between(a.sent(), a.received())));
         }
         return b.build();
     }
@@ -142,7 +143,7 @@ public final class TimeCompareProbe implements Probe {
         Instant here = a.sent().plus(roundTrip.dividedBy(2));
         Duration offset = Duration.between(here, serverSecond.plus(RESOLUTION));
         Duration uncertainty = RESOLUTION.plus(roundTrip.dividedBy(2));
-        String evidence = head + "Date: " + a.date() + ", round trip " + NtpOffsetProbe.millis(roundTrip) + "ms";
+        String evidence = head + "Date: " + a.date() + ", round trip " + Millis.of(roundTrip) + "ms";
         String words = "this clock is " + NtpOffsetProbe.words(offset) + " " + a.url() + " (its Date header, ±"
                 + String.format(Locale.ROOT, "%.1fs", uncertainty.toNanos() / 1e9) + ")";
         if (offset.abs().minus(uncertainty).compareTo(maxOffset) > 0) {

@@ -1,5 +1,6 @@
 package dev.reach.plugins.tls;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -212,9 +213,9 @@ public final class TlsHandshakeProbe implements Probe {
                     .fact("trusted", trust.trusted()).fact("trust", trust.kind()).fact("trust_detail", trust.detail())
                     .fact("trust_store", store);
         }
-        b.fact("connect_ms", millis(t1 - t0));
+        b.fact("connect_ms", Millis.of(t1 - t0));
         if (!stage.equals("connect")) {
-            b.fact("handshake_ms", millis(t2 - t1));
+            b.fact("handshake_ms", Millis.of(t2 - t1));
         }
         return b.build();
     }
@@ -361,9 +362,6 @@ public final class TlsHandshakeProbe implements Probe {
         }
     }
 
-    private static double millis(long nanos) {
-        return Math.round(nanos / 1e3) / 1e3;
-    }
 
     /**
      * Accepts any server chain and keeps it, so the chain can be judged after the handshake. Extended, so

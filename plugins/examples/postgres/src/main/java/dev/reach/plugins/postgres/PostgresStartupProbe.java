@@ -1,5 +1,6 @@
 package dev.reach.plugins.postgres;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
@@ -111,7 +112,7 @@ public final class PostgresStartupProbe implements Probe {
                 return finish(b, new Outcome.ConnectFailed(e), target, who, timeout);
             }
             Duration connected = since(t0);
-            b.fact("connect_ms", ms(connected)).evidence("connect " + target + " -> connected in " + human(connected));
+            b.fact("connect_ms", Millis.of(connected)).evidence("connect " + target + " -> connected in " + human(connected));
             ctx.progress("startup as " + who);
             Duration wait = ctx.bound(timeout);
             socket.setSoTimeout(millis(wait));
@@ -124,7 +125,7 @@ public final class PostgresStartupProbe implements Probe {
             socket.getOutputStream().flush();
             Outcome o = answer(socket.getInputStream(), wait, t1);
             if (o instanceof Outcome.Answered a) {
-                b.fact("answer_ms", ms(a.took()));
+                b.fact("answer_ms", Millis.of(a.took()));
                 if (a.message() instanceof PgWire.Message.Ready) {
                     socket.getOutputStream().write(PgWire.terminate());
                 }
@@ -272,9 +273,6 @@ public final class PostgresStartupProbe implements Probe {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private static double ms(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 
     private static String human(Duration d) {
         double ms = d.toNanos() / 1e6;

@@ -1,5 +1,6 @@
 package dev.reach.plugins.redis;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
@@ -111,7 +112,7 @@ public final class RedisPingProbe implements Probe {
                 return finish(b, new Outcome.ConnectFailed(e), target, timeout);
             }
             Duration connected = since(t0);
-            b.fact("connect_ms", ms(connected)).evidence("connect " + target + " -> connected in " + human(connected));
+            b.fact("connect_ms", Millis.of(connected)).evidence("connect " + target + " -> connected in " + human(connected));
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             if (password.isPresent()) {
@@ -126,7 +127,7 @@ public final class RedisPingProbe implements Probe {
             ctx.progress("PING at " + target);
             Outcome ping = exchange(ctx, socket, in, out, "PING", Resp.command("PING"), timeout);
             if (ping instanceof Outcome.Answered a) {
-                b.fact("ping_ms", ms(a.took()));
+                b.fact("ping_ms", Millis.of(a.took()));
             }
             return finish(b, ping, target, timeout);
         } catch (IOException e) {
@@ -281,9 +282,6 @@ public final class RedisPingProbe implements Probe {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private static double ms(Duration d) {
-        return Math.round(d.toNanos() / 1e3) / 1e3;
-    }
 
     private static String human(Duration d) {
         double ms = d.toNanos() / 1e6;
