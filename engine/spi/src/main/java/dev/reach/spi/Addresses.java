@@ -51,4 +51,47 @@ public final class Addresses {
     public static String endpoint(InetAddress a, int port) {
         return (a instanceof Inet6Address ? "[" + text(a) + "]" : text(a)) + ":" + port;
     }
+
+    /** A server as the vocabulary writes it, {@code host[:port]}, split: the host (a name or an address) and the port. */
+    public record HostPort(String host, int port) {
+    }
+
+    /**
+     * Splits {@code host[:port]} as people write a server: {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code ntp.lab.test:123},
+     * {@code ntp.lab.test} or {@code ::1} (an IPv6 address without brackets has no port); {@code defaultPort} when none
+     * is written.
+     *
+     * @throws IllegalArgumentException saying what to write, for an unclosed bracket or a port outside 1..65535
+     */
+    public static HostPort hostPort(String text, int defaultPort) {
+        String s = text.strip();
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + text + "' has no closing ']'; write [::1]:5353");
+            }
+            String rest = s.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new IllegalArgumentException("'" + text + "': expected :port after ']'");
+            }
+            return new HostPort(s.substring(1, close), rest.isEmpty() ? defaultPort : port(rest.substring(1), text));
+        }
+        int colon = s.indexOf(':');
+        if (colon >= 0 && colon == s.lastIndexOf(':')) {   // one colon: host:port (more are an IPv6 address)
+            return new HostPort(s.substring(0, colon), port(s.substring(colon + 1), text));
+        }
+        return new HostPort(s, defaultPort);
+    }
+
+    private static int port(String digits, String whole) {
+        try {
+            int p = Integer.parseInt(digits);
+            if (p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + whole + "' has a bad port '" + digits + "' (allowed: 1..65535)");
+    }
 }

@@ -21,4 +21,18 @@ class AddressesTest {
         assertThat(Addresses.endpoint(InetAddress.ofLiteral("::1"), 22)).isEqualTo("[::1]:22");
         assertThat(Addresses.endpoint(InetAddress.ofLiteral("127.0.0.1"), 80)).isEqualTo("127.0.0.1:80");
     }
+
+    @Test
+    void aServerIsHostAndAnOptionalPort() {
+        assertThat(Addresses.hostPort("127.0.0.1:5353", 53)).isEqualTo(new Addresses.HostPort("127.0.0.1", 5353));
+        assertThat(Addresses.hostPort(" [::1]:53 ", 123)).isEqualTo(new Addresses.HostPort("::1", 53));
+        assertThat(Addresses.hostPort("[::1]", 123)).isEqualTo(new Addresses.HostPort("::1", 123));
+        assertThat(Addresses.hostPort("::1", 123)).isEqualTo(new Addresses.HostPort("::1", 123));
+        assertThat(Addresses.hostPort("ntp.lab.test:1123", 123)).isEqualTo(new Addresses.HostPort("ntp.lab.test", 1123));
+        assertThat(Addresses.hostPort("ntp.lab.test", 123)).isEqualTo(new Addresses.HostPort("ntp.lab.test", 123));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.hostPort("ntp.lab.test:99999", 123))
+                .hasMessage("'ntp.lab.test:99999' has a bad port '99999' (allowed: 1..65535)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.hostPort("[::1:53", 123))
+                .hasMessage("'[::1:53' has no closing ']'; write [::1]:5353");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.spi.Addresses;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -14,26 +15,9 @@ record Nameserver(InetAddress address, int port) {
 
     /** Parses {@code ip}, {@code ip:port}, {@code [ipv6]:port} or a bare IPv6 address; no port means {@code defaultPort}. */
     static Nameserver parse(String text, int defaultPort) {
-        String s = text.trim();
-        String host = s;
-        int port = defaultPort;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("'" + text + "' has no closing ']'; write [::1]:5353");
-            }
-            host = s.substring(1, close);
-            String rest = s.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw new IllegalArgumentException("'" + text + "': expected :port after ']'");
-                }
-                port = port(rest.substring(1), text);
-            }
-        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) { // one colon: ipv4:port
-            host = s.substring(0, s.indexOf(':'));
-            port = port(s.substring(s.indexOf(':') + 1), text);
-        }
+        Addresses.HostPort hp = Addresses.hostPort(text, defaultPort);
+        String host = hp.host();
+        int port = hp.port();
         try {
             return new Nameserver(InetAddress.ofLiteral(host), port);
         } catch (IllegalArgumentException e) {
@@ -61,17 +45,4 @@ record Nameserver(InetAddress address, int port) {
     public String toString() {
         return Addresses.endpoint(address, port);
     }
-
-    private static int port(String digits, String whole) {
-        try {
-            int p = Integer.parseInt(digits);
-            if (p >= 1 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("'" + whole + "' has a bad port '" + digits + "' (allowed: 1..65535)");
-    }
-
 }

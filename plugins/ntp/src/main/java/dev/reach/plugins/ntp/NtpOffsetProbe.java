@@ -1,5 +1,6 @@
 package dev.reach.plugins.ntp;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -38,8 +39,9 @@ import java.util.Locale;
 public final class NtpOffsetProbe implements Probe {
 
     static final ProbeSpec SPEC = ProbeSpec.builder("ntp.offset", "Measures this clock's offset from an NTP server (SNTP)")
-            .param(Param.host("server", "NTP server, name or address").required())
-            .param(Param.port("port", "UDP port").defaultValue(123))
+            .param(Param.string("server", "NTP server: a name or an address, with :port when it is not port= "
+                    + "(127.0.0.1:1123, [::1]:123)").required())
+            .param(Param.port("port", "the UDP port of a server written without one").defaultValue(123))
             .param(Param.duration("timeout", "how long to wait for each answer").defaultValue("3s").range("1ms", "1m"))
             .param(Param.integer("count", "queries to send; the one with the shortest round trip counts").defaultValue(3).range(1, 8))
             .param(Param.duration("max_offset", "offsets beyond this are time.skew").defaultValue("5s").range("1ms", "1h"))
@@ -75,8 +77,14 @@ public final class NtpOffsetProbe implements Probe {
 
     @Override
     public Observation run(ProbeContext ctx, Params params) {
-        String server = params.string("server");
-        int port = params.port("port");
+        Addresses.HostPort hp;
+        try {
+            hp = Addresses.hostPort(params.string("server"), params.port("port"));
+        } catch (IllegalArgumentException e) {
+            return Observation.error("server=" + e.getMessage()).fact("outcome", "error").build();
+        }
+        String server = hp.host();
+        int port = hp.port();
         Duration max = params.duration("max_offset");
         InetAddress address;
         try {

@@ -104,6 +104,18 @@ class NtpOffsetProbeIT {
     }
 
     @Test
+    void theServerMayCarryItsPortAsTheVocabularyWritesIt() throws Exception {
+        try (Responder r = new Responder(Duration.ZERO, 2)) {
+            Observation o = ProbeHarness.run(new NtpOffsetProbe(), "server=127.0.0.1:" + r.port());
+            assertThat(o.status()).as(o.toString()).isEqualTo(dev.reach.spi.Status.OK);
+            assertThat(o.summary()).contains("127.0.0.1:" + r.port());
+        }
+        Observation bad = ProbeHarness.run(new NtpOffsetProbe(), "server=127.0.0.1:0");
+        assertThat(bad.status()).isEqualTo(dev.reach.spi.Status.ERROR);
+        assertThat(bad.summary()).isEqualTo("server='127.0.0.1:0' has a bad port '0' (allowed: 1..65535)");
+    }
+
+    @Test
     void closedPortIsUdpClosed() throws Exception {
         Observation o = ntp(freeUdpPort(), "timeout=1s");
         assertThat(o.cause()).as(o.toString()).contains("udp.closed");
