@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.Reach;
 import dev.reach.core.playbook.ParamBinder;
+import dev.reach.core.report.TextReport;
 import dev.reach.spi.Fact;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
@@ -97,7 +98,7 @@ final class ProbesCommand implements Callable<Integer> {
                 + ", needs " + s.needs().describe());
         out.println();
         if (!s.about().isEmpty()) {
-            wrap(s.about(), 78).forEach(l -> out.println("  " + l));
+            TextReport.wrap(s.about(), 78).forEach(l -> out.println("  " + l));
             out.println();
         }
         out.println("Parameters:");
@@ -110,7 +111,7 @@ final class ProbesCommand implements Callable<Integer> {
         if (!s.causes().isEmpty()) {
             out.println();
             out.println("Causes it may name:");
-            wrap(String.join(", ", s.causes()), 76).forEach(l -> out.println("  " + l));
+            TextReport.wrap(String.join(", ", s.causes()), 76).forEach(l -> out.println("  " + l));
         }
         if (!s.examples().isEmpty()) {
             out.println();
@@ -131,22 +132,6 @@ final class ProbesCommand implements Callable<Integer> {
                     .append(s.needs().describe().replace("|", "\\|")).append(" |\n");
         }
         return b.toString();
-    }
-
-    /** Words in lines of at most {@code width} characters (a longer word has a line of its own). */
-    static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split("\\s+")) {
-            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            if (!line.isEmpty()) line.append(' ');
-            line.append(word);
-        }
-        if (!line.isEmpty()) lines.add(line.toString());
-        return lines;
     }
 
     private static Map<String, Object> toJson(ProbeSpec s, String plugin) {

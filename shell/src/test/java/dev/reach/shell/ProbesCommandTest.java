@@ -25,7 +25,7 @@ class ProbesCommandTest {
 
     @Test
     void wrapsAtWordsAndGivesALongWordALineOfItsOwn() {
-        assertThat(ProbesCommand.wrap("one two three four", 9)).containsExactly("one two", "three", "four");
-        assertThat(ProbesCommand.wrap("a https://example.invalid/very/long b", 10)).containsExactly("a", "https://example.invalid/very/long", "b");
+        assertThat(dev.reach.core.report.TextReport.wrap("one two three four", 9)).containsExactly("one two", "three", "four");
+        assertThat(dev.reach.core.report.TextReport.wrap("a https://example.invalid/very/long b", 10)).containsExactly("a", "https://example.invalid/very/long", "b");
     }
 }

@@ -179,18 +179,28 @@ public record TextReport(boolean color, boolean verbose, boolean ascii) {
 
     /** Writes {@code text} wrapped at {@link #WIDTH}; {@code first} may hold colour codes, so it is not measured. */
     private void wrap(String text, String first, String rest, StringBuilder out) {
-        int width = WIDTH - rest.length();
+        List<String> lines = wrap(text, WIDTH - rest.length());
+        for (int i = 0; i < lines.size(); i++) {
+            out.append(i == 0 ? first : rest).append(lines.get(i)).append('\n');
+        }
+    }
+
+    /**
+     * The words of {@code text} in lines of at most {@code width} characters (a longer word has a line of its own);
+     * one empty line for blank text.
+     */
+    public static List<String> wrap(String text, int width) {
+        List<String> lines = new java.util.ArrayList<>();
         var line = new StringBuilder();
-        boolean firstLine = true;
         for (String word : text.strip().split("\\s+")) {
             if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
-                out.append(firstLine ? first : rest).append(line).append('\n');
-                firstLine = false;
+                lines.add(line.toString());
                 line.setLength(0);
             }
             line.append(line.isEmpty() ? "" : " ").append(word);
         }
-        out.append(firstLine ? first : rest).append(line).append('\n');
+        lines.add(line.toString());
+        return lines;
     }
 
     private static String labelOf(StepResult s, boolean single) {
