@@ -98,7 +98,6 @@ final class Inquiry {
 
     /** Asks. */
     static Asked ask(List<Nameserver> servers, Name name, List<Integer> qtypes, Duration timeout) throws InterruptedException {
-        qtypes.forEach(q -> Exchange.query(name, q)); // dnsjava's cold start here, not inside the servers' silence
         long t0 = System.nanoTime();
         String method = HostEcho.method();
         // platform threads: a virtual thread blocked in a JDK socket starts the JDK's poller, which the JVM waits for at
