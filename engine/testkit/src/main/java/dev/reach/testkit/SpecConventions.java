@@ -133,11 +133,7 @@ public final class SpecConventions {
         try {
             for (URL table : Collections.list(loader.getResources(CauseCatalog.PLUGIN_RESOURCE))) {
                 List<String> said = new ArrayList<>();
-                List<String> rows;
-                try (InputStream in = table.openStream()) {
-                    rows = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-                }
-                causes = causes.with(CauseCatalog.parsePlugin("plugin under test", rows, said), (c, why) -> said.add(why));
+                causes = causes.with(CauseCatalog.parsePlugin("plugin under test", lines(table), said), (c, why) -> said.add(why));
                 if (!said.isEmpty()) {
                     throw new AssertionError(table + ": " + String.join("; ", said));
                 }
@@ -154,7 +150,7 @@ public final class SpecConventions {
         List<Probe> probes = new ArrayList<>();
         try {
             for (URL index : Collections.list(loader.getResources(INDEX))) {
-                for (String name : lines(index)) {
+                for (String name : lines(index).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {
                     Class<?> type = Class.forName(name, false, loader);
                     if (Probe.class.isAssignableFrom(type)) {
                         probes.add((Probe) type.getDeclaredConstructor().newInstance());
@@ -167,10 +163,10 @@ public final class SpecConventions {
         return probes;
     }
 
-    private static List<String> lines(URL index) throws IOException {
-        try (InputStream in = index.openStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    /** A resource's lines as they are (the cause table's parser numbers them). */
+    private static List<String> lines(URL resource) throws IOException {
+        try (InputStream in = resource.openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
     }
 }
