@@ -26,21 +26,12 @@ final class CommonOptions {
 
     /** The engine, with plugins from the distribution, the user's plugin folder, REACH_PLUGINS and --plugins. */
     Reach reach(boolean warmScripts) {
-        Reach.Builder b = Reach.builder().warmScripts(warmScripts);
-        String home = System.getProperty("reach.home");
-        String devPlugins = System.getProperty("reach.dev.plugins"); // the launcher's REACH_DEV=1: the source tree
-        if (devPlugins != null) {
-            b.development(true).pluginDirectory(Path.of(devPlugins));
-        } else if (home != null) {
-            b.pluginDirectory(Path.of(home).resolve("plugins"));
-        }
-        Path user = PluginsInstallCommand.userPluginDirectory(); // 'reach plugins install' puts jars here
-        if (java.nio.file.Files.isDirectory(user)) {
-            b.pluginDirectory(user);
-        }
-        b.pluginPath(System.getenv("REACH_PLUGINS"));
-        pluginDirs.forEach(b::pluginDirectory);
-        return b.build();
+        return setup(warmScripts).build();
+    }
+
+    /** What engine these options ask for: two equal set-ups build the same engine in one process. */
+    EngineSetup setup(boolean scripted) {
+        return new EngineSetup(pluginDirs, scripted);
     }
 
     /** Parses {@code 500ms}, {@code 3s}, {@code 1m}. */

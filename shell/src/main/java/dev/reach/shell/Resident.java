@@ -62,7 +62,7 @@ final class Resident implements AutoCloseable {
     /** Threads for clients and their Ctrl-C watchers, kept between commands: starting one costs a millisecond here. */
     private final java.util.concurrent.ExecutorService threads =
             java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("resident-", 0).factory());
-    private final Map<List<Object>, Reach> engines = new ConcurrentHashMap<>();
+    private final Map<EngineSetup, Reach> engines = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
     private final Instant started = Instant.now();
@@ -324,7 +324,7 @@ final class Resident implements AutoCloseable {
 
     /** An engine for these options, loaded once and kept (the launcher's plugins, REACH_PLUGINS, --plugins). */
     Reach engine(CommonOptions common, boolean scripted) {
-        return engines.computeIfAbsent(List.of(List.copyOf(common.pluginDirs), scripted), k -> common.reach(scripted));
+        return engines.computeIfAbsent(common.setup(scripted), EngineSetup::build);
     }
 
     /**
