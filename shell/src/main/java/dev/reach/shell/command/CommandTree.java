@@ -1,0 +1,96 @@
+package dev.reach.shell.command;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code reach} command line: its subcommands by name, and how a list of words runs on a workbench. The entry
+ * point builds the one tree of the process; the resident reach runs its clients' commands through it, and a command
+ * that needs the tree (starting a resident) is handed it by {@link CommandFactory}, so no room calls back into
+ * {@code main}.
+ */
+public final class CommandTree {
+    private final Class<?> mainClass;
+    private final Map<String, Class<?>> subcommands;
+    private final Set<String> standalone;
+
+    /**
+     * @param mainClass   the class whose {@code main} runs this tree (another JVM of it serves as a resident reach)
+     * @param subcommands the subcommands by name, in the order help lists them
+     * @param standalone  those whose run needs no other part of the tree: a run of one builds only its own
+     */
+    public CommandTree(Class<?> mainClass, Map<String, Class<?>> subcommands, Set<String> standalone) {
+        this.mainClass = mainClass;
+        this.subcommands = Collections.unmodifiableMap(new LinkedHashMap<>(subcommands));
+        this.standalone = Set.copyOf(standalone);
+    }
+
+    /** The class whose {@code main} runs this tree. */
+    public Class<?> mainClass() {
+        return mainClass;
+    }
+
+    /** Whether {@code word} names a command (else {@code reach WORD} may be a target to diagnose). */
+    public boolean isCommand(String word) {
+        return subcommands.containsKey(word);
+    }
+
+    /**
+     * Runs the command line on this workbench, writing to {@code out} and {@code err} (null: standard output and
+     * error), and returns the exit code. {@code reach HOST:PORT ...} is {@code reach diagnose HOST:PORT ...}.
+     */
+    public int run(Workbench bench, PrintWriter out, PrintWriter err, String... args) {
+        if (args.length > 0 && !isCommand(args[0]) && DiagnoseCommand.looksLikeTarget(args[0])) {
+            String[] diagnose = new String[args.length + 1];
+            diagnose[0] = "diagnose";
+            System.arraycopy(args, 0, diagnose, 1, args.length);
+            args = diagnose;
+        }
+        CommandLine cmd = commandLine(args.length > 0 ? args[0] : null, bench);
+        if (out != null) cmd.setOut(out);
+        if (err != null) cmd.setErr(err);
+        return cmd.execute(args);
+    }
+
+    /** The whole tree on a headless workbench: every subcommand (completion scripts and help need it). */
+    public CommandLine commandLine() {
+        return commandLine(null, new HeadlessWorkbench());
+    }
+
+    /**
+     * The tree for a run whose first word is {@code first}: a standalone command ({@code probe},
+     * {@code diagnose}, ...) gets only itself under the root, anything else the whole tree. picocli builds
+     * each command's model by reflection when it is added: the whole tree cost 60-80 ms of every start.
+     */
+    public CommandLine commandLine(String first, Workbench bench) {
+        CommandLine cmd = new CommandLine(new ReachCommand(), new CommandFactory(bench, this));
+        if (first != null && standalone.contains(first)) {
+            cmd.addSubcommand(first, subcommands.get(first));
+        } else {
+            subcommands.forEach(cmd::addSubcommand);
+        }
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            if (verbose) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().println("reach: internal error: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            return ExitCodes.INTERNAL;
+        });
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("reach: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
+            return ExitCodes.USAGE;
+        });
+        return cmd;
+    }
+}

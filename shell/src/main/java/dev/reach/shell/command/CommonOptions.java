@@ -1,0 +1,44 @@
+package dev.reach.shell.command;
+
+import dev.reach.core.Reach;
+import dev.reach.spi.ParamType;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Options every command that runs something takes: where plugins are, how to print. */
+public final class CommonOptions {
+    @Option(names = "--plugins", paramLabel = "DIR", description = "Also load plugins from DIR (repeatable).")
+    List<Path> pluginDirs = new ArrayList<>();
+
+    @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set or output is not a terminal).")
+    public boolean noColor;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the verdict (or nothing with --json).")
+    public boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print every fact and evidence line, and stack traces of internal errors.")
+    boolean verbose;
+
+    /** The engine, with plugins from the distribution, the user's plugin folder, REACH_PLUGINS and --plugins. */
+    public Reach reach(boolean warmScripts) {
+        return setup(warmScripts).build();
+    }
+
+    /** What engine these options ask for: two equal set-ups build the same engine in one process. */
+    public EngineSetup setup(boolean scripted) {
+        return new EngineSetup(pluginDirs, scripted);
+    }
+
+    /** Parses {@code 500ms}, {@code 3s}, {@code 1m}. */
+    public static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return (Duration) ParamType.DURATION.convert(value);
+        }
+    }
+}

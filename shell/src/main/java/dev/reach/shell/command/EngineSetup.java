@@ -1,0 +1,38 @@
+package dev.reach.shell.command;
+
+import dev.reach.core.Reach;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What an engine is built from, besides what the process fixes (the launcher's plugins, the user's plugin folder,
+ * REACH_PLUGINS): the {@code --plugins} directories and whether the script engine starts at once. Equal set-ups
+ * build the same engine in one process, so the resident reach keeps one per set-up and a command takes the one
+ * {@link HeadStart} began for it.
+ */
+public record EngineSetup(List<Path> pluginDirs, boolean scripted) {
+    public EngineSetup {
+        pluginDirs = List.copyOf(pluginDirs);
+    }
+
+    /** The engine, with plugins from the distribution, the user's plugin folder, REACH_PLUGINS and --plugins. */
+    public Reach build() {
+        Reach.Builder b = Reach.builder().warmScripts(scripted);
+        String home = System.getProperty("reach.home");
+        String devPlugins = System.getProperty("reach.dev.plugins"); // the launcher's REACH_DEV=1: the source tree
+        if (devPlugins != null) {
+            b.development(true).pluginDirectory(Path.of(devPlugins));
+        } else if (home != null) {
+            b.pluginDirectory(Path.of(home).resolve("plugins"));
+        }
+        Path user = PluginsInstallCommand.userPluginDirectory(); // 'reach plugins install' puts jars here
+        if (Files.isDirectory(user)) {
+            b.pluginDirectory(user);
+        }
+        b.pluginPath(System.getenv("REACH_PLUGINS"));
+        pluginDirs.forEach(b::pluginDirectory);
+        return b.build();
+    }
+}

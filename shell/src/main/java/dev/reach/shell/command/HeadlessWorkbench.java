@@ -1,0 +1,103 @@
+package dev.reach.shell.command;
+
+import dev.reach.core.Reach;
+import dev.reach.core.playbook.PlaybookException;
+import dev.reach.core.run.Cancellation;
+import dev.reach.core.run.RunOptions;
+import dev.reach.core.run.RunResult;
+import dev.reach.core.run.UsageException;
+import dev.reach.shell.term.OutputMode;
+import dev.reach.shell.term.ProgressView;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+
+/** The headless workbench: one engine per process, Ctrl-C cancels (twice exits), progress on stderr. */
+public final class HeadlessWorkbench implements Workbench {
+
+    /** {@code reach run FILE --check}: loads and validates, prints every problem, runs nothing. */
+    static int check(CommonOptions common, java.nio.file.Path file, PrintWriter out, PrintWriter err) {
+        try (Reach reach = common.reach(file.toString().endsWith(".js"))) {
+            var pb = reach.load(file);
+            out.println(file + ": ok (" + pb.steps().size() + " steps, inputs: "
+                    + (pb.inputs().isEmpty() ? "none" : String.join(", ", pb.inputs().keySet())) + ")");
+            return ExitCodes.HEALTHY;
+        } catch (PlaybookException e) {
+            e.problems().forEach(p -> err.println(p.toString()));
+            err.println("reach: the playbook has " + e.problems().size() + " problem(s)");
+            return ExitCodes.USAGE;
+        }
+    }
+
+    @Override
+    public <T> T withReach(CommonOptions common, ReachUse<T> use) throws Exception {
+        try (Reach reach = common.reach(false)) {
+            return use.apply(reach);
+        }
+    }
+
+    @Override
+    public int execute(Request request, CommonOptions common, OutputOptions output, PrintWriter out, PrintWriter err) throws Exception {
+        if (!junitDirectoryExists(output, err)) {
+            return ExitCodes.USAGE;
+        }
+        Cancellation cancel = new Cancellation();
+        try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel)) {
+            return runAndReport(reach, request, common, output, outputMode(common.noColor), cancel, out, err);
+        }
+    }
+
+    /**
+     * Runs the request on this engine with progress on {@code err} and prints its report to {@code out};
+     * {@code cancel} stops it, and the report then says so. The headless run and the resident reach share it.
+     */
+    public static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, OutputMode t,
+                            Cancellation cancel, PrintWriter out, PrintWriter err) throws Exception {
+        warnAboutPlugins(reach, common, err);
+        try (ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
+            RunResult result = request.run(reach, options(cancel, common.quiet ? null : progress, output));
+            progress.close();
+            return Reports.print(result, output, common, t.color(), out, cancel.isCancelled());
+        } catch (UsageException | PlaybookException e) {
+            return usage(e, err);
+        }
+    }
+
+    /** One line when plugins failed to load (each of them with --verbose). */
+    static void warnAboutPlugins(Reach reach, CommonOptions common, PrintWriter err) {
+        if (!reach.pluginProblems().isEmpty()) {
+            err.println("reach: warning: " + reach.pluginProblems().size() + " plugin problem(s); see 'reach plugins'");
+            if (common.verbose) reach.pluginProblems().forEach(p -> err.println("  " + p));
+        }
+    }
+
+    public static RunOptions options(Cancellation cancel, ProgressView progress, OutputOptions output) {
+        RunOptions options = RunOptions.defaults().withCancellation(cancel).withListener(progress == null ? e -> { } : progress);
+        return output.timeout != null ? options.withTimeout(output.timeout) : options;
+    }
+
+    public static boolean junitDirectoryExists(OutputOptions output, PrintWriter err) {
+        if (output.junit != null) {
+            var parent = output.junit.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                err.println("reach: --junit " + output.junit + ": directory " + parent + " does not exist");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A request that cannot run: its problems, one a line, and exit code 2. */
+    public static int usage(Exception e, PrintWriter err) {
+        switch (e) {
+            case UsageException u -> u.problems().forEach(p -> err.println("reach: " + p));
+            case PlaybookException p -> {
+                p.problems().forEach(q -> err.println(q.toString()));
+                err.println("reach: the playbook has " + p.problems().size() + " problem(s); nothing ran");
+            }
+            default -> throw new IllegalArgumentException(e);
+        }
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.reach.shell.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.reach.core.Reach;
+import dev.reach.core.playbook.ParamBinder;
+import dev.reach.core.report.TextReport;
+import dev.reach.spi.Fact;
+import dev.reach.spi.Param;
+import dev.reach.spi.ParamType;
+import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code reach probes [ID] [--json]}: every probe's spec, or one probe's in full. Read from the specs, never written twice. */
+@Command(name = "probes", mixinStandardHelpOptions = true,
+        description = {"List the probes the loaded plugins provide, or show one probe's parameters, facts and examples."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  reach probes", "  reach probes tcp.connect", "  reach probes --json | jq '.[].id'",
+                "  reach probes --markdown     (the README's probe table, written from the specs)"})
+public final class ProbesCommand implements Callable<Integer> {
+    private final Workbench bench;
+
+    ProbesCommand(Workbench bench) {
+        this.bench = bench;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Show this probe in full.")
+    String id;
+
+    @Option(names = "--json", description = "Print the specs as JSON.")
+    boolean json;
+
+    @Option(names = "--markdown", description = "Print the probe table of the README (id, what it does, needs) from the specs.")
+    boolean markdown;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        return bench.withReach(common, reach -> print(reach, out));
+    }
+
+    private int print(Reach reach, PrintWriter out) throws Exception {
+        List<Probe> probes = reach.probes().all();
+        if (id != null) {
+            var one = reach.probes().find(id);
+            if (one.isEmpty()) {
+                spec.commandLine().getErr().println("reach: unknown probe '" + id + "'" + ParamBinder.closest(id, reach.probes().ids())
+                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " (see 'reach probes')");
+                return ExitCodes.USAGE;
+            }
+            probes = List.of(one.get());
+        }
+        if (markdown) {
+            out.print(markdown(probes.stream().map(Probe::spec).toList()));
+        } else if (json) {
+            List<Object> specs = new ArrayList<>();
+            for (Probe p : probes) specs.add(toJson(p.spec(), reach.probes().pluginOf(p.spec().id()).orElse("")));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(id != null ? specs.getFirst() : specs));
+        } else if (id != null) {
+            describe(probes.getFirst().spec(), reach.probes().pluginOf(id).orElse(""), out);
+        } else if (probes.isEmpty()) {
+            out.println("No probes loaded. Plugins come from the distribution's plugins/ folder, REACH_PLUGINS and --plugins; see 'reach plugins'.");
+        } else {
+            int w = probes.stream().mapToInt(p -> p.spec().id().length()).max().orElse(10);
+            for (Probe p : probes) {
+                ProbeSpec s = p.spec();
+                out.printf("%-" + w + "s  %s%s%n", s.id(), s.summary(), s.needs().none() ? "" : "  [needs " + s.needs().describe() + "]");
+            }
+            out.println();
+            out.println("'reach probes ID' shows a probe's parameters; 'reach probe ID NAME=VALUE...' runs it.");
+        }
+        out.flush();
+        return ExitCodes.HEALTHY;
+    }
+
+    public static void describe(ProbeSpec s, String plugin, PrintWriter out) {
+        out.println(s.id() + " — " + s.summary());
+        out.println("  plugin: " + plugin + (s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE ? ", intrusive" : ", safe")
+                + ", needs " + s.needs().describe());
+        out.println();
+        if (!s.about().isEmpty()) {
+            TextReport.wrap(s.about(), 78).forEach(l -> out.println("  " + l));
+            out.println();
+        }
+        out.println("Parameters:");
+        if (s.shownParams().isEmpty()) out.println("  (none)");
+        for (Param p : s.shownParams()) out.println("  " + p.usage());
+        out.println();
+        out.println("Facts:");
+        if (s.facts().isEmpty()) out.println("  (none)");
+        for (Fact f : s.facts()) out.printf("  %-14s %-8s %s%n", f.name(), f.type(), f.description());
+        if (!s.causes().isEmpty()) {
+            out.println();
+            out.println("Causes it may name:");
+            TextReport.wrap(String.join(", ", s.causes()), 76).forEach(l -> out.println("  " + l));
+        }
+        if (!s.examples().isEmpty()) {
+            out.println();
+            out.println("Examples:");
+            s.examples().forEach(e -> out.println("  " + e));
+        }
+    }
+
+    /**
+     * The README's probe table: {@code | `id` | about (or the summary) | needs |}, one row a probe in the order given,
+     * under its header. Pipes in the text are escaped for Markdown.
+     */
+    static String markdown(List<ProbeSpec> specs) {
+        StringBuilder b = new StringBuilder("| id | what it does | needs |\n|---|---|---|\n");
+        for (ProbeSpec s : specs) {
+            String what = s.about().isEmpty() ? s.summary() + "." : s.about();
+            b.append("| `").append(s.id()).append("` | ").append(what.replace("|", "\\|")).append(" | ")
+                    .append(s.needs().describe().replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static Map<String, Object> toJson(ProbeSpec s, String plugin) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("summary", s.summary());
+        m.put("plugin", plugin);
+        m.put("intrusive", s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE);
+        m.put("about", s.about());
+        m.put("causes", s.causes());
+        m.put("needs", Map.of("root", s.needs().root(), "capabilities", s.needs().capabilities(), "tools", s.needs().tools(),
+                "note", s.needs().note()));
+        List<Object> params = new ArrayList<>();
+        for (Param p : s.shownParams()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("name", p.name());
+            pm.put("type", p.type().label());
+            pm.put("required", p.isRequired());
+            pm.put("default", p.defaultValue().map(ParamType::format).orElse(null));
+            pm.put("min", p.min().map(ParamType::format).orElse(null));
+            pm.put("max", p.max().map(ParamType::format).orElse(null));
+            pm.put("allowed", p.allowed());
+            pm.put("description", p.description());
+            params.add(pm);
+        }
+        m.put("params", params);
+        m.put("facts", s.facts().stream().map(f -> Map.of("name", f.name(), "type", f.type(), "description", f.description())).toList());
+        m.put("examples", s.examples());
+        return m;
+    }
+}

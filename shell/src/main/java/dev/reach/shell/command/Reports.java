@@ -1,0 +1,47 @@
+package dev.reach.shell.command;
+
+import dev.reach.core.report.JsonReport;
+import dev.reach.core.report.JunitReport;
+import dev.reach.core.report.TextReport;
+import dev.reach.core.run.RunResult;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Prints a run's result the way the options ask and gives the exit code. */
+public final class Reports {
+    private Reports() {
+    }
+
+    public static int print(RunResult result, OutputOptions output, CommonOptions common, boolean color, PrintWriter out,
+                     boolean interrupted) throws IOException {
+        if (output.junit != null) {
+            writeJunit(result, output.junit);
+        }
+        if (output.json) {
+            new JsonReport().render(result, out);
+            out.println();
+        } else if (common.quiet) {
+            var v = result.verdict();
+            out.println(v.cause() + " (" + v.confidence().label() + "): " + v.summary());
+        } else {
+            new TextReport(color, common.verbose, false).render(result, out);
+        }
+        out.flush();
+        return interrupted ? ExitCodes.INTERRUPTED : result.exitCode();
+    }
+
+    /** Writes next to the target and renames, so a half-written report never replaces a whole one. */
+    private static void writeJunit(RunResult result, Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path tmp = Files.createTempFile(abs.getParent(), ".reach-junit", ".xml");
+        try (Writer w = Files.newBufferedWriter(tmp)) {
+            new JunitReport().render(result, w);
+        }
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

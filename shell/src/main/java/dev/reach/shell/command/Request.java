@@ -1,0 +1,57 @@
+package dev.reach.shell.command;
+
+import dev.reach.core.Reach;
+import dev.reach.core.playbook.PlaybookException;
+import dev.reach.core.run.RunOptions;
+import dev.reach.core.run.RunResult;
+import dev.reach.core.run.UsageException;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One thing to run, as the user asked for it: what the shell records, replays and saves as a playbook step. */
+public sealed interface Request {
+    RunResult run(Reach reach, RunOptions options) throws UsageException, PlaybookException;
+
+    /**
+     * JavaScript playbooks need the script engine: start it at once, in the background. YAML playbooks whose
+     * expressions stay in the Java-side subset (all the shipped ones) never need it; one that does starts it
+     * while it is validated, before any step runs.
+     */
+    boolean scripted();
+
+    /** {@code probe ID k=v...}; {@code params} are the raw words' values, as typed. */
+    record ProbeRequest(String id, Map<String, Object> params) implements Request {
+        public ProbeRequest {
+            params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        }
+
+        @Override
+        public RunResult run(Reach reach, RunOptions options) throws UsageException {
+            return reach.probe(id, params, options);
+        }
+
+        @Override
+        public boolean scripted() {
+            return false;
+        }
+    }
+
+    /** {@code run FILE k=v...}: a playbook with raw inputs. */
+    record PlaybookRequest(Path file, Map<String, Object> inputs) implements Request {
+        public PlaybookRequest {
+            inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        }
+
+        @Override
+        public RunResult run(Reach reach, RunOptions options) throws UsageException, PlaybookException {
+            return reach.run(reach.load(file), inputs, options);
+        }
+
+        @Override
+        public boolean scripted() {
+            return file.getFileName() != null && file.getFileName().toString().endsWith(".js");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.reach.shell.repl;
+
+import dev.reach.core.Reach;
+import dev.reach.spi.Param;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** The shell's history: where it is kept, and what never goes into it (nor into a saved playbook). */
+final class History {
+    private History() {
+    }
+
+    /** {@code $XDG_CONFIG_HOME/reach/history}, else {@code ~/.config/reach/history}. */
+    static Optional<Path> file() {
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        String home = System.getProperty("user.home");
+        Path dir = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home != null ? Path.of(home, ".config") : null;
+        return Optional.ofNullable(dir).map(d -> d.resolve("reach").resolve("history"));
+    }
+
+    /** The names of the loaded probes' secret parameters ({@code password}): kept out of history and saved playbooks. */
+    static Set<String> secretParams(Reach r) {
+        return r.probes().all().stream().flatMap(p -> p.spec().params().stream()).filter(Param::isSecret)
+                .map(Param::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * JLine's HISTORY_IGNORE for lines that give one of {@code secrets} ({@code *password=*}; patterns are
+     * separated by ':'): such a line runs, but never reaches the history file. A line that starts with a space
+     * stays out of it too.
+     */
+    static String ignorePattern(Set<String> secrets) {
+        return secrets.stream().map(n -> "*" + n + "=*").collect(Collectors.joining(":"));
+    }
+}

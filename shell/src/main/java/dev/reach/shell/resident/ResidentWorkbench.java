@@ -1,0 +1,66 @@
+package dev.reach.shell.resident;
+
+import dev.reach.core.Reach;
+import dev.reach.core.run.Cancellation;
+import dev.reach.shell.command.CommonOptions;
+import dev.reach.shell.command.EngineSetup;
+import dev.reach.shell.command.ExitCodes;
+import dev.reach.shell.command.HeadlessWorkbench;
+import dev.reach.shell.command.OutputOptions;
+import dev.reach.shell.command.Request;
+import dev.reach.shell.command.Workbench;
+import dev.reach.shell.term.OutputMode;
+
+import java.io.PrintWriter;
+import java.util.function.Function;
+
+/** The workbench of one resident command: the kept engines, the client's terminal, cancelled from the client. */
+final class ResidentWorkbench implements Workbench {
+    private final ResidentWire.ClientRequest request;
+    /** The resident's kept engines, one per set-up. */
+    private final Function<EngineSetup, Reach> engines;
+    private volatile Cancellation current;
+    private volatile boolean cancelled;
+
+    ResidentWorkbench(ResidentWire.ClientRequest request, Function<EngineSetup, Reach> engines) {
+        this.request = request;
+        this.engines = engines;
+    }
+
+    void cancelRun() {
+        cancelled = true;
+        Cancellation c = current;
+        if (c != null) c.cancel();
+    }
+
+    @Override
+    public OutputMode outputMode(boolean noColor) {
+        String noColorEnv = request.fields().get("env.NO_COLOR");
+        boolean dumb = "dumb".equals(request.fields().get("env.TERM"));
+        boolean tty = request.flag("tty");
+        return new OutputMode(tty && !noColor && (noColorEnv == null || noColorEnv.isEmpty()) && !dumb,
+                request.flag("errtty") && tty && !dumb);
+    }
+
+    @Override
+    public <T> T withReach(CommonOptions common, ReachUse<T> use) throws Exception {
+        return use.apply(engines.apply(common.setup(false)));
+    }
+
+    @Override
+    public int execute(Request request, CommonOptions common, OutputOptions output, PrintWriter out, PrintWriter err)
+            throws Exception {
+        if (!HeadlessWorkbench.junitDirectoryExists(output, err)) {
+            return ExitCodes.USAGE;
+        }
+        Cancellation cancel = new Cancellation();
+        current = cancel;
+        if (cancelled) cancel.cancel();
+        try {
+            return HeadlessWorkbench.runAndReport(engines.apply(common.setup(request.scripted())), request, common, output,
+                    outputMode(common.noColor), cancel, out, err);
+        } finally {
+            current = null;
+        }
+    }
+}
