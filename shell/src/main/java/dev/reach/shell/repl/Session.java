@@ -19,8 +19,6 @@ import dev.reach.shell.command.Reports;
 import dev.reach.shell.command.Request;
 import dev.reach.shell.command.Workbench;
 import dev.reach.shell.term.ProgressView;
-import dev.reach.spi.Millis;
-import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.Probe;
 import dev.reach.spi.Status;
@@ -212,9 +210,9 @@ final class Session implements Workbench, AutoCloseable {
      */
     static Map<String, Object> view(Entry e) {
         RunResult r = e.result();
-        Map<String, Object> v = new LinkedHashMap<>(r.steps().isEmpty() ? Map.of() : view(r.steps().getFirst()));
+        Map<String, Object> v = new LinkedHashMap<>(r.steps().isEmpty() ? Map.of() : r.steps().getFirst().view());
         Map<String, Object> steps = new LinkedHashMap<>();
-        r.steps().forEach(s -> steps.put(s.id(), view(s)));
+        r.steps().forEach(s -> steps.put(s.id(), s.view()));
         if (r.steps().size() != 1) {
             v.put("status", r.healthy() ? "ok" : "fail");
             v.put("cause", r.verdict().healthy() ? null : r.verdict().cause());
@@ -227,20 +225,6 @@ final class Session implements Workbench, AutoCloseable {
                 "summary", r.verdict().summary(), "fix", r.verdict().fix()));
         v.put("steps", steps);
         v.put("cancelled", r.cancelled());
-        return v;
-    }
-
-    private static Map<String, Object> view(StepResult r) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        Observation o = r.observation();
-        v.put("status", o.status().label());
-        v.put("cause", o.cause().orElse(null));
-        v.put("summary", o.summary());
-        v.put("ok", o.status() == Status.OK || o.status() == Status.WARN);
-        v.put("facts", o.facts());
-        v.put("evidence", o.evidence());
-        v.put("duration_ms", Millis.of(o.duration()));
-        if (!r.children().isEmpty()) v.put("items", r.children().stream().map(Session::view).toList());
         return v;
     }
 

@@ -32,6 +32,11 @@ public sealed interface Target {
         }
     }
 
+    /** Whether it leaves the order of the file (a jump or a stop), which the report notes. */
+    default boolean isJump() {
+        return this instanceof GoTo || this instanceof Stop;
+    }
+
     Next NEXT = new Next();
     Stop STOP = new Stop();
 }

@@ -8,7 +8,6 @@ import dev.reach.core.playbook.Target;
 import dev.reach.core.script.ExprException;
 import dev.reach.core.script.Scope;
 import dev.reach.core.playbook.Confidence;
-import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Probe;
 import dev.reach.spi.ProbeSpec;
@@ -27,6 +26,8 @@ import java.util.Optional;
 final class PlaybookRun {
     /** How many foreach items run at once. */
     static final int FOREACH_CONCURRENCY = 16;
+    /** No run executes more steps than this, whatever its jumps say. */
+    static final int STEP_BUDGET = 1000;
 
     private final Runner runner;
     private final Playbook pb;
@@ -63,7 +64,7 @@ final class PlaybookRun {
 
     /** Records what expressions (and a JS verdict's evidence) see of a finished step. */
     void remember(StepResult r) {
-        views.put(r.id(), view(r));
+        views.put(r.id(), r.view());
     }
 
     Object viewOf(String id) {
@@ -89,8 +90,8 @@ final class PlaybookRun {
                 stopReason = "the run's deadline passed";
                 break;
             }
-            if (++executed > Runner.STEP_BUDGET) {
-                stopReason = "the step budget of " + Runner.STEP_BUDGET + " ran out";
+            if (++executed > STEP_BUDGET) {
+                stopReason = "the step budget of " + STEP_BUDGET + " ran out";
                 break;
             }
             Step step = pb.steps().get(pc);
@@ -102,9 +103,9 @@ final class PlaybookRun {
                 results.add(result);
                 break;
             }
-            Optional<Branch> branch = Runner.match(step, result.observation());
+            Optional<Branch> branch = Branch.taken(step.common().on(), result.observation());
             Target target = branch.map(Branch::target).orElse(Target.NEXT);
-            String note = branch.filter(b -> Runner.isJump(b.target())).map(Runner::describe).orElse("");
+            String note = branch.filter(b -> b.target().isJump()).map(Branch::describe).orElse("");
             if (target instanceof Target.GoTo g && g.max() > 0) {
                 int taken = jumps.merge(branch.get(), 1, Integer::sum);
                 if (taken > g.max()) {
@@ -152,7 +153,7 @@ final class PlaybookRun {
                 case Step.VerdictStep v -> verdictStep(v, scope);
             };
         }
-        views.put(step.id(), view(r));
+        views.put(step.id(), r.view());
         return r;
     }
 
@@ -210,7 +211,7 @@ final class PlaybookRun {
             return finished(new StepResult(id, "probe", probeId, shown, cut.get().observation(null), "", List.of()));
         }
         options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, shown));
-        Duration timeout = bounded(Runner.stepTimeout(params, stepDeadline));
+        Duration timeout = bounded(stepTimeout(params, stepDeadline));
         Observation obs = runner.invoker().invoke(probe, bound, timeout, stop,
                 m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
         return finished(new StepResult(id, "probe", probeId, shown, obs, "", List.of()));
@@ -280,7 +281,7 @@ final class PlaybookRun {
         }
         Map<String, Object> childInputs;
         try {
-            childInputs = Runner.bindInputs(inc.playbook(), raw);
+            childInputs = Inputs.bind(inc.playbook(), raw);
         } catch (UsageException e) {
             return finished(new StepResult(inc.id(), "include", inc.path(), raw,
                     Observation.error("inputs do not fit " + inc.path() + ": " + e.problems().getFirst()).build(), "", List.of()));
@@ -348,6 +349,15 @@ final class PlaybookRun {
         return Scope.text(runner.expressions().render(t, scope));
     }
 
+    /** The step's deadline: the probe's own timeout parameter plus slack, at least the default. */
+    static Duration stepTimeout(Map<String, Object> params, Duration fallback) {
+        if (params.get("timeout") instanceof Duration d) {
+            Duration padded = d.plusSeconds(1);
+            return padded.compareTo(fallback) > 0 ? padded : fallback;
+        }
+        return fallback;
+    }
+
     Duration bounded(Duration d) {
         Duration left = Duration.between(Instant.now(), deadline);
         if (left.isNegative() || left.isZero()) return Duration.ofMillis(1);
@@ -377,22 +387,5 @@ final class PlaybookRun {
             case Step.IncludeStep i -> "include";
             case Step.VerdictStep v -> "verdict";
         };
-    }
-
-    /** What {@code steps.<id>} shows an expression. */
-    static Map<String, Object> view(StepResult r) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        Observation o = r.observation();
-        v.put("status", o.status().label());
-        v.put("cause", o.cause().orElse(null));
-        v.put("summary", o.summary());
-        v.put("ok", o.status() == Status.OK || o.status() == Status.WARN);
-        v.put("facts", o.facts());
-        v.put("evidence", o.evidence());
-        v.put("duration_ms", Millis.of(o.duration()));
-        if (!r.children().isEmpty()) {
-            v.put("items", r.children().stream().map(PlaybookRun::view).toList());
-        }
-        return v;
     }
 }

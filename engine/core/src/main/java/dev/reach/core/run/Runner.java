@@ -1,25 +1,17 @@
 package dev.reach.core.run;
 
-import dev.reach.core.playbook.Branch;
+import dev.reach.core.playbook.JsModule;
 import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookException;
-import dev.reach.core.playbook.Step;
-import dev.reach.core.playbook.Target;
 import dev.reach.core.script.Expressions;
-import dev.reach.core.playbook.JsModule;
 import dev.reach.core.script.JsPlaybooks;
-import dev.reach.spi.Observation;
-import dev.reach.spi.Param;
 import dev.reach.spi.Probe;
-import dev.reach.spi.Status;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +23,6 @@ import java.util.function.Function;
  * Stateless between runs: one Runner serves many.
  */
 public final class Runner {
-    /** No run executes more steps than this, whatever its jumps say. */
-    public static final int STEP_BUDGET = 1000;
     /** How long a snippet ({@link #eval}) may run when the options give no timeout. */
     public static final Duration EVAL_TIMEOUT = Duration.ofMinutes(5);
 
@@ -72,7 +62,7 @@ public final class Runner {
      * @throws UsageException when the inputs do not fit the playbook's declarations; nothing ran
      */
     public RunResult run(Playbook playbook, Map<String, ?> rawInputs, RunOptions options) throws UsageException {
-        Map<String, Object> inputs = bindInputs(playbook, rawInputs);
+        Map<String, Object> inputs = Inputs.bind(playbook, rawInputs);
         Duration timeout = options.timeout() != null ? options.timeout() : playbook.timeout();
         var run = new PlaybookRun(this, playbook, inputs, options, Instant.now().plus(timeout), "");
         options.listener().on(new RunEvent.RunStarted(playbook.name(), playbook.steps().size()));
@@ -94,17 +84,17 @@ public final class Runner {
         String id = probe.spec().id();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Duration timeout = stepTimeout(binding.params().asMap(), options.timeout() != null ? options.timeout() : options.stepTimeout());
-        options.listener().on(new RunEvent.RunStarted("probe " + id, 1));
         Map<String, Object> shown = probe.spec().shown(binding.params().asMap()); // secrets stay in the probe
-        options.listener().on(new RunEvent.StepStarted(id, id, shown));
-        Observation obs = invoker.invoke(probe, binding.params(), timeout, options.cancellation(),
-                m -> options.listener().on(new RunEvent.StepProgress(id, m)));
-        StepResult step = new StepResult(id, "probe", id, shown, obs, "", List.of());
-        options.listener().on(new RunEvent.StepFinished(step));
+        Duration stepTimeout = options.timeout() != null ? options.timeout() : options.stepTimeout();
+        // the run is its one step: its deadline is the step's own (the probe's timeout parameter and slack)
+        Duration timeout = PlaybookRun.stepTimeout(binding.params().asMap(), stepTimeout);
+        Playbook one = new Playbook("probe " + id, "", "", Map.of(), List.of(), timeout);
+        options.listener().on(new RunEvent.RunStarted(one.name(), 1));
+        StepResult step = new PlaybookRun(this, one, Map.of(), options, started.plus(timeout), "")
+                .invoke(id, probe, binding.params(), stepTimeout, options.cancellation());
         boolean cancelled = options.cancellation().isCancelled();
         Verdict verdict = verdicts.derive(List.of(step), cancelled ? "cancelled" : null);
-        RunResult result = new RunResult("probe " + id, "", shown, List.of(step), verdict, started,
+        RunResult result = new RunResult(one.name(), "", shown, List.of(step), verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), cancelled);
         options.listener().on(new RunEvent.RunFinished(result));
         return result;
@@ -124,46 +114,7 @@ public final class Runner {
         return new ScriptSteps(new PlaybookRun(this, pb, Map.of(), options, Instant.now().plus(timeout), "")).evaluate(names);
     }
 
-    /** Checks and converts inputs against the playbook's declarations, defaults filled in. */
-    static Map<String, Object> bindInputs(Playbook playbook, Map<String, ?> raw) throws UsageException {
-        List<String> problems = new ArrayList<>();
-        List<String> names = List.copyOf(playbook.inputs().keySet());
-        for (String name : raw.keySet()) {
-            if (!playbook.inputs().containsKey(name)) {
-                problems.add(playbook.source() + ": unknown input '" + name + "'" + ParamBinder.closest(name, names)
-                        .map(c -> "; did you mean '" + c + "'?").orElse("")
-                        + (names.isEmpty() ? " (this playbook takes no inputs)" : " (inputs: " + String.join(", ", names) + ")"));
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Param p : playbook.inputs().values()) {
-            if (raw.containsKey(p.name())) {
-                try {
-                    out.put(p.name(), p.convert(raw.get(p.name())));
-                } catch (IllegalArgumentException e) {
-                    problems.add(playbook.source() + ": bad value for input '" + p.name() + "': " + e.getMessage());
-                }
-            } else if (p.isRequired()) {
-                problems.add(playbook.source() + ": missing required input '" + p.name() + "'; give it with --set "
-                        + p.name() + "=VALUE" + (p.description().isEmpty() ? "" : " (" + p.description() + ")"));
-            } else {
-                out.put(p.name(), p.defaultValue().orElse(null));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new UsageException(problems);
-        }
-        return out;
-    }
 
-    /** The step's deadline: the probe's own timeout parameter plus slack, at least the default. */
-    static Duration stepTimeout(Map<String, Object> params, Duration fallback) {
-        if (params.get("timeout") instanceof Duration d) {
-            Duration padded = d.plusSeconds(1);
-            return padded.compareTo(fallback) > 0 ? padded : fallback;
-        }
-        return fallback;
-    }
 
     Optional<Probe> probe(String id) {
         return probes.apply(id);
@@ -185,25 +136,5 @@ public final class Runner {
 
     Verdicts verdicts() {
         return verdicts;
-    }
-
-    /** Describes a taken branch for the report, e.g. {@code goto refused (on tcp.refused)}. */
-    static String describe(Branch b) {
-        return b.target() + " (on " + b.key() + ")";
-    }
-
-    /** The branch a finished step takes: a cause match first, then a status match; empty means "next". */
-    static Optional<Branch> match(Step step, Observation obs) {
-        List<Branch> on = step.common().on();
-        Optional<Branch> byCause = obs.cause().flatMap(c -> on.stream().filter(b -> c.equals(b.cause())).findFirst());
-        if (byCause.isPresent()) {
-            return byCause;
-        }
-        Status s = obs.status();
-        return on.stream().filter(b -> b.status() == s).findFirst();
-    }
-
-    static boolean isJump(Target t) {
-        return t instanceof Target.GoTo || t instanceof Target.Stop;
     }
 }

@@ -150,7 +150,7 @@ final class ScriptSteps implements PlaybookHost {
         }
         Map<String, Object> bound;
         try {
-            bound = Runner.bindInputs(child, inputs);
+            bound = Inputs.bind(child, inputs);
         } catch (UsageException e) {
             throw new IllegalArgumentException("include('" + path + "'): " + String.join("; ", e.problems()));
         }
@@ -245,7 +245,7 @@ final class ScriptSteps implements PlaybookHost {
     private static Map<String, Object> withId(StepResult r) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", r.id());
-        v.putAll(PlaybookRun.view(r));
+        v.putAll(r.view());
         return v;
     }
 

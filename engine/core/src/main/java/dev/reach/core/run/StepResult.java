@@ -1,8 +1,10 @@
 package dev.reach.core.run;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +45,25 @@ public record StepResult(String id, String kind, String probe, Map<String, Objec
      */
     public boolean cutShort() {
         return observation.status() == Status.SKIPPED && Boolean.TRUE.equals(observation.facts().get(Cut.FACT));
+    }
+
+    /**
+     * What an expression sees as {@code steps.<id>} (and the shell's {@code js} of a result): status, cause,
+     * summary, ok (OK or WARN), facts, evidence, duration_ms, and the children's views as items.
+     */
+    public Map<String, Object> view() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("status", observation.status().label());
+        v.put("cause", observation.cause().orElse(null));
+        v.put("summary", observation.summary());
+        v.put("ok", observation.status() == Status.OK || observation.status() == Status.WARN);
+        v.put("facts", observation.facts());
+        v.put("evidence", observation.evidence());
+        v.put("duration_ms", Millis.of(observation.duration()));
+        if (!children.isEmpty()) {
+            v.put("items", children.stream().map(StepResult::view).toList());
+        }
+        return v;
     }
 
     public StepResult withBranch(String b) {
