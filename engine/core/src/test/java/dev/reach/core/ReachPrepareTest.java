@@ -64,10 +64,20 @@ class ReachPrepareTest {
             assertThat(named.prepared.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(nested.prepared.await(5, TimeUnit.SECONDS)).isTrue();
             reach.load(file); // once per process: a second load asks nothing more
-            Thread.sleep(100);
+            awaitPreparing(); // a thread a load starts for prepare() exists when load returns: once they end, all calls are in
             assertThat(named.calls).containsExactly("prepare-probes");
             assertThat(nested.calls).hasSize(1);
             assertThat(unnamed.calls).isEmpty();
+        }
+    }
+
+    /** Waits (at most 5 s) for every thread preparing probes to end. */
+    private static void awaitPreparing() throws InterruptedException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("prepare-probes")) {
+                t.join(5_000);
+                assertThat(t.isAlive()).as("a prepare-probes thread still runs after 5 s").isFalse();
+            }
         }
     }
 
