@@ -45,7 +45,7 @@ public final class CommandTree {
      * error), and returns the exit code. {@code reach HOST:PORT ...} is {@code reach diagnose HOST:PORT ...}.
      */
     public int run(Workbench bench, PrintWriter out, PrintWriter err, String... args) {
-        if (args.length > 0 && !isCommand(args[0]) && DiagnoseCommand.looksLikeTarget(args[0])) {
+        if (isDiagnosis(args)) {
             String[] diagnose = new String[args.length + 1];
             diagnose[0] = "diagnose";
             System.arraycopy(args, 0, diagnose, 1, args.length);
@@ -55,6 +55,22 @@ public final class CommandTree {
         if (out != null) cmd.setOut(out);
         if (err != null) cmd.setErr(err);
         return cmd.execute(args);
+    }
+
+    /**
+     * Whether {@code reach ARGS} is {@code reach diagnose ARGS}: the first word is a target ({@code db01:5432},
+     * {@code https://web/}) or a host without a port (which the diagnosis then asks for), or options come first and
+     * a target follows them before any command ({@code reach --json db01:5432}); never with {@code --help} or
+     * {@code --version} before it.
+     */
+    public boolean isDiagnosis(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (isCommand(a) || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) return false;
+            if (DiagnoseCommand.looksLikeTarget(a) || DiagnoseCommand.looksLikeHost(a)) return true;
+            if (i == 0 && !a.startsWith("-")) return false; // a first word that is neither: picocli says what it is not
+        }
+        return false;
     }
 
     /** The whole tree on a headless workbench: every subcommand (completion scripts and help need it). */

@@ -64,6 +64,10 @@ public final class DiagnoseCommand implements Callable<Integer> {
                 err.println("reach: diagnose " + e.getMessage());
                 return ExitCodes.USAGE;
             }
+            if (!inputs.containsKey("port") && !extra.containsKey("port")) {
+                err.println(noPort(target));
+                return ExitCodes.USAGE;
+            }
         } else if (!bench.hasTarget()) {
             err.println("reach: diagnose needs HOST:PORT, like 'diagnose 127.0.0.1:5432'");
             return ExitCodes.USAGE;
@@ -83,7 +87,11 @@ public final class DiagnoseCommand implements Callable<Integer> {
      */
     static Map<String, Object> inputs(String target) {
         int scheme = target.indexOf("://");
-        if (scheme < 0) return HostPort.parse(target).params();
+        if (scheme < 0) {
+            String transport = transport(target);
+            if (transport == null) return HostPort.parse(target).params();
+            return inputs(transport + "://" + target.substring(0, target.length() - transport.length() - 1)); // db01:53/udp
+        }
         String proto = target.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
         if (!List.of("http", "https", "udp", "tcp").contains(proto)) {
             throw new IllegalArgumentException("'" + target + "': the schemes understood are http://, https://, tcp:// and udp://");
@@ -108,15 +116,58 @@ public final class DiagnoseCommand implements Callable<Integer> {
         return m;
     }
 
-    /** True when a bare command-line word is a diagnosis target ({@code reach db01:5432}, {@code reach https://web/}). */
+    /**
+     * The transport of the services-file form {@code HOST:PORT/udp} or {@code HOST:PORT/tcp} ({@code udp} or
+     * {@code tcp}), else null; another word after the port's '/' is an error that says which are understood.
+     */
+    private static String transport(String target) {
+        int slash = target.lastIndexOf('/');
+        if (slash < 0 || target.lastIndexOf(']') > slash || target.lastIndexOf(':') > slash) return null;
+        String t = target.substring(slash + 1).toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("udp") || t.equals("tcp")) return t;
+        throw new IllegalArgumentException("'" + target + "': after the port's '/' write udp or tcp, like db01:53/udp");
+    }
+
+    /**
+     * True when a bare command-line word is a diagnosis target: {@code db01:5432}, {@code db01:53/udp},
+     * {@code https://web/}.
+     */
     public static boolean looksLikeTarget(String word) {
         if (word.startsWith("-")) return false;
         if (List.of("http://", "https://", "udp://", "tcp://").stream().anyMatch(word::startsWith)) return true;
         try {
-            return HostPort.parse(word).port() != null;
+            String hostPort = transportless(word);
+            return HostPort.parse(hostPort).port() != null;
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * True when a bare word names a host without a port: an IP address, or a name with a dot ({@code db01.lab},
+     * {@code 127.0.0.1}, {@code ::1}); {@code reach WORD} then explains that a port is wanted. A single label
+     * ({@code db01}) is not taken for one: it is as likely a mistyped command.
+     */
+    public static boolean looksLikeHost(String word) {
+        if (word.startsWith("-") || word.contains("=") || word.contains("/")) return false;
+        if (word.contains(":")) return word.matches("\\[?[0-9A-Fa-f:.]+(%\\w+)?]?"); // an IPv6 address
+        return word.contains(".") && word.matches("[A-Za-z0-9_.-]+") && !word.endsWith(".yaml") && !word.endsWith(".js");
+    }
+
+    private static String transportless(String word) {
+        String t = transport(word);
+        return t == null ? word : word.substring(0, word.length() - t.length() - 1);
+    }
+
+    /** What {@code reach HOST} without a port says: which port, with the common ones, and how to ask about the host alone. */
+    static String noPort(String host) {
+        HostPort h = HostPort.parse(host);
+        StringBuilder b = new StringBuilder("reach: which port of " + h + "? A diagnosis follows one connection to one\n"
+                + "       service: write HOST:PORT, like\n");
+        for (String[] e : new String[][] {{":22", "ssh"}, {":443", "https"}, {":5432", "postgres"}, {":53/udp", "dns"}}) {
+            b.append(String.format(java.util.Locale.ROOT, "         %-30s (%s)%n", "reach " + h + e[0], e[1]));
+        }
+        return b.append("       Whether the host itself answers: reach probe icmp.ping host=").append(h.host()).toString();
     }
 
     /** The distribution's playbooks folder (reach.home), else the one in the working directory (a source tree). */

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 
 /** {@code reach shell} (and {@code reach} alone on a terminal): the interactive shell. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = {"Open the interactive shell: run probes and playbooks, Tab-complete them from their specs,",
-                "set a target, look at results, and save the session as a playbook. 'help' inside lists the commands."},
+        description = {"Open the interactive shell: probes, playbooks and diagnoses, Tab-completed.",
+                "Set a target, look at results, and save the session as a playbook. 'help' inside lists the commands."},
         footerHeading = "%nExamples:%n",
         footer = {"  reach shell", "  reach shell --plugins plugins/dns/target --no-color"})
 public final class ShellCommand implements Callable<Integer> {

@@ -2,7 +2,6 @@ package dev.reach.shell.resident;
 
 import dev.reach.core.Reach;
 import dev.reach.shell.command.CommandTree;
-import dev.reach.shell.command.DiagnoseCommand;
 import dev.reach.shell.command.EngineSetup;
 import dev.reach.shell.command.ExitCodes;
 
@@ -301,7 +300,7 @@ final class Resident implements AutoCloseable {
     static String servable(CommandTree tree, List<String> args) {
         if (args.isEmpty()) return "no command (the shell needs the terminal)";
         String first = args.getFirst();
-        if (SERVED.contains(first) || (!tree.isCommand(first) && DiagnoseCommand.looksLikeTarget(first))) {
+        if (SERVED.contains(first) || tree.isDiagnosis(args.toArray(String[]::new))) {
             return null;
         }
         return "'" + first + "' runs on its own";
