@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Options every command that runs something takes: where plugins are, how to print. */
+/** Options every command that loads the engine takes: where plugins are, colours, how much to say. */
 public final class CommonOptions {
     @Option(names = "--plugins", paramLabel = "DIR", description = "Also load plugins from DIR (repeatable).")
     List<Path> pluginDirs = new ArrayList<>();
@@ -18,8 +18,6 @@ public final class CommonOptions {
     @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set or output is not a terminal).")
     public boolean noColor;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only the verdict (or nothing with --json).")
-    public boolean quiet;
 
     @Option(names = {"-v", "--verbose"}, description = "Print every fact and evidence line, and stack traces of internal errors.")
     boolean verbose;

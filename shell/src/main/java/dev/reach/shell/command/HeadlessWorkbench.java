@@ -54,8 +54,8 @@ public final class HeadlessWorkbench implements Workbench {
     public static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, OutputMode t,
                             Cancellation cancel, PrintWriter out, PrintWriter err) throws Exception {
         warnAboutPlugins(reach, common, err);
-        try (ProgressView progress = new ProgressView(err, t.interactive() && !common.quiet)) {
-            RunResult result = request.run(reach, options(cancel, common.quiet ? null : progress, output));
+        try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet)) {
+            RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output));
             progress.close();
             return Reports.print(result, output, common, t.color(), out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {

@@ -7,6 +7,9 @@ import java.time.Duration;
 
 /** Options of commands that produce a run report. */
 public final class OutputOptions {
+    @Option(names = {"-q", "--quiet"}, description = "Print only the verdict (or nothing with --json).")
+    public boolean quiet;
+
     @Option(names = "--json", description = "Print the result as JSON (schema reach.run/1, see docs/json.md).")
     boolean json;
 

@@ -25,7 +25,7 @@ public final class Reports {
         if (output.json) {
             new JsonReport().render(result, out);
             out.println();
-        } else if (common.quiet) {
+        } else if (output.quiet) {
             var v = result.verdict();
             out.println(v.cause() + " (" + v.confidence().label() + "): " + v.summary());
         } else {

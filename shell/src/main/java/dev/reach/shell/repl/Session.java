@@ -98,9 +98,9 @@ final class Session implements Workbench, AutoCloseable {
         Reach engine = reach();
         Cancellation cancel = new Cancellation();
         try (AutoCloseable hook = interrupts.on(cancel::cancel);
-             ProgressView progress = new ProgressView(err, live && !common.quiet)) {
+             ProgressView progress = new ProgressView(err, live && !output.quiet)) {
             Request filled = withTarget(engine, request);
-            RunResult result = filled.run(engine, HeadlessWorkbench.options(cancel, common.quiet ? null : progress, output));
+            RunResult result = filled.run(engine, HeadlessWorkbench.options(cancel, output.quiet ? null : progress, output));
             progress.close();
             record(filled, result);
             return Reports.print(result, output, common, color && !common.noColor, out, cancel.isCancelled());
