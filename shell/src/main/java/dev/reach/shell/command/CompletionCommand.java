@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
         description = {"Print a completion script for bash or zsh (commands and options; probe ids come from 'reach probes')."},
         footerHeading = "%nExamples:%n",
         footer = {"  source <(reach completion bash)            # in ~/.bashrc",
-                "  reach completion zsh > \"${fpath[1]}/_reach\"  # or: source <(reach completion zsh) in ~/.zshrc"})
+                "  reach completion zsh > \"$${fpath[1]}/_reach\"  # or: source <(reach completion zsh) in ~/.zshrc"})
 public final class CompletionCommand implements Callable<Integer> {
     /** The shells the script supports. */
     enum Kind { bash, zsh }

@@ -36,11 +36,12 @@ public final class DiagnoseCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:PORT",
-            description = "What to reach, like db01:5432, [::1]:22, https://web01/ or udp://ns1:53.")
+            description = {"What to reach, like db01:5432, [::1]:22,", "https://web01/, udp://ns1:53 or ns1:53/udp."})
     String target;
 
     @picocli.CommandLine.Option(names = "--set", paramLabel = "NAME=VALUE",
-            description = "Another input of playbooks/unreachable.yaml (repeatable), like --set resolv_conf=/tmp/resolv.conf.")
+            description = {"Another input of playbooks/unreachable.yaml", "(repeatable), like --set system=hosts or",
+                    "--set resolv_conf=/tmp/resolv.conf."})
     Map<String, String> extra = new java.util.LinkedHashMap<>();
 
     @picocli.CommandLine.Option(names = "--patient",
