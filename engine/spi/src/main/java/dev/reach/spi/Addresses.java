@@ -1,17 +1,21 @@
 package dev.reach.spi;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
  * Addresses as people (and {@code ip}) write them, so every probe's facts and evidence agree: IPv6
- * compressed per RFC 5952, a scope kept, IPv6 endpoints in brackets.
+ * compressed per RFC 5952, a scope kept, IPv6 endpoints in brackets; and the address of a host in the family
+ * a probe's {@code family} parameter asks for.
  *
  * <pre>{@code
  * Addresses.text(InetAddress.ofLiteral("0:0:0:0:0:0:0:1"));   // "::1"
  * Addresses.endpoint(InetAddress.ofLiteral("::1"), 22);       // "[::1]:22"
  * Addresses.endpoint(InetAddress.ofLiteral("127.0.0.1"), 22); // "127.0.0.1:22"
+ * Addresses.resolve("db01", params.string("family"));         // db01's first address of that family
  * }</pre>
  */
 public final class Addresses {
@@ -50,6 +54,31 @@ public final class Addresses {
     /** {@code 127.0.0.1:80} or {@code [::1]:80}. */
     public static String endpoint(InetAddress a, int port) {
         return (a instanceof Inet6Address ? "[" + text(a) + "]" : text(a)) + ":" + port;
+    }
+
+    /**
+     * The first address {@code host} resolves to in the wanted family: {@code any}, {@code 4} (IPv4) or {@code 6}
+     * (IPv6), as a probe's {@code family} parameter says it. A literal address resolves to itself.
+     *
+     * <pre>{@code
+     * Addresses.resolve("::1", "6");   // ::1
+     * Addresses.resolve("::1", "4");   // UnknownHostException: ::1 has no IPv4 address (it resolves to ::1)
+     * }</pre>
+     *
+     * @throws UnknownHostException     when the name does not resolve (the resolver's message), or has no address of
+     *                                  that family (the message says so and lists the addresses it has)
+     * @throws IllegalArgumentException when {@code family} is not any, 4 or 6
+     */
+    public static InetAddress resolve(String host, String family) throws UnknownHostException {
+        if (!family.equals("any") && !family.equals("4") && !family.equals("6")) {
+            throw new IllegalArgumentException("family '" + family + "' is not an address family (allowed: any, 4, 6)");
+        }
+        InetAddress[] all = InetAddress.getAllByName(host);
+        return Arrays.stream(all)
+                .filter(a -> family.equals("any") || family.equals("4") == (a instanceof Inet4Address))
+                .findFirst()
+                .orElseThrow(() -> new UnknownHostException(host + " has no IPv" + family + " address (it resolves to "
+                        + String.join(", ", Arrays.stream(all).map(Addresses::text).toList()) + ")"));
     }
 
     /** A server as the vocabulary writes it, {@code host[:port]}, split: the host (a name or an address) and the port. */

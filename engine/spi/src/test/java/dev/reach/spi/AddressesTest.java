@@ -3,6 +3,7 @@ package dev.reach.spi;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,5 +35,22 @@ class AddressesTest {
                 .hasMessage("'ntp.lab.test:99999' has a bad port '99999' (allowed: 1..65535)");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.hostPort("[::1:53", 123))
                 .hasMessage("'[::1:53' has no closing ']'; write [::1]:5353");
+    }
+
+    @Test
+    void resolveTakesTheFirstAddressOfTheWantedFamily() throws UnknownHostException {
+        assertThat(Addresses.resolve("127.0.0.1", "any")).isEqualTo(InetAddress.ofLiteral("127.0.0.1"));
+        assertThat(Addresses.resolve("127.0.0.1", "4")).isEqualTo(InetAddress.ofLiteral("127.0.0.1"));
+        assertThat(Addresses.resolve("::1", "6")).isEqualTo(InetAddress.ofLiteral("::1"));
+    }
+
+    @Test
+    void aHostWithoutAnAddressOfTheFamilySaysWhatItHas() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.resolve("::1", "4"))
+                .isInstanceOf(UnknownHostException.class).hasMessage("::1 has no IPv4 address (it resolves to ::1)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.resolve("198.18.0.2", "6"))
+                .isInstanceOf(UnknownHostException.class).hasMessage("198.18.0.2 has no IPv6 address (it resolves to 198.18.0.2)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.resolve("::1", "5"))
+                .hasMessage("family '5' is not an address family (allowed: any, 4, 6)");
     }
 }

@@ -1,5 +1,6 @@
 package org.example.reach;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
@@ -55,10 +56,6 @@ public final class BannerReadProbe implements Probe {
         record ConnectFailed(IOException error) implements Read { }
     }
 
-    /** The judgement: a status, a cause code where one applies, and the words. */
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -71,8 +68,8 @@ public final class BannerReadProbe implements Probe {
         Duration timeout = params.duration("timeout");
         ctx.progress("connecting to " + target);
         Read read = read(new InetSocketAddress(params.string("host"), params.port("port")), ctx.bound(timeout));
-        Classified c = classify(read, target, expect);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
+        Judgement c = classify(read, target, expect);
+        Observation.Builder b = c.observation();
         if (read instanceof Read.Line(String text, Duration took)) {
             b.fact("banner", text).fact("banner_ms", Math.round(took.toNanos() / 1e3) / 1e3).evidence("read " + target + " -> \"" + text + "\"");
         }
@@ -80,20 +77,20 @@ public final class BannerReadProbe implements Probe {
     }
 
     /** Judges a read. Pure: no network, so the tests can feed it every case. */
-    static Classified classify(Read read, String target, String expect) {
+    static Judgement classify(Read read, String target, String expect) {
         return switch (read) {
-            case Read.Line(String text, Duration took) when text.contains(expect) -> new Classified(Status.OK, null, "ok",
+            case Read.Line(String text, Duration took) when text.contains(expect) -> new Judgement(Status.OK, null, "ok",
                     target + " greeted with \"" + text + "\" in " + String.format(Locale.ROOT, "%.2f ms", took.toNanos() / 1e6));
-            case Read.Line(String text, Duration took) -> new Classified(Status.FAIL, "banner.unexpected", "unexpected",
+            case Read.Line(String text, Duration took) -> new Judgement(Status.FAIL, "banner.unexpected", "unexpected",
                     target + " greeted with \"" + text + "\", which does not contain \"" + expect + "\": another service answers there");
-            case Read.Silent(Duration waited) -> new Classified(Status.FAIL, "tcp.no-response", "silent",
+            case Read.Silent(Duration waited) -> new Judgement(Status.FAIL, "tcp.no-response", "silent",
                     target + " accepted the connection but sent nothing within " + ParamType.format(waited));
-            case Read.Closed() -> new Classified(Status.FAIL, "tcp.reset", "closed", target + " closed the connection without a word");
-            case Read.ConnectFailed(IOException e) when e instanceof SocketTimeoutException -> new Classified(Status.FAIL,
+            case Read.Closed() -> new Judgement(Status.FAIL, "tcp.reset", "closed", target + " closed the connection without a word");
+            case Read.ConnectFailed(IOException e) when e instanceof SocketTimeoutException -> new Judgement(Status.FAIL,
                     "tcp.filtered", "timeout", target + " gave no answer: a firewall drops it, or the host is down");
             case Read.ConnectFailed(IOException e) when String.valueOf(e.getMessage()).contains("Connection refused") ->
-                    new Classified(Status.FAIL, "tcp.refused", "refused", target + " refused the connection: nothing listens there");
-            case Read.ConnectFailed(IOException e) -> new Classified(Status.FAIL, null, "unreachable",
+                    new Judgement(Status.FAIL, "tcp.refused", "refused", target + " refused the connection: nothing listens there");
+            case Read.ConnectFailed(IOException e) -> new Judgement(Status.FAIL, null, "unreachable",
                     target + " could not be reached: " + e.getMessage());
         };
     }

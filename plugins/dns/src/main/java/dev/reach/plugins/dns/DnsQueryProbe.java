@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -64,10 +65,6 @@ public final class DnsQueryProbe implements Probe {
             .causes("dns.nxdomain", "dns.nodata", "dns.servfail", "dns.server-unreachable")
             .build();
 
-    /** What {@link #classify} makes of an exchange; {@code cause} is null when nothing is wrong. */
-    record Classified(Status status, String cause, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -99,7 +96,7 @@ public final class DnsQueryProbe implements Probe {
         ctx.progress("asking " + server + " for " + shown + " " + Type.string(qtype));
         boolean tcp = params.string("proto").equals("tcp") || params.has("tcp") && params.bool("tcp");
         Exchange x = Exchange.ask(server, question, qtype, tcp, ctx.bound(params.duration("timeout")));
-        Classified c = classify(shown, x.outcome(), x.rcode(), x.records(Section.ANSWER).size(), x.server().toString(),
+        Judgement c = classify(shown, x.outcome(), x.rcode(), x.records(Section.ANSWER).size(), x.server().toString(),
                 x.transport(), Type.string(qtype), x.took());
         String data = String.join(", ", x.records(Section.ANSWER).stream().map(r -> (String) r.get("data")).toList());
         return Observation.of(c.status(), c.status() == Status.OK ? shown + " " + Type.string(qtype) + ": " + data + " (" + c.summary() + ")"
@@ -122,15 +119,15 @@ public final class DnsQueryProbe implements Probe {
      * unanswered (the server is up but cannot answer: dns.servfail). REFUSED and other RCODEs fail without
      * a cause: the probe cannot tell why the server declines.
      */
-    static Classified classify(String name, String outcome, String rcode, int answers, String server, String transport,
-                               String type, Duration took) {
+    static Judgement classify(String name, String outcome, String rcode, int answers, String server, String transport,
+                              String type, Duration took) {
         String where = server + " " + transport;
         if (!outcome.equals("answered")) {
             return switch (outcome) {
-                case "closed" -> new Classified(Status.FAIL, "dns.servfail", where + " accepted the connection but closed it "
+                case "closed" -> new Judgement(Status.FAIL, "dns.servfail", where + " accepted the connection but closed it "
                         + "without answering for " + name + ": it cannot get an answer from its upstream");
-                case "error" -> new Classified(Status.ERROR, null, "asking " + where + " about " + name + " failed");
-                default -> new Classified(Status.FAIL, "dns.server-unreachable", where + " does not answer (" + outcome + "): "
+                case "error" -> new Judgement(Status.ERROR, null, "asking " + where + " about " + name + " failed");
+                default -> new Judgement(Status.FAIL, "dns.server-unreachable", where + " does not answer (" + outcome + "): "
                         + switch (outcome) {
                             case "timeout" -> "no reply within " + DnsResolveProbe.human(took) + ": down, or filtered";
                             case "refused" -> "nothing listens on that port";
@@ -140,14 +137,14 @@ public final class DnsQueryProbe implements Probe {
         }
         String said = where + ", " + rcode + ", " + DnsResolveProbe.human(took);
         return switch (rcode) {
-            case "NOERROR" -> answers > 0 ? new Classified(Status.OK, null, said)
-                    : new Classified(Status.FAIL, "dns.nodata", name + " has no " + type + " record (" + said + ", empty answer)");
-            case "NXDOMAIN" -> new Classified(Status.FAIL, "dns.nxdomain", name + " does not exist (" + said + ")");
-            case "SERVFAIL" -> new Classified(Status.FAIL, "dns.servfail", where + " answers SERVFAIL for " + name
+            case "NOERROR" -> answers > 0 ? new Judgement(Status.OK, null, said)
+                    : new Judgement(Status.FAIL, "dns.nodata", name + " has no " + type + " record (" + said + ", empty answer)");
+            case "NXDOMAIN" -> new Judgement(Status.FAIL, "dns.nxdomain", name + " does not exist (" + said + ")");
+            case "SERVFAIL" -> new Judgement(Status.FAIL, "dns.servfail", where + " answers SERVFAIL for " + name
                     + ": it cannot resolve upstream (forwarder down or DNSSEC failure)");
-            case "REFUSED" -> new Classified(Status.FAIL, null, where + " REFUSED the question about " + name
+            case "REFUSED" -> new Judgement(Status.FAIL, null, where + " REFUSED the question about " + name
                     + ": not its zone, or recursion denied to this client");
-            default -> new Classified(Status.FAIL, null, where + " answers " + rcode + " for " + name);
+            default -> new Judgement(Status.FAIL, null, where + " answers " + rcode + " for " + name);
         };
     }
 

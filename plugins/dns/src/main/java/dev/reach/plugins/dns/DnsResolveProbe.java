@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -107,10 +108,6 @@ public final class DnsResolveProbe implements Probe {
             .causes("dns.nxdomain", "dns.nodata", "dns.servfail", "dns.server-unreachable", "dns.mismatch", "dns.slow")
             .build();
 
-    /** What {@link #classify} makes of it; {@code cause} is null when all is well. */
-    record Classified(Status status, String cause, String summary) {
-    }
-
     /** The address an application would connect to, and where it comes from: hosts, dns or nameservers. */
     record Target(String address, String source) {
     }
@@ -183,10 +180,10 @@ public final class DnsResolveProbe implements Probe {
         }
     }
 
-    private static Observation observe(Classified c, String shown, String given, SystemSaid system, List<ServerSaid> said,
+    private static Observation observe(Judgement c, String shown, String given, SystemSaid system, List<ServerSaid> said,
                                        List<Nameserver> nameservers, HostsFile hosts, List<HostsFile.Entry> entries,
                                        List<Exchange> tried, List<String> evidence) {
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause());
+        Observation.Builder b = c.observation();
         entries.forEach(e -> b.evidence("hosts " + hosts.source() + " line " + e.line() + ": " + given + " -> " + e.address()));
         if (system.method().equals("os")) {
             b.evidence("system resolver (getaddrinfo) " + given + " -> " + (system.addresses().isEmpty() ? system.error()
@@ -224,13 +221,13 @@ public final class DnsResolveProbe implements Probe {
      * hosts line, split horizon) fails; when the system cannot resolve what the nameservers answer, that fails; a
      * system lookup still waiting, or slower than {@code slow}, while the servers answered at once is dns.slow.
      */
-    static Classified classify(String name, String type, SystemSaid system, List<ServerSaid> servers, ResolvConf resolver,
-                               Duration slow) {
+    static Judgement classify(String name, String type, SystemSaid system, List<ServerSaid> servers, ResolvConf resolver,
+                              Duration slow) {
         if (servers.isEmpty()) {
-            return new Classified(Status.ERROR, null, "no nameserver to ask about " + name
+            return new Judgement(Status.ERROR, null, "no nameserver to ask about " + name
                     + ": give server=IP[:port] or a resolv_conf with nameserver lines");
         }
-        Classified dns = NameserverVerdict.judge(name, type, servers, resolver, slow);
+        Judgement dns = NameserverVerdict.judge(name, type, servers, resolver, slow);
         Map<String, List<ServerSaid>> answers = NameserverVerdict.addressGroups(servers);
         List<ServerSaid> agree = answers.size() == 1 ? answers.values().iterator().next() : List.of();
         ServerSaid.Leg answer = agree.isEmpty() ? null : agree.getFirst().best();
@@ -241,7 +238,7 @@ public final class DnsResolveProbe implements Probe {
                     + String.join(", ", sys) + ") without asking the nameservers" : " with " + String.join(", ", sys)
                     + " (" + system.source() + ")");
             if (!answers.isEmpty() && answers.values().stream().allMatch(g -> differs(sys, g.getFirst().best().addresses()))) {
-                return new Classified(Status.FAIL, "dns.mismatch", "the system resolver says " + name + " is " + String.join(", ", sys)
+                return new Judgement(Status.FAIL, "dns.mismatch", "the system resolver says " + name + " is " + String.join(", ", sys)
                         + " (" + system.source() + ") but the nameservers say " + String.join("; ", answers.values().stream()
                         .map(g -> String.join(", ", g.getFirst().best().addresses()) + " (" + NameserverVerdict.names(g) + ")").toList())
                         + ": " + (fromHosts ? "a stale line in " + system.hostsLine().replaceFirst(" line \\d+$", "")
@@ -249,11 +246,11 @@ public final class DnsResolveProbe implements Probe {
             }
             if (answer != null && dns.status() == Status.OK) {
                 if (system.took().compareTo(slow) > 0) {
-                    return new Classified(Status.WARN, "dns.slow", "the system resolver took " + human(system.took()) + " to answer "
+                    return new Judgement(Status.WARN, "dns.slow", "the system resolver took " + human(system.took()) + " to answer "
                             + name + " (slow=" + ParamType.format(slow) + ") although the nameservers answer at once: a slow "
                             + "nsswitch source; " + dns.summary());
                 }
-                return new Classified(Status.OK, null, dns.summary() + "; the system resolver agrees (" + system.source() + ")");
+                return new Judgement(Status.OK, null, dns.summary() + "; the system resolver agrees (" + system.source() + ")");
             }
             // the application uses the system's answer: what the nameservers lack or dispute fails only where it could
             // change that answer (nameservers with other addresses, unless the hosts file answers without asking them)
@@ -262,31 +259,31 @@ public final class DnsResolveProbe implements Probe {
                 String kind = "dns.nxdomain".equals(dns.cause()) ? "nxdomain" : "nodata";
                 List<ServerSaid> saying = servers.stream()
                         .filter(s -> s.best() != null && NameserverVerdict.key(s.best()).equals(kind)).toList();
-                return new Classified(status, "dns.mismatch", says + "; the nameservers say " + (kind.equals("nxdomain") ? "NXDOMAIN"
+                return new Judgement(status, "dns.mismatch", says + "; the nameservers say " + (kind.equals("nxdomain") ? "NXDOMAIN"
                         : "it has no " + NameserverVerdict.wantedWords(type) + " record") + " (" + NameserverVerdict.names(saying)
                         + "): other machines cannot resolve it");
             }
             if (answer != null) {
-                return new Classified(status, dns.cause(), dns.summary() + "; " + (fromHosts ? says
+                return new Judgement(status, dns.cause(), dns.summary() + "; " + (fromHosts ? says
                         : "the system resolver agrees (" + system.source() + ")"));
             }
-            return new Classified(status, dns.cause(), says + "; " + dns.summary());
+            return new Judgement(status, dns.cause(), says + "; " + dns.summary());
         }
         if (system.method().equals("os") && system.outcome().equals("failed") && answer != null && dns.status() != Status.FAIL) {
-            return new Classified(Status.FAIL, "dns.mismatch", "the system resolver cannot resolve " + name + " (" + system.error()
+            return new Judgement(Status.FAIL, "dns.mismatch", "the system resolver cannot resolve " + name + " (" + system.error()
                     + ") but the nameservers say " + String.join(", ", answer.addresses()) + " (" + NameserverVerdict.names(agree)
                     + "): check nsswitch.conf and resolv.conf against the servers asked");
         }
         if (system.outcome().equals("failed") && dns.status() == Status.FAIL) {
-            return new Classified(dns.status(), dns.cause(), dns.summary() + (system.method().equals("hosts")
+            return new Judgement(dns.status(), dns.cause(), dns.summary() + (system.method().equals("hosts")
                     ? "; the hosts file has no entry" : "; the system resolver has no address either"));
         }
         if (system.pending() && dns.status() == Status.OK) {
-            return new Classified(Status.WARN, "dns.slow", "the system resolver had not answered " + name + " after "
+            return new Judgement(Status.WARN, "dns.slow", "the system resolver had not answered " + name + " after "
                     + human(system.took()) + " although the nameservers answer at once: a slow nsswitch source; " + dns.summary());
         }
         if (system.pending()) {
-            return new Classified(dns.status(), dns.cause(), dns.summary() + "; the system resolver was still waiting after "
+            return new Judgement(dns.status(), dns.cause(), dns.summary() + "; the system resolver was still waiting after "
                     + human(system.took()));
         }
         return dns;

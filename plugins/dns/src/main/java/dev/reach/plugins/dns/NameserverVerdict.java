@@ -1,6 +1,6 @@
 package dev.reach.plugins.dns;
 
-import dev.reach.plugins.dns.DnsResolveProbe.Classified;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.ParamType;
 import dev.reach.spi.Status;
 
@@ -35,7 +35,7 @@ final class NameserverVerdict {
      * every lookup or one in N with rotate), a server failing beside good ones (servfail), one not answering
      * (server-unreachable), a slow answer.
      */
-    static Classified judge(String name, String type, List<ServerSaid> servers, ResolvConf resolver, Duration slow) {
+    static Judgement judge(String name, String type, List<ServerSaid> servers, ResolvConf resolver, Duration slow) {
         String wanted = wantedWords(type);
         List<ServerSaid> silent = servers.stream().filter(s -> s.best() == null).toList();
         List<ServerSaid> mute = silent.stream().filter(s -> s.tcp().outcome().equals("closed")).toList();
@@ -55,7 +55,7 @@ final class NameserverVerdict {
         List<ResolvConf.Turn> turns = servers.stream().map(NameserverVerdict::turn).toList();
         if (groups.isEmpty() && failing.isEmpty()) {
             Duration giveUp = resolver.giveUp(turns);
-            return new Classified(Status.FAIL, "dns.server-unreachable", "no nameserver answers for " + name + ": "
+            return new Judgement(Status.FAIL, "dns.server-unreachable", "no nameserver answers for " + name + ": "
                     + String.join("; ", unreachable.stream().map(NameserverVerdict::why).toList())
                     + (unreachable.stream().allMatch(NameserverVerdict::dropped) ? ""
                     : " (timeout: down or filtered; refused: nothing listens on that port; no-route: no path to it)")
@@ -64,12 +64,12 @@ final class NameserverVerdict {
                     + (giveUp.isZero() ? "" : "; a lookup fails after " + human(giveUp) + " (options " + resolver.options() + ")"));
         }
         if (groups.isEmpty()) {
-            return new Classified(Status.FAIL, "dns.servfail", "no nameserver can answer for " + name + ": "
+            return new Judgement(Status.FAIL, "dns.servfail", "no nameserver can answer for " + name + ": "
                     + String.join("; ", failing.stream().map(NameserverVerdict::failure).toList())
                     + (unreachable.isEmpty() ? "" : "; " + String.join("; ", unreachable.stream().map(NameserverVerdict::why).toList())));
         }
         if (groups.size() > 1) {
-            return new Classified(Status.FAIL, "dns.mismatch", "nameservers disagree about " + name + ": "
+            return new Judgement(Status.FAIL, "dns.mismatch", "nameservers disagree about " + name + ": "
                     + String.join("; ", groups.values().stream().map(g -> names(g) + " say" + (g.size() == 1 ? "s " : " ")
                     + answer(g.getFirst().best(), wanted)).toList()) + ": split horizon, or a server with stale data");
         }
@@ -77,36 +77,36 @@ final class NameserverVerdict {
         ServerSaid.Leg dns = agree.getFirst().best();
         String kind = key(dns);
         if (kind.equals("nxdomain")) {
-            return new Classified(Status.FAIL, "dns.nxdomain", name + " does not exist: " + names(agree) + " answer"
+            return new Judgement(Status.FAIL, "dns.nxdomain", name + " does not exist: " + names(agree) + " answer"
                     + (agree.size() == 1 ? "s" : "") + " NXDOMAIN; check the record or the search domain");
         }
         if (kind.equals("nodata")) {
-            return new Classified(Status.FAIL, "dns.nodata", name + " exists but has no " + wanted + " record (NOERROR, empty answer from "
+            return new Judgement(Status.FAIL, "dns.nodata", name + " exists but has no " + wanted + " record (NOERROR, empty answer from "
                     + names(agree) + "): add the record of that family, or ask for the other one");
         }
         String agreed = name + " is " + String.join(", ", dns.addresses());
-        Classified waiting = waiting(agreed, servers, turns, resolver, slow);
+        Judgement waiting = waiting(agreed, servers, turns, resolver, slow);
         if (waiting != null) {
             return waiting;
         }
         if (!failing.isEmpty()) {
-            return new Classified(Status.WARN, "dns.servfail", String.join("; ", failing.stream().map(NameserverVerdict::failure).toList())
+            return new Judgement(Status.WARN, "dns.servfail", String.join("; ", failing.stream().map(NameserverVerdict::failure).toList())
                     + " while " + names(agree) + " answer" + (agree.size() == 1 ? "s" : "") + " " + String.join(", ", dns.addresses())
                     + ": a client that asks it first gets no answer");
         }
         if (!unreachable.isEmpty()) {
-            return new Classified(Status.WARN, "dns.server-unreachable",
+            return new Judgement(Status.WARN, "dns.server-unreachable",
                     String.join("; ", unreachable.stream().map(NameserverVerdict::why).toList())
                     + "; " + names(agree) + " answer" + (agree.size() == 1 ? "s" : "") + ": " + agreed);
         }
         for (ServerSaid s : agree) {
             if (s.best().took().compareTo(slow) > 0) {
-                return new Classified(Status.WARN, "dns.slow", s.server() + " took " + human(s.best().took()) + " to answer (slow="
+                return new Judgement(Status.WARN, "dns.slow", s.server() + " took " + human(s.best().took()) + " to answer (slow="
                         + ParamType.format(slow) + "): " + agreed);
             }
         }
         Duration fastest = agree.stream().map(s -> s.best().took()).min(Duration::compareTo).orElseThrow();
-        return new Classified(Status.OK, null, agreed + " (" + (agree.size() == 1 ? agree.getFirst().server() : agree.size()
+        return new Judgement(Status.OK, null, agreed + " (" + (agree.size() == 1 ? agree.getFirst().server() : agree.size()
                 + " nameservers agree") + ", " + human(fastest) + (dns.ttl() >= 0 ? ", ttl " + dns.ttl() : "") + ")"
                 + (dns.gaps().isEmpty() ? "" : " though " + agree.getFirst().server() + " answers " + String.join(", ", dns.gaps())));
     }
@@ -116,8 +116,8 @@ final class NameserverVerdict {
      * {@code slow}: glibc asks the servers in order over UDP and waits each one's timeout, so the silent server costs
      * every lookup that reaches it first (all of them, or one in N with rotate). Null when no lookup waits that long.
      */
-    private static Classified waiting(String agreed, List<ServerSaid> servers, List<ResolvConf.Turn> turns, ResolvConf resolver,
-                                      Duration slow) {
+    private static Judgement waiting(String agreed, List<ServerSaid> servers, List<ResolvConf.Turn> turns, ResolvConf resolver,
+                                     Duration slow) {
         List<Duration> waits = resolver.waitsBeforeAnswer(turns);
         Duration worst = waits.stream().filter(w -> w != null).max(Duration::compareTo).orElse(Duration.ZERO);
         if (worst.isZero()) {
@@ -140,7 +140,7 @@ final class NameserverVerdict {
         long paying = waits.stream().filter(w -> w != null && !w.isZero()).count();
         String lookups = paying == waits.size() ? "every lookup" : paying + " lookup" + (paying == 1 ? "" : "s") + " in " + waits.size()
                 + " (options rotate)";
-        return new Classified(Status.WARN, "dns.slow", String.join("; ", waitedFor.stream().map(NameserverVerdict::silence).toList())
+        return new Judgement(Status.WARN, "dns.slow", String.join("; ", waitedFor.stream().map(NameserverVerdict::silence).toList())
                 + ": " + lookups + " waits " + human(worst) + " for " + (waitedFor.size() == 1 ? "it" : "them")
                 + " (options " + resolver.options() + ") before " + answers.server() + " answers in "
                 + human(answers.udp().took()) + ": " + agreed);

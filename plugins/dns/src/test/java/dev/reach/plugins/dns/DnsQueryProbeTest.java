@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.core.playbook.ParamBinder;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Status;
 import dev.reach.testkit.ProbeHarness;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsQueryProbeTest {
     private static final Duration T = Duration.ofMillis(2);
 
-    private static DnsQueryProbe.Classified classify(String outcome, String rcode, int answers) {
+    private static Judgement classify(String outcome, String rcode, int answers) {
         return DnsQueryProbe.classify("web.test", outcome, rcode, answers, "127.0.0.1:53", "udp", "A", T);
     }
 

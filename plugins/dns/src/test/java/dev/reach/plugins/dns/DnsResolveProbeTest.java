@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.core.playbook.ParamBinder;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;
@@ -64,11 +65,11 @@ class DnsResolveProbeTest {
         return SystemSaid.answered(List.of(addresses), "", Duration.ofMillis(3));
     }
 
-    private static DnsResolveProbe.Classified classify(SystemSaid system, ServerSaid... servers) {
+    private static Judgement classify(SystemSaid system, ServerSaid... servers) {
         return classify(GLIBC_DEFAULTS, system, servers);
     }
 
-    private static DnsResolveProbe.Classified classify(ResolvConf resolver, SystemSaid system, ServerSaid... servers) {
+    private static Judgement classify(ResolvConf resolver, SystemSaid system, ServerSaid... servers) {
         return DnsResolveProbe.classify("web.test", "A", system, List.of(servers), resolver, SLOW);
     }
 

@@ -3,6 +3,7 @@ package dev.reach.plugins.host;
 import dev.reach.plugins.host.Firewall.Chain;
 import dev.reach.plugins.host.Firewall.Flow;
 import dev.reach.plugins.host.Firewall.Outcome;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -58,9 +59,6 @@ public final class FirewallRulesProbe implements Probe {
             .causes("firewall.local")
             .build();
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     /** The chains read and where from; {@code problem} non-empty when they could not be read. */
     record Ruleset(List<Chain> chains, String backend, String problem, List<String> notes) {
     }
@@ -92,8 +90,8 @@ public final class FirewallRulesProbe implements Probe {
             return Observation.skipped(rs.problem()).fact("flow", flow.text()).build();
         }
         Outcome o = Firewall.evaluate(rs.chains(), flow);
-        Classified c = classify(o, flow);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("verdict", o.verdict())
+        Judgement c = classify(o, flow);
+        Observation.Builder b = c.observation().fact("verdict", o.verdict())
                 .fact("rule", o.rule()).fact("chain", o.chain().isEmpty() ? null : o.chain()).fact("backend", rs.backend())
                 .fact("undecided", o.maybes()).fact("flow", flow.text());
         rs.notes().forEach(b::evidence);
@@ -103,22 +101,22 @@ public final class FirewallRulesProbe implements Probe {
     }
 
     /** From the walk's outcome to status and cause. Pure. */
-    static Classified classify(Outcome o, Flow flow) {
+    static Judgement classify(Outcome o, Flow flow) {
         String where = o.chain().isEmpty() ? "" : " (" + o.chain() + ")";
         String unsure = o.maybes().isEmpty() ? "" : "; " + o.maybes().size() + " earlier rule(s) could not be evaluated for this flow"
                 + " (interfaces, marks, sets), see undecided";
         if (!o.verdict().equals("accept")) {
             String how = o.verdict().equals("reject") ? "rejected" + (o.detail().isEmpty() ? "" : " (" + o.detail() + ")") : "dropped";
             String by = o.byPolicy() ? "by the chain's policy " + o.verdict() + ": no rule accepts it" : "by \"" + o.rule() + "\"";
-            return new Classified(Status.FAIL, "firewall.local", flow.text() + " is " + how + " " + by + where
+            return new Judgement(Status.FAIL, "firewall.local", flow.text() + " is " + how + " " + by + where
                     + unsure + "; allow it with a rule before that one, or remove the rule");
         }
         String by = o.rule().equals("no chain") ? "no firewall chain filters this direction"
                 : o.byPolicy() ? "no rule matches; the policy accepts it" : "accepted by \"" + o.rule() + "\"";
         if (!o.maybes().isEmpty()) {
-            return new Classified(Status.WARN, null, flow.text() + ": " + by + where + unsure);
+            return new Judgement(Status.WARN, null, flow.text() + ": " + by + where + unsure);
         }
-        return new Classified(Status.OK, null, flow.text() + ": " + by + where);
+        return new Judgement(Status.OK, null, flow.text() + ": " + by + where);
     }
 
     private static Ruleset read(ProbeContext ctx, Duration timeout, boolean v6) {

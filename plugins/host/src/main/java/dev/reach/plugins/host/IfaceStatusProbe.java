@@ -1,6 +1,7 @@
 package dev.reach.plugins.host;
 
 import dev.reach.plugins.host.SysClassNet.Link;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -61,9 +62,6 @@ public final class IfaceStatusProbe implements Probe {
             .causes("link.down", "route.none", "route.reject")
             .build();
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -77,9 +75,9 @@ public final class IfaceStatusProbe implements Probe {
             name = params.string("interface");
         } else if (params.has("host")) {
             try {
-                var l = RouteLookupProbe.lookup(ctx, InetAddress.getByName(params.string("host")), Duration.ofSeconds(3));
+                var l = Routes.lookup(ctx, InetAddress.getByName(params.string("host")), Duration.ofSeconds(3));
                 evidence.addAll(l.evidence());
-                var route = RouteLookupProbe.classify(l);
+                var route = Routes.classify(l);
                 // no route, but the destination is on the subnet of an interface that is down: that interface is the egress
                 Optional<String> downEgress = l.route().isPresent() ? Optional.empty()
                         : l.down().stream().filter(i -> i.onSubnet(l.destination()).isPresent()).map(IpAddr.Iface::name).findFirst();
@@ -114,13 +112,13 @@ public final class IfaceStatusProbe implements Probe {
         Link link = SysClassNet.read(dir);
         Map<String, Long> rising = rising(first, link);
         List<String> addresses = IpAddr.addressesOf(name);
-        Classified c = classify(link, rising, addresses, interval);
+        Judgement c = classify(link, rising, addresses, interval);
         evidence.add(describe(link));
         evidence.add(name + " addresses: " + (addresses.isEmpty() ? "none" : String.join(", ", addresses)));
         if (!rising.isEmpty()) {
             evidence.add(name + " counters rising over " + ParamType.format(interval) + ": " + rising);
         }
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("interface", name)
+        Observation.Builder b = c.observation().fact("interface", name)
                 .fact("admin_up", link.adminUp()).fact("operstate", link.operstate()).fact("carrier", link.carrier())
                 .fact("mtu", link.mtu()).fact("speed_mbps", link.speed() > 0 ? link.speed() : null)
                 .fact("duplex", link.duplex().isEmpty() || link.duplex().equals("unknown") ? null : link.duplex())
@@ -135,26 +133,26 @@ public final class IfaceStatusProbe implements Probe {
     }
 
     /** From a reading and the counters' growth to status and cause. Pure. */
-    static Classified classify(Link l, Map<String, Long> rising, List<String> addresses, Duration interval) {
+    static Judgement classify(Link l, Map<String, Long> rising, List<String> addresses, Duration interval) {
         if (!l.adminUp()) {
-            return new Classified(Status.FAIL, "link.down", l.name() + " is administratively down: bring it up with ip link set "
+            return new Judgement(Status.FAIL, "link.down", l.name() + " is administratively down: bring it up with ip link set "
                     + l.name() + " up (and find what took it down)");
         }
         if (down(l)) {
-            return new Classified(Status.FAIL, "link.down", l.name() + " has no carrier (operstate " + l.operstate()
+            return new Judgement(Status.FAIL, "link.down", l.name() + " has no carrier (operstate " + l.operstate()
                     + "): the cable, the peer or the switch port is down");
         }
         Map<String, Long> errors = new LinkedHashMap<>(rising);
         errors.remove("rx_packets");
         errors.remove("tx_packets");
         if (!errors.isEmpty()) {
-            return new Classified(Status.WARN, "link.down", l.name() + " is up but its error/drop counters are rising "
+            return new Judgement(Status.WARN, "link.down", l.name() + " is up but its error/drop counters are rising "
                     + errors + " in " + ParamType.format(interval) + ": a bad cable, duplex mismatch or full queues");
         }
         if (addresses.isEmpty()) {
-            return new Classified(Status.WARN, null, l.name() + " is up but has no address: nothing can be sent from it");
+            return new Judgement(Status.WARN, null, l.name() + " is up but has no address: nothing can be sent from it");
         }
-        return new Classified(Status.OK, null, l.name() + " is up" + (l.carrier() == null ? "" : " with carrier") + ", mtu " + l.mtu()
+        return new Judgement(Status.OK, null, l.name() + " is up" + (l.carrier() == null ? "" : " with carrier") + ", mtu " + l.mtu()
                 + (l.speed() > 0 ? ", " + l.speed() + "Mb/s " + l.duplex() : "") + ", " + String.join(", ", addresses));
     }
 

@@ -1,6 +1,7 @@
 package dev.reach.plugins.host;
 
 import dev.reach.plugins.host.LogLines.Scan;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -61,9 +62,6 @@ public final class LogsScanProbe implements Probe {
                     "resources.pressure")
             .build();
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -101,8 +99,8 @@ public final class LogsScanProbe implements Probe {
             lines = j.out().lines().filter(l -> !l.startsWith("-- ")).toList();
         }
         Scan scan = LogLines.scan(lines, patterns, from, ZoneId.systemDefault(), (int) (params.has("count") ? params.integer("count") : params.integer("lines")));
-        Classified c = classify(scan, since);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("source", source)
+        Judgement c = classify(scan, since);
+        Observation.Builder b = c.observation().fact("source", source)
                 .fact("matches", scan.total()).fact("by_pattern", scan.counts()).fact("lines_searched", scan.inWindow());
         if (!scan.timed()) {
             b.evidence("the lines carry no timestamp this probe reads: the whole tail of " + source + " was searched");
@@ -112,17 +110,17 @@ public final class LogsScanProbe implements Probe {
     }
 
     /** No match is OK; matches warn, with the cause of the most frequent known message. Pure. */
-    static Classified classify(Scan scan, Duration since) {
+    static Judgement classify(Scan scan, Duration since) {
         String window = "in the last " + ParamType.format(since);
         if (scan.total() == 0) {
-            return new Classified(Status.OK, null, "no line matches " + window + " (" + scan.inWindow() + " lines searched)");
+            return new Judgement(Status.OK, null, "no line matches " + window + " (" + scan.inWindow() + " lines searched)");
         }
         var top = scan.counts().entrySet().stream().filter(e -> e.getValue() > 0)
                 .max(Map.Entry.comparingByValue()).orElseThrow();
         String cause = scan.counts().entrySet().stream().filter(e -> e.getValue() > 0 && KNOWN.get(e.getKey()) != null
                         && !KNOWN.get(e.getKey()).isEmpty())
                 .max(Map.Entry.comparingByValue()).map(e -> KNOWN.get(e.getKey())).orElse(null);
-        return new Classified(Status.WARN, cause, scan.total() + " matching line(s) " + window + ", most \"" + top.getKey() + "\" ("
+        return new Judgement(Status.WARN, cause, scan.total() + " matching line(s) " + window + ", most \"" + top.getKey() + "\" ("
                 + top.getValue() + ")");
     }
 

@@ -2,8 +2,8 @@ package dev.reach.plugins.host;
 
 import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.NeighTable.Entry;
-import dev.reach.plugins.host.RouteLookupProbe.Lookup;
 import dev.reach.plugins.host.RouteTable.Route;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -82,9 +82,6 @@ public final class NeighCheckProbe implements Probe {
     record Input(String neighbour, String role, String dev, Optional<Entry> entry, Set<String> arping, int sent) {
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -108,13 +105,13 @@ public final class NeighCheckProbe implements Probe {
             return Observation.fail(host + " did not resolve; run a DNS check first").fact("outcome", "unresolved")
                     .evidence("resolve " + host + " -> " + e.getMessage()).build();
         }
-        Lookup l;
+        Routes.Lookup l;
         try {
-            l = RouteLookupProbe.lookup(ctx, dst, Duration.ofSeconds(3));
+            l = Routes.lookup(ctx, dst, Duration.ofSeconds(3));
         } catch (IllegalStateException e) {
             return Observation.error(e.getMessage()).build();
         }
-        var route = RouteLookupProbe.classify(l);
+        var route = Routes.classify(l);
         List<String> evidence = new ArrayList<>(l.evidence());
         if (route.status() != Status.OK || l.route().isEmpty()) {
             Observation.Builder b = Observation.of(route.status(), "no neighbour to check: " + route.summary())
@@ -177,9 +174,9 @@ public final class NeighCheckProbe implements Probe {
         if (entry.isEmpty()) {
             entry = entry(ctx, hop, r.dev(), evidence);
         }
-        Classified c = classify(new Input(hop, viaGateway ? "gateway" : "target", r.dev(), entry, macs, count));
+        Judgement c = classify(new Input(hop, viaGateway ? "gateway" : "target", r.dev(), entry, macs, count));
         evidence.add("neighbour: " + entry.map(Entry::text).orElse("no entry for " + hop + " on " + r.dev()));
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+        Observation.Builder b = c.observation()
                 .fact("neighbour", hop).fact("role", viaGateway ? "gateway" : "target").fact("dev", r.dev())
                 .fact("conflict_check", conflictCheck).fact("macs", macs == null ? null : List.copyOf(macs));
         entry.ifPresent(e -> b.fact("state", e.state()).fact("mac", e.mac().isEmpty() ? null : e.mac()));
@@ -188,7 +185,7 @@ public final class NeighCheckProbe implements Probe {
     }
 
     /** From the table entry and the ARP answers to status and cause. Pure. */
-    static Classified classify(Input in) {
+    static Judgement classify(Input in) {
         String who = (in.role().equals("gateway") ? "gateway " : "") + in.neighbour() + " on " + in.dev();
         String unreachable = in.role().equals("gateway") ? "gateway.unreachable" : "host.unreachable";
         String meaning = in.role().equals("gateway") ? "the gateway is down or the gateway address is wrong"
@@ -196,7 +193,7 @@ public final class NeighCheckProbe implements Probe {
         if (in.arping() != null) {
             Optional<String> held = in.entry().map(Entry::mac).filter(m -> !m.isEmpty());
             if (in.arping().size() > 1) {
-                return new Classified(Status.FAIL, "arp.conflict", "conflict", in.arping().size() + " MACs answer ARP for "
+                return new Judgement(Status.FAIL, "arp.conflict", "conflict", in.arping().size() + " MACs answer ARP for "
                         + in.neighbour() + " on " + in.dev() + " (" + String.join(", ", in.arping()) + "): two hosts use the same address"
                         + held.map(m -> in.arping().contains(m) ? "; the neighbour entry holds " + m + ", so traffic goes there now"
                                 : "; the neighbour entry holds " + m + ", which did not answer").orElse("")
@@ -205,28 +202,28 @@ public final class NeighCheckProbe implements Probe {
             if (in.arping().size() == 1 && held.isPresent() && !in.arping().contains(held.get())) {
                 String answered = in.arping().iterator().next();
                 boolean lasting = Set.of("PERMANENT", "REACHABLE", "NOARP").contains(in.entry().get().state());
-                return new Classified(lasting ? Status.FAIL : Status.WARN, "arp.conflict", "conflict", "the neighbour entry for "
+                return new Judgement(lasting ? Status.FAIL : Status.WARN, "arp.conflict", "conflict", "the neighbour entry for "
                         + in.neighbour() + " on " + in.dev() + " holds " + held.get() + " (" + in.entry().get().state() + "), but "
                         + answered + " answers ARP for it: traffic goes to a host that " + (lasting ? "does not answer for that address"
                         : "no longer answers, until the kernel re-resolves the stale entry") + "; find " + held.get()
                         + " by MAC, and flush the entry (ip neigh del " + in.neighbour() + " dev " + in.dev() + ")");
             }
             if (in.arping().isEmpty()) {
-                return new Classified(Status.FAIL, unreachable, "unresolved", who + " did not answer " + in.sent()
+                return new Judgement(Status.FAIL, unreachable, "unresolved", who + " did not answer " + in.sent()
                         + (in.sent() == 1 ? " ARP request: " : " ARP requests: ") + meaning);
             }
-            return new Classified(Status.OK, null, "resolved", who + " answers ARP from " + in.arping().iterator().next());
+            return new Judgement(Status.OK, null, "resolved", who + " answers ARP from " + in.arping().iterator().next());
         }
         if (in.entry().isEmpty()) {
-            return new Classified(Status.WARN, null, "none", "no neighbour entry for " + who
+            return new Judgement(Status.WARN, null, "none", "no neighbour entry for " + who
                     + ": nothing was sent there lately; run with resolve=true to ask");
         }
         Entry e = in.entry().get();
         if (e.unresolved()) {
-            return new Classified(Status.FAIL, unreachable, "unresolved", who + " did not answer "
+            return new Judgement(Status.FAIL, unreachable, "unresolved", who + " did not answer "
                     + (e.dst().contains(":") ? "neighbour solicitation" : "ARP") + " (entry " + e.state() + "): " + meaning);
         }
-        return new Classified(Status.OK, null, "resolved", who + " is at " + (e.mac().isEmpty() ? "(no link-layer address)" : e.mac())
+        return new Judgement(Status.OK, null, "resolved", who + " is at " + (e.mac().isEmpty() ? "(no link-layer address)" : e.mac())
                 + " (entry " + e.state() + ")");
     }
 

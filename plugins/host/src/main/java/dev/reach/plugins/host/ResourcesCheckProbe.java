@@ -1,6 +1,7 @@
 package dev.reach.plugins.host;
 
 import dev.reach.plugins.host.ProcResources.Mount;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -55,9 +56,6 @@ public final class ResourcesCheckProbe implements Probe {
     record Finding(String cause, boolean severe, String text) {
     }
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     /** A process's open files against its soft limit. */
     record Fds(long pid, String command, long open, long limit) {
         int pct() {
@@ -106,8 +104,8 @@ public final class ResourcesCheckProbe implements Probe {
         if (!ctx.privileges().root()) {
             evidence.add("not root: only this user's processes were checked for open files");
         }
-        Classified c = classify(findings);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("load1", load1).fact("cpus", cpus)
+        Judgement c = classify(findings);
+        Observation.Builder b = c.observation().fact("load1", load1).fact("cpus", cpus)
                 .fact("mem_available_pct", pct(mem.get("MemAvailable"), mem.get("MemTotal")))
                 .fact("swap_used_pct", mem.getOrDefault("SwapTotal", 0L) > 0 ? pct(mem.get("SwapTotal") - mem.getOrDefault("SwapFree", 0L), mem.get("SwapTotal")) : null)
                 .fact("disks", disks).fact("files_open", fileNr.length == 3 ? fileNr[0] : null).fact("files_max", fileNr.length == 3 ? fileNr[2] : null)
@@ -157,14 +155,14 @@ public final class ResourcesCheckProbe implements Probe {
     }
 
     /** fd.exhausted first, then severe pressure; a near limit warns. Pure. */
-    static Classified classify(List<Finding> findings) {
+    static Judgement classify(List<Finding> findings) {
         if (findings.isEmpty()) {
-            return new Classified(Status.OK, null, "no resource is near its limit");
+            return new Judgement(Status.OK, null, "no resource is near its limit");
         }
         Finding top = findings.stream().filter(f -> f.cause().equals("fd.exhausted")).findFirst()
                 .or(() -> findings.stream().filter(Finding::severe).findFirst()).orElse(findings.getFirst());
         String more = findings.size() > 1 ? " (and " + (findings.size() - 1) + " more finding(s))" : "";
-        return new Classified(top.severe() ? Status.FAIL : Status.WARN, top.cause(), top.text() + more);
+        return new Judgement(top.severe() ? Status.FAIL : Status.WARN, top.cause(), top.text() + more);
     }
 
     /** Processes by how close they are to their open-file limit, closest first; unreadable ones are skipped. */

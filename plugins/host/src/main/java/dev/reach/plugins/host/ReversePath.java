@@ -125,7 +125,7 @@ final class ReversePath {
         String returnDev = "";
         InetAddress p = params.has("host") ? peer(params.string("host"), evidence) : null;
         if (p != null) {
-            var back = RouteLookupProbe.lookup(ctx, p, Duration.ofSeconds(3));
+            var back = Routes.lookup(ctx, p, Duration.ofSeconds(3));
             evidence.addAll(back.evidence());
             returnDev = back.route().map(Route::dev).orElse("");
             peer = Peer.SYMMETRIC;

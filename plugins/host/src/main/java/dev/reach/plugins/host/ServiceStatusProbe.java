@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -60,9 +61,6 @@ public final class ServiceStatusProbe implements Probe {
         }
     }
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -94,8 +92,8 @@ public final class ServiceStatusProbe implements Probe {
         if (state == null) {
             state = new State("process", name, Map.of(), processes(Path.of("/proc"), name));
         }
-        Classified c = classify(state);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("mode", state.mode())
+        Judgement c = classify(state);
+        Observation.Builder b = c.observation().fact("mode", state.mode())
                 .fact("unit", state.mode().equals("systemd") ? state.name() : null).fact("pids", state.pids());
         if (state.mode().equals("systemd")) {
             b.fact("active_state", state.prop("ActiveState")).fact("sub_state", state.prop("SubState"))
@@ -108,19 +106,19 @@ public final class ServiceStatusProbe implements Probe {
     }
 
     /** From the unit's properties or the processes found to status and cause. Pure. */
-    static Classified classify(State s) {
+    static Judgement classify(State s) {
         if (s.mode().equals("process")) {
             return s.pids().isEmpty()
-                    ? new Classified(Status.FAIL, "service.inactive", "no process named " + s.name() + " runs (no systemd here to ask "
+                    ? new Judgement(Status.FAIL, "service.inactive", "no process named " + s.name() + " runs (no systemd here to ask "
                     + "about a unit): start the service and look at its log")
-                    : new Classified(Status.OK, null, s.pids().size() + " process(es) named " + s.name() + " run: pid " + s.pids());
+                    : new Judgement(Status.OK, null, s.pids().size() + " process(es) named " + s.name() + " run: pid " + s.pids());
         }
         String active = s.prop("ActiveState");
         String how = s.name() + " is " + active + " (" + s.prop("SubState") + ")";
         return switch (active) {
-            case "active" -> new Classified(Status.OK, null, how + (s.pids().isEmpty() ? "" : ", main pid " + s.pids().getFirst()));
-            case "activating", "reloading", "deactivating" -> new Classified(Status.WARN, null, how + ": it is changing state; check again");
-            default -> new Classified(Status.FAIL, "service.inactive", how + (s.prop("Result").isEmpty() || s.prop("Result").equals("success")
+            case "active" -> new Judgement(Status.OK, null, how + (s.pids().isEmpty() ? "" : ", main pid " + s.pids().getFirst()));
+            case "activating", "reloading", "deactivating" -> new Judgement(Status.WARN, null, how + ": it is changing state; check again");
+            default -> new Judgement(Status.FAIL, "service.inactive", how + (s.prop("Result").isEmpty() || s.prop("Result").equals("success")
                     ? "" : ", last result " + s.prop("Result") + (s.prop("ExecMainStatus").isEmpty() ? "" : " (exit status " + s.prop("ExecMainStatus") + ")"))
                     + ": it is not running; see the journal lines, fix the cause, then systemctl start " + s.name());
         };

@@ -2,6 +2,7 @@ package dev.reach.plugins.host;
 
 import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.ProcNetSockets.Sock;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -70,9 +71,6 @@ public final class SocketsListenProbe implements Probe {
                  long intervalMs) {
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -129,8 +127,8 @@ public final class SocketsListenProbe implements Probe {
                     + (drops - dDrops) + " -> " + drops + " over " + ParamType.format(interval)
                     : "TcpExt ListenOverflows " + overflows + ", ListenDrops " + drops + " (sampled once)");
         }
-        Classified c = classify(new Input(port, proto, host, listeners, dOver, dDrops, interval.toMillis()));
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+        Judgement c = classify(new Input(port, proto, host, listeners, dOver, dDrops, interval.toMillis()));
+        Observation.Builder b = c.observation()
                 .fact("addresses", listeners.stream().map(Listener::endpoint).toList()).fact("owners", ownerTexts);
         if (proto.equals("tcp") && !listeners.isEmpty()) {
             b.fact("accept_queue", listeners.stream().mapToLong(Listener::acceptQueue).max().orElse(0));
@@ -144,20 +142,20 @@ public final class SocketsListenProbe implements Probe {
     }
 
     /** From the listening sockets and the counter growth to status and cause. Pure. */
-    static Classified classify(Input in) {
+    static Judgement classify(Input in) {
         String what = in.proto() + " port " + in.port();
         if (in.listeners().isEmpty()) {
-            return new Classified(Status.FAIL, "listen.none", "none", "nothing listens on " + what
+            return new Judgement(Status.FAIL, "listen.none", "none", "nothing listens on " + what
                     + ": the service is stopped, failed, or listens on another port; check its unit (service.status) and its config");
         }
         String bound = in.listeners().stream().map(Listener::endpoint).distinct().collect(Collectors.joining(", "));
         boolean hostIsLoopback = in.host() != null && in.host().isLoopbackAddress();
         if (in.listeners().stream().allMatch(Listener::loopback) && !hostIsLoopback) {
-            return new Classified(Status.FAIL, "listen.localhost-only", "localhost-only", what + " listens on " + bound
+            return new Judgement(Status.FAIL, "listen.localhost-only", "localhost-only", what + " listens on " + bound
                     + " only: other machines cannot connect; set the service's bind address to 0.0.0.0 (or the host's address)");
         }
         if (in.host() != null && in.listeners().stream().noneMatch(l -> l.wildcard() || l.address().equals(in.host()))) {
-            return new Classified(Status.FAIL, null, "elsewhere", what + " listens on " + bound + " but not on "
+            return new Judgement(Status.FAIL, null, "elsewhere", what + " listens on " + bound + " but not on "
                     + Addresses.text(in.host()) + ": connections to that address are refused; fix the service's bind address");
         }
         Listener fullest = in.listeners().stream().max(java.util.Comparator.comparingLong(Listener::acceptQueue)).orElseThrow();
@@ -168,14 +166,14 @@ public final class SocketsListenProbe implements Probe {
         String fix = ": the application does not accept connections fast enough; raise its listen backlog and "
                 + "net.core.somaxconn, and find why it stalls";
         if (full || rising && fullest.backlog() < 0 && fullest.acceptQueue() > 0) {
-            return new Classified(Status.FAIL, "listen.overflow", "overflow", what + " on " + fullest.endpoint() + " is full ("
+            return new Judgement(Status.FAIL, "listen.overflow", "overflow", what + " on " + fullest.endpoint() + " is full ("
                     + queue + "; " + counters + (rising ? "" : ", no new connection arrived while sampling") + ")" + fix);
         }
         if (rising) {
-            return new Classified(Status.WARN, null, "listening", what + " listens on " + bound + " (" + queue + "), but "
+            return new Judgement(Status.WARN, null, "listening", what + " listens on " + bound + " (" + queue + "), but "
                     + counters + ": another listener in this network namespace overflows");
         }
-        return new Classified(Status.OK, null, "listening", what + " listens on " + bound
+        return new Judgement(Status.OK, null, "listening", what + " listens on " + bound
                 + (in.proto().equals("tcp") ? " (" + queue + ")" : ""));
     }
 

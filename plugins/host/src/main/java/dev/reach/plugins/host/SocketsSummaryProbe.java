@@ -2,6 +2,7 @@ package dev.reach.plugins.host;
 
 import dev.reach.spi.Addresses;
 import dev.reach.plugins.host.ProcNetSockets.Sock;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -60,9 +61,6 @@ public final class SocketsSummaryProbe implements Probe {
         }
     }
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -109,7 +107,7 @@ public final class SocketsSummaryProbe implements Probe {
         long ctCount = parse(SysClassNet.value(Path.of("/proc/sys/net/netfilter/nf_conntrack_count")));
         long ctMax = parse(SysClassNet.value(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")));
         long timeWait = socks.stream().filter(s -> s.state() == ProcNetSockets.TCP_TIME_WAIT).count();
-        Classified c = classify(new Input(dest, states, used, from, to, ctCount, ctMax));
+        Judgement c = classify(new Input(dest, states, used, from, to, ctCount, ctMax));
         evidence.add("toward " + (dest.isEmpty() ? "(no outgoing connection)" : dest) + ": " + states + ", " + used + " local ports of "
                 + from + "-" + to);
         evidence.add("TIME_WAIT on this host: " + timeWait + "; sockets read: " + socks.size());
@@ -117,7 +115,7 @@ public final class SocketsSummaryProbe implements Probe {
             evidence.add("conntrack " + ctCount + " of " + ctMax);
         }
         toward.stream().filter(s -> s.state() == ProcNetSockets.TCP_SYN_SENT).limit(3).forEach(s -> evidence.add(s.text()));
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("states", states)
+        Observation.Builder b = c.observation().fact("states", states)
                 .fact("destination", dest.isEmpty() ? null : dest).fact("ports_used", used).fact("port_range", from + "-" + to)
                 .fact("time_wait", timeWait).fact("conntrack_count", ctMax > 0 ? ctCount : null).fact("conntrack_max", ctMax > 0 ? ctMax : null);
         evidence.forEach(b::evidence);
@@ -125,26 +123,26 @@ public final class SocketsSummaryProbe implements Probe {
     }
 
     /** Conntrack or ephemeral ports at 90% fail; connections stuck in SYN_SENT warn. Pure. */
-    static Classified classify(Input in) {
+    static Judgement classify(Input in) {
         if (in.conntrackMax() > 0 && in.conntrackCount() * 10 >= in.conntrackMax() * 9) {
-            return new Classified(Status.FAIL, "conntrack.full", "the conntrack table holds " + in.conntrackCount() + " of "
+            return new Judgement(Status.FAIL, "conntrack.full", "the conntrack table holds " + in.conntrackCount() + " of "
                     + in.conntrackMax() + " entries: new connections are dropped; raise net.netfilter.nf_conntrack_max and find the flood");
         }
         if (in.portsUsed() * 10 >= in.rangeSize() * 9) {
-            return new Classified(Status.FAIL, "ports.exhausted", "connections to " + in.destination() + " use " + in.portsUsed() + " of the "
+            return new Judgement(Status.FAIL, "ports.exhausted", "connections to " + in.destination() + " use " + in.portsUsed() + " of the "
                     + in.rangeSize() + " ephemeral ports (" + in.rangeFrom() + "-" + in.rangeTo() + ")" + (in.states().containsKey("TIME_WAIT")
                     ? ", " + in.states().get("TIME_WAIT") + " of them in TIME_WAIT" : "")
                     + ": new connects fail with EADDRNOTAVAIL; reuse connections (pooling, keep-alive) or widen net.ipv4.ip_local_port_range");
         }
         long syn = in.states().getOrDefault("SYN_SENT", 0L);
         if (syn > 0) {
-            return new Classified(Status.WARN, null, syn + " connection(s) to " + in.destination() + " wait in SYN_SENT: "
+            return new Judgement(Status.WARN, null, syn + " connection(s) to " + in.destination() + " wait in SYN_SENT: "
                     + "the destination does not answer the SYN (filtered or down); run tcp.connect to it");
         }
         if (in.destination().isEmpty()) {
-            return new Classified(Status.OK, null, "no outgoing TCP connection uses an ephemeral port");
+            return new Judgement(Status.OK, null, "no outgoing TCP connection uses an ephemeral port");
         }
-        return new Classified(Status.OK, null, "connections to " + in.destination() + ": " + in.states() + "; "
+        return new Judgement(Status.OK, null, "connections to " + in.destination() + ": " + in.states() + "; "
                 + in.portsUsed() + " of " + in.rangeSize() + " ephemeral ports in use");
     }
 

@@ -1,6 +1,7 @@
 package dev.reach.plugins.host;
 
 import dev.reach.plugins.host.Sysctls.Finding;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -63,9 +64,6 @@ public final class SysctlCheckProbe implements Probe {
             .causes("sysctl.risky", "rpfilter.drop", "conntrack.full")
             .build();
 
-    record Classified(Status status, String cause, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -103,11 +101,11 @@ public final class SysctlCheckProbe implements Probe {
                 findings.add(j.finding());
             }
         });
-        Classified c = classify(findings, reverse.map(ReversePath.Judged::outcome).orElse(""));
+        Judgement c = classify(findings, reverse.map(ReversePath.Judged::outcome).orElse(""));
         String outcome = c.cause() == null ? "ok" : c.cause().equals("conntrack.full") ? "conntrack-full"
                 : c.cause().equals("rpfilter.drop") ? reverse.orElseThrow().outcome() : "risky";
         Optional<ReversePath.Seen> seen = reverse.map(ReversePath.Judged::seen);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", outcome).fact("settings", v)
+        Observation.Builder b = c.observation().fact("outcome", outcome).fact("settings", v)
                 .fact("rp_filter", rp).fact("multi_homed", cidrs.size() >= 2)
                 .fact("strict", cidrs.keySet().stream().filter(i -> rp.getOrDefault(i, 0) == 1).toList())
                 .fact("findings", findings.stream().map(Finding::text).toList())
@@ -125,15 +123,15 @@ public final class SysctlCheckProbe implements Probe {
      * The findings in order of weight; an rp_filter drop fails when the kernel refused the peer's reverse path
      * ({@code rpfilter-confirmed}) or counted drops while sampling ({@code rpfilter-dropping}), else warns. Pure.
      */
-    static Classified classify(List<Finding> findings, String rpOutcome) {
+    static Judgement classify(List<Finding> findings, String rpOutcome) {
         if (findings.isEmpty()) {
-            return new Classified(Status.OK, null, "no kernel setting known to break connectivity is set");
+            return new Judgement(Status.OK, null, "no kernel setting known to break connectivity is set");
         }
         Finding top = findings.stream().filter(f -> f.cause().equals("rpfilter.drop")).findFirst()
                 .or(() -> findings.stream().filter(f -> f.cause().equals("conntrack.full")).findFirst()).orElse(findings.getFirst());
         String more = findings.size() > 1 ? " (and " + (findings.size() - 1) + " more finding(s))" : "";
         boolean proven = rpOutcome.equals("rpfilter-confirmed") || rpOutcome.equals("rpfilter-dropping");
         Status s = top.cause().equals("conntrack.full") || top.cause().equals("rpfilter.drop") && proven ? Status.FAIL : Status.WARN;
-        return new Classified(s, top.cause(), top.text() + more);
+        return new Judgement(s, top.cause(), top.text() + more);
     }
 }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.http;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -106,9 +107,6 @@ public final class HttpGetProbe implements Probe {
     record Outcome(Fetch last, Integer expectStatus, Boolean bodyMatched, boolean redirectsLeftOver, int maxRedirects) {
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     private final Map<String, String> env;
 
     public HttpGetProbe() {
@@ -195,8 +193,8 @@ public final class HttpGetProbe implements Probe {
                     + fetch.response().body().length + " bytes");
         }
         Integer expect = params.has("expect_status") ? (int) params.integer("expect_status") : null;
-        Classified c = classify(new Outcome(fetch, expect, matched, leftOver, max));
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
+        Judgement c = classify(new Outcome(fetch, expect, matched, leftOver, max));
+        Observation.Builder b = c.observation();
         HttpWire.Response r = fetch.response();
         if (r != null) {
             b.fact("status", r.status()).fact("reason", r.reason()).fact("date", r.header("date")).fact("server", r.header("server"))
@@ -217,7 +215,7 @@ public final class HttpGetProbe implements Probe {
     }
 
     /** Judges the run. Pure. Any failure through an environment proxy is {@code proxy.env}: the proxy is in the way. */
-    static Classified classify(Outcome o) {
+    static Judgement classify(Outcome o) {
         Fetch f = o.last();
         String via = f.proxy() == null ? "" : " through the proxy " + f.proxy().proxy() + " (" + String.join(", ", f.proxy().variables()) + ")";
         String proxyCause = f.proxy() == null ? null : "proxy.env";
@@ -226,58 +224,58 @@ public final class HttpGetProbe implements Probe {
             String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             String lower = said.toLowerCase(Locale.ROOT);
             if (f.proxy() != null) {
-                return new Classified(Status.FAIL, "proxy.env", "proxy", f.url() + " failed" + via + " (" + f.stage() + " stage): " + said
+                return new Judgement(Status.FAIL, "proxy.env", "proxy", f.url() + " failed" + via + " (" + f.stage() + " stage): " + said
                         + "; the proxy settings come from the environment: fix the proxy, add the host to NO_PROXY, or try proxy=off");
             }
             return switch (f.stage()) {
-                case "resolve" -> new Classified(Status.FAIL, null, "unresolved", f.url().getHost() + " did not resolve (" + said + "); run dns.resolve");
+                case "resolve" -> new Judgement(Status.FAIL, null, "unresolved", f.url().getHost() + " did not resolve (" + said + "); run dns.resolve");
                 case "connect" -> lower.contains("refused")
-                        ? new Classified(Status.FAIL, "tcp.refused", "refused", f.url() + ": the connection was refused; nothing listens on that port")
+                        ? new Judgement(Status.FAIL, "tcp.refused", "refused", f.url() + ": the connection was refused; nothing listens on that port")
                         : e instanceof SocketTimeoutException || lower.contains("timed out")
-                        ? new Classified(Status.FAIL, "tcp.filtered", "timeout", f.url() + ": no answer to the connection attempt; a firewall drops it, or the host is down")
-                        : new Classified(Status.FAIL, null, "error", f.url() + ": connecting failed: " + said + "; run tcp.connect");
+                        ? new Judgement(Status.FAIL, "tcp.filtered", "timeout", f.url() + ": no answer to the connection attempt; a firewall drops it, or the host is down")
+                        : new Judgement(Status.FAIL, null, "error", f.url() + ": connecting failed: " + said + "; run tcp.connect");
                 case "tls" -> tls(f.url(), e, said);
                 default -> e instanceof SocketTimeoutException
-                        ? new Classified(Status.FAIL, "tcp.no-response", "no-response", f.url() + ": the server accepted the request but sent no answer in time")
+                        ? new Judgement(Status.FAIL, "tcp.no-response", "no-response", f.url() + ": the server accepted the request but sent no answer in time")
                         : lower.contains("reset")
-                        ? new Classified(Status.FAIL, "tcp.reset", "reset", f.url() + ": the server reset the connection instead of answering")
-                        : new Classified(Status.FAIL, null, "error", f.url() + ": the exchange failed: " + said);
+                        ? new Judgement(Status.FAIL, "tcp.reset", "reset", f.url() + ": the server reset the connection instead of answering")
+                        : new Judgement(Status.FAIL, null, "error", f.url() + ": the exchange failed: " + said);
             };
         }
         HttpWire.Response r = f.response();
         String got = f.url() + " -> " + r.status() + (r.reason().isEmpty() ? "" : " " + r.reason());
         if (o.redirectsLeftOver()) {
-            return new Classified(Status.FAIL, proxyCause, "redirects", got + ": still redirecting after " + o.maxRedirects()
+            return new Judgement(Status.FAIL, proxyCause, "redirects", got + ": still redirecting after " + o.maxRedirects()
                     + " redirects (a loop?)" + via);
         }
         boolean statusOk = o.expectStatus() == null ? r.status() < 400 : r.status() == o.expectStatus();
         if (!statusOk) {
-            return new Classified(Status.FAIL, proxyCause, "status", got + (o.expectStatus() == null ? "" : ", expected " + o.expectStatus())
+            return new Judgement(Status.FAIL, proxyCause, "status", got + (o.expectStatus() == null ? "" : ", expected " + o.expectStatus())
                     + via + (r.status() >= 500 ? ": the server failed" : ""));
         }
         if (Boolean.FALSE.equals(o.bodyMatched())) {
-            return new Classified(Status.FAIL, proxyCause, "body-mismatch", got + " but the body does not contain the expected text" + via);
+            return new Judgement(Status.FAIL, proxyCause, "body-mismatch", got + " but the body does not contain the expected text" + via);
         }
         if (f.proxy() != null) {
-            return new Classified(Status.WARN, "proxy.env", "ok", got + via + "; a direct connection may behave differently");
+            return new Judgement(Status.WARN, "proxy.env", "ok", got + via + "; a direct connection may behave differently");
         }
-        return new Classified(Status.OK, null, "ok", got);
+        return new Judgement(Status.OK, null, "ok", got);
     }
 
-    private static Classified tls(URI url, Throwable e, String said) {
+    private static Judgement tls(URI url, Throwable e, String said) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
-                return new Classified(Status.FAIL, "tls.expired", "tls", url + ": the certificate is outside its validity (" + t.getMessage() + "); run tls.handshake for the chain");
+                return new Judgement(Status.FAIL, "tls.expired", "tls", url + ": the certificate is outside its validity (" + t.getMessage() + "); run tls.handshake for the chain");
             }
         }
         String lower = said.toLowerCase(Locale.ROOT);
         if (lower.contains("subject alternative") || lower.contains("doesn't match") || lower.contains("no name matching")) {
-            return new Classified(Status.FAIL, "tls.hostname-mismatch", "tls", url + ": the certificate does not cover " + url.getHost() + " (" + said + ")");
+            return new Judgement(Status.FAIL, "tls.hostname-mismatch", "tls", url + ": the certificate does not cover " + url.getHost() + " (" + said + ")");
         }
         if (lower.contains("pkix") || lower.contains("certification path")) {
-            return new Classified(Status.FAIL, "tls.untrusted", "tls", url + ": the certificate chain is not trusted (" + said + "); run tls.handshake to see where it breaks");
+            return new Judgement(Status.FAIL, "tls.untrusted", "tls", url + ": the certificate chain is not trusted (" + said + "); run tls.handshake to see where it breaks");
         }
-        return new Classified(Status.FAIL, "tls.handshake-failure", "tls", url + ": the TLS handshake failed: " + said);
+        return new Judgement(Status.FAIL, "tls.handshake-failure", "tls", url + ": the TLS handshake failed: " + said);
     }
 
     /** One exchange; {@code address}, when not null, is dialled instead of the URL's host (no proxy then). */

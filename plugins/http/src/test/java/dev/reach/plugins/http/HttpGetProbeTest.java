@@ -1,5 +1,6 @@
 package dev.reach.plugins.http;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Status;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class HttpGetProbeTest {
         return new HttpGetProbe.Fetch(URL, null, stage, e, T, proxy);
     }
 
-    private static HttpGetProbe.Classified classify(HttpGetProbe.Fetch f, Integer expect, Boolean body) {
+    private static Judgement classify(HttpGetProbe.Fetch f, Integer expect, Boolean body) {
         return HttpGetProbe.classify(new HttpGetProbe.Outcome(f, expect, body, false, 5));
     }
 

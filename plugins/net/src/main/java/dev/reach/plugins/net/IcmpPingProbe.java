@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -77,10 +78,6 @@ public final class IcmpPingProbe implements Probe {
                     "mtu.blackhole")
             .build();
 
-    /** What {@link #classify} makes of the echo round. */
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -96,7 +93,7 @@ public final class IcmpPingProbe implements Probe {
         String host = p.string("host");
         InetAddress target;
         try {
-            target = Endpoint.resolve(host, p.string("family"));
+            target = Addresses.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
@@ -147,8 +144,8 @@ public final class IcmpPingProbe implements Probe {
             return Observation.skipped("cannot send ICMP echo here: " + String.join("; ", tried)
                     + "; run as root, give CAP_NET_RAW, widen net.ipv4.ping_group_range, or install ping").build();
         }
-        Classified c = classify(stats, Addresses.text(target), size, df);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+        Judgement c = classify(stats, Addresses.text(target), size, df);
+        Observation.Builder b = c.observation()
                 .fact("method", stats.method()).fact("address", Addresses.text(target))
                 .fact("sent", stats.sent()).fact("received", stats.received()).fact("loss_pct", stats.lossPercent());
         if (stats.received() > 0) {
@@ -173,7 +170,7 @@ public final class IcmpPingProbe implements Probe {
      * none and silence: fail without a cause, since ping alone cannot tell a host that is down from a
      * firewall that drops echo.
      */
-    static Classified classify(EchoStats s, String target, int size, boolean df) {
+    static Judgement classify(EchoStats s, String target, int size, boolean df) {
         String how = " (" + switch (s.method()) {
             case "dgram" -> "ICMP datagram socket";
             case "raw" -> "raw socket";
@@ -181,12 +178,12 @@ public final class IcmpPingProbe implements Probe {
         } + ")";
         String ttl = s.ttls().isEmpty() || s.ttls().getLast() < 0 ? "" : ", ttl " + s.ttls().getLast();
         if (s.received() > 0 && s.received() == s.sent()) {
-            return new Classified(Status.OK, null, "ok", target + " answered " + s.received() + " of " + s.sent()
+            return new Judgement(Status.OK, null, "ok", target + " answered " + s.received() + " of " + s.sent()
                     + " echo requests" + how + ", " + s.rttLine() + ttl);
         }
         if (s.received() > 0) {
             String errs = s.errors().isEmpty() ? "" : "; also " + s.errors().getFirst().describe();
-            return new Classified(Status.WARN, "path.loss", "partial-loss", target + " answered " + s.received() + " of "
+            return new Judgement(Status.WARN, "path.loss", "partial-loss", target + " answered " + s.received() + " of "
                     + s.sent() + " echo requests (" + s.lossPercent() + "% loss)" + how + ", " + s.rttLine() + errs);
         }
         if (!s.errors().isEmpty()) {
@@ -210,10 +207,10 @@ public final class IcmpPingProbe implements Probe {
                 case "frag-needed" -> ": " + (size + 28) + "-byte packets" + (df ? " with DF set" : "") + " do not fit the path; lower size or MTU";
                 default -> "";
             };
-            return new Classified(Status.FAIL, cause, kind, "no echo reply from " + target + ": " + e.describe() + " (" + n
+            return new Judgement(Status.FAIL, cause, kind, "no echo reply from " + target + ": " + e.describe() + " (" + n
                     + " of " + s.sent() + " requests)" + hint);
         }
-        return new Classified(Status.FAIL, null, "no-reply", "no echo reply from " + target + " to " + s.sent()
+        return new Judgement(Status.FAIL, null, "no-reply", "no echo reply from " + target + " to " + s.sent()
                 + " requests and no ICMP error" + how + ": the host is down, or a firewall drops ICMP echo"
                 + " (if TCP to it works, that is icmp.blocked)");
     }

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -74,9 +75,6 @@ public final class PathMtuProbe implements Probe {
     record Search(String iface, int ifaceMtu, int largestArrived, int smallestFailed, IcmpError fragNeeded, boolean silentLoss) {
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     private enum Fate { ARRIVED, TOO_BIG, LOST }
 
     @Override
@@ -94,7 +92,7 @@ public final class PathMtuProbe implements Probe {
         String host = p.string("host");
         InetAddress address;
         try {
-            address = Endpoint.resolve(host, p.string("family"));
+            address = Addresses.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
@@ -152,8 +150,8 @@ public final class PathMtuProbe implements Probe {
         } catch (NativeSocket.Failure | SocketException e) {
             return Observation.error("path.mtu to " + Addresses.text(address) + " failed: " + e.getMessage()).fact("outcome", "error").build();
         }
-        Classified c = classify(search, Addresses.text(address));
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+        Judgement c = classify(search, Addresses.text(address));
+        Observation.Builder b = c.observation()
                 .fact("interface", search.iface()).fact("interface_mtu", search.ifaceMtu()).fact("sizes", sizes);
         if (search.largestArrived() > 0) b.fact("path_mtu", search.largestArrived());
         if (routeMtu > 0) b.fact("route_mtu", routeMtu);
@@ -176,27 +174,27 @@ public final class PathMtuProbe implements Probe {
      * frag-needed: ok, a clean path MTU (with the hop). Sizes above the largest vanished without a word:
      * mtu.blackhole. Nothing arrived at all: error, nothing to measure with.
      */
-    static Classified classify(Search s, String target) {
+    static Judgement classify(Search s, String target) {
         String iface = "interface " + s.iface() + " " + s.ifaceMtu();
         if (s.largestArrived() == 0) {
-            return new Classified(Status.ERROR, null, "no-answer", target + " did not answer even small UDP probes (no ICMP "
+            return new Judgement(Status.ERROR, null, "no-answer", target + " did not answer even small UDP probes (no ICMP "
                     + "port-unreachable): the path MTU cannot be measured this way; try another port, or icmp.ping size=... df=true");
         }
         if (s.largestArrived() >= s.ifaceMtu()) {
-            return new Classified(Status.OK, null, "interface-mtu", "path MTU to " + target + " is the " + iface + ": full-size packets arrive");
+            return new Judgement(Status.OK, null, "interface-mtu", "path MTU to " + target + " is the " + iface + ": full-size packets arrive");
         }
         IcmpError f = s.fragNeeded();
         if (f != null && f.fromNetwork()) {
-            return new Classified(Status.OK, null, "clean-pmtu", "path MTU to " + target + " is " + s.largestArrived() + " (" + iface + "): "
+            return new Judgement(Status.OK, null, "clean-pmtu", "path MTU to " + target + " is " + s.largestArrived() + " (" + iface + "): "
                     + (f.offender() == null ? "a hop" : Addresses.text(f.offender())) + " says frag-needed, next-hop mtu " + f.info()
                     + "; path MTU discovery works");
         }
         if (s.silentLoss()) {
-            return new Classified(Status.FAIL, "mtu.blackhole", "blackhole", "packets above " + s.largestArrived() + " bytes to " + target
+            return new Judgement(Status.FAIL, "mtu.blackhole", "blackhole", "packets above " + s.largestArrived() + " bytes to " + target
                     + " vanish without ICMP frag-needed (" + iface + "): a link on the path has a smaller MTU and its ICMP is dropped;"
                     + " lower the MTU or clamp TCP MSS to " + (s.largestArrived() - 40) + ", and allow ICMP type 3 code 4");
         }
-        return new Classified(Status.OK, null, "clean-pmtu", "path MTU to " + target + " is " + s.largestArrived() + " (" + iface
+        return new Judgement(Status.OK, null, "clean-pmtu", "path MTU to " + target + " is " + s.largestArrived() + " (" + iface
                 + "): larger packets are refused locally (EMSGSIZE)");
     }
 

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -129,10 +130,6 @@ public final class PathTraceProbe implements Probe {
         }
     }
 
-    /** What {@link #classify} makes of a trace. */
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     /** What a trace is asked for: the target, probes per hop, the hop limit, the wait per window, the port given (or null). */
     record Settings(InetAddress target, int count, int maxHops, Duration timeout, Integer port) {
     }
@@ -156,7 +153,7 @@ public final class PathTraceProbe implements Probe {
         String host = p.string("host");
         InetAddress target;
         try {
-            target = Endpoint.resolve(host, p.string("family"));
+            target = Addresses.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
@@ -199,10 +196,10 @@ public final class PathTraceProbe implements Probe {
      * itself answered): ok. A router's unreachable or prohibited: fail with that cause, naming it. Silence to
      * the end: fail without a cause, naming the last hop that answered.
      */
-    static Classified classify(String target, List<Hop> trace, String localError) {
+    static Judgement classify(String target, List<Hop> trace, String localError) {
         if (localError != null) {
             String cause = localError.equals("ENETUNREACH") ? "route.none" : localError.equals("EHOSTUNREACH") ? "host.unreachable" : null;
-            return new Classified(Status.FAIL, cause, cause == null ? "error" : cause.replace('.', '-'),
+            return new Judgement(Status.FAIL, cause, cause == null ? "error" : cause.replace('.', '-'),
                     "cannot send towards " + target + ": " + localError + (cause == null ? "" : " (this host has no usable route)"));
         }
         Hop last = trace.isEmpty() ? null : trace.getLast();
@@ -212,7 +209,7 @@ public final class PathTraceProbe implements Probe {
             boolean atTarget = target.equals(a.address());
             if (atTarget && REACHED.contains(end)) {
                 String how = end.equals("open") || end.equals("refused") ? a.icmp() : end + " from " + target;
-                return new Classified(Status.OK, null, "reached", target + " reached in " + trace.size() + " hop"
+                return new Judgement(Status.OK, null, "reached", target + " reached in " + trace.size() + " hop"
                         + (trace.size() == 1 ? "" : "s") + " (" + how + ")");
             }
             String cause = switch (end) {
@@ -222,11 +219,11 @@ public final class PathTraceProbe implements Probe {
                 default -> null;
             };
             String who = atTarget ? "the target itself" : a.address() == null ? "this host" : "hop " + last.ttl() + " " + a.address();
-            return new Classified(Status.FAIL, cause, end, target + " not reached: " + who + " answered " + a.icmp());
+            return new Judgement(Status.FAIL, cause, end, target + " not reached: " + who + " answered " + a.icmp());
         }
         Hop answered = trace.stream().filter(h -> h.address() != null).reduce((x, y) -> y).orElse(null);
         String after = answered == null ? "no hop answered at all" : "the last hop that answered is " + answered.ttl() + " " + answered.address();
-        return new Classified(Status.FAIL, null, "incomplete", target + " not reached and nothing said why: " + after
+        return new Judgement(Status.FAIL, null, "incomplete", target + " not reached and nothing said why: " + after
                 + "; beyond it the host is down or a firewall drops the probes (try icmp.ping and tcp.connect to it)");
     }
 
@@ -303,7 +300,7 @@ public final class PathTraceProbe implements Probe {
         while (end < hops.size() && hops.get(end).end() == null) end++;
         List<Hop> trace = end < hops.size() ? hops.subList(0, end + 1) : trimSilentTail(hops);
         String target = Addresses.text(s.target());
-        Classified c = classify(target, trace, t.localError());
+        Judgement c = classify(target, trace, t.localError());
         Observation.Builder b = Observation.of(c.status(), c.summary() + (note == null ? "" : note)).cause(c.cause())
                 .fact("outcome", c.outcome()).fact("address", target).fact("hop_count", trace.size())
                 .fact("hops", trace.stream().map(PathTraceProbe::fact).toList());

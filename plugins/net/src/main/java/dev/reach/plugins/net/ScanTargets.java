@@ -1,5 +1,7 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
+
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -35,7 +37,7 @@ final class ScanTargets {
      */
     static List<InetAddress> of(String item, String family) throws UnknownHostException {
         Optional<List<InetAddress>> range = expand(item);
-        return range.isPresent() ? range.get() : List.of(Endpoint.resolve(item, family));
+        return range.isPresent() ? range.get() : List.of(Addresses.resolve(item, family));
     }
 
     /** Pure: the addresses a range or block names; empty when the item is neither (a name or a single address). */

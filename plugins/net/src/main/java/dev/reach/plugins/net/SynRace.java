@@ -1,5 +1,6 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Millis;
 import dev.reach.spi.ProbeContext;
 
@@ -174,7 +175,7 @@ final class SynRace {
         String local = null;
         try {
             var a = c.socket().localAddress();
-            local = a == null ? null : Endpoint.of(a.getAddress(), a.getPort());
+            local = a == null ? null : Addresses.endpoint(a.getAddress(), a.getPort());
         } catch (NativeSocket.Failure f) {
             // the connection went away already: no local address to tell
         }

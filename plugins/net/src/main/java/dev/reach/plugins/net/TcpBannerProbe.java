@@ -1,5 +1,7 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -69,9 +71,6 @@ public final class TcpBannerProbe implements Probe {
         /** {@code ended}: matched, line (a first line with no expect), eof, reset, deadline. */
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -88,11 +87,11 @@ public final class TcpBannerProbe implements Probe {
         String host = p.string("host");
         InetAddress address;
         try {
-            address = Endpoint.resolve(host, p.string("family"));
+            address = Addresses.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
-        String target = Endpoint.of(address, p.port("port"));
+        String target = Addresses.endpoint(address, p.port("port"));
         Duration timeout = ctx.bound(p.duration("timeout"));
         long deadline = System.nanoTime() + timeout.toNanos();
         ctx.progress("connecting to " + target);
@@ -101,9 +100,8 @@ public final class TcpBannerProbe implements Probe {
             try {
                 s.connect(new InetSocketAddress(address, p.port("port")), (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
             } catch (IOException e) {
-                var c = TcpConnectProbe.classify(e, target, timeout, Duration.ofNanos(System.nanoTime() - t0));
-                return Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome()).fact("remote", target)
-                        .evidence(c.evidence()).build();
+                return TcpConnectProbe.classify(e, target, timeout, Duration.ofNanos(System.nanoTime() - t0)).observation()
+                        .fact("remote", target).build();
             }
             double connectMs = Millis.of(System.nanoTime() - t0);
             String send = unescape(p.string("send"));
@@ -113,9 +111,9 @@ public final class TcpBannerProbe implements Probe {
             }
             ctx.progress("reading from " + target);
             Exchange x = read(s, expect, deadline, connectMs);
-            Classified c = classify(x, target, p.string("expect"), timeout);
+            Judgement c = classify(x, target, p.string("expect"), timeout);
             String banner = new String(x.received(), StandardCharsets.UTF_8);
-            Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+            Observation.Builder b = c.observation()
                     .fact("remote", target).fact("connect_ms", connectMs).fact("banner_bytes", x.received().length);
             if (x.received().length > 0) b.fact("banner", banner).fact("first_byte_ms", x.firstByteMs());
             if (!send.isEmpty()) b.evidence("sent " + send.length() + " bytes: " + firstLine(send));
@@ -131,24 +129,24 @@ public final class TcpBannerProbe implements Probe {
      * bytes that do not match by the end: fail; RST: tcp.reset; FIN before a byte: tcp.reset (the service
      * closed it); nothing by the deadline: tcp.no-response.
      */
-    static Classified classify(Exchange x, String target, String expect, Duration timeout) {
+    static Judgement classify(Exchange x, String target, String expect, Duration timeout) {
         String said = firstLine(new String(x.received(), StandardCharsets.UTF_8));
         boolean any = x.received().length > 0;
         return switch (x.ended()) {
-            case "matched", "line" -> new Classified(Status.OK, null, "ok", target + " said \"" + said + "\""
+            case "matched", "line" -> new Judgement(Status.OK, null, "ok", target + " said \"" + said + "\""
                     + (expect.isEmpty() ? "" : " (matches " + expect + ")") + " " + Endpoint.human(x.firstByteMs()) + " after connecting");
-            case "reset" -> new Classified(Status.FAIL, "tcp.reset", "reset", target + " accepted the connection, then reset it"
+            case "reset" -> new Judgement(Status.FAIL, "tcp.reset", "reset", target + " accepted the connection, then reset it"
                     + (any ? " after saying \"" + said + "\"" : " before saying anything")
                     + ": the service or a proxy drops it (TCP wrappers, TLS/plain mismatch, a crashed handler)");
             case "eof" -> any && expect.isEmpty()
-                    ? new Classified(Status.OK, null, "ok", target + " said \"" + said + "\" and closed")
-                    : any ? new Classified(Status.FAIL, null, "mismatch", target + " said \"" + said + "\" and closed, which does not match " + expect)
-                    : new Classified(Status.FAIL, "tcp.reset", "closed", target + " accepted the connection, then closed it without a word");
+                    ? new Judgement(Status.OK, null, "ok", target + " said \"" + said + "\" and closed")
+                    : any ? new Judgement(Status.FAIL, null, "mismatch", target + " said \"" + said + "\" and closed, which does not match " + expect)
+                    : new Judgement(Status.FAIL, "tcp.reset", "closed", target + " accepted the connection, then closed it without a word");
             default -> any && expect.isEmpty()
-                    ? new Classified(Status.OK, null, "ok", target + " said \"" + said + "\"")
-                    : any ? new Classified(Status.FAIL, null, "mismatch", target + " said \"" + said + "\" but nothing matching "
+                    ? new Judgement(Status.OK, null, "ok", target + " said \"" + said + "\"")
+                    : any ? new Judgement(Status.FAIL, null, "mismatch", target + " said \"" + said + "\" but nothing matching "
                     + expect + " within " + ParamType.format(timeout))
-                    : new Classified(Status.FAIL, "tcp.no-response", "no-response", target + " accepted the connection but said nothing within "
+                    : new Judgement(Status.FAIL, "tcp.no-response", "no-response", target + " accepted the connection but said nothing within "
                     + ParamType.format(timeout) + ": the service is hung, overloaded, or waits for the client to speak first (give send=...)");
         };
     }

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -88,10 +89,6 @@ public final class TcpConnectProbe implements Probe {
                     "tcp.filtered", "tcp.refused")
             .build();
 
-    /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */
-    record Classified(Status status, String cause, String outcome, String summary, String evidence) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -116,8 +113,7 @@ public final class TcpConnectProbe implements Probe {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
             Duration took = since(t0);
-            Classified c = classify(e, host, params.duration("timeout"), took);
-            return observe(c).evidence(c.evidence()).fact("resolve_ms", Millis.of(took)).build();
+            return classify(e, host, params.duration("timeout"), took).observation().fact("resolve_ms", Millis.of(took)).build();
         }
         Duration resolveTime = since(t0);
         List<String> addresses = Arrays.stream(all).map(Addresses::text).toList();
@@ -149,9 +145,9 @@ public final class TcpConnectProbe implements Probe {
             return Observation.error("cancelled while connecting to " + target).fact("outcome", "error").build();
         }
 
-        Classified c = classify(failure, target, race.errno() < 0 && adaptive ? took : wait, took);
+        Judgement c = classify(failure, target, race.errno() < 0 && adaptive ? took : wait, took);
         if (race.errno() < 0 && adaptive) {
-            c = new Classified(c.status(), c.cause(), c.outcome(), waited(race, target, others), c.evidence());
+            c = new Judgement(c.status(), c.cause(), c.outcome(), waited(race, target, others), c.evidence());
         }
         IcmpError heard = null;
         if ("tcp.refused".equals(c.cause()) && race.icmp() != null && "port-unreachable".equals(race.icmp().kind())) {
@@ -162,12 +158,12 @@ public final class TcpConnectProbe implements Probe {
             heard = race.icmp() != null ? race.icmp() : ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
             c = refine(c, heard, target, isLocal(heard));
             if (race.icmpVia() != null && heard == race.icmp()) {
-                c = new Classified(c.status(), c.cause(), c.outcome(), c.summary() + ", heard for " + race.icmpVia()
+                c = new Judgement(c.status(), c.cause(), c.outcome(), c.summary() + ", heard for " + race.icmpVia()
                         + " (none came about the SYN itself: a router rate-limits its errors, or drops the SYN silently)",
                         "connect " + target + " -> no answer to the SYN within " + human(took) + "; the router's word on the host decides");
             }
         }
-        Observation.Builder b = observe(c);
+        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
         if (heard != null) {
             String on = race.icmpVia() != null && heard == race.icmp() ? "for " + race.icmpVia()
                     : heard == race.icmp() ? "on the connect" : "on a second connect";
@@ -187,7 +183,8 @@ public final class TcpConnectProbe implements Probe {
             if (race.echo() != null) b.evidence(race.echo());
             if (race.retried() && race.errno() < 0) b.evidence("a second SYN, from another port, got no answer either");
         }
-        return b.evidence(c.evidence()).fact("address", Addresses.text(remote.getAddress())).fact("addresses", addresses)
+        c.evidence().forEach(b::evidence); // last, after the lines above (Judgement.observation() would put it first)
+        return b.fact("address", Addresses.text(remote.getAddress())).fact("addresses", addresses)
                 .fact("local", local).fact("remote", target).fact("connect_ms", Millis.of(took)).build();
     }
 
@@ -237,57 +234,57 @@ public final class TcpConnectProbe implements Probe {
      * @param timeout the connect timeout that applied
      * @param elapsed how long the attempt took
      */
-    static Classified classify(Throwable error, String target, Duration timeout, Duration elapsed) {
+    static Judgement classify(Throwable error, String target, Duration timeout, Duration elapsed) {
         String connect = "connect " + target + " -> ";
         if (error == null) {
-            return new Classified(Status.OK, null, "ok", target + " accepted the connection in " + human(elapsed),
+            return new Judgement(Status.OK, null, "ok", target + " accepted the connection in " + human(elapsed),
                     connect + "connected in " + human(elapsed) + " (SYN-ACK)");
         }
         String said = error.getMessage() == null ? "" : error.getMessage();
         String lower = said.toLowerCase(Locale.ROOT);
         if (error instanceof UnknownHostException) {
             String why = said.startsWith(target + ": ") ? said.substring(target.length() + 2) : said;
-            return new Classified(Status.FAIL, null, "unresolved", target + " did not resolve (" + why
+            return new Judgement(Status.FAIL, null, "unresolved", target + " did not resolve (" + why
                     + "); run a DNS check: this probe cannot tell a missing name from a resolver that is down",
                     "resolve " + target + " -> " + why);
         }
         if (error instanceof SocketTimeoutException) {
             String within = "no answer within " + ParamType.format(timeout);
-            return new Classified(Status.FAIL, "tcp.filtered", "timeout",
+            return new Judgement(Status.FAIL, "tcp.filtered", "timeout",
                     target + " gave " + within + ": a firewall drops it, or the host is down", connect + within + " (SYN unanswered)");
         }
         if (lower.contains("connection timed out")) { // ETIMEDOUT: the kernel gave up resending the SYN first
-            return new Classified(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within " + human(elapsed)
+            return new Judgement(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within " + human(elapsed)
                     + " (the kernel stopped resending the SYN): a firewall drops it, or the host is down", connect + said + " (ETIMEDOUT)");
         }
         if (lower.contains("connection refused")) {
-            return new Classified(Status.FAIL, "tcp.refused", "refused",
+            return new Judgement(Status.FAIL, "tcp.refused", "refused",
                     target + " refused the connection: nothing listens there, or a firewall rejects it with a TCP reset",
                     connect + said + " (RST)");
         }
         if (error instanceof NoRouteToHostException || lower.contains("no route to host") || lower.contains("host is unreachable")) {
-            return new Classified(Status.FAIL, "host.unreachable", "host-unreachable", target + " is unreachable: "
+            return new Judgement(Status.FAIL, "host.unreachable", "host-unreachable", target + " is unreachable: "
                     + "nobody on the link answers ARP/ND for it, or a router or firewall answered ICMP host-unreachable or prohibited",
                     connect + said + " (EHOSTUNREACH)");
         }
         if (lower.contains("network is unreachable")) {
-            return new Classified(Status.FAIL, "route.none", "network-unreachable", "no route to " + target
+            return new Judgement(Status.FAIL, "route.none", "network-unreachable", "no route to " + target
                     + ": this host has no route for it (or a router answered network-unreachable); add a route or a default gateway",
                     connect + said + " (ENETUNREACH)");
         }
         // EPERM from connect: a policy on this host (a cgroup BPF filter, an LSM) forbids the flow; a netfilter OUTPUT
         // DROP of the SYN is not reported (the kernel resends it), and the playbook reads the rules for that
         if (lower.contains("operation not permitted")) {
-            return new Classified(Status.FAIL, "firewall.local", "local-firewall", target
+            return new Judgement(Status.FAIL, "firewall.local", "local-firewall", target
                     + " was never sent a SYN: a policy of this host's own firewall or security (a cgroup BPF filter, SELinux) forbids it",
                     connect + said + " (EPERM)");
         }
         if (lower.contains("permission denied")) { // ICMPv6 admin-prohibited, policy-fail, reject-route
-            return new Classified(Status.FAIL, "admin.prohibited", "prohibited", target
+            return new Judgement(Status.FAIL, "admin.prohibited", "prohibited", target
                     + " is administratively prohibited: a firewall REJECT rule answered, or a local security policy forbids it",
                     connect + said + " (EACCES)");
         }
-        return new Classified(Status.ERROR, null, "error", "connecting to " + target + " failed: " + error.getClass().getSimpleName()
+        return new Judgement(Status.ERROR, null, "error", "connecting to " + target + " failed: " + error.getClass().getSimpleName()
                 + (said.isEmpty() ? "" : ": " + said), connect + error.getClass().getName() + (said.isEmpty() ? "" : ": " + said));
     }
 
@@ -302,24 +299,24 @@ public final class TcpConnectProbe implements Probe {
      *
      * @param local the error's sender is one of this host's addresses
      */
-    static Classified refine(Classified c, IcmpError e, String target, boolean local) {
+    static Judgement refine(Judgement c, IcmpError e, String target, boolean local) {
         if (e == null) {
             return c;
         }
         if (!e.fromNetwork() || local) {
             if (e.errno() == Syscalls.EHOSTUNREACH || "host-unreachable".equals(e.kind())) {
-                return new Classified(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: nobody on the "
+                return new Judgement(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: nobody on the "
                         + "local link answers ARP/ND for it (or for the gateway to it); this host reported it to itself", c.evidence());
             }
             return c;
         }
         String from = e.offender() == null ? "a router" : Addresses.text(e.offender());
         return switch (e.kind()) {
-            case "admin-prohibited" -> new Classified(c.status(), "admin.prohibited", "prohibited", target + " is administratively prohibited: "
+            case "admin-prohibited" -> new Judgement(c.status(), "admin.prohibited", "prohibited", target + " is administratively prohibited: "
                     + from + " answered " + e.describe().replace(" from " + from, "") + " (a firewall REJECT rule there)", c.evidence());
-            case "net-unreachable" -> new Classified(c.status(), "net.unreachable", "network-unreachable", target + " is unreachable: "
+            case "net-unreachable" -> new Judgement(c.status(), "net.unreachable", "network-unreachable", target + " is unreachable: "
                     + from + " has no route onwards (" + e.describe().replace(" from " + from, "") + ")", c.evidence());
-            case "host-unreachable" -> new Classified(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: "
+            case "host-unreachable" -> new Judgement(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: "
                     + from + " cannot deliver to it (" + e.describe().replace(" from " + from, "") + "): nobody answers ARP/ND on its last link",
                     c.evidence());
             default -> c;
@@ -331,18 +328,18 @@ public final class TcpConnectProbe implements Probe {
      * reset, so this is a firewall's REJECT rule (iptables' default). Sent by this host: its own OUTPUT chain
      * ({@code firewall.local}); else the sender is named. Pure.
      */
-    static Classified rejected(Classified c, IcmpError e, String target, boolean local) {
+    static Judgement rejected(Judgement c, IcmpError e, String target, boolean local) {
         if (!e.fromNetwork() || local) {
-            return new Classified(c.status(), "firewall.local", "local-firewall", target + " was refused by this host itself: "
+            return new Judgement(c.status(), "firewall.local", "local-firewall", target + " was refused by this host itself: "
                     + "its own firewall rejects the flow (an OUTPUT REJECT rule answered ICMP port-unreachable)", icmpNotRst(c));
         }
         String from = e.offender() == null ? "a firewall" : Addresses.text(e.offender());
-        return new Classified(c.status(), c.cause(), c.outcome(), target + " was refused by a firewall: " + from
+        return new Judgement(c.status(), c.cause(), c.outcome(), target + " was refused by a firewall: " + from
                 + " answered ICMP port-unreachable (a REJECT rule; a closed port answers with a reset)", icmpNotRst(c));
     }
 
-    private static String icmpNotRst(Classified c) {
-        return c.evidence().replace(" (RST)", " (ICMP port-unreachable, not a reset)");
+    private static List<String> icmpNotRst(Judgement c) {
+        return c.evidence().stream().map(line -> line.replace(" (RST)", " (ICMP port-unreachable, not a reset)")).toList();
     }
 
     private static boolean isLocal(IcmpError e) {
@@ -352,10 +349,6 @@ public final class TcpConnectProbe implements Probe {
         } catch (java.net.SocketException ex) {
             return false;
         }
-    }
-
-    private static Observation.Builder observe(Classified c) {
-        return Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
     }
 
     private static Observation noAddressOfFamily(String host, String family, boolean literal, List<String> addresses) {

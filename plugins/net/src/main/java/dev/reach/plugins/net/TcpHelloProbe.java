@@ -2,6 +2,7 @@ package dev.reach.plugins.net;
 
 import dev.reach.plugins.net.HelloDialogue.Leg;
 import dev.reach.plugins.net.HelloDialogue.Transcript;
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -104,11 +105,11 @@ public final class TcpHelloProbe implements Probe {
         int port = p.port("port");
         InetAddress address;
         try {
-            address = Endpoint.resolve(host, "any");
+            address = Addresses.resolve(host, "any");
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
-        String target = Endpoint.of(address, port);
+        String target = Addresses.endpoint(address, port);
         Greeting greeting = Greeting.of(p.string("protocol"), port);
         String name = p.find("name").map(Object::toString).filter(s -> !s.isBlank()).orElse(host);
         Duration timeout = ctx.bound(p.duration("timeout"));

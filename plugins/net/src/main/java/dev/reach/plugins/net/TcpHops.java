@@ -114,11 +114,11 @@ record TcpHops(InetSocketAddress to) implements HopProber {
     }
 
     private Answer open(double rtt) {
-        return new Answer(Addresses.text(to.getAddress()), rtt, "open", "SYN-ACK from " + Endpoint.of(to.getAddress(), to.getPort()) + ", port open");
+        return new Answer(Addresses.text(to.getAddress()), rtt, "open", "SYN-ACK from " + Addresses.endpoint(to.getAddress(), to.getPort()) + ", port open");
     }
 
     private Answer refused(double rtt) {
-        return new Answer(Addresses.text(to.getAddress()), rtt, "refused", "RST from " + Endpoint.of(to.getAddress(), to.getPort()) + ", port closed");
+        return new Answer(Addresses.text(to.getAddress()), rtt, "refused", "RST from " + Addresses.endpoint(to.getAddress(), to.getPort()) + ", port closed");
     }
 
     private static Answer local(int errno, double rtt) {

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -101,9 +102,6 @@ public final class TcpScanProbe implements Probe {
         }
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -164,12 +162,12 @@ public final class TcpScanProbe implements Probe {
         List<String> open = new ArrayList<>();
         for (int h = 0; h < targets.size(); h++) {
             for (int i = 0; i < ports.size(); i++) {
-                if (r.states()[h][i] == State.OPEN.ordinal()) open.add(Endpoint.of(targets.get(h), ports.get(i)));
+                if (r.states()[h][i] == State.OPEN.ordinal()) open.add(Addresses.endpoint(targets.get(h), ports.get(i)));
             }
         }
         List<HostResult> hosts = runs(targets, ports, r.states());
-        Classified c = classify(hosts, ms);
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
+        Judgement c = classify(hosts, ms);
+        Observation.Builder b = c.observation();
         b.fact("open", open).fact("hosts", hosts.stream().map(TcpScanProbe::fact).toList())
                 .fact("scanned", attempts).fact("srtt_ms", EchoStats.round3(r.timing().srttMs()))
                 .fact("final_timeout_ms", EchoStats.round3(r.waitMs())).fact("silence_ms", EchoStats.round3(r.silenceMs()))
@@ -190,7 +188,7 @@ public final class TcpScanProbe implements Probe {
      * any host answered at all: every port unreachable (host.unreachable) or every port silent (tcp.filtered:
      * the hosts are down or a firewall drops everything).
      */
-    static Classified classify(List<HostResult> hosts, double ms) {
+    static Judgement classify(List<HostResult> hosts, double ms) {
         long total = hosts.stream().mapToLong(HostResult::total).sum();
         long count = hosts.stream().mapToLong(HostResult::count).sum();
         long answered = hosts.stream().mapToLong(h -> (long) h.count() * (h.open().size() + h.closed())).sum();
@@ -201,13 +199,13 @@ public final class TcpScanProbe implements Probe {
         if (hosts.size() > SUMMARY_RUNS) lines.add("and " + (hosts.size() - SUMMARY_RUNS) + " more (in the hosts fact)");
         String body = String.join("; ", lines);
         if (answered == 0 && unreachable == total) {
-            return new Classified(Status.FAIL, "host.unreachable", "all-unreachable", scanned + "every port unreachable: " + body);
+            return new Judgement(Status.FAIL, "host.unreachable", "all-unreachable", scanned + "every port unreachable: " + body);
         }
         if (answered == 0 && unreachable == 0) {
-            return new Classified(Status.FAIL, "tcp.filtered", "all-filtered", scanned + "no port answered (" + body
+            return new Judgement(Status.FAIL, "tcp.filtered", "all-filtered", scanned + "no port answered (" + body
                     + "): the host is down or a firewall drops everything");
         }
-        return new Classified(Status.OK, null, "scanned", scanned + body);
+        return new Judgement(Status.OK, null, "scanned", scanned + body);
     }
 
     /** Pure: consecutive addresses ({@code 127.1.0.7}, {@code 127.1.0.8}) whose ports came out alike, tallied once per run. */

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -74,9 +75,6 @@ public final class UdpProbeProbe implements Probe {
     record Outcome(byte[] reply, IcmpError error, int pendingErrno, int sent, double rttMs) {
     }
 
-    record Classified(Status status, String cause, String outcome, String summary) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -98,12 +96,12 @@ public final class UdpProbeProbe implements Probe {
         }
         InetAddress address;
         try {
-            address = Endpoint.resolve(host, p.string("family"));
+            address = Addresses.resolve(host, p.string("family"));
         } catch (UnknownHostException e) {
             return Endpoint.unresolved(host, e);
         }
         InetSocketAddress to = new InetSocketAddress(address, p.port("port"));
-        String target = Endpoint.of(address, to.getPort());
+        String target = Addresses.endpoint(address, to.getPort());
         ctx.progress("sending to " + target);
         Outcome o;
         try (NativeSocket s = NativeSocket.open(NativeSocket.familyOf(address), SOCK_DGRAM, IPPROTO_UDP)) {
@@ -114,8 +112,8 @@ public final class UdpProbeProbe implements Probe {
             return Observation.error("udp to " + target + " failed: " + f.getMessage()).fact("outcome", "error").build();
         }
         String what = describe(p.string("payload"), payload.length);
-        Classified c = classify(o, target, what, p.string("payload"));
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
+        Judgement c = classify(o, target, what, p.string("payload"));
+        Observation.Builder b = c.observation()
                 .fact("address", target).fact("sent", o.sent());
         if (o.reply() != null) {
             b.fact("reply_bytes", o.reply().length).fact("reply_hex", HexFormat.of().formatHex(o.reply(), 0, Math.min(64, o.reply().length)));
@@ -136,9 +134,9 @@ public final class UdpProbeProbe implements Probe {
      * Maps what came back to status and cause. Pure. An answer: ok. Port-unreachable: udp.closed. Another ICMP
      * error: its cause, naming its sender. Silence: udp.no-response, which cannot tell open from filtered.
      */
-    static Classified classify(Outcome o, String target, String what, String payloadName) {
+    static Judgement classify(Outcome o, String target, String what, String payloadName) {
         if (o.reply() != null) {
-            return new Classified(Status.OK, null, "answered", target + " answered a " + what + " with " + o.reply().length
+            return new Judgement(Status.OK, null, "answered", target + " answered a " + what + " with " + o.reply().length
                     + " bytes in " + Endpoint.human(o.rttMs()));
         }
         IcmpError e = o.error();
@@ -152,7 +150,7 @@ public final class UdpProbeProbe implements Probe {
         };
         String said = e != null ? e.describe() : kind == null ? null : Syscalls.errnoName(errno) + " (no ICMP detail queued)";
         if ("port-unreachable".equals(kind)) {
-            return new Classified(Status.FAIL, "udp.closed", "closed", target + " is closed: " + said + "; nothing listens on that UDP port");
+            return new Judgement(Status.FAIL, "udp.closed", "closed", target + " is closed: " + said + "; nothing listens on that UDP port");
         }
         if (kind != null) {
             String cause = switch (kind) {
@@ -161,10 +159,10 @@ public final class UdpProbeProbe implements Probe {
                 case "net-unreachable" -> e != null && e.fromNetwork() ? "net.unreachable" : "route.none";
                 default -> null;
             };
-            return new Classified(Status.FAIL, cause, kind, target + " did not take the datagram: " + said);
+            return new Judgement(Status.FAIL, cause, kind, target + " did not take the datagram: " + said);
         }
         boolean protocol = payloadName.equals("dns") || payloadName.equals("ntp");
-        return new Classified(Status.FAIL, "udp.no-response", "no-response", "no answer and no ICMP error from " + target + " to "
+        return new Judgement(Status.FAIL, "udp.no-response", "no-response", "no answer and no ICMP error from " + target + " to "
                 + o.sent() + " datagram" + (o.sent() == 1 ? "" : "s") + ": open and filtered cannot be told apart"
                 + (protocol ? "; a " + payloadName + " service there would have answered this valid request, so it is filtered or not " + payloadName
                 : " unless the protocol answers; send a valid request (payload=dns, payload=ntp) where the port's protocol is known"));

@@ -2,6 +2,7 @@ package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
 import dev.reach.core.playbook.ParamBinder;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;
@@ -46,7 +47,7 @@ class TcpConnectProbeTest {
         assertThat(c.status()).isEqualTo(Status.FAIL);
         assertThat(c.cause()).isEqualTo("tcp.refused");
         assertThat(c.outcome()).isEqualTo("refused");
-        assertThat(c.evidence()).isEqualTo("connect 127.0.0.1:5 -> Connection refused (RST)");
+        assertThat(c.evidence()).containsExactly("connect 127.0.0.1:5 -> Connection refused (RST)");
     }
 
     @Test
@@ -64,7 +65,7 @@ class TcpConnectProbeTest {
                 Duration.ofMinutes(5), Duration.ofSeconds(127));
         assertThat(c.cause()).isEqualTo("tcp.filtered");
         assertThat(c.outcome()).isEqualTo("timeout");
-        assertThat(c.evidence()).endsWith("(ETIMEDOUT)");
+        assertThat(c.evidence()).singleElement().asString().endsWith("(ETIMEDOUT)");
     }
 
     @Test
@@ -101,7 +102,7 @@ class TcpConnectProbeTest {
         assertThat(c.cause()).isNull();
         assertThat(c.outcome()).isEqualTo("unresolved");
         assertThat(c.summary()).startsWith("nosuch.invalid did not resolve (Name or service not known)").contains("DNS check");
-        assertThat(c.evidence()).isEqualTo("resolve nosuch.invalid -> Name or service not known");
+        assertThat(c.evidence()).containsExactly("resolve nosuch.invalid -> Name or service not known");
     }
 
     @Test
@@ -115,7 +116,7 @@ class TcpConnectProbeTest {
 
     // refine: the ICMP heard through IP_RECVERR sharpens an unreachable verdict (no network)
 
-    private static final TcpConnectProbe.Classified UNREACHABLE = TcpConnectProbe.classify(
+    private static final Judgement UNREACHABLE = TcpConnectProbe.classify(
             new NoRouteToHostException("No route to host"), "198.18.1.4:80", T, Duration.ofMillis(1));
 
     @Test
@@ -152,7 +153,7 @@ class TcpConnectProbeTest {
         assertThat(far.cause()).isEqualTo("tcp.refused");
         assertThat(far.summary()).isEqualTo("198.18.1.2:8080 was refused by a firewall: 198.18.1.2 answered ICMP port-unreachable "
                 + "(a REJECT rule; a closed port answers with a reset)");
-        assertThat(far.evidence()).endsWith("(ICMP port-unreachable, not a reset)");
+        assertThat(far.evidence()).singleElement().asString().endsWith("(ICMP port-unreachable, not a reset)");
         var here = TcpConnectProbe.rejected(refused, IcmpError.icmp(false, 3, 3, 0, InetAddress.ofLiteral("198.18.0.1")), "198.18.1.2:8080", true);
         assertThat(here.cause()).isEqualTo("firewall.local");
         assertThat(here.summary()).contains("its own firewall rejects the flow");

@@ -1,6 +1,7 @@
 package dev.reach.plugins.ntp;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -67,9 +68,6 @@ public final class NtpOffsetProbe implements Probe {
     record Exchange(String target, NtpPacket reply, Instant t1, Instant t4, Throwable failure) {
     }
 
-    record Classified(Status status, String cause, String outcome, String summary, String evidence) {
-    }
-
     @Override
     public ProbeSpec spec() {
         return SPEC;
@@ -90,7 +88,7 @@ public final class NtpOffsetProbe implements Probe {
         try {
             address = InetAddress.getByName(server);
         } catch (UnknownHostException e) {
-            return observe(classify(new Exchange(server, null, null, null, e), max)).build();
+            return classify(new Exchange(server, null, null, null, e), max).observation().build();
         }
         String target = (address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress()) + ":" + port;
         Duration wait = ctx.bound(params.duration("timeout"));
@@ -112,7 +110,7 @@ public final class NtpOffsetProbe implements Probe {
                 break; // a kiss-o'-death asks us to stop; a closed port or an unknown name will not change
             }
         }
-        Observation.Builder b = observe(classify(ex, max)).fact("address", address.getHostAddress()).fact("samples", samples);
+        Observation.Builder b = classify(ex, max).observation().fact("address", address.getHostAddress()).fact("samples", samples);
         NtpPacket r = ex.reply();
         if (r != null) {
             Instant t2 = NtpPacket.toInstant(r.receiveTime());
@@ -131,25 +129,25 @@ public final class NtpOffsetProbe implements Probe {
      * Judges one exchange. Pure. A kiss-o'-death or an unsynchronised server says nothing about this clock,
      * so those come before the offset.
      */
-    static Classified classify(Exchange ex, Duration maxOffset) {
+    static Judgement classify(Exchange ex, Duration maxOffset) {
         String sntp = "sntp " + ex.target() + " -> ";
         if (ex.failure() != null) {
             Throwable e = ex.failure();
             String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return switch (e) {
-                case UnknownHostException u -> new Classified(Status.FAIL, null, "unresolved", ex.target() + " did not resolve (" + said
+                case UnknownHostException u -> new Judgement(Status.FAIL, null, "unresolved", ex.target() + " did not resolve (" + said
                         + "); run dns.resolve", sntp + said);
-                case PortUnreachableException p -> new Classified(Status.FAIL, "udp.closed", "closed", ex.target()
+                case PortUnreachableException p -> new Judgement(Status.FAIL, "udp.closed", "closed", ex.target()
                         + " answered ICMP port-unreachable: no NTP server listens there", sntp + "ICMP port unreachable");
-                case SocketTimeoutException t -> new Classified(Status.FAIL, "udp.no-response", "no-response", ex.target()
+                case SocketTimeoutException t -> new Judgement(Status.FAIL, "udp.no-response", "no-response", ex.target()
                         + " sent no NTP answer: the server is down or silent, or a firewall drops UDP/123 (an NTP request was sent, so an open port would have answered)",
                         sntp + "no answer (" + said + ")");
-                default -> new Classified(Status.ERROR, null, "error", "asking " + ex.target() + " failed: " + said, sntp + said);
+                default -> new Judgement(Status.ERROR, null, "error", "asking " + ex.target() + " failed: " + said, sntp + said);
             };
         }
         NtpPacket r = ex.reply();
         if (r.stratum() == 0) {
-            return new Classified(Status.FAIL, null, "kiss", ex.target() + " refused to serve the time (kiss-o'-death " + r.referenceText()
+            return new Judgement(Status.FAIL, null, "kiss", ex.target() + " refused to serve the time (kiss-o'-death " + r.referenceText()
                     + (r.referenceText().equals("RATE") ? ": asked too often" : r.referenceText().equals("DENY") || r.referenceText().equals("RSTR")
                     ? ": access denied" : "") + ")", sntp + "stratum 0, kiss code " + r.referenceText());
         }
@@ -161,14 +159,14 @@ public final class NtpOffsetProbe implements Probe {
                 + String.format(Locale.ROOT, "%+.3fms", Millis.of(offset)) + ", delay " + String.format(Locale.ROOT, "%.3fms", Millis.of(delay));
         String source = ex.target() + " (stratum " + r.stratum() + ", reference " + r.referenceText() + ")";
         if (r.leap() == 3 || r.stratum() >= 16) {
-            return new Classified(Status.WARN, null, "unsynchronised", source + " says its own clock is not synchronised;"
+            return new Judgement(Status.WARN, null, "unsynchronised", source + " says its own clock is not synchronised;"
                     + " its offset (" + words(offset) + ") proves nothing: use another server", evidence);
         }
         if (offset.abs().compareTo(maxOffset) > 0) {
-            return new Classified(Status.FAIL, "time.skew", "skew", "this clock is " + words(offset) + " " + source + "; more than the "
+            return new Judgement(Status.FAIL, "time.skew", "skew", "this clock is " + words(offset) + " " + source + "; more than the "
                     + ParamType.format(maxOffset) + " allowed: certificates and tokens can fail; sync it (chronyc tracking, timedatectl)", evidence);
         }
-        return new Classified(Status.OK, null, "ok", "this clock is " + words(offset) + " " + source, evidence);
+        return new Judgement(Status.OK, null, "ok", "this clock is " + words(offset) + " " + source, evidence);
     }
 
     /** An answer beats a failure; of two answers, the shorter round trip (less room for asymmetry) wins. */
@@ -218,10 +216,6 @@ public final class NtpOffsetProbe implements Probe {
         } catch (IOException e) {
             return new Exchange(target, null, null, null, e);
         }
-    }
-
-    private static Observation.Builder observe(Classified c) {
-        return Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome()).evidence(c.evidence());
     }
 
     /** {@code 30.0s behind}, {@code 12ms ahead of}: this clock relative to the server. */

@@ -1,5 +1,6 @@
 package dev.reach.plugins.tls;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -100,10 +101,6 @@ public final class TlsHandshakeProbe implements Probe {
                    List<CertChain.Cert> chain, CertChain.Trust trust, String name, boolean nameOk) {
     }
 
-    /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */
-    record Classified(Status status, String cause, String outcome, String summary, List<String> evidence) {
-    }
-
     private static final Pattern ALERT = Pattern.compile("alert: ([a-z_]+)");
 
     @Override
@@ -147,8 +144,8 @@ public final class TlsHandshakeProbe implements Probe {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            return observe(classify(new Outcome(host, "resolve", e, null, null, List.of(), List.of(), null, name, false),
-                    Instant.now(), 0)).build();
+            return classify(new Outcome(host, "resolve", e, null, null, List.of(), List.of(), null, name, false),
+                    Instant.now(), 0).observation().build();
         }
         String target = (address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress()) + ":" + port;
         Duration wait = ctx.bound(params.duration("timeout"));
@@ -200,9 +197,9 @@ public final class TlsHandshakeProbe implements Probe {
         Instant now = Instant.now();
         CertChain.Trust trust = certs.isEmpty() ? null : CertChain.trust(certs, anchors, now);
         boolean nameOk = !chain.isEmpty() && CertChain.covers(chain.getFirst(), name);
-        Classified c = classify(new Outcome(target, stage, failure, protocol, cipher, offered, chain, trust, name, nameOk),
+        Judgement c = classify(new Outcome(target, stage, failure, protocol, cipher, offered, chain, trust, name, nameOk),
                 now, (int) params.integer("warn_days"));
-        Observation.Builder b = observe(c).fact("protocol", protocol).fact("cipher", cipher).fact("alpn", chosenAlpn == null || chosenAlpn.isEmpty() ? null : chosenAlpn)
+        Observation.Builder b = c.observation().fact("protocol", protocol).fact("cipher", cipher).fact("alpn", chosenAlpn == null || chosenAlpn.isEmpty() ? null : chosenAlpn)
                 .fact("protocols_offered", offered.isEmpty() ? null : offered);
         if (failure != null) {
             b.fact("alert", alert(failure));
@@ -224,7 +221,7 @@ public final class TlsHandshakeProbe implements Probe {
      * Judges one attempt. Pure. Order: a failed connection or handshake, then dates (expired or not yet
      * valid, anywhere in the chain), trust, the name, and last the warning window.
      */
-    static Classified classify(Outcome o, Instant now, int warnDays) {
+    static Judgement classify(Outcome o, Instant now, int warnDays) {
         List<String> ev = new ArrayList<>();
         if (o.failure() != null) {
             return failed(o, ev);
@@ -234,7 +231,7 @@ public final class TlsHandshakeProbe implements Probe {
             ev.add(chainLine(i, o.chain().get(i)));
         }
         if (o.chain().isEmpty()) {
-            return new Classified(Status.FAIL, "tls.untrusted", "untrusted", o.target() + ": the server sent no certificate", ev);
+            return new Judgement(Status.FAIL, "tls.untrusted", "untrusted", o.target() + ": the server sent no certificate", ev);
         }
         ev.add("trust (" + (o.trust().trusted() ? "ok" : "broken") + "): " + o.trust().detail());
         ev.add("name '" + o.name() + "' " + (o.nameOk() ? "is covered by" : "is NOT covered by") + " the certificate ("
@@ -243,49 +240,49 @@ public final class TlsHandshakeProbe implements Probe {
             CertChain.Cert c = o.chain().get(i);
             String which = "certificate #" + i + " '" + c.subject() + "'";
             if (now.isAfter(c.notAfter())) {
-                return new Classified(Status.FAIL, "tls.expired", "expired", o.target() + ": " + which + " expired on "
+                return new Judgement(Status.FAIL, "tls.expired", "expired", o.target() + ": " + which + " expired on "
                         + c.notAfter() + " (" + Duration.between(c.notAfter(), now).toDays() + " days ago); renew it", ev);
             }
             if (now.isBefore(c.notBefore())) {
-                return new Classified(Status.FAIL, "tls.expired", "expired", o.target() + ": " + which + " is not valid before "
+                return new Judgement(Status.FAIL, "tls.expired", "expired", o.target() + ": " + which + " is not valid before "
                         + c.notBefore() + " (" + Duration.between(now, c.notBefore()).toDays()
                         + " days from now); the certificate was issued ahead of time, or this clock is behind", ev);
             }
         }
         if (!o.trust().trusted()) {
-            return new Classified(Status.FAIL, "tls.untrusted", "untrusted", o.target() + ": " + o.trust().detail(), ev);
+            return new Judgement(Status.FAIL, "tls.untrusted", "untrusted", o.target() + ": " + o.trust().detail(), ev);
         }
         if (!o.nameOk()) {
-            return new Classified(Status.FAIL, "tls.hostname-mismatch", "hostname-mismatch", o.target() + ": the certificate does not cover '"
+            return new Judgement(Status.FAIL, "tls.hostname-mismatch", "hostname-mismatch", o.target() + ": the certificate does not cover '"
                     + o.name() + "'; it names " + names(o.chain().getFirst()), ev);
         }
         long days = daysLeft(o.chain(), now);
         CertChain.Cert first = o.chain().stream().min((a, b) -> a.notAfter().compareTo(b.notAfter())).orElseThrow();
         if (days < warnDays) {
-            return new Classified(Status.WARN, "tls.expiring", "expiring", o.target() + ": '" + first.subject() + "' expires in "
+            return new Judgement(Status.WARN, "tls.expiring", "expiring", o.target() + ": '" + first.subject() + "' expires in "
                     + days + " days (" + first.notAfter() + "), inside the " + warnDays + "-day warning window", ev);
         }
-        return new Classified(Status.OK, null, "ok", o.target() + ": " + o.protocol() + ", chain trusted, '" + o.name()
+        return new Judgement(Status.OK, null, "ok", o.target() + ": " + o.protocol() + ", chain trusted, '" + o.name()
                 + "' verified, " + days + " days left", ev);
     }
 
-    private static Classified failed(Outcome o, List<String> ev) {
+    private static Judgement failed(Outcome o, List<String> ev) {
         Throwable e = o.failure();
         String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String lower = said.toLowerCase(Locale.ROOT);
         String step = o.stage() + " " + o.target() + " -> ";
         ev.add(step + said);
         if (o.stage().equals("resolve")) {
-            return new Classified(Status.FAIL, null, "unresolved", o.target() + " did not resolve (" + said + "); run dns.resolve", ev);
+            return new Judgement(Status.FAIL, null, "unresolved", o.target() + " did not resolve (" + said + "); run dns.resolve", ev);
         }
         if (o.stage().equals("connect")) {
             if (lower.contains("refused")) {
-                return new Classified(Status.FAIL, "tcp.refused", "refused", o.target() + " refused the connection: nothing listens there", ev);
+                return new Judgement(Status.FAIL, "tcp.refused", "refused", o.target() + " refused the connection: nothing listens there", ev);
             }
             if (e instanceof SocketTimeoutException || lower.contains("timed out")) {
-                return new Classified(Status.FAIL, "tcp.filtered", "timeout", o.target() + " did not answer the connection attempt", ev);
+                return new Judgement(Status.FAIL, "tcp.filtered", "timeout", o.target() + " did not answer the connection attempt", ev);
             }
-            return new Classified(Status.FAIL, null, "error", "connecting to " + o.target() + " failed: " + said + "; run tcp.connect", ev);
+            return new Judgement(Status.FAIL, null, "error", "connecting to " + o.target() + " failed: " + said + "; run tcp.connect", ev);
         }
         String alert = alert(e);
         if (alert != null) {
@@ -297,29 +294,29 @@ public final class TlsHandshakeProbe implements Probe {
                 case "no_application_protocol" -> ": the server supports none of the ALPN protocols offered";
                 default -> "";
             };
-            return new Classified(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target() + " ended the handshake with alert "
+            return new Judgement(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target() + " ended the handshake with alert "
                     + alert + hint, ev);
         }
         if (e instanceof SocketTimeoutException) {
-            return new Classified(Status.FAIL, "tcp.no-response", "timeout", o.target() + " accepted the connection but never answered the TLS hello", ev);
+            return new Judgement(Status.FAIL, "tcp.no-response", "timeout", o.target() + " accepted the connection but never answered the TLS hello", ev);
         }
         if (lower.contains("connection reset")) {
-            return new Classified(Status.FAIL, "tcp.reset", "reset", o.target() + " reset the connection during the TLS handshake", ev);
+            return new Judgement(Status.FAIL, "tcp.reset", "reset", o.target() + " reset the connection during the TLS handshake", ev);
         }
         if (lower.contains("unrecognized ssl message") || lower.contains("unsupported or unrecognized")) {
-            return new Classified(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target()
+            return new Judgement(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target()
                     + " answered with something that is not TLS (a plain-text service on this port?)", ev);
         }
         if (lower.contains("terminated the handshake") || e instanceof java.io.EOFException) {
             ev.add("offered " + String.join(", ", o.offered()));
-            return new Classified(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target()
+            return new Judgement(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target()
                     + " closed the connection during the handshake without an alert (no common version or cipher, or the service went away)", ev);
         }
         if (e instanceof SSLException) {
             ev.add("offered " + String.join(", ", o.offered()));
-            return new Classified(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target() + ": the handshake failed: " + said, ev);
+            return new Judgement(Status.FAIL, "tls.handshake-failure", "handshake-failure", o.target() + ": the handshake failed: " + said, ev);
         }
-        return new Classified(Status.ERROR, null, "error", "TLS handshake with " + o.target() + " broke: " + said, ev);
+        return new Judgement(Status.ERROR, null, "error", "TLS handshake with " + o.target() + " broke: " + said, ev);
     }
 
     /** The alert name in a JDK handshake message ({@code Received fatal alert: protocol_version}). */
@@ -331,12 +328,6 @@ public final class TlsHandshakeProbe implements Probe {
             }
         }
         return null;
-    }
-
-    private static Observation.Builder observe(Classified c) {
-        Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
-        c.evidence().forEach(b::evidence);
-        return b;
     }
 
     static long daysLeft(List<CertChain.Cert> chain, Instant now) {

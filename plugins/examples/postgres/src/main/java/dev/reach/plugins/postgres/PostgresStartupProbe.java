@@ -1,5 +1,6 @@
 package dev.reach.plugins.postgres;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -67,10 +68,6 @@ public final class PostgresStartupProbe implements Probe {
                     + "(`postgres.error`, `postgres.not-postgres`).")
             .causes("postgres.error", "postgres.not-postgres", "tcp.filtered", "tcp.no-response", "tcp.refused", "tcp.reset")
             .build();
-
-    /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */
-    record Classified(Status status, String cause, String outcome, String summary, String evidence) {
-    }
 
     /** The raw outcome of one attempt. */
     sealed interface Outcome {
@@ -172,39 +169,39 @@ public final class PostgresStartupProbe implements Probe {
      * @param target {@code address:port} tried
      * @param who    {@code user=... database=...} as sent
      */
-    static Classified classify(Outcome outcome, String target, String who, Duration timeout) {
+    static Judgement classify(Outcome outcome, String target, String who, Duration timeout) {
         String sent = "StartupMessage " + who + " -> ";
         return switch (outcome) {
             case Outcome.ConnectFailed(IOException e) -> connectFailed(e, target, timeout);
-            case Outcome.Silent(Duration waited) -> new Classified(Status.FAIL, "tcp.no-response", "no-response",
+            case Outcome.Silent(Duration waited) -> new Judgement(Status.FAIL, "tcp.no-response", "no-response",
                     target + " accepted the connection but did not answer the startup message within " + ParamType.format(waited)
                             + ": the server hangs, or it is not PostgreSQL and waits for the client to speak its protocol",
                     sent + "no answer within " + ParamType.format(waited));
-            case Outcome.Closed(String how) -> new Classified(Status.FAIL, "tcp.reset", "closed", target
+            case Outcome.Closed(String how) -> new Judgement(Status.FAIL, "tcp.reset", "closed", target
                     + " accepted the connection, then " + how + " before answering the startup message: a proxy or TCP wrapper "
                     + "closes it, or it is not PostgreSQL", sent + how);
             case Outcome.Answered(PgWire.Message m, Duration took, String version) -> answered(m, took, version, target, who, sent);
         };
     }
 
-    private static Classified answered(PgWire.Message m, Duration took, String version, String target, String who, String sent) {
+    private static Judgement answered(PgWire.Message m, Duration took, String version, String target, String who, String sent) {
         return switch (m) {
-            case PgWire.Message.Auth a -> new Classified(Status.OK, null, "auth-requested", target + " is PostgreSQL: it asks "
+            case PgWire.Message.Auth a -> new Judgement(Status.OK, null, "auth-requested", target + " is PostgreSQL: it asks "
                     + who.substring("user=".length(), who.indexOf(' ')) + " for " + a.method() + " authentication",
                     sent + "Authentication " + a.method() + " in " + human(took));
-            case PgWire.Message.Ready _ -> new Classified(Status.OK, null, "logged-in", target + " is PostgreSQL"
+            case PgWire.Message.Ready _ -> new Judgement(Status.OK, null, "logged-in", target + " is PostgreSQL"
                     + (version == null ? "" : " " + version) + ": it let " + who + " in without a password (trust)",
                     sent + "AuthenticationOk, ReadyForQuery" + (version == null ? "" : " (server_version " + version + ")"));
             case PgWire.Message.Notice n -> rejected(n, target, sent);
-            case PgWire.Message.Foreign(byte[] head) -> new Classified(Status.FAIL, "postgres.not-postgres", "not-postgres",
+            case PgWire.Message.Foreign(byte[] head) -> new Judgement(Status.FAIL, "postgres.not-postgres", "not-postgres",
                     target + " accepted the connection but is not PostgreSQL: it answered the startup message with "
                             + PgWire.show(head) + kind(head), sent + PgWire.show(head));
-            default -> new Classified(Status.FAIL, "postgres.not-postgres", "not-postgres", target
+            default -> new Judgement(Status.FAIL, "postgres.not-postgres", "not-postgres", target
                     + " answered the startup message with an unexpected message: " + m, sent + m);
         };
     }
 
-    private static Classified rejected(PgWire.Message.Notice n, String target, String sent) {
+    private static Judgement rejected(PgWire.Message.Notice n, String target, String sent) {
         String code = n.code();
         String said = n.severity() + (code.isEmpty() ? "" : " " + code);
         String[] why = switch (code) {
@@ -218,29 +215,30 @@ public final class PostgresStartupProbe implements Probe {
             default -> new String[] {"error", "answered with an error", "read the message; the server's log has more"};
         };
         String text = n.message() + (n.fields().containsKey('D') ? " (" + n.fields().get('D') + ")" : "");
-        return new Classified(Status.FAIL, "postgres.error", why[0], target + " is PostgreSQL but " + why[1] + " (" + said
+        return new Judgement(Status.FAIL, "postgres.error", why[0], target + " is PostgreSQL but " + why[1] + " (" + said
                 + "): " + text + "; " + why[2], sent + "ErrorResponse " + said + ": " + text);
     }
 
-    private static Classified connectFailed(IOException e, String target, Duration timeout) {
+    private static Judgement connectFailed(IOException e, String target, Duration timeout) {
         String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String connect = "connect " + target + " -> ";
         if (e instanceof SocketTimeoutException) {
-            return new Classified(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within "
+            return new Judgement(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within "
                     + ParamType.format(timeout) + ": a firewall drops it, or the host is down", connect + "no answer (SYN unanswered)");
         }
         if (said.toLowerCase(Locale.ROOT).contains("connection refused")) {
-            return new Classified(Status.FAIL, "tcp.refused", "refused", target + " refused the connection: PostgreSQL is not "
+            return new Judgement(Status.FAIL, "tcp.refused", "refused", target + " refused the connection: PostgreSQL is not "
                     + "running, or listens on another port or address (listen_addresses)", connect + said + " (RST)");
         }
-        return new Classified(Status.FAIL, null, "unreachable", target + " could not be reached (" + said
+        return new Judgement(Status.FAIL, null, "unreachable", target + " could not be reached (" + said
                 + "); run tcp.connect for the reason", connect + said);
     }
 
-    /** The classified outcome on the builder, with the decoded answer as facts. */
+    /** The judgement on the builder, with the decoded answer as facts. */
     private static Observation finish(Observation.Builder b, Outcome o, String target, String who, Duration timeout) {
-        Classified c = classify(o, target, who, timeout);
-        b.status(c.status()).summary(c.summary()).cause(c.cause()).fact("outcome", c.outcome()).evidence(c.evidence());
+        Judgement c = classify(o, target, who, timeout);
+        b.status(c.status()).summary(c.summary()).cause(c.cause()).fact("outcome", c.outcome());
+        c.evidence().forEach(b::evidence);
         if (o instanceof Outcome.Answered(PgWire.Message m, var _, String version)) {
             switch (m) {
                 case PgWire.Message.Auth a -> b.fact("auth", a.method());

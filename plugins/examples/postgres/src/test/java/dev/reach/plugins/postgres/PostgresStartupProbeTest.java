@@ -1,5 +1,6 @@
 package dev.reach.plugins.postgres;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;
 import dev.reach.testkit.LoopbackServer;
@@ -102,7 +103,7 @@ class PostgresStartupProbeTest {
         assertThat(c.cause()).isEqualTo("postgres.error");
         assertThat(c.outcome()).isEqualTo("rejected");
         assertThat(c.summary()).contains("rejects this client (FATAL 28000): no pg_hba.conf entry").contains("add a pg_hba.conf line");
-        assertThat(c.evidence()).startsWith("StartupMessage " + WHO + " -> ErrorResponse FATAL 28000: no pg_hba.conf entry");
+        assertThat(c.evidence()).singleElement().asString().startsWith("StartupMessage " + WHO + " -> ErrorResponse FATAL 28000: no pg_hba.conf entry");
     }
 
     @Test
@@ -178,7 +179,7 @@ class PostgresStartupProbeTest {
         assertThat(PostgresStartupProbe.SPEC.examples()).allMatch(e -> e.startsWith("reach probe postgres.startup "));
     }
 
-    private static PostgresStartupProbe.Classified classify(PgWire.Message m) {
+    private static Judgement classify(PgWire.Message m) {
         return PostgresStartupProbe.classify(new PostgresStartupProbe.Outcome.Answered(m, Duration.ofMillis(1), null), TARGET, WHO, TIMEOUT);
     }
 

@@ -1,5 +1,6 @@
 package dev.reach.plugins.redis;
 
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -65,10 +66,6 @@ public final class RedisPingProbe implements Probe {
                     + "`redis.not-redis`).")
             .causes("redis.error", "redis.not-redis", "tcp.filtered", "tcp.no-response", "tcp.refused", "tcp.reset")
             .build();
-
-    /** What {@link #classify} makes of an outcome; {@code cause} is null where the probe cannot name one. */
-    record Classified(Status status, String cause, String outcome, String summary, String evidence) {
-    }
 
     /** The raw outcome of one attempt: how it ended, at which step ({@code connect}, {@code AUTH}, {@code PING}). */
     sealed interface Outcome {
@@ -141,14 +138,14 @@ public final class RedisPingProbe implements Probe {
      * @param target  {@code address:port} tried
      * @param timeout the wait that applied to the connection and to each reply
      */
-    static Classified classify(Outcome outcome, String target, Duration timeout) {
+    static Judgement classify(Outcome outcome, String target, Duration timeout) {
         return switch (outcome) {
             case Outcome.ConnectFailed(IOException e) -> connectFailed(e, target, timeout);
-            case Outcome.Silent(String step, Duration waited) -> new Classified(Status.FAIL, "tcp.no-response", "no-response",
+            case Outcome.Silent(String step, Duration waited) -> new Judgement(Status.FAIL, "tcp.no-response", "no-response",
                     target + " accepted the connection but did not answer " + step + " within " + ParamType.format(waited)
                             + ": the service hangs, or it is not Redis and waits for the client to speak its protocol",
                     step + " -> no answer within " + ParamType.format(waited));
-            case Outcome.Closed(String step, String how) -> new Classified(Status.FAIL, "tcp.reset", "closed",
+            case Outcome.Closed(String step, String how) -> new Judgement(Status.FAIL, "tcp.reset", "closed",
                     target + " accepted the connection, then " + how + " before answering " + step
                             + ": a proxy or TCP wrapper closes it, or the port expects TLS",
                     step + " -> " + how);
@@ -156,66 +153,66 @@ public final class RedisPingProbe implements Probe {
         };
     }
 
-    private static Classified answered(String step, Resp.Reply reply, Duration took, String target) {
+    private static Judgement answered(String step, Resp.Reply reply, Duration took, String target) {
         String said = step + (step.equals("AUTH") ? " (password hidden)" : "") + " -> ";
         return switch (reply) {
             case Resp.Reply.Simple(String text) when step.equals("PING") && text.equalsIgnoreCase("PONG") ->
-                    new Classified(Status.OK, null, "pong", target + " is Redis: PING answered PONG in " + human(took),
+                    new Judgement(Status.OK, null, "pong", target + " is Redis: PING answered PONG in " + human(took),
                             said + "+" + text + " in " + human(took));
             case Resp.Reply.Array(var items) when step.equals("PING") && !items.isEmpty()
                     && items.getFirst() instanceof Resp.Reply.Bulk(String t) && "pong".equalsIgnoreCase(t) ->
-                    new Classified(Status.OK, null, "pong", target + " is Redis (in subscribe mode): PING answered pong in "
+                    new Judgement(Status.OK, null, "pong", target + " is Redis (in subscribe mode): PING answered pong in "
                             + human(took), said + "*[pong] in " + human(took));
             case Resp.Reply.Error e -> redisError(e, step, target, said);
-            case Resp.Reply.Foreign(byte[] head) -> new Classified(Status.FAIL, "redis.not-redis", "not-redis",
+            case Resp.Reply.Foreign(byte[] head) -> new Judgement(Status.FAIL, "redis.not-redis", "not-redis",
                     target + " accepted the connection but is not Redis: it answered " + step + " with " + Resp.show(head)
                             + kind(head), said + Resp.show(head));
-            default -> new Classified(Status.FAIL, "redis.not-redis", "not-redis", target + " answered " + step + " in RESP but not as Redis does ("
+            default -> new Judgement(Status.FAIL, "redis.not-redis", "not-redis", target + " answered " + step + " in RESP but not as Redis does ("
                     + text(reply) + "): another RESP server, or a proxy in front of Redis", said + text(reply));
         };
     }
 
-    private static Classified redisError(Resp.Reply.Error e, String step, String target, String said) {
+    private static Judgement redisError(Resp.Reply.Error e, String step, String target, String said) {
         String code = e.code();
         String lower = e.text().toLowerCase(Locale.ROOT);
         String evidence = said + "-" + e.text();
         if (code.equals("NOAUTH")) {
-            return new Classified(Status.FAIL, "redis.error", "auth-required", target
+            return new Judgement(Status.FAIL, "redis.error", "auth-required", target
                     + " is Redis but requires a password (NOAUTH): give password=... (and user=... for an ACL user)", evidence);
         }
         if (code.equals("WRONGPASS") || lower.contains("invalid password") || lower.contains("invalid username-password")) {
-            return new Classified(Status.FAIL, "redis.error", "auth-failed", target + " is Redis but rejected the credentials ("
+            return new Judgement(Status.FAIL, "redis.error", "auth-failed", target + " is Redis but rejected the credentials ("
                     + e.text() + "): check password= and user= against the server's requirepass or ACL", evidence);
         }
         if (step.equals("AUTH") && (lower.contains("without any password configured") || lower.contains("no password is set"))) {
-            return new Classified(Status.FAIL, "redis.error", "auth-not-configured", target
+            return new Judgement(Status.FAIL, "redis.error", "auth-not-configured", target
                     + " is Redis with no password set, so AUTH fails (" + e.text() + "): drop password=, or configure one on the server",
                     evidence);
         }
         if (code.equals("DENIED")) {
-            return new Classified(Status.FAIL, "redis.error", "denied", target + " is Redis in protected mode and refuses "
+            return new Judgement(Status.FAIL, "redis.error", "denied", target + " is Redis in protected mode and refuses "
                     + "clients from other hosts: bind it to an interface with a password set, or turn protected-mode off", evidence);
         }
-        return new Classified(Status.FAIL, "redis.error", "error", target + " is Redis but answered " + step
+        return new Judgement(Status.FAIL, "redis.error", "error", target + " is Redis but answered " + step
                 + " with an error: " + e.text(), evidence);
     }
 
-    private static Classified connectFailed(IOException e, String target, Duration timeout) {
+    private static Judgement connectFailed(IOException e, String target, Duration timeout) {
         String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String lower = said.toLowerCase(Locale.ROOT);
         String connect = "connect " + target + " -> ";
         if (e instanceof SocketTimeoutException) {
-            return new Classified(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within "
+            return new Judgement(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within "
                     + ParamType.format(timeout) + ": a firewall drops it, or the host is down", connect + "no answer (SYN unanswered)");
         }
         if (lower.contains("connection refused")) {
-            return new Classified(Status.FAIL, "tcp.refused", "refused", target
+            return new Judgement(Status.FAIL, "tcp.refused", "refused", target
                     + " refused the connection: Redis is not running or listens on another port or address", connect + said + " (RST)");
         }
         if (e instanceof UnknownHostException) {
-            return new Classified(Status.FAIL, null, "unresolved", target + " did not resolve; run a DNS check", connect + said);
+            return new Judgement(Status.FAIL, null, "unresolved", target + " did not resolve; run a DNS check", connect + said);
         }
-        return new Classified(Status.FAIL, null, "unreachable", target + " could not be reached (" + said
+        return new Judgement(Status.FAIL, null, "unreachable", target + " could not be reached (" + said
                 + "); run tcp.connect for the reason", connect + said);
     }
 
@@ -238,10 +235,11 @@ public final class RedisPingProbe implements Probe {
         }
     }
 
-    /** The classified outcome on the builder, with the last reply as facts. */
+    /** The judgement on the builder, with the last reply as facts. */
     private static Observation finish(Observation.Builder b, Outcome o, String target, Duration timeout) {
-        Classified c = classify(o, target, timeout);
-        b.status(c.status()).summary(c.summary()).cause(c.cause()).fact("outcome", c.outcome()).evidence(c.evidence());
+        Judgement c = classify(o, target, timeout);
+        b.status(c.status()).summary(c.summary()).cause(c.cause()).fact("outcome", c.outcome());
+        c.evidence().forEach(b::evidence);
         if (o instanceof Outcome.Answered(_, Resp.Reply reply, _)) {
             b.fact("reply", text(reply));
             if (reply instanceof Resp.Reply.Error e) {

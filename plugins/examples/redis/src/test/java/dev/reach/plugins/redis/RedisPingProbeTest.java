@@ -1,6 +1,7 @@
 package dev.reach.plugins.redis;
 
 import dev.reach.core.playbook.ParamBinder;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Status;
 import dev.reach.testkit.LoopbackServer;
@@ -40,7 +41,7 @@ class RedisPingProbeTest {
         assertThat(c.cause()).isEqualTo("redis.error");
         assertThat(c.outcome()).isEqualTo("auth-required");
         assertThat(c.summary()).contains("requires a password (NOAUTH)").contains("give password=");
-        assertThat(c.evidence()).isEqualTo("PING -> -NOAUTH Authentication required.");
+        assertThat(c.evidence()).containsExactly("PING -> -NOAUTH Authentication required.");
     }
 
     @Test
@@ -48,7 +49,7 @@ class RedisPingProbeTest {
         var c = answered("AUTH", "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
         assertThat(c.cause()).isEqualTo("redis.error");
         assertThat(c.outcome()).isEqualTo("auth-failed");
-        assertThat(c.evidence()).startsWith("AUTH (password hidden) -> -WRONGPASS");
+        assertThat(c.evidence()).singleElement().asString().startsWith("AUTH (password hidden) -> -WRONGPASS");
     }
 
     @Test
@@ -91,7 +92,7 @@ class RedisPingProbeTest {
         var c = RedisPingProbe.classify(new RedisPingProbe.Outcome.ConnectFailed(new ConnectException("Connection refused")),
                 TARGET, TIMEOUT);
         assertThat(c.cause()).isEqualTo("tcp.refused");
-        assertThat(c.evidence()).isEqualTo("connect " + TARGET + " -> Connection refused (RST)");
+        assertThat(c.evidence()).containsExactly("connect " + TARGET + " -> Connection refused (RST)");
     }
 
     @Test
@@ -181,11 +182,11 @@ class RedisPingProbeTest {
                 .anyMatch(m -> m.contains("unknown parameter 'pasword' for redis.ping; did you mean 'password'?"));
     }
 
-    private static RedisPingProbe.Classified answered(String step, String reply) {
+    private static Judgement answered(String step, String reply) {
         return answered(step, reply.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static RedisPingProbe.Classified answered(String step, byte[] reply) {
+    private static Judgement answered(String step, byte[] reply) {
         try {
             var r = Resp.read(new ByteArrayInputStream(reply));
             return RedisPingProbe.classify(new RedisPingProbe.Outcome.Answered(step, r, Duration.ofNanos(180_000)), TARGET, TIMEOUT);
