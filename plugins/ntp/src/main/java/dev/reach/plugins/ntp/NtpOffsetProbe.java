@@ -90,7 +90,7 @@ public final class NtpOffsetProbe implements Probe {
         } catch (UnknownHostException e) {
             return classify(new Exchange(server, null, null, null, e), max).observation().build();
         }
-        String target = (address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress()) + ":" + port;
+        String target = Addresses.endpoint(address, port);
         Duration wait = ctx.bound(params.duration("timeout"));
         ctx.progress("asking " + target + " for the time");
         Exchange ex = null;
@@ -110,7 +110,7 @@ public final class NtpOffsetProbe implements Probe {
                 break; // a kiss-o'-death asks us to stop; a closed port or an unknown name will not change
             }
         }
-        Observation.Builder b = classify(ex, max).observation().fact("address", address.getHostAddress()).fact("samples", samples);
+        Observation.Builder b = classify(ex, max).observation().fact("address", Addresses.text(address)).fact("samples", samples);
         NtpPacket r = ex.reply();
         if (r != null) {
             Instant t2 = NtpPacket.toInstant(r.receiveTime());

@@ -1,5 +1,6 @@
 package dev.reach.plugins.tls;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -147,7 +148,7 @@ public final class TlsHandshakeProbe implements Probe {
             return classify(new Outcome(host, "resolve", e, null, null, List.of(), List.of(), null, name, false),
                     Instant.now(), 0).observation().build();
         }
-        String target = (address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress()) + ":" + port;
+        String target = Addresses.endpoint(address, port);
         Duration wait = ctx.bound(params.duration("timeout"));
         int waitMs = Math.clamp(wait.toMillis(), 1, Integer.MAX_VALUE);
         AtomicReference<X509Certificate[]> seen = new AtomicReference<>(new X509Certificate[0]);

@@ -1,5 +1,6 @@
 package dev.reach.plugins.postgres;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
@@ -96,7 +97,7 @@ public final class PostgresStartupProbe implements Probe {
             return Observation.fail(host + " did not resolve; run a DNS check (dns.resolve)").fact("outcome", "unresolved")
                     .evidence("resolve " + host + " -> no address").build();
         }
-        String target = remote.getAddress().getHostAddress() + ":" + port;
+        String target = Addresses.endpoint(remote.getAddress(), port);
         String who = "user=" + user + " database=" + database;
         Duration timeout = params.duration("timeout");
         Observation.Builder b = Observation.ok("").fact("remote", target);

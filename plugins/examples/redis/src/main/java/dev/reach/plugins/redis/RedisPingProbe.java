@@ -1,5 +1,6 @@
 package dev.reach.plugins.redis;
 
+import dev.reach.spi.Addresses;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
@@ -98,7 +99,7 @@ public final class RedisPingProbe implements Probe {
             return Observation.fail(host + " did not resolve; run a DNS check (dns.resolve)").fact("outcome", "unresolved")
                     .evidence("resolve " + host + " -> no address").build();
         }
-        target = remote.getAddress().getHostAddress() + ":" + port;
+        target = Addresses.endpoint(remote.getAddress(), port);
         Duration timeout = params.duration("timeout");
         Observation.Builder b = Observation.ok("").fact("remote", target);
         long t0 = System.nanoTime();
