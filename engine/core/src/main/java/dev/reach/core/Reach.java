@@ -59,8 +59,11 @@ public final class Reach implements AutoCloseable {
     /** Probes whose {@link Probe#prepare()} has been asked for. */
     private final Set<String> prepared = ConcurrentHashMap.newKeySet();
     private final Map<Path, Loaded> loaded = new ConcurrentHashMap<>();
+    /** Folders of installed playbooks: includes by bare name resolve there. */
+    private final List<Path> library;
 
     private Reach(Builder b) {
+        this.library = List.copyOf(b.playbookDirectories);
         PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
         b.directories.forEach(lb::directory);
         if (b.pathList != null) lb.pathList(b.pathList);
@@ -135,7 +138,7 @@ public final class Reach implements AutoCloseable {
         if (known != null && known.current()) {
             return known.playbook();    // parsing and checking unreachable.yaml is most of a warm run's time
         }
-        Playbook pb = new PlaybookLoader().load(file);
+        Playbook pb = new PlaybookLoader(library).load(file);
         prepare(pb);
         new PlaybookValidator(spec -> probes().find(spec).map(Probe::spec), probes().ids(), causes.codes(), expressions)
                 .validate(pb);
@@ -258,6 +261,7 @@ public final class Reach implements AutoCloseable {
     /** Where plugins come from and what else the engine starts with. */
     public static final class Builder {
         private final List<Path> directories = new ArrayList<>();
+        private final List<Path> playbookDirectories = new ArrayList<>();
         private final List<Probe> probes = new ArrayList<>();
         private String pathList;
         private boolean development;
@@ -266,6 +270,15 @@ public final class Reach implements AutoCloseable {
         /** A directory of plugin jars (or, in development mode, a source tree of plugin modules). */
         public Builder pluginDirectory(Path dir) {
             directories.add(dir);
+            return this;
+        }
+
+        /**
+         * A folder of installed playbooks: an {@code include:} that gives a bare name ({@code unreachable.yaml}) and
+         * finds no such file beside the including playbook is looked up here.
+         */
+        public Builder playbookDirectory(Path dir) {
+            playbookDirectories.add(dir);
             return this;
         }
 

@@ -31,6 +31,7 @@ public record EngineSetup(List<Path> pluginDirs, boolean scripted) {
         if (Files.isDirectory(user)) {
             b.pluginDirectory(user);
         }
+        b.playbookDirectory(DiagnoseCommand.playbooksDir()); // a saved playbook includes the installed ones by name
         b.pluginPath(System.getenv("REACH_PLUGINS"));
         pluginDirs.forEach(b::pluginDirectory);
         return b.build();

@@ -1,5 +1,6 @@
 package dev.reach.shell.repl;
 
+import dev.reach.shell.command.DiagnoseCommand;
 import dev.reach.shell.command.HostPort;
 import dev.reach.shell.command.Request;
 import dev.reach.spi.ParamType;
@@ -22,6 +23,19 @@ final class PlaybookWriter {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private PlaybookWriter() {
+    }
+
+    /**
+     * How a saved playbook in {@code dir} names an included one: relative when it lies inside {@code dir}, by bare name
+     * when it is an installed playbook (the engine looks those up, so the file keeps working wherever it is moved and
+     * whichever build installed reach), else its absolute path.
+     */
+    static String includePath(Path file, Path dir) {
+        Path included = file.toAbsolutePath().normalize();
+        if (included.startsWith(dir)) return dir.relativize(included).toString();
+        Path installed = DiagnoseCommand.playbooksDir().toAbsolutePath().normalize();
+        if (included.getParent() != null && included.getParent().equals(installed)) return included.getFileName().toString();
+        return included.toString();
     }
 
     /**
@@ -51,8 +65,7 @@ final class PlaybookWriter {
                     with(secretsAsInputs(p.params(), secrets, secretInputs), target, inputs, steps);
                 }
                 case Request.PlaybookRequest p -> {
-                    Path included = p.file().toAbsolutePath().normalize();
-                    steps.append("    include: ").append(quote((included.startsWith(dir) ? dir.relativize(included) : included).toString())).append('\n');
+                    steps.append("    include: ").append(quote(includePath(p.file(), dir))).append('\n');
                     with(p.inputs(), target, inputs, steps);
                 }
             }

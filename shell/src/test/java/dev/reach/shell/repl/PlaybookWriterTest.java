@@ -74,4 +74,22 @@ class PlaybookWriterTest {
                 .contains("  password: {type: string, required: true, secret: true, description: \"a secret the session used; not saved\"}\n")
                 .contains("    with: {host: \"127.0.0.1\", password: \"${inputs.password}\"}\n");
     }
+
+    @Test
+    void anInstalledPlaybookIsIncludedByNameOneBesideTheFileRelativeAnyOtherAbsolute(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        String before = System.getProperty("reach.home");
+        System.setProperty("reach.home", tmp.resolve("home").toString());
+        try {
+            Path saveDir = tmp.resolve("work");
+            assertThat(PlaybookWriter.includePath(tmp.resolve("home/playbooks/unreachable.yaml"), saveDir)).isEqualTo("unreachable.yaml");
+            assertThat(PlaybookWriter.includePath(saveDir.resolve("mine/check.yaml"), saveDir)).isEqualTo("mine/check.yaml");
+            assertThat(PlaybookWriter.includePath(tmp.resolve("elsewhere/x.yaml"), saveDir)).isEqualTo(tmp.resolve("elsewhere/x.yaml").toString());
+            assertThat(PlaybookWriter.includePath(tmp.resolve("home/playbooks/deeper/x.yaml"), saveDir))
+                    .as("only the installed folder itself is looked up by name").isEqualTo(tmp.resolve("home/playbooks/deeper/x.yaml").toString());
+        } finally {
+            if (before == null) System.clearProperty("reach.home");
+            else System.setProperty("reach.home", before);
+        }
+    }
 }

@@ -44,6 +44,22 @@ public final class PlaybookLoader {
     static final int MAX_INCLUDE_DEPTH = 8;
 
     private final Deque<Path> including = new ArrayDeque<>();
+    /** Folders of installed playbooks, where an include by bare name is looked up when it is not beside its includer. */
+    private final List<Path> library;
+
+    /** A loader whose includes resolve only against the including file's folder. */
+    public PlaybookLoader() {
+        this(List.of());
+    }
+
+    /**
+     * A loader that also finds an include given by bare name ({@code include: unreachable.yaml}) in {@code library},
+     * the folders of installed playbooks, when no such file is beside the including one: a saved playbook then
+     * keeps working wherever it is moved.
+     */
+    public PlaybookLoader(List<Path> library) {
+        this.library = List.copyOf(library);
+    }
 
     /** Loads a playbook file. */
     public Playbook load(Path file) throws PlaybookException {
@@ -249,6 +265,15 @@ public final class PlaybookLoader {
             if (path == null) return null;
             Map<String, Arg> with = m.containsKey("with") ? args(m.get("with").getValueNode()) : Map.of();
             Path target = (dir == null ? Path.of(path) : dir.resolve(path)).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(target) && !path.contains("/")) { // a bare name: the installed playbooks
+                for (Path lib : library) {
+                    Path installed = lib.resolve(path).toAbsolutePath().normalize();
+                    if (Files.isRegularFile(installed)) {
+                        target = installed;
+                        break;
+                    }
+                }
+            }
             if (including.contains(target)) {
                 y.problem(n, "include cycle: " + path + " is already being included; remove one of the includes");
                 return null;
@@ -258,7 +283,9 @@ public final class PlaybookLoader {
                 return null;
             }
             if (!Files.isRegularFile(target)) {
-                y.problem(n, "included playbook '" + path + "' does not exist (looked for " + target + ")");
+                y.problem(n, "included playbook '" + path + "' does not exist (looked for " + target
+                        + (path.contains("/") || library.isEmpty() ? "" : " and in " + library.stream().map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(", "))) + ")");
                 return null;
             }
             including.push(target);
