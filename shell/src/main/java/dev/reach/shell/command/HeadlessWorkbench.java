@@ -6,6 +6,7 @@ import dev.reach.core.run.Cancellation;
 import dev.reach.core.run.RunOptions;
 import dev.reach.core.run.RunResult;
 import dev.reach.core.run.UsageException;
+import dev.reach.core.script.JsPlaybooks;
 import dev.reach.shell.term.OutputMode;
 import dev.reach.shell.term.ProgressView;
 
@@ -19,14 +20,25 @@ public final class HeadlessWorkbench implements Workbench {
     static int check(CommonOptions common, java.nio.file.Path file, PrintWriter out, PrintWriter err) {
         try (Reach reach = common.reach(file.toString().endsWith(".js"))) {
             var pb = reach.load(file);
-            out.println(file + ": ok (" + pb.steps().size() + " steps, inputs: "
-                    + (pb.inputs().isEmpty() ? "none" : String.join(", ", pb.inputs().keySet())) + ")");
+            String inputs = "inputs: " + (pb.inputs().isEmpty() ? "none" : String.join(", ", pb.inputs().keySet()));
+            if (pb.isScript()) {
+                var n = JsPlaybooks.names(pb);
+                out.println(file + ": ok (a JavaScript playbook: it loads and exports main; " + inputs
+                        + "; probes it names: " + listed(n.probes()) + "; causes: " + listed(n.causes()) + "; includes: "
+                        + listed(n.includes()) + "; names it computes are checked when it calls them)");
+            } else {
+                out.println(file + ": ok (" + pb.steps().size() + (pb.steps().size() == 1 ? " step, " : " steps, ") + inputs + ")");
+            }
             return ExitCodes.HEALTHY;
         } catch (PlaybookException e) {
             e.problems().forEach(p -> err.println(p.toString()));
             err.println("reach: the playbook has " + e.problems().size() + " problem(s)");
             return ExitCodes.USAGE;
         }
+    }
+
+    private static String listed(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     @Override

@@ -52,6 +52,14 @@ final class JsNames {
         if (!problems.isEmpty()) throw new PlaybookException(problems);
     }
 
+    static JsPlaybooks.Names of(JsModule m) {
+        JsPlaybooks.Names n = new JsPlaybooks.Names(new java.util.TreeSet<>(), new java.util.TreeSet<>(), new java.util.TreeSet<>());
+        each(PROBE, m, (name, pos) -> n.probes().add(name));
+        each(CAUSE, m, (name, pos) -> n.causes().add(name));
+        each(INCLUDE, m, (name, pos) -> n.includes().add(name));
+        return n;
+    }
+
     private interface Found {
         void at(String name, SourcePos pos);
     }

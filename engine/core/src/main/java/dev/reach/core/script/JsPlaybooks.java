@@ -100,6 +100,18 @@ public final class JsPlaybooks {
         JsNames.check(pb, probeIds, causes);
     }
 
+    /** The literal names a JS playbook writes: the probes it calls, the causes it concludes, the playbooks it includes. */
+    public record Names(java.util.SortedSet<String> probes, java.util.SortedSet<String> causes, java.util.SortedSet<String> includes) {
+    }
+
+    /**
+     * The probes, causes and included playbooks a JS playbook names as literals (what {@link #checkNames} checked),
+     * each sorted; names it computes at run time are not among them.
+     */
+    public static Names names(Playbook pb) {
+        return JsNames.of(pb.script());
+    }
+
     /** Runs main(inputs) against the host until it returns, throws, or the watchdog stops it. */
     public Outcome run(Playbook pb, Map<String, Object> inputs, PlaybookHost host, Instant deadline, BooleanSupplier cancelled) {
         return inSandbox(pb.script().name(), deadline, cancelled, host, ctx -> {
