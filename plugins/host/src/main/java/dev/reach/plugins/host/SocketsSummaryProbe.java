@@ -21,11 +21,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Summarises TCP connections: their states toward a destination (SYN_SENT stuck, TIME_WAIT piling up),
+ * Summarises TCP connections: their states toward a destination (SYN_SENT stuck, TIME_WAIT piling up), the clients
+ * of a local port by state (a listener's, which are never taken for outgoing connections),
  * how much of the ephemeral port range one destination uses (each connection to the same address and
  * port needs its own local port), and the conntrack table against its maximum.
  *
@@ -40,6 +42,7 @@ public final class SocketsSummaryProbe implements Probe {
     static final ProbeSpec SPEC = ProbeSpec.builder("sockets.summary", "Counts connections by state, ephemeral port use and conntrack entries")
             .param(Param.host("host", "destination to count connections toward (default: the busiest one)"))
             .param(Param.port("port", "destination port (with host)"))
+            .param(Param.port("local_port", "a port of this host whose clients to count by state (reach listen's port)"))
             .fact("states", "map", "TCP connections toward the destination by state")
             .fact("destination", "string", "the destination counted (given, or the one using most local ports)")
             .fact("ports_used", "integer", "ephemeral ports in use toward the destination")
@@ -47,15 +50,27 @@ public final class SocketsSummaryProbe implements Probe {
             .fact("time_wait", "integer", "TIME_WAIT sockets on the host")
             .fact("conntrack_count", "integer", "nf_conntrack_count (absent without conntrack)")
             .fact("conntrack_max", "integer", "nf_conntrack_max")
+            .fact("clients", "map", "connections to local_port by state (with local_port)")
             .needs(Needs.NOTHING)
             .example("reach probe sockets.summary host=198.18.0.2 port=5432")
             .example("reach probe sockets.summary")
-            .about("Connection states toward a destination, ephemeral port use, conntrack use (`ports.exhausted`, "
-                    + "`conntrack.full`).")
+            .example("reach probe sockets.summary local_port=5432")
+            .about("Connection states toward a destination, a local port's clients, ephemeral port use, conntrack use "
+                    + "(`ports.exhausted`, `conntrack.full`).")
             .causes("conntrack.full", "ports.exhausted")
             .build();
 
-    record Input(String destination, Map<String, Long> states, long portsUsed, int rangeFrom, int rangeTo, long conntrackCount, long conntrackMax) {
+    /**
+     * What the judgement reads: the destination counted and its connections' states, the ephemeral ports they use
+     * of the range, conntrack's count and maximum (-1 unknown), and the clients of {@code localPort} by state
+     * ({@code localPort} 0 and {@code clients} empty when none was asked for).
+     */
+    record Input(String destination, Map<String, Long> states, long portsUsed, int rangeFrom, int rangeTo, long conntrackCount,
+                 long conntrackMax, int localPort, Map<String, Long> clients) {
+        Input(String destination, Map<String, Long> states, long portsUsed, int rangeFrom, int rangeTo, long conntrackCount, long conntrackMax) {
+            this(destination, states, portsUsed, rangeFrom, rangeTo, conntrackCount, conntrackMax, 0, Map.of());
+        }
+
         long rangeSize() {
             return rangeTo - rangeFrom + 1L;
         }
@@ -83,7 +98,13 @@ public final class SocketsSummaryProbe implements Probe {
         boolean known = range.length == 2 && range[0].matches("\\d{1,5}") && range[1].matches("\\d{1,5}");
         int from = known ? Integer.parseInt(range[0]) : 32768; // the kernel's default when unreadable
         int to = known ? Integer.parseInt(range[1]) : 60999;
-        List<Sock> outgoing = socks.stream().filter(s -> !s.listening() && s.remotePort() != 0 && s.localPort() >= from && s.localPort() <= to).toList();
+        // a connection on the local port of a listener is a client's, whatever the range says: not outgoing
+        Set<Integer> listening = socks.stream().filter(Sock::listening).map(Sock::localPort).collect(Collectors.toSet());
+        List<Sock> outgoing = socks.stream().filter(s -> !s.listening() && s.remotePort() != 0 && s.localPort() >= from
+                && s.localPort() <= to && !listening.contains(s.localPort())).toList();
+        int localPort = params.has("local_port") ? params.port("local_port") : 0;
+        Map<String, Long> clients = new TreeMap<>(socks.stream().filter(s -> localPort > 0 && !s.listening() && s.remotePort() != 0
+                && s.localPort() == localPort).collect(Collectors.groupingBy(Sock::stateName, Collectors.counting())));
         String dest;
         List<Sock> toward;
         if (params.has("host")) {
@@ -107,9 +128,10 @@ public final class SocketsSummaryProbe implements Probe {
         long ctCount = parse(SysClassNet.value(Path.of("/proc/sys/net/netfilter/nf_conntrack_count")));
         long ctMax = parse(SysClassNet.value(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")));
         long timeWait = socks.stream().filter(s -> s.state() == ProcNetSockets.TCP_TIME_WAIT).count();
-        Judgement c = classify(new Input(dest, states, used, from, to, ctCount, ctMax));
-        evidence.add("toward " + (dest.isEmpty() ? "(no outgoing connection)" : dest) + ": " + states + ", " + used + " local ports of "
-                + from + "-" + to);
+        Judgement c = classify(new Input(dest, states, used, from, to, ctCount, ctMax, localPort, clients));
+        if (localPort > 0) evidence.add("clients of port " + localPort + ": " + text(clients));
+        evidence.add("toward " + (dest.isEmpty() ? "(no outgoing connection)" : dest) + ": " + text(states) + ", " + used
+                + " local ports of " + from + "-" + to);
         evidence.add("TIME_WAIT on this host: " + timeWait + "; sockets read: " + socks.size());
         if (ctMax > 0) {
             evidence.add("conntrack " + ctCount + " of " + ctMax);
@@ -117,7 +139,8 @@ public final class SocketsSummaryProbe implements Probe {
         toward.stream().filter(s -> s.state() == ProcNetSockets.TCP_SYN_SENT).limit(3).forEach(s -> evidence.add(s.text()));
         Observation.Builder b = c.observation().fact("states", states)
                 .fact("destination", dest.isEmpty() ? null : dest).fact("ports_used", used).fact("port_range", from + "-" + to)
-                .fact("time_wait", timeWait).fact("conntrack_count", ctMax > 0 ? ctCount : null).fact("conntrack_max", ctMax > 0 ? ctMax : null);
+                .fact("time_wait", timeWait).fact("conntrack_count", ctMax > 0 ? ctCount : null).fact("conntrack_max", ctMax > 0 ? ctMax : null)
+                .fact("clients", localPort > 0 ? clients : null);
         evidence.forEach(b::evidence);
         return b.build();
     }
@@ -139,11 +162,18 @@ public final class SocketsSummaryProbe implements Probe {
             return new Judgement(Status.WARN, null, syn + " connection(s) to " + in.destination() + " wait in SYN_SENT: "
                     + "the destination does not answer the SYN (filtered or down); run tcp.connect to it");
         }
+        String clients = in.localPort() > 0 ? "clients of port " + in.localPort() + ": " + text(in.clients()) + "; " : "";
         if (in.destination().isEmpty()) {
-            return new Judgement(Status.OK, null, "no outgoing TCP connection uses an ephemeral port");
+            return new Judgement(Status.OK, null, clients + "no outgoing TCP connection uses an ephemeral port");
         }
-        return new Judgement(Status.OK, null, "connections to " + in.destination() + ": " + in.states() + "; "
-                + in.portsUsed() + " of " + in.rangeSize() + " ephemeral ports in use");
+        return new Judgement(Status.OK, null, clients + "outgoing connections to " + in.destination() + ": " + text(in.states())
+                + "; " + in.portsUsed() + " of " + in.rangeSize() + " ephemeral ports in use");
+    }
+
+    /** Connection counts by state as people read them: {@code ESTABLISHED 3, TIME_WAIT 1}, or {@code none}. */
+    static String text(Map<String, Long> states) {
+        return states.isEmpty() ? "none" : states.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static long parse(String s) {

@@ -40,13 +40,14 @@ class SocketsSummaryProbeIT {
             """;
     private static Netns lab;
     private static String client;
+    private static String server;
 
     @BeforeAll
     static void buildLab() {
         Root.assumeRootWith("ip", "python3", "iptables");
         lab = Netns.create();
         client = lab.namespace("cli");
-        String server = lab.namespace("srv");
+        server = lab.namespace("srv");
         lab.link(client, "198.18.0.1/24", server, "198.18.0.2/24");
         lab.exec(client, "sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=40000 40009").orThrow();
         lab.exec(server, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "8082", "-j", "DROP").orThrow();
@@ -75,6 +76,14 @@ class SocketsSummaryProbeIT {
         var r = RunProbeMain.runIn(lab, client, SocketsSummaryProbe.class, "host=198.18.0.2", "port=8082");
         assertThat(r.status()).as(r.toString()).isEqualTo("warn");
         assertThat(r.summary()).startsWith("1 connection(s) to 198.18.0.2:8082 wait in SYN_SENT");
+    }
+
+    @Test
+    void onTheServerTheListenersClientsAreCountedAndNotTakenForOutgoingConnections() {
+        var r = RunProbeMain.runIn(lab, server, SocketsSummaryProbe.class, "local_port=8080");
+        assertThat(r.status()).as(r.toString()).isEqualTo("ok");
+        assertThat(r.facts()).containsEntry("clients", "{ESTABLISHED=9}").doesNotContainKey("destination");
+        assertThat(r.summary()).isEqualTo("clients of port 8080: ESTABLISHED 9; no outgoing TCP connection uses an ephemeral port");
     }
 
     private static void await(Netns.Spawned s, String text) {

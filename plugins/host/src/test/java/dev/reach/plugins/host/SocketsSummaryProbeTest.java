@@ -36,6 +36,17 @@ class SocketsSummaryProbeTest {
     void fewConnectionsAreOk() {
         var c = SocketsSummaryProbe.classify(new Input("198.18.0.2:8080", Map.of("ESTABLISHED", 3L), 3, 32768, 60999, -1, -1));
         assertThat(c.status()).isEqualTo(Status.OK);
-        assertThat(c.summary()).isEqualTo("connections to 198.18.0.2:8080: {ESTABLISHED=3}; 3 of 28232 ephemeral ports in use");
+        assertThat(c.summary()).isEqualTo("outgoing connections to 198.18.0.2:8080: ESTABLISHED 3; 3 of 28232 ephemeral ports in use");
+    }
+
+    @Test
+    void aListenersClientsAreCountedApartFromTheHostsOwnConnections() {
+        var c = SocketsSummaryProbe.classify(new Input("198.18.0.53:53", Map.of("TIME_WAIT", 1L), 1, 32768, 60999, -1, -1,
+                5432, new java.util.TreeMap<>(Map.of("ESTABLISHED", 3L, "SYN_RECV", 1L))));
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).isEqualTo("clients of port 5432: ESTABLISHED 3, SYN_RECV 1; outgoing connections to 198.18.0.53:53: "
+                + "TIME_WAIT 1; 1 of 28232 ephemeral ports in use");
+        assertThat(SocketsSummaryProbe.classify(new Input("", Map.of(), 0, 32768, 60999, -1, -1, 80, Map.of())).summary())
+                .isEqualTo("clients of port 80: none; no outgoing TCP connection uses an ephemeral port");
     }
 }
