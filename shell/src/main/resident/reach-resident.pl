@@ -28,7 +28,10 @@ my $cwd = readlink("/proc/self/cwd");
 my @f = ("protocol=reach-resident/1", "netns=$netns", "resolv=" . id("/etc/resolv.conf"), "hosts=" . id("/etc/hosts"),
          "cwd=" . (defined $cwd ? $cwd : "-"), "home=$home",
          "tty=" . ((-t STDIN && -t STDOUT) ? 1 : 0), "errtty=" . (-t STDERR ? 1 : 0));
-for my $k (qw(NO_COLOR TERM PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME)) {
+# the terminal's width for the report, as stty size reads it (ioctl TIOCGWINSZ: rows, columns, 2 more shorts)
+my $ws = "\0" x 8;
+push @f, "columns=" . (unpack("S4", $ws))[1] if -t STDOUT && ioctl(STDOUT, 0x5413, $ws);
+for my $k (qw(NO_COLOR TERM COLUMNS PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME)) {
     push @f, "env.$k=$ENV{$k}" if defined $ENV{$k};
 }
 push @f, "argc=" . scalar(@args), @args;

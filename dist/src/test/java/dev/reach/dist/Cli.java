@@ -60,6 +60,7 @@ final class Cli {
     /** The environment every test run of reach gets, and then {@code env}. */
     static void environment(ProcessBuilder pb, java.util.Map<String, String> env) {
         pb.environment().put("TERM", "dumb");
+        pb.environment().remove("COLUMNS");     // piped: reports are 80 columns wide unless a test says otherwise
         pb.environment().remove("REACH_PLUGINS");
         pb.environment().put("XDG_DATA_HOME", HOME.resolve("../it-data").normalize().toString()); // never the user's plugins
         pb.environment().putAll(env);

@@ -83,7 +83,8 @@ class JsPlaybookIT {
         Files.writeString(f, "export function main() {\n  probe('tcp.connect', {host: '127.0.0.1', port: 22, family: 'ipv4'});\n}\n");
         var r = reach("run", f.toString());
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-        assertThat(r.out()).contains(f + ":2:3: TypeError: bad value for parameter 'family' of tcp.connect: "
+        assertThat(r.out().replaceAll("\\s+", " ")).as("the report, wrapped at 80 columns, read as one line")
+                .contains(f + ":2:3: TypeError: bad value for parameter 'family' of tcp.connect: "
                 + "'ipv4' is not allowed (allowed: any, 4, 6)");
     }
 

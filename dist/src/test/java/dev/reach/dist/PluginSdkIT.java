@@ -87,7 +87,7 @@ class PluginSdkIT {
             assertThat(out).contains("acme 0.1.0").contains("probes: acme.greeting");          // reach plugins
             assertThat(out).contains("acme.greeting — Connects and reads the first line");    // reach probes acme.greeting
             assertThat(out).contains("127.0.0.1:52525 greeted with \"220 acme ready\"");       // reach probe, reach run
-            assertThat(out).contains("Playbook greeting");
+            assertThat(out).contains("Running playbook greeting");
             Path jar = work.resolve("acme-probe/target/reach-plugin-acme-0.1.0.jar");
             assertThat(jar).exists();
             System.out.printf("docs/plugins.md walkthrough took %d ms; it printed:%n%s%n", (System.nanoTime() - t0) / 1_000_000, out);

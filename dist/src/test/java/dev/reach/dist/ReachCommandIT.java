@@ -163,6 +163,19 @@ class ReachCommandIT {
     }
 
     @Test
+    void reportsFitEightyColumnsWhenPipedAndTheWidthColumnsSays() throws Exception {
+        int port = Cli.closedPort();
+        var diagnosis = reach("127.0.0.1:" + port);
+        assertThat(diagnosis.out()).as(diagnosis.toString()).startsWith("Diagnosing 127.0.0.1:" + port + " (tcp)\n");
+        assertThat(diagnosis.out().lines()).allSatisfy(l -> assertThat(l.length() <= 80 || !l.strip().contains(" ")).as(l).isTrue());
+        for (int width : new int[] {80, 120}) {
+            var probes = reach(java.util.Map.of("COLUMNS", String.valueOf(width)), "probes");
+            assertThat(probes.out().lines()).as("reach probes at %d columns", width)
+                    .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(width));
+        }
+    }
+
+    @Test
     void brokenPluginIsReportedAndTheOthersStillWork(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("broken.jar"), "this is not a jar");
         var plugins = reach("plugins", "--plugins", tmp.toString());

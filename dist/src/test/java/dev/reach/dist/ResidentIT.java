@@ -85,6 +85,10 @@ class ResidentIT {
         Cli.Result probe = client(Cli.REPO, Map.of(), "probe", "tcp.connect", "host=127.0.0.1", "port=" + port);
         assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
         assertThat(probe.out()).contains("tcp.refused");
+        Cli.Result narrow = client(Cli.REPO, Map.of("COLUMNS", "60"), "probes");
+        assertThat(narrow.exit()).as(narrow.toString()).isZero();
+        assertThat(narrow.out().lines()).as("the client's COLUMNS").allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(60))
+                .anySatisfy(l -> assertThat(l.length()).isGreaterThan(50));
         Cli.Result usage = client(Cli.REPO, Map.of(), "probe", "tcp.connect", "host=127.0.0.1", "port=70000");
         assertThat(usage.exit()).as(usage.toString()).isEqualTo(2);
         assertThat(usage.err()).contains("port");

@@ -1,5 +1,6 @@
 package dev.reach.shell;
 
+import dev.reach.shell.command.CausesCommand;
 import dev.reach.shell.command.CommandTree;
 import dev.reach.shell.command.CompletionCommand;
 import dev.reach.shell.command.DiagnoseCommand;
@@ -24,7 +25,7 @@ import java.util.Set;
 public final class Main {
     /** The whole command line; {@code probe}, {@code diagnose} and the like build only their own part of it. */
     static final CommandTree TREE = new CommandTree(Main.class, subcommands(),
-            Set.of("run", "probe", "diagnose", "listen", "probes", "plugins", "daemon"));
+            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "daemon"));
 
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> m = new LinkedHashMap<>(); // in the order help lists them
@@ -33,6 +34,7 @@ public final class Main {
         m.put("diagnose", DiagnoseCommand.class);
         m.put("listen", ListenCommand.class);
         m.put("probes", ProbesCommand.class);
+        m.put("causes", CausesCommand.class);
         m.put("plugins", PluginsCommand.class);
         m.put("shell", ShellCommand.class);
         m.put("daemon", DaemonCommand.class);

@@ -171,13 +171,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
         return b.append("       Whether the host itself answers: reach probe icmp.ping host=").append(h.host()).toString();
     }
 
-    /** The distribution's playbooks folder (reach.home), else the one in the working directory (a source tree). */
-    public static Path playbooksDir() {
-        String home = System.getProperty("reach.home");
-        return home != null ? Path.of(home, "playbooks") : Path.of("playbooks");
-    }
 
     private static Path playbook() {
-        return playbooksDir().resolve(PLAYBOOK);
+        return EngineSetup.playbooksDir().resolve(PLAYBOOK);
     }
 }

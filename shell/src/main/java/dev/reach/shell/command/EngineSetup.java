@@ -31,9 +31,15 @@ public record EngineSetup(List<Path> pluginDirs, boolean scripted) {
         if (Files.isDirectory(user)) {
             b.pluginDirectory(user);
         }
-        b.playbookDirectory(DiagnoseCommand.playbooksDir()); // a saved playbook includes the installed ones by name
+        b.playbookDirectory(playbooksDir()); // a saved playbook includes the installed ones by name
         b.pluginPath(System.getenv("REACH_PLUGINS"));
         pluginDirs.forEach(b::pluginDirectory);
         return b.build();
+    }
+
+    /** The distribution's playbooks folder (reach.home), else the one in the working directory (a source tree). */
+    public static Path playbooksDir() {
+        String home = System.getProperty("reach.home");
+        return home != null ? Path.of(home, "playbooks") : Path.of("playbooks");
     }
 }

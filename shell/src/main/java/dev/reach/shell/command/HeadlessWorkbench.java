@@ -54,8 +54,9 @@ public final class HeadlessWorkbench implements Workbench {
             return ExitCodes.USAGE;
         }
         Cancellation cancel = new Cancellation();
+        OutputMode mode = outputMode(common.noColor);   // before the engine: a terminal's width is asked meanwhile
         try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel)) {
-            return runAndReport(reach, request, common, output, outputMode(common.noColor), cancel, out, err);
+            return runAndReport(reach, request, common, output, mode, cancel, out, err);
         }
     }
 
@@ -66,10 +67,10 @@ public final class HeadlessWorkbench implements Workbench {
     public static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, OutputMode t,
                             Cancellation cancel, PrintWriter out, PrintWriter err) throws Exception {
         warnAboutPlugins(reach, common, err);
-        try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet)) {
+        try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet, t.columns())) {
             RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output));
             progress.close();
-            return Reports.print(result, output, common, t.color(), out, cancel.isCancelled());
+            return Reports.print(result, output, common, t, out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {
             return usage(e, err);
         }

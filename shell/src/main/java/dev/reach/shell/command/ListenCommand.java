@@ -61,7 +61,7 @@ public final class ListenCommand implements Callable<Integer> {
         if (host != null) inputs.put("host", host);
         if (service != null) inputs.put("service", service);
         if (src != null) inputs.put("src", src);
-        return bench.execute(new Request.PlaybookRequest(DiagnoseCommand.playbooksDir().resolve(PLAYBOOK), inputs),
+        return bench.execute(new Request.PlaybookRequest(EngineSetup.playbooksDir().resolve(PLAYBOOK), inputs),
                 common, output, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

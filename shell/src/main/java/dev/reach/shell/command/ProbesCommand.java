@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.Reach;
 import dev.reach.core.playbook.ParamBinder;
-import dev.reach.core.report.TextReport;
+import dev.reach.core.report.Wrap;
 import dev.reach.spi.Fact;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
@@ -55,10 +55,11 @@ public final class ProbesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        return bench.withReach(common, reach -> print(reach, out));
+        var mode = json || markdown ? null : bench.outputMode(true);   // asked now, read once the engine is loaded
+        return bench.withReach(common, reach -> print(reach, out, mode == null ? 0 : mode.width()));
     }
 
-    private int print(Reach reach, PrintWriter out) throws Exception {
+    private int print(Reach reach, PrintWriter out, int width) throws Exception {
         List<Probe> probes = reach.probes().all();
         if (id != null) {
             var one = reach.probes().find(id);
@@ -76,47 +77,74 @@ public final class ProbesCommand implements Callable<Integer> {
             for (Probe p : probes) specs.add(toJson(p.spec(), reach.probes().pluginOf(p.spec().id()).orElse("")));
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(id != null ? specs.getFirst() : specs));
         } else if (id != null) {
-            describe(probes.getFirst().spec(), reach.probes().pluginOf(id).orElse(""), out);
+            describe(probes.getFirst().spec(), reach.probes().pluginOf(id).orElse(""), width, out);
         } else if (probes.isEmpty()) {
-            out.println("No probes loaded. Plugins come from the distribution's plugins/ folder, REACH_PLUGINS and --plugins; see 'reach plugins'.");
+            Wrap.lines("No probes loaded. Plugins come from the distribution's plugins/ folder, REACH_PLUGINS and --plugins;"
+                    + " see 'reach plugins'.", width).forEach(out::println);
         } else {
-            int w = probes.stream().mapToInt(p -> p.spec().id().length()).max().orElse(10);
-            for (Probe p : probes) {
-                ProbeSpec s = p.spec();
-                out.printf("%-" + w + "s  %s%s%n", s.id(), s.summary(), s.needs().none() ? "" : "  [needs " + s.needs().describe() + "]");
-            }
-            out.println();
-            out.println("'reach probes ID' shows a probe's parameters; 'reach probe ID NAME=VALUE...' runs it.");
+            out.print(listing(probes.stream().map(Probe::spec).toList(), width));
         }
         out.flush();
         return ExitCodes.HEALTHY;
     }
 
+    /**
+     * One probe a line, {@code id  summary  [needs ...]}, the summary wrapped under itself within {@code width}
+     * columns, and how to go on.
+     */
+    static String listing(List<ProbeSpec> specs, int width) {
+        int w = specs.stream().mapToInt(s -> s.id().length()).max().orElse(10);
+        String hang = " ".repeat(width - w - 2 >= 30 ? w + 2 : 4);
+        StringBuilder b = new StringBuilder();
+        for (ProbeSpec s : specs) {
+            String text = s.summary() + (s.needs().none() ? "" : "  [needs " + s.needs().describe() + "]");
+            Wrap.hanging(String.format("%-" + w + "s  ", s.id()), hang, text, width).forEach(l -> b.append(l).append('\n'));
+        }
+        b.append('\n');
+        Wrap.lines("'reach probes ID' shows a probe's parameters; 'reach probe ID NAME=VALUE...' runs it.", width)
+                .forEach(l -> b.append(l).append('\n'));
+        return b.toString();
+    }
+
+    /** As {@link #describe(ProbeSpec, String, int, PrintWriter)} at 80 columns. */
     public static void describe(ProbeSpec s, String plugin, PrintWriter out) {
-        out.println(s.id() + " — " + s.summary());
-        out.println("  plugin: " + plugin + (s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE ? ", intrusive" : ", safe")
-                + ", needs " + s.needs().describe());
+        describe(s, plugin, dev.reach.shell.term.OutputMode.DEFAULT_WIDTH, out);
+    }
+
+    /** One probe in full, within {@code width} columns: what it does, its parameters, facts, causes and examples. */
+    public static void describe(ProbeSpec s, String plugin, int width, PrintWriter out) {
+        Wrap.hanging("", "  ", s.id() + " — " + s.summary(), width).forEach(out::println);
+        Wrap.hanging("  ", "    ", "plugin: " + plugin + (s.intrusiveness() == dev.reach.spi.Intrusiveness.INTRUSIVE
+                ? ", intrusive" : ", safe") + ", needs " + s.needs().describe(), width).forEach(out::println);
         out.println();
         if (!s.about().isEmpty()) {
-            TextReport.wrap(s.about(), 78).forEach(l -> out.println("  " + l));
+            Wrap.hanging("  ", "  ", s.about(), width).forEach(out::println);
             out.println();
         }
         out.println("Parameters:");
         if (s.shownParams().isEmpty()) out.println("  (none)");
-        for (Param p : s.shownParams()) out.println("  " + p.usage());
+        for (Param p : s.shownParams()) {
+            String usage = p.usage();   // "name=TYPE (notes)  description": the two spaces stay
+            int gap = usage.indexOf("  ");
+            Wrap.hanging("  " + (gap < 0 ? "" : usage.substring(0, gap + 2)), "      ", gap < 0 ? usage : usage.substring(gap + 2), width)
+                    .forEach(out::println);
+        }
         out.println();
         out.println("Facts:");
         if (s.facts().isEmpty()) out.println("  (none)");
-        for (Fact f : s.facts()) out.printf("  %-14s %-8s %s%n", f.name(), f.type(), f.description());
+        String factHang = " ".repeat(width >= 80 ? 26 : 6);   // under the description while it has 54 columns
+        for (Fact f : s.facts()) {
+            Wrap.hanging(String.format("  %-14s %-8s ", f.name(), f.type()), factHang, f.description(), width).forEach(out::println);
+        }
         if (!s.causes().isEmpty()) {
             out.println();
             out.println("Causes it may name:");
-            TextReport.wrap(String.join(", ", s.causes()), 76).forEach(l -> out.println("  " + l));
+            Wrap.hanging("  ", "  ", String.join(", ", s.causes()), width).forEach(out::println);
         }
         if (!s.examples().isEmpty()) {
             out.println();
             out.println("Examples:");
-            s.examples().forEach(e -> out.println("  " + e));
+            s.examples().forEach(e -> Wrap.hanging("  ", "      ", e, width).forEach(out::println));
         }
     }
 

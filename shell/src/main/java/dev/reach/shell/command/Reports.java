@@ -4,6 +4,7 @@ import dev.reach.core.report.JsonReport;
 import dev.reach.core.report.JunitReport;
 import dev.reach.core.report.TextReport;
 import dev.reach.core.run.RunResult;
+import dev.reach.shell.term.OutputMode;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +18,14 @@ public final class Reports {
     private Reports() {
     }
 
+    /** As {@link #print(RunResult, OutputOptions, CommonOptions, OutputMode, PrintWriter, boolean)}, at this process's own width. */
     public static int print(RunResult result, OutputOptions output, CommonOptions common, boolean color, PrintWriter out,
+                     boolean interrupted) throws IOException {
+        return print(result, output, common, new OutputMode(color, false, OutputMode.detect(true).width()), out, interrupted);
+    }
+
+    /** The report in colour and at the width of {@code mode}; a diagnosis says what it diagnoses first. */
+    public static int print(RunResult result, OutputOptions output, CommonOptions common, OutputMode mode, PrintWriter out,
                      boolean interrupted) throws IOException {
         if (output.junit != null) {
             writeJunit(result, output.junit);
@@ -29,7 +37,8 @@ public final class Reports {
             var v = result.verdict();
             out.println(v.cause() + " (" + v.confidence().label() + "): " + v.summary());
         } else {
-            new TextReport(color, common.verbose, false).render(result, out);
+            new TextReport(mode.color(), common.verbose, false).withWidth(mode.width())
+                    .withHeading(DiagnosisHeading.of(result)).render(result, out);
         }
         out.flush();
         return interrupted ? ExitCodes.INTERRUPTED : result.exitCode();

@@ -1,6 +1,6 @@
 package dev.reach.shell.repl;
 
-import dev.reach.shell.command.DiagnoseCommand;
+import dev.reach.shell.command.EngineSetup;
 import dev.reach.shell.command.HostPort;
 import dev.reach.shell.command.Request;
 import dev.reach.spi.ParamType;
@@ -33,7 +33,7 @@ final class PlaybookWriter {
     static String includePath(Path file, Path dir) {
         Path included = file.toAbsolutePath().normalize();
         if (included.startsWith(dir)) return dir.relativize(included).toString();
-        Path installed = DiagnoseCommand.playbooksDir().toAbsolutePath().normalize();
+        Path installed = EngineSetup.playbooksDir().toAbsolutePath().normalize();
         if (included.getParent() != null && included.getParent().equals(installed)) return included.getFileName().toString();
         return included.toString();
     }

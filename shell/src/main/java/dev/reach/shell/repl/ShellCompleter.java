@@ -1,7 +1,7 @@
 package dev.reach.shell.repl;
 
 import dev.reach.core.Reach;
-import dev.reach.shell.command.DiagnoseCommand;
+import dev.reach.shell.command.EngineSetup;
 import dev.reach.shell.command.HostPort;
 import dev.reach.spi.Param;
 import dev.reach.spi.ParamType;
@@ -159,7 +159,7 @@ final class ShellCompleter implements Completer {
         } catch (IOException | RuntimeException e) {
             // an unreadable or missing folder offers nothing
         }
-        Path shipped = DiagnoseCommand.playbooksDir().toAbsolutePath().normalize();
+        Path shipped = EngineSetup.playbooksDir().toAbsolutePath().normalize();
         if (!shipped.equals(dir.toAbsolutePath().normalize()) && Files.isDirectory(shipped)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(shipped, "*.{yaml,yml,js}")) {
                 ds.forEach(p -> out.add(candidate(p.toString(), "shipped playbooks", null, true)));

@@ -14,7 +14,7 @@ import dev.reach.shell.term.OutputMode;
 import java.io.PrintWriter;
 import java.util.function.Function;
 
-/** The workbench of one resident command: the kept engines, the client's terminal, cancelled from the client. */
+/** The workbench of one resident command: the kept engines, the client's terminal and width, cancelled from the client. */
 final class ResidentWorkbench implements Workbench {
     private final ResidentWire.ClientRequest request;
     /** The resident's kept engines, one per set-up. */
@@ -38,8 +38,10 @@ final class ResidentWorkbench implements Workbench {
         String noColorEnv = request.fields().get("env.NO_COLOR");
         boolean dumb = "dumb".equals(request.fields().get("env.TERM"));
         boolean tty = request.flag("tty");
+        String columns = request.fields().getOrDefault("columns", "");   // sent only when its output is a terminal
         return new OutputMode(tty && !noColor && (noColorEnv == null || noColorEnv.isEmpty()) && !dumb,
-                request.flag("errtty") && tty && !dumb);
+                request.flag("errtty") && tty && !dumb, OutputMode.width(request.fields().get("env.COLUMNS"),
+                        !columns.isEmpty(), () -> columns.matches("[0-9]{1,5}") ? Integer.parseInt(columns) : 0));
     }
 
     @Override

@@ -25,15 +25,23 @@ public final class ProgressView implements RunListener, AutoCloseable {
 
     private final PrintWriter err;
     private final boolean live;
+    private final java.util.function.IntSupplier width;
     private final long t0 = System.nanoTime();
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private int frame;
     private boolean drawn;
 
+    /** At {@link OutputMode#DEFAULT_WIDTH} columns. */
     public ProgressView(PrintWriter err, boolean live) {
+        this(err, live, () -> OutputMode.DEFAULT_WIDTH);
+    }
+
+    /** {@code width}: the terminal's columns, read when drawing, so that the live line never wraps (it could not be erased). */
+    public ProgressView(PrintWriter err, boolean live, java.util.function.IntSupplier width) {
         this.err = err;
         this.live = live;
+        this.width = width;
         if (live) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "reach-progress");
@@ -77,8 +85,9 @@ public final class ProgressView implements RunListener, AutoCloseable {
         String what = running.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "));
         String line = SPIN[frame++ % SPIN.length] + String.format(" %.1fs  ", elapsedMs() / 1000.0) + what;
-        int width = 100;
-        err.print("\r\u001b[2K" + (line.length() > width ? line.substring(0, width - 1) + "…" : line));
+        // one column short of the margin: a line that fills it leaves the cursor past the end on some terminals
+        int columns = width.getAsInt();
+        err.print("\r\u001b[2K" + (line.length() >= columns ? line.substring(0, Math.max(1, columns - 2)) + "…" : line));
         err.flush();
         drawn = true;
     }

@@ -27,6 +27,16 @@ class ResidentTest {
     }
 
     @Test
+    void reportsTakeTheClientsWidthItsColumnsFirstThenItsTerminal() throws IOException {
+        var terminal = ResidentWire.ClientRequest.read(in("tty=1\0columns=132\0argc=0\0"));
+        assertThat(new ResidentWorkbench(terminal, setup -> null).outputMode(false).width()).isEqualTo(132);
+        var told = ResidentWire.ClientRequest.read(in("tty=1\0columns=132\0env.COLUMNS=100\0argc=0\0"));
+        assertThat(new ResidentWorkbench(told, setup -> null).outputMode(false).width()).isEqualTo(100);
+        var piped = ResidentWire.ClientRequest.read(in("tty=0\0argc=0\0"));
+        assertThat(new ResidentWorkbench(piped, setup -> null).outputMode(false).width()).isEqualTo(80);
+    }
+
+    @Test
     void aMalformedRequestIsRefusedWithTheReason() {
         assertThatThrownBy(() -> ResidentWire.ClientRequest.read(in("cwd=/srv\0argc=2\0only-one\0"))).hasMessageContaining("ended early");
         assertThatThrownBy(() -> ResidentWire.ClientRequest.read(in("no-equals-sign\0argc=0\0"))).hasMessageContaining("without '='");

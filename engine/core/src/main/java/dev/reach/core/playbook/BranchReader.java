@@ -11,6 +11,10 @@ import java.util.Map;
 
 /** Reads a step's {@code on:} map: {@code STATUS|CAUSE: next | stop | STEP | {goto: STEP, max: N}}. */
 final class BranchReader {
+    static final List<String> TARGET_KEYS = List.of("goto", "max");
+    /** The most a {@code max:} may allow one jump to be taken. */
+    static final int MAX_JUMPS = 100;
+
     private final YamlTree y;
 
     BranchReader(YamlTree y) {
@@ -43,7 +47,7 @@ final class BranchReader {
         }
         Map<String, NodeTuple> m = y.mapping(n, "an 'on:' target");
         if (m == null) return null;
-        y.onlyKeys(m, "an 'on:' target", List.of("goto", "max"));
+        y.onlyKeys(m, "an 'on:' target", TARGET_KEYS);
         if (!m.containsKey("goto")) {
             y.problem(n, "an 'on:' target is next, stop, a step id, or {goto: STEP, max: N}");
             return null;
@@ -52,10 +56,10 @@ final class BranchReader {
         int max = 0;
         if (m.containsKey("max")) {
             Object v = y.value(m.get("max").getValueNode());
-            if (v instanceof Long l && l >= 1 && l <= 100) {
+            if (v instanceof Long l && l >= 1 && l <= MAX_JUMPS) {
                 max = l.intValue();
             } else {
-                y.problem(m.get("max").getValueNode(), "'max:' is how many times the jump may be taken: a whole number from 1 to 100");
+                y.problem(m.get("max").getValueNode(), "'max:' is how many times the jump may be taken: a whole number from 1 to " + MAX_JUMPS);
             }
         }
         return step == null ? null : new Target.GoTo(step, max, y.pos(m.get("goto").getValueNode()));

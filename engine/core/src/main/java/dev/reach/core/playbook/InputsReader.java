@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Reads a playbook's {@code inputs:}: each a type name, or {type, required, default, description, allowed}. */
 final class InputsReader {
-    private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed", "secret");
+    static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed", "secret");
 
     private final YamlTree y;
 
@@ -68,16 +68,21 @@ final class InputsReader {
         return p;
     }
 
+    /** The types an input may name: every parameter type but choice, which an input says with {@code allowed:}. */
+    static List<ParamType> types() {
+        return Arrays.stream(ParamType.values()).filter(t -> t != ParamType.CHOICE).toList();
+    }
+
     private Param typed(String name, String type, Node at, String description, List<String> allowed) {
         if (!allowed.isEmpty()) {
             return Param.choice(name, description, allowed.toArray(String[]::new));
         }
-        for (ParamType t : ParamType.values()) {
-            if (t.label().equals(type) && t != ParamType.CHOICE) {
+        for (ParamType t : types()) {
+            if (t.label().equals(type)) {
                 return Param.of(name, t, description);
             }
         }
-        List<String> labels = Arrays.stream(ParamType.values()).filter(t -> t != ParamType.CHOICE).map(ParamType::label).toList();
+        List<String> labels = types().stream().map(ParamType::label).toList();
         y.problem(at, "unknown input type '" + type + "'; " + dev.reach.core.playbook.ParamBinder.closest(type, labels)
                 .map(c -> "did you mean '" + c + "'? ").orElse("") + "(types: " + String.join(", ", labels)
                 + "; or give 'allowed:' values)");

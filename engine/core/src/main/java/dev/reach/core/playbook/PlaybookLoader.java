@@ -30,10 +30,11 @@ import java.util.regex.Pattern;
  */
 public final class PlaybookLoader {
     static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
-    private static final List<String> TOP_KEYS = List.of("name", "description", "inputs", "steps", "timeout");
-    private static final List<String> VERDICT_KEYS = List.of("cause", "confidence", "summary", "fix", "evidence");
-    private static final List<String> KINDS = List.of("probe", "verdict", "parallel", "include");
-    private static final Map<String, List<String>> STEP_KEYS = Map.of(
+    // the keys it accepts, here and nowhere else: PlaybookSchema writes the editors' schema from them
+    static final List<String> TOP_KEYS = List.of("name", "description", "inputs", "steps", "timeout");
+    static final List<String> VERDICT_KEYS = List.of("cause", "confidence", "summary", "fix", "evidence");
+    static final List<String> KINDS = List.of("probe", "verdict", "parallel", "include");
+    static final Map<String, List<String>> STEP_KEYS = Map.of(
             "probe", List.of("id", "probe", "with", "when", "on", "timeout"),
             "foreach", List.of("id", "foreach", "as", "probe", "with", "when", "on", "timeout"),
             "verdict", List.of("id", "verdict", "when"),
@@ -42,6 +43,8 @@ public final class PlaybookLoader {
     private static final List<String> ALL_STEP_KEYS = List.of("id", "probe", "with", "when", "on", "timeout",
             "foreach", "as", "verdict", "parallel", "until", "include");
     static final int MAX_INCLUDE_DEPTH = 8;
+    /** Names an expression already has, so a foreach's {@code as:} cannot be one of them. */
+    static final List<String> SCOPE_NAMES = List.of("inputs", "steps", "locals");
 
     private final Deque<Path> including = new ArrayDeque<>();
     /** Folders of installed playbooks, where an include by bare name is looked up when it is not beside its includer. */
@@ -215,7 +218,7 @@ public final class PlaybookLoader {
             String as = "item";
             if (m.containsKey("as")) {
                 as = y.text(m.get("as").getValueNode(), "as");
-                if (as == null || !ID.matcher(as).matches() || List.of("inputs", "steps", "locals").contains(as)) {
+                if (as == null || !ID.matcher(as).matches() || SCOPE_NAMES.contains(as)) {
                     y.problem(m.get("as").getValueNode(), "'as:' must be a plain lower-case name other than inputs, steps and locals");
                     return null;
                 }
@@ -229,7 +232,7 @@ public final class PlaybookLoader {
             if (m == null) return null;
             y.onlyKeys(m, "a verdict", VERDICT_KEYS);
             if (!m.containsKey("cause")) {
-                y.problem(n, "a verdict needs 'cause:' (a code from FAULTS.md, e.g. tcp.refused)");
+                y.problem(n, "a verdict needs 'cause:' (a code 'reach causes' lists, e.g. tcp.refused)");
                 return null;
             }
             Node causeNode = m.get("cause").getValueNode();

@@ -160,7 +160,7 @@ public final class PlaybookValidator {
         private void verdict(Step.VerdictStep v, List<String> locals) {
             if (!causes.contains(v.cause())) {
                 add(v.causePos(), "unknown cause '" + v.cause() + "'" + ParamBinder.closest(v.cause(), causes)
-                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " (causes are listed in FAULTS.md)");
+                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " ('reach causes' lists them)");
             }
             for (String ref : v.evidence()) {
                 if (!ids.contains(ref)) {

@@ -16,31 +16,66 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A run as a person reads it: a header, one line per step with children indented under their parent, the
+ * A run as a person reads it: a heading, one line per step with children indented under their parent, the
  * evidence of what failed, the branch taken, and the verdict last. A single probe ({@code reach probe ...})
- * stays compact: its line, facts and evidence, and the verdict only when it is not healthy.
+ * stays compact: its line, facts and evidence, and the verdict only when it is not healthy. Every line ends by
+ * column {@code width}, broken at spaces and never inside a word or a path (a longer word has a line of its own).
  *
  * <pre>{@code
  * boolean color = System.getenv("NO_COLOR") == null && !noColor && System.console() != null;  // the caller decides
- * new TextReport(color, verbose, false).render(result, out);
+ * new TextReport(color, verbose, false).withWidth(terminalColumns).render(result, out);
  * }</pre>
  *
  * @param color   ANSI colours: healthy green, faults red, warnings yellow
- * @param verbose facts and evidence of every step, causes, and the playbook's source
+ * @param verbose facts and evidence of every step, causes, every input, and the playbook's source
  * @param ascii   ASCII marks ({@code + ! x E -}, {@code ->}) for terminals without Unicode
+ * @param width   the columns a line may take: the terminal's, or {@link #DEFAULT_WIDTH}
+ * @param heading what the first line of a playbook's report says
  */
-public record TextReport(boolean color, boolean verbose, boolean ascii) {
-    /** Where paragraphs wrap and step durations stop moving right. */
-    static final int WIDTH = 100;
+public record TextReport(boolean color, boolean verbose, boolean ascii, int width, Heading heading) {
+    /** The width where nobody said otherwise: a terminal's classic 80 columns. */
+    public static final int DEFAULT_WIDTH = 80;
+    /** Narrower than this, the id and probe columns would leave no room: lines are laid out for this width. */
+    static final int MIN_WIDTH = 40;
+    /** Continuation lines of a step's summary hang under it while this many columns are left; else nearer the left. */
+    private static final int MIN_SUMMARY = 32;
+
+    public TextReport {
+        width = Math.max(MIN_WIDTH, width);
+        heading = heading == null ? Heading.PLAYBOOK : heading;
+    }
+
+    /** At {@link #DEFAULT_WIDTH} columns, the playbook named in the heading. */
+    public TextReport(boolean color, boolean verbose, boolean ascii) {
+        this(color, verbose, ascii, DEFAULT_WIDTH, Heading.PLAYBOOK);
+    }
 
     /** No colour, not verbose, Unicode marks. */
     public static TextReport plain() {
         return new TextReport(false, false, false);
     }
 
-    public TextReport withColor(boolean on) { return new TextReport(on, verbose, ascii); }
-    public TextReport withVerbose(boolean on) { return new TextReport(color, on, ascii); }
-    public TextReport withAscii(boolean on) { return new TextReport(color, verbose, on); }
+    public TextReport withColor(boolean on) { return new TextReport(on, verbose, ascii, width, heading); }
+    public TextReport withVerbose(boolean on) { return new TextReport(color, on, ascii, width, heading); }
+    public TextReport withAscii(boolean on) { return new TextReport(color, verbose, on, width, heading); }
+    public TextReport withWidth(int columns) { return new TextReport(color, verbose, ascii, columns, heading); }
+    public TextReport withHeading(Heading h) { return new TextReport(color, verbose, ascii, width, h); }
+
+    /**
+     * The first line of a playbook's report: {@code text}, then the inputs not at their default (all of them when
+     * verbose) except those the text already says.
+     *
+     * @param text  like {@code Diagnosing db01:5432 (tcp)}; empty for {@code Running playbook connect.yaml}
+     * @param said  inputs the text names, left out of the list unless verbose
+     */
+    public record Heading(String text, java.util.Set<String> said) {
+        /** {@code Running playbook FILE}. */
+        public static final Heading PLAYBOOK = new Heading("", java.util.Set.of());
+
+        public Heading {
+            said = java.util.Set.copyOf(said);
+        }
+    }
 
     public void render(RunResult run, Appendable out) throws IOException {
         out.append(render(run));
@@ -54,13 +89,15 @@ public record TextReport(boolean color, boolean verbose, boolean ascii) {
         }
         // steps a playbook chose not to run (their when: was false) are noise unless asked for
         List<StepResult> shown = verbose ? run.steps() : run.steps().stream().filter(s -> !s.skippedByCondition()).toList();
-        var layout = Layout.of(shown, single, verbose);
+        var layout = Layout.of(shown, single, this::summary, width);
         for (StepResult s : shown) {
             step(s, 0, single, layout, out);
         }
         int hidden = run.steps().size() - shown.size();
         if (hidden > 0) {
-            out.append(paint("  (" + hidden + " step" + (hidden == 1 ? "" : "s") + " not taken: their conditions were false; --verbose shows them)", Ansi.DIM)).append('\n');
+            Wrap.hanging("  (", "   ", hidden + " step" + (hidden == 1 ? "" : "s")
+                    + " not taken: their conditions were false; --verbose shows them)", width)
+                    .forEach(line -> out.append(paint(line, Ansi.DIM)).append('\n'));
         }
         if (!single || !run.healthy()) {
             if (!out.isEmpty()) {
@@ -72,69 +109,91 @@ public record TextReport(boolean color, boolean verbose, boolean ascii) {
     }
 
     private void header(RunResult run, StringBuilder out) {
-        out.append(paint("Playbook " + run.playbook(), Ansi.BOLD));
-        if (!run.inputs().isEmpty()) {
-            List<String> inputs = new TreeMap<>(run.inputs()).entrySet().stream()
-                    .map(e -> e.getKey() + "=" + quoted(ParamType.format(e.getValue()))).toList();
-            out.append(" (").append(String.join(" ", inputs)).append(')');
+        String text = !heading.text().isEmpty() ? heading.text()
+                : "Running playbook " + (run.source().isEmpty() ? run.playbook() : java.nio.file.Path.of(run.source()).getFileName());
+        List<String> inputs = new TreeMap<>(run.inputs()).entrySet().stream()
+                .filter(e -> verbose || !heading.said().contains(e.getKey()) && !run.atDefault(e.getKey()))
+                .map(e -> e.getKey() + "=" + quoted(ParamType.format(e.getValue()))).toList();
+        if (!inputs.isEmpty()) {
+            text += " with " + String.join(" ", inputs);
         }
         if (verbose && !run.source().isEmpty()) {
-            out.append(" from ").append(run.source());
+            text += " from " + run.source();
         }
-        out.append('\n');
+        Wrap.hanging("", "  ", text, width).forEach(line -> out.append(paint(line, Ansi.BOLD)).append('\n'));
     }
 
     private void step(StepResult s, int depth, boolean single, Layout layout, StringBuilder out) {
         String indent = "  ".repeat(depth);
-        String rest = single
-                ? pad(labelOf(s, true), layout.label()) + "  " + summary(s)
-                : pad(s.id(), layout.id() - indent.length()) + "  " + pad(labelOf(s, false), layout.label()) + "  " + summary(s);
-        rest = rest.stripTrailing();
-        int used = indent.length() + 2 + rest.length();
+        String columns = single ? pad(labelOf(s, true), layout.label()) + "  "
+                : pad(s.id(), layout.id() - indent.length()) + "  " + pad(labelOf(s, false), layout.label()) + "  ";
+        int at = indent.length() + 2 + columns.length();            // where the summary starts
         String duration = durationOf(s);
-        out.append(indent).append(paint(mark(s.status()), tone(s.status()))).append(' ')
-                .append(s.status() == Status.SKIPPED ? paint(rest, Ansi.DIM) : rest);
+        int firstRoom = (duration.isEmpty() ? width : layout.durationColumn() - 2) - at;
+        String hang = " ".repeat(width - at >= MIN_SUMMARY ? at : indent.length() + 4);
+        List<String> lines = Wrap.lines(summary(s), firstRoom, width - hang.length());
+        boolean dim = s.status() == Status.SKIPPED;
+        String first = (columns + lines.getFirst()).stripTrailing();
+        out.append(indent).append(paint(mark(s.status()), tone(s.status()))).append(' ').append(dim ? paint(first, Ansi.DIM) : first);
         if (!duration.isEmpty()) {
+            int used = at - columns.length() + first.length();
             out.append(" ".repeat(Math.max(2, layout.durationColumn() - used) + layout.duration() - duration.length()))
                     .append(duration);
         }
         out.append('\n');
+        lines.stream().skip(1).forEach(line -> out.append(hang).append(dim ? paint(line, Ansi.DIM) : line).append('\n'));
 
         String detail = indent + "    ";
         if (single || verbose) {
-            s.observation().facts().forEach((k, v) -> out.append(detail).append(paint(k + ":", Ansi.DIM)).append(' ')
-                    .append(ParamType.format(v)).append('\n'));
+            s.observation().facts().forEach((k, v) -> {
+                List<String> fact = Wrap.hanging(detail + k + ": ", detail + "  ", FactText.of(v), width);
+                out.append(detail).append(paint(k + ":", Ansi.DIM)).append(fact.getFirst().substring(detail.length() + k.length() + 1)).append('\n');
+                fact.stream().skip(1).forEach(line -> out.append(line).append('\n'));
+            });
         }
         if (single || verbose || s.status() == Status.FAIL || s.status() == Status.ERROR) {
-            s.observation().evidence().forEach(line -> out.append(detail).append("> ").append(line).append('\n'));
+            s.observation().evidence().forEach(line -> lines(detail + "> ", detail + "  ", line, out));
         }
         for (StepResult child : s.children()) {
             step(child, depth + 1, single, layout, out);
         }
         if (!s.branch().isEmpty()) {
-            out.append(detail).append(paint((ascii ? "->" : "→") + " " + s.branch(), Ansi.BOLD)).append('\n');
+            Wrap.hanging(detail + (ascii ? "->" : "→") + " ", detail + "   ", s.branch(), width)
+                    .forEach(line -> out.append(detail).append(paint(line.substring(detail.length()), Ansi.BOLD)).append('\n'));
         }
     }
 
+    /** {@code text} wrapped under {@code first} and then {@code rest}, uncoloured. */
+    private void lines(String first, String rest, String text, StringBuilder out) {
+        Wrap.hanging(first, rest, text, width).forEach(line -> out.append(line).append('\n'));
+    }
+
+    /** Verbose: the whole summary and the cause; else what a person needs (no cut step's until: condition). */
     private String summary(StepResult s) {
         String cause = s.observation().cause().filter(c -> verbose).map(c -> " [" + c + "]").orElse("");
-        return s.observation().summary() + cause;
+        return (verbose ? s.observation().summary() : s.briefSummary()) + cause;
     }
 
     private void verdict(RunResult run, boolean single, StringBuilder out) {
         Verdict v = run.verdict();
         Ansi tone = verdictTone(run);
-        out.append(paint("Verdict: " + v.cause() + " (" + v.confidence().label() + ")", Ansi.BOLD, tone)).append('\n');
-        wrap(v.summary(), "", "", out);
+        Wrap.hanging("Verdict: ", "  ", v.cause() + " (" + v.confidence().label() + ")", width)
+                .forEach(line -> out.append(paint(line, Ansi.BOLD, tone)).append('\n'));
+        lines("", "", v.summary(), out);
         if (!v.evidence().isEmpty()) {
             out.append(paint("Evidence:", Ansi.BOLD)).append('\n');
-            v.evidence().forEach(line -> out.append("  ").append(line).append('\n'));
+            for (String line : v.evidence()) {
+                String lead = "  " + line.substring(0, line.length() - line.stripLeading().length());
+                lines(lead, lead + "    ", line, out);   // deeper than the lines under it
+            }
         }
         if (!v.fix().isEmpty()) {
-            wrap(v.fix(), paint("Fix:", Ansi.BOLD) + " ", "     ", out);
+            List<String> fix = Wrap.hanging("Fix: ", "     ", v.fix(), width);
+            out.append(paint("Fix:", Ansi.BOLD)).append(fix.getFirst().substring(4)).append('\n');
+            fix.stream().skip(1).forEach(line -> out.append(line).append('\n'));
         }
         if (!single && !v.supportedBy().isEmpty()) {
-            out.append("Supported by: ").append(String.join(", ", v.supportedBy())).append('\n');
+            lines("Supported by: ", "  ", String.join(", ", v.supportedBy()), out);
         }
         out.append("Took ").append(Durations.format(run.duration()))
                 .append(run.cancelled() ? ", cancelled before the end" : "").append('\n');
@@ -177,32 +236,6 @@ public record TextReport(boolean color, boolean verbose, boolean ascii) {
         return sb.append(text).append(Ansi.RESET.code).toString();
     }
 
-    /** Writes {@code text} wrapped at {@link #WIDTH}; {@code first} may hold colour codes, so it is not measured. */
-    private void wrap(String text, String first, String rest, StringBuilder out) {
-        List<String> lines = wrap(text, WIDTH - rest.length());
-        for (int i = 0; i < lines.size(); i++) {
-            out.append(i == 0 ? first : rest).append(lines.get(i)).append('\n');
-        }
-    }
-
-    /**
-     * The words of {@code text} in lines of at most {@code width} characters (a longer word has a line of its own);
-     * one empty line for blank text.
-     */
-    public static List<String> wrap(String text, int width) {
-        List<String> lines = new java.util.ArrayList<>();
-        var line = new StringBuilder();
-        for (String word : text.strip().split("\\s+")) {
-            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.isEmpty() ? "" : " ").append(word);
-        }
-        lines.add(line.toString());
-        return lines;
-    }
-
     private static String labelOf(StepResult s, boolean single) {
         return !s.probe().isEmpty() ? s.probe() : single ? s.id() : s.kind();
     }
@@ -227,24 +260,23 @@ public record TextReport(boolean color, boolean verbose, boolean ascii) {
 
     /** Column widths over the whole step tree, so ids, probes and durations line up at every depth. */
     private record Layout(int id, int label, int durationColumn, int duration) {
-        static Layout of(List<StepResult> steps, boolean single, boolean verbose) {
+        static Layout of(List<StepResult> steps, boolean single, java.util.function.Function<StepResult, String> summary, int width) {
             List<int[]> rows = new ArrayList<>();   // {indent + id, label, summary, duration}
-            collect(steps, 0, single, verbose, rows);
+            collect(steps, 0, single, summary, rows);
             int id = rows.stream().mapToInt(r -> r[0]).max().orElse(0);
             int label = rows.stream().mapToInt(r -> r[1]).max().orElse(0);
             int duration = rows.stream().mapToInt(r -> r[3]).max().orElse(0);
             int before = single ? 2 + label + 2 : 2 + id + 2 + label + 2;
             int longest = before + rows.stream().mapToInt(r -> r[2]).max().orElse(0);
-            return new Layout(id, label, Math.min(longest, WIDTH - duration - 2) + 2, duration);
+            return new Layout(id, label, Math.min(longest, width - duration - 2) + 2, duration);
         }
 
-        private static void collect(List<StepResult> steps, int depth, boolean single, boolean verbose, List<int[]> rows) {
+        private static void collect(List<StepResult> steps, int depth, boolean single,
+                                    java.util.function.Function<StepResult, String> summary, List<int[]> rows) {
             for (StepResult s : steps) {
-                int summary = s.observation().summary().length()
-                        + s.observation().cause().filter(c -> verbose).map(c -> c.length() + 3).orElse(0);
-                rows.add(new int[]{2 * depth + s.id().length(), labelOf(s, single).length(), summary,
+                rows.add(new int[]{2 * depth + s.id().length(), labelOf(s, single).length(), summary.apply(s).length(),
                         durationOf(s).length()});
-                collect(s.children(), depth + 1, single, verbose, rows);
+                collect(s.children(), depth + 1, single, summary, rows);
             }
         }
     }

@@ -14,11 +14,13 @@ import java.time.Duration;
 record Cut(String until, String decider) {
     /** The fact every cut step carries, true. */
     static final String FACT = "cut_short";
+    /** Where the condition starts in a cut step's summary. */
+    static final String UNTIL = " (until: ";
 
     /** The observation of a step cut after running for {@code ran}, or before it started when {@code ran} is null. */
     Observation observation(Duration ran) {
         String when = ran == null ? "before it started" : "after " + Durations.format(ran);
-        return Observation.skipped("cut short " + when + ": the evidence had decided (until: " + until + ")")
+        return Observation.skipped("cut short " + when + ": the evidence had decided" + UNTIL + until + ")")
                 .fact(FACT, true).evidence("until held when '" + decider + "' finished")
                 .duration(ran == null ? Duration.ZERO : ran).build();
     }

@@ -125,7 +125,7 @@ final class PlaybookRun {
         }
         Verdict verdict = concluded != null && stopReason == null ? concluded : runner.verdicts().derive(results, stopReason);
         return new RunResult(pb.name(), pb.source(), ProbeSpec.shown(pb.inputs().values(), inputs), results, verdict, started,
-                Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
+                Duration.ofNanos(System.nanoTime() - t0), stopReason != null, RunResult.defaultsOf(pb.inputs().values()));
     }
 
     private Scope scope() {

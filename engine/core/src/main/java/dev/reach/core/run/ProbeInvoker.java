@@ -1,5 +1,6 @@
 package dev.reach.core.run;
 
+import dev.reach.spi.Failures;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Params;
@@ -93,8 +94,9 @@ public final class ProbeInvoker {
                     + "; it was interrupted").build();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            obs = Observation.error(spec.id() + " failed: " + describe(cause))
-                    .evidence(cause.getClass().getName() + ": " + cause.getMessage()).build();
+            // a bug in the probe: words for the report, the exception's class as a fact for whoever fixes it
+            obs = Observation.error(spec.id() + " broke: " + Failures.text(cause) + " (a bug in the probe: it threw "
+                    + "instead of returning what it saw)").fact("exception", cause.getClass().getName()).build();
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();
@@ -131,11 +133,6 @@ public final class ProbeInvoker {
             }
         }
         return unmet;
-    }
-
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     private record Context(Instant deadline, Cancellation cancel, Consumer<String> sink, Privileges privileges)

@@ -18,12 +18,34 @@ import java.util.Map;
  * @param started   when the run began
  * @param duration  wall time of the whole run
  * @param cancelled true when Ctrl-C or the run deadline stopped it early
+ * @param defaults  the declared defaults of the inputs that have one, so that a report can leave out what nobody
+ *                  changed (not in the JSON: {@code inputs} is the whole story there)
  */
 public record RunResult(String playbook, String source, Map<String, Object> inputs, List<StepResult> steps,
-                        Verdict verdict, Instant started, Duration duration, boolean cancelled) {
+                        Verdict verdict, Instant started, Duration duration, boolean cancelled,
+                        Map<String, Object> defaults) {
     public RunResult {
         inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
         steps = List.copyOf(steps);
+        defaults = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(defaults));
+    }
+
+    /** A run whose input defaults are unknown (a single probe, a run built by hand): every input counts as given. */
+    public RunResult(String playbook, String source, Map<String, Object> inputs, List<StepResult> steps,
+                     Verdict verdict, Instant started, Duration duration, boolean cancelled) {
+        this(playbook, source, inputs, steps, verdict, started, duration, cancelled, Map.of());
+    }
+
+    /** The declared defaults of a playbook's inputs, by name. */
+    public static Map<String, Object> defaultsOf(java.util.Collection<dev.reach.spi.Param> inputs) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        inputs.forEach(p -> p.defaultValue().ifPresent(v -> out.put(p.name(), v)));
+        return out;
+    }
+
+    /** Whether input {@code name} holds its declared default. */
+    public boolean atDefault(String name) {
+        return defaults.containsKey(name) && java.util.Objects.equals(defaults.get(name), inputs.get(name));
     }
 
     /** Process exit code: 0 healthy, 1 a fault was found (or a check could not conclude). */

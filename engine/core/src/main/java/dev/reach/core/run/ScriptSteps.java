@@ -69,7 +69,7 @@ final class ScriptSteps implements PlaybookHost {
                 : concluded != null ? concluded : run.runner().verdicts().derive(results, null);
         Playbook pb = run.playbook();
         return new RunResult(pb.name(), pb.source(), dev.reach.spi.ProbeSpec.shown(pb.inputs().values(), run.inputs()), results, verdict, started,
-                Duration.ofNanos(System.nanoTime() - t0), stopReason != null);
+                Duration.ofNanos(System.nanoTime() - t0), stopReason != null, RunResult.defaultsOf(pb.inputs().values()));
     }
 
     /** Evaluates the run's playbook as a snippet (see {@link Runner#eval}), {@code names} as its globals. */
@@ -164,7 +164,7 @@ final class ScriptSteps implements PlaybookHost {
         var causes = run.runner().scripts().causes();
         if (!causes.contains(v.cause())) {
             throw new IllegalArgumentException("unknown cause '" + v.cause() + "'" + ParamBinder.closest(v.cause(), causes)
-                    .map(c -> "; did you mean '" + c + "'?").orElse("") + " (causes are listed in FAULTS.md)");
+                    .map(c -> "; did you mean '" + c + "'?").orElse("") + " ('reach causes' lists them)");
         }
         Confidence confidence = Confidence.fromLabel(v.confidence()).orElseThrow(() -> new IllegalArgumentException(
                 "confidence '" + v.confidence() + "' is not one of certain, likely, possible"));

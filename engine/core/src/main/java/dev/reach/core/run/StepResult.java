@@ -48,6 +48,16 @@ public record StepResult(String id, String kind, String probe, Map<String, Objec
     }
 
     /**
+     * The summary for a person: a cut step's without the {@code until:} condition it ends with, which is for the
+     * playbook's author ({@code cut short after 230ms: the evidence had decided}); any other step's as it is.
+     */
+    public String briefSummary() {
+        String summary = observation.summary();
+        int until = cutShort() ? summary.indexOf(Cut.UNTIL) : -1;
+        return until < 0 ? summary : summary.substring(0, until);
+    }
+
+    /**
      * What an expression sees as {@code steps.<id>} (and the shell's {@code js} of a result): status, cause,
      * summary, ok (OK or WARN), facts, evidence, duration_ms, and the children's views as items.
      */

@@ -164,7 +164,7 @@ final class JsApi {
             }
         }
         if (!(m.get("cause") instanceof String cause)) {
-            throw new IllegalArgumentException(usage + "'cause' is required: a code from FAULTS.md, like 'tcp.refused' (or 'ok')");
+            throw new IllegalArgumentException(usage + "'cause' is required: a code 'reach causes' lists, like 'tcp.refused' (or 'ok')");
         }
         List<String> evidence = new ArrayList<>();
         if (m.get("evidence") instanceof List<?> l) {

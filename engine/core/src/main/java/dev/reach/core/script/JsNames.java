@@ -40,7 +40,7 @@ final class JsNames {
         each(CAUSE, m, (name, pos) -> {
             if (!causes.contains(name)) {
                 problems.add(new Problem(pos, "unknown cause '" + name + "'" + ParamBinder.closest(name, causes)
-                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " (causes are listed in FAULTS.md)"));
+                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " ('reach causes' lists them)"));
             }
         });
         each(INCLUDE, m, (name, pos) -> {

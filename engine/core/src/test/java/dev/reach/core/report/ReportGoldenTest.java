@@ -41,8 +41,10 @@ class ReportGoldenTest {
     void raceShowsTheBranchesCutShortAndWhatDecided() throws IOException {
         RunResult run = SampleRuns.raced();
         String text = renderAll("raced", run);
-        Golden.check("raced.verbose.txt", TEXT.withVerbose(true).render(run));
-        assertThat(text).contains("  – connect    tcp.connect  cut short after 230ms: the evidence had decided (until: ",
+        String verbose = TEXT.withVerbose(true).render(run);
+        Golden.check("raced.verbose.txt", verbose);
+        assertThat(verbose).as("the condition is for the playbook's author").contains("(until: steps.arp?.facts.outcome");
+        assertThat(text).doesNotContain("(until:").contains("  – connect    tcp.connect  cut short after 230ms: the evidence had decided\n",
                 "    > until held when 'arp' finished; cut short: connect, ping");
     }
 

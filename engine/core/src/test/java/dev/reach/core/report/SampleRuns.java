@@ -56,8 +56,8 @@ final class SampleRuns {
                         .evidence("198.18.0.2: db01.example.net. 300 IN A 198.18.0.5")
                         .duration(micros(2_100)).build());
         var ping = probe("ping", "icmp.echo", Map.of("host", "198.18.0.5", "count", 3L),
-                Observation.error("icmp.echo failed: SocketException: Operation not permitted")
-                        .evidence("java.net.SocketException: Operation not permitted")
+                Observation.error("icmp.echo broke: Operation not permitted (a bug in the probe: it threw instead of returning what it saw)")
+                        .fact("exception", "java.net.SocketException").evidence("socket(ICMP datagram): Operation not permitted")
                         .duration(micros(350)).build());
         var trace = probe("trace", "net.trace", Map.of("host", "198.18.0.5"),
                 Observation.skipped("net.trace cannot run here: needs root or CAP_NET_RAW")

@@ -56,11 +56,13 @@ class TextReportTest {
     }
 
     @Test
-    void verdictParagraphsWrapWithinOneHundredColumns() {
-        String text = TextReport.plain().render(SampleRuns.playbook());
-        String verdict = text.substring(text.indexOf("Verdict:"));
-        assertThat(verdict.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(TextReport.WIDTH));
-        assertThat(verdict).contains("\n     postgresql;");
+    void everyLineEndsByTheWidthAskedForAndEightyByDefault() {
+        assertThat(TextReport.plain().width()).isEqualTo(80);
+        for (int width : new int[] {60, 80, 100}) {
+            String text = TextReport.plain().withWidth(width).render(SampleRuns.playbook());
+            assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(width));
+        }
+        assertThat(TextReport.plain().render(SampleRuns.playbook())).contains("\nFix: on db01.example.net,");
     }
 
     @Test

@@ -293,7 +293,7 @@ class ParallelUntilTest {
     @Test
     void reportsShowCutShortSteps() throws Exception {
         RunResult r = run(RACE);
-        String text = TextReport.plain().render(r);
+        String text = TextReport.plain().withWidth(200).withVerbose(true).render(r);
         assertThat(text).containsPattern("\n  – slow +test\\.sleep +cut short after [0-9.]+ms: the evidence had decided \\(until: ")
                 .contains("✘ race     parallel    3 branches: 1 fail, 2 cut short");
         String json = new JsonReport().render(r);

@@ -195,7 +195,9 @@ class RunnerTest {
                   - {id: later, probe: test.fixed}
                 """, Map.of());
         assertThat(r.steps().getFirst().status()).isEqualTo(Status.ERROR);
-        assertThat(r.steps().getFirst().observation().summary()).isEqualTo("test.throw failed: IllegalStateException: boom");
+        assertThat(r.steps().getFirst().observation().summary())
+                .isEqualTo("test.throw broke: boom (a bug in the probe: it threw instead of returning what it saw)");
+        assertThat(r.steps().getFirst().observation().facts()).containsEntry("exception", "java.lang.IllegalStateException");
         assertThat(r.steps()).hasSize(2);
         assertThat(r.verdict().cause()).isEqualTo(Verdicts.INCONCLUSIVE);
         assertThat(r.exitCode()).isEqualTo(1);

@@ -276,7 +276,7 @@ class JsPlaybookTest {
         PlaybookException e = catchThrowableOfType(PlaybookException.class, () -> REACH.load(f));
         assertThat(e.problems()).extracting(Object::toString).containsExactly(
                 f + ":2:10: unknown probe 'tcp.conect'; did you mean 'tcp.connect'? (see 'reach probes' for the list)",
-                f + ":3:20: unknown cause 'tcp.refuse'; did you mean 'tcp.refused'? (causes are listed in FAULTS.md)");
+                f + ":3:20: unknown cause 'tcp.refuse'; did you mean 'tcp.refused'? ('reach causes' lists them)");
     }
 
     @Test

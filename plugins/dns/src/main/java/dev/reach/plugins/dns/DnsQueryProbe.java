@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -90,7 +91,7 @@ public final class DnsQueryProbe implements Probe {
         } catch (IllegalArgumentException e) {
             return Observation.error(e.getMessage()).build();
         } catch (IOException e) {
-            return Observation.error("cannot read resolv_conf (" + e + "); give server=IP[:port]").build();
+            return Observation.error("cannot read resolv_conf (" + Failures.text(e) + "); give server=IP[:port]").build();
         }
         String shown = question.toString(true);
         ctx.progress("asking " + server + " for " + shown + " " + Type.string(qtype));

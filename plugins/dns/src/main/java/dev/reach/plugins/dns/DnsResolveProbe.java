@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -139,7 +140,7 @@ public final class DnsResolveProbe implements Probe {
         } catch (IllegalArgumentException e) {
             return Observation.error(e.getMessage()).build();
         } catch (IOException e) {
-            return Observation.error("cannot read resolv_conf (" + e + "); give server=IP[:port]").build();
+            return Observation.error("cannot read resolv_conf (" + Failures.text(e) + "); give server=IP[:port]").build();
         }
         String given = question.toString(true);
         HostsFile hosts = hosts(Path.of(params.string("hosts_file")), evidence);
@@ -363,7 +364,7 @@ public final class DnsResolveProbe implements Probe {
             evidence.addAll(hosts.problems());
             return hosts;
         } catch (IOException e) {
-            evidence.add("hosts file " + file + " not read: " + e);
+            evidence.add("hosts file " + file + " not read: " + Failures.text(e));
             return new HostsFile(file.toString(), List.of(), List.of());
         }
     }

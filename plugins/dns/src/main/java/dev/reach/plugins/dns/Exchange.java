@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -138,7 +139,7 @@ record Exchange(Nameserver server, Name name, boolean tcp, int qtype, String out
     }
 
     private static Exchange failed(Nameserver server, Name name, boolean tcp, int qtype, Exception e, Duration took, Duration connect) {
-        String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String said = Failures.text(e);
         return new Exchange(server, name, tcp, qtype, outcomeOf(e), null, took, said, connect);
     }
 

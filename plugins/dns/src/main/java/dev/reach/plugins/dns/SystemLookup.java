@@ -1,6 +1,7 @@
 package dev.reach.plugins.dns;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 
 import java.io.File;
 import java.io.IOException;
@@ -108,7 +109,7 @@ final class SystemLookup implements AutoCloseable {
                 result.complete(SystemSaid.off("getent " + database + " exited " + exit + ": the system resolver's answer is unknown"));
             }
         } catch (IOException | RuntimeException e) {
-            result.complete(SystemSaid.off("getent could not be run (" + e + "): the system resolver's answer is unknown"));
+            result.complete(SystemSaid.off("getent could not be run (" + Failures.text(e) + "): the system resolver's answer is unknown"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,5 +1,6 @@
 package dev.reach.plugins.http;
 
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -221,8 +222,8 @@ public final class HttpGetProbe implements Probe {
         String proxyCause = f.proxy() == null ? null : "proxy.env";
         if (f.failure() != null) {
             Throwable e = f.failure();
-            String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            String lower = said.toLowerCase(Locale.ROOT);
+            String said = Failures.text(e);
+            String lower = (said + " " + e.getMessage()).toLowerCase(Locale.ROOT);   // the JDK's own words as well, to match
             if (f.proxy() != null) {
                 return new Judgement(Status.FAIL, "proxy.env", "proxy", f.url() + " failed" + via + " (" + f.stage() + " stage): " + said
                         + "; the proxy settings come from the environment: fix the proxy, add the host to NO_PROXY, or try proxy=off");
@@ -234,7 +235,7 @@ public final class HttpGetProbe implements Probe {
                         : e instanceof SocketTimeoutException || lower.contains("timed out")
                         ? new Judgement(Status.FAIL, "tcp.filtered", "timeout", f.url() + ": no answer to the connection attempt; a firewall drops it, or the host is down")
                         : new Judgement(Status.FAIL, null, "error", f.url() + ": connecting failed: " + said + "; run tcp.connect");
-                case "tls" -> tls(f.url(), e, said);
+                case "tls" -> tls(f.url(), e, said, lower);
                 default -> e instanceof SocketTimeoutException
                         ? new Judgement(Status.FAIL, "tcp.no-response", "no-response", f.url() + ": the server accepted the request but sent no answer in time")
                         : lower.contains("reset")
@@ -262,13 +263,12 @@ public final class HttpGetProbe implements Probe {
         return new Judgement(Status.OK, null, "ok", got);
     }
 
-    private static Judgement tls(URI url, Throwable e, String said) {
+    private static Judgement tls(URI url, Throwable e, String said, String lower) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
-                return new Judgement(Status.FAIL, "tls.expired", "tls", url + ": the certificate is outside its validity (" + t.getMessage() + "); run tls.handshake for the chain");
+                return new Judgement(Status.FAIL, "tls.expired", "tls", url + ": the certificate is outside its validity (" + Failures.text(t) + "); run tls.handshake for the chain");
             }
         }
-        String lower = said.toLowerCase(Locale.ROOT);
         if (lower.contains("subject alternative") || lower.contains("doesn't match") || lower.contains("no name matching")) {
             return new Judgement(Status.FAIL, "tls.hostname-mismatch", "tls", url + ": the certificate does not cover " + url.getHost() + " (" + said + ")");
         }
@@ -342,7 +342,7 @@ public final class HttpGetProbe implements Probe {
     private static String line(String method, Fetch f) {
         String through = f.proxy() == null ? "" : " via " + f.proxy().proxy();
         if (f.failure() != null) {
-            return method + " " + f.url() + through + " -> " + f.stage() + " failed: " + f.failure().getMessage();
+            return method + " " + f.url() + through + " -> " + f.stage() + " failed: " + Failures.text(f.failure());
         }
         HttpWire.Response r = f.response();
         String location = redirect(r) ? ", Location: " + r.header("location") : "";

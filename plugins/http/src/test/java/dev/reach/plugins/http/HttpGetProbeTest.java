@@ -82,8 +82,11 @@ class HttpGetProbeTest {
 
     @Test
     void tlsFailuresAreNamedFromTheJdkMessage() {
-        var untrusted = new SSLHandshakeException("PKIX path building failed: unable to find valid certification path to requested target");
-        assertThat(classify(failed("tls", untrusted, null), null, null).cause()).isEqualTo("tls.untrusted");
+        var untrusted = new SSLHandshakeException("(certificate_unknown) PKIX path building failed: "
+                + "sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target");
+        var judged = classify(failed("tls", untrusted, null), null, null);
+        assertThat(judged.cause()).isEqualTo("tls.untrusted");
+        assertThat(judged.summary()).contains("no chain of certificates leads from it to a trusted CA").doesNotContain("Exception", "sun.");
         var mismatch = new SSLHandshakeException("No subject alternative names matching IP address 127.0.0.1 found");
         assertThat(classify(failed("tls", mismatch, null), null, null).cause()).isEqualTo("tls.hostname-mismatch");
         var expired = new SSLHandshakeException("validity check failed");

@@ -66,6 +66,7 @@ public final class IcmpPingProbe implements Probe {
             .fact("rtt_min_ms", "number", "fastest round trip").fact("rtt_avg_ms", "number", "mean round trip")
             .fact("rtt_max_ms", "number", "slowest round trip").fact("rtt_mdev_ms", "number", "mean deviation of round trips")
             .fact("ttl", "integer", "TTL (hop limit) of the last reply")
+            .fact("failed_methods", "list", "the methods tried before the one that ran, with why each could not, e.g. 'dgram: socket: EACCES'")
             .fact("icmp_errors", "list", "ICMP errors received instead of replies, e.g. 'ICMP 3/13 admin-prohibited from 198.18.0.254'")
             .fact("error_from", "string", "the address that sent the first ICMP error")
             .needs(Needs.NOTHING.withNote("raw socket: root/CAP_NET_RAW, or ping_group_range; else `ping`"))
@@ -159,7 +160,8 @@ public final class IcmpPingProbe implements Probe {
             IcmpError first = stats.errors().getFirst();
             if (first.offender() != null) b.fact("error_from", Addresses.text(first.offender()));
         }
-        tried.forEach(t -> b.evidence("method " + t));
+        // how it got here is no evidence about the host: the text report shows facts with --verbose
+        if (!tried.isEmpty()) b.fact("failed_methods", tried);
         return b.evidence("ping " + Addresses.text(target) + " by " + stats.method() + ": " + stats.sent() + " sent, "
                 + stats.received() + " received, " + stats.lossPercent() + "% loss").build();
     }

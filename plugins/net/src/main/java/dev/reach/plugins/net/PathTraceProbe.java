@@ -180,9 +180,7 @@ public final class PathTraceProbe implements Probe {
         } catch (HopProber.Refused r) {
             refused = r.getMessage();
         } catch (IllegalCallerException | LinkageError e) {
-            Throwable root = e;
-            for (int i = 0; i < 8 && root.getCause() != null; i++) root = root.getCause();
-            refused = "this JVM may not call native code (" + root.getClass().getSimpleName() + "); run java with --enable-native-access=ALL-UNNAMED";
+            refused = "this JVM may not call native code; run java with --enable-native-access=ALL-UNNAMED";
         }
         if (method.equals("auto")) {
             return system(ctx, s, refused);

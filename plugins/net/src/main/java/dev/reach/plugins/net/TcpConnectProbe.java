@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -284,8 +285,8 @@ public final class TcpConnectProbe implements Probe {
                     + " is administratively prohibited: a firewall REJECT rule answered, or a local security policy forbids it",
                     connect + said + " (EACCES)");
         }
-        return new Judgement(Status.ERROR, null, "error", "connecting to " + target + " failed: " + error.getClass().getSimpleName()
-                + (said.isEmpty() ? "" : ": " + said), connect + error.getClass().getName() + (said.isEmpty() ? "" : ": " + said));
+        return new Judgement(Status.ERROR, null, "error", "connecting to " + target + " failed: " + Failures.text(error),
+                connect + Failures.text(error));
     }
 
     /** Causes whose errno hides which ICMP the kernel heard, and from whom. */

@@ -111,7 +111,8 @@ class TcpConnectProbeTest {
         assertThat(c.status()).isEqualTo(Status.ERROR);
         assertThat(c.cause()).isNull();
         assertThat(c.outcome()).isEqualTo("error");
-        assertThat(c.summary()).contains("SocketException: Socket closed");
+        assertThat(c.summary()).isEqualTo("connecting to 127.0.0.1:22 failed: Socket closed");
+        assertThat(c.evidence()).containsExactly("connect 127.0.0.1:22 -> Socket closed");
     }
 
     // refine: the ICMP heard through IP_RECVERR sharpens an unreachable verdict (no network)

@@ -1,6 +1,7 @@
 package dev.reach.plugins.ntp;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -133,7 +134,7 @@ public final class NtpOffsetProbe implements Probe {
         String sntp = "sntp " + ex.target() + " -> ";
         if (ex.failure() != null) {
             Throwable e = ex.failure();
-            String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String said = Failures.text(e);
             return switch (e) {
                 case UnknownHostException u -> new Judgement(Status.FAIL, null, "unresolved", ex.target() + " did not resolve (" + said
                         + "); run dns.resolve", sntp + said);

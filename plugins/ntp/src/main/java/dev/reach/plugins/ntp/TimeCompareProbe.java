@@ -1,5 +1,6 @@
 package dev.reach.plugins.ntp;
 
+import dev.reach.spi.Failures;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -115,7 +116,7 @@ public final class TimeCompareProbe implements Probe {
         String head = "GET " + a.url() + " -> ";
         if (a.failure() != null) {
             Throwable e = a.failure();
-            String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String said = Failures.text(e);
             String lower = said.toLowerCase(Locale.ROOT);
             if (e instanceof UnknownHostException) {
                 return new Classified(Status.FAIL, null, "unresolved", a.url() + ": the host did not resolve (" + said + ")", head + said, null, null);

@@ -1,5 +1,7 @@
 package dev.reach.plugins.tls;
 
+import dev.reach.spi.Failures;
+
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -101,7 +103,7 @@ final class CertChain {
                 }
             }
         } catch (CertificateParsingException e) {
-            sans.add("unreadable: " + e.getMessage());
+            sans.add("unreadable: " + Failures.text(e));
         }
         return new Cert(name(c.getSubjectX500Principal()), name(c.getIssuerX500Principal()), sans,
                 c.getNotBefore().toInstant(), c.getNotAfter().toInstant(), key(c.getPublicKey()), c.getSigAlgName(),
@@ -190,9 +192,10 @@ final class CertChain {
         } catch (CertPathValidatorException e) {
             String where = e.getIndex() >= 0 && e.getIndex() < path.size()
                     ? " at #" + e.getIndex() + " '" + name(path.get(e.getIndex()).getSubjectX500Principal()) + "'" : "";
-            return new Trust(false, "invalid", "PKIX validation failed" + where + ": " + e.getReason() + " (" + e.getMessage() + ")");
+            String reason = e.getReason().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');   // NO_TRUST_ANCHOR: words
+            return new Trust(false, "invalid", "PKIX validation failed" + where + ": " + reason + " (" + Failures.text(e) + ")");
         } catch (GeneralSecurityException e) {
-            return new Trust(false, "invalid", "PKIX validation could not run: " + e.getMessage());
+            return new Trust(false, "invalid", "PKIX validation could not run: " + Failures.text(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.reach.plugins.tls;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Needs;
@@ -269,7 +270,7 @@ public final class TlsHandshakeProbe implements Probe {
 
     private static Judgement failed(Outcome o, List<String> ev) {
         Throwable e = o.failure();
-        String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String said = Failures.text(e);
         String lower = said.toLowerCase(Locale.ROOT);
         String step = o.stage() + " " + o.target() + " -> ";
         ev.add(step + said);

@@ -1,6 +1,7 @@
 package dev.reach.plugins.postgres;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
@@ -221,7 +222,7 @@ public final class PostgresStartupProbe implements Probe {
     }
 
     private static Judgement connectFailed(IOException e, String target, Duration timeout) {
-        String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String said = Failures.text(e);
         String connect = "connect " + target + " -> ";
         if (e instanceof SocketTimeoutException) {
             return new Judgement(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within "

@@ -1,6 +1,7 @@
 package dev.reach.plugins.redis;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
@@ -199,7 +200,7 @@ public final class RedisPingProbe implements Probe {
     }
 
     private static Judgement connectFailed(IOException e, String target, Duration timeout) {
-        String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String said = Failures.text(e);
         String lower = said.toLowerCase(Locale.ROOT);
         String connect = "connect " + target + " -> ";
         if (e instanceof SocketTimeoutException) {
