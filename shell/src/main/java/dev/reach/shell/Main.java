@@ -10,6 +10,7 @@ import dev.reach.shell.command.PluginsCommand;
 import dev.reach.shell.command.ProbeCommand;
 import dev.reach.shell.command.ProbesCommand;
 import dev.reach.shell.command.RunCommand;
+import dev.reach.shell.command.SchemaCommand;
 import dev.reach.shell.repl.ShellCommand;
 import dev.reach.shell.resident.DaemonCommand;
 import picocli.CommandLine;
@@ -25,7 +26,7 @@ import java.util.Set;
 public final class Main {
     /** The whole command line; {@code probe}, {@code diagnose} and the like build only their own part of it. */
     static final CommandTree TREE = new CommandTree(Main.class, subcommands(),
-            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "daemon"));
+            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon"));
 
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> m = new LinkedHashMap<>(); // in the order help lists them
@@ -36,6 +37,7 @@ public final class Main {
         m.put("probes", ProbesCommand.class);
         m.put("causes", CausesCommand.class);
         m.put("plugins", PluginsCommand.class);
+        m.put("schema", SchemaCommand.class);
         m.put("shell", ShellCommand.class);
         m.put("daemon", DaemonCommand.class);
         m.put("completion", CompletionCommand.class);

@@ -3,6 +3,7 @@ package dev.reach.core;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.playbook.PlaybookLoader;
+import dev.reach.core.playbook.PlaybookSchema;
 import dev.reach.core.playbook.PlaybookValidator;
 import dev.reach.core.playbook.Step;
 import dev.reach.core.plugin.LoadedPlugin;
@@ -121,6 +122,16 @@ public final class Reach implements AutoCloseable {
 
     public CauseCatalog causes() {
         return causes;
+    }
+
+    /**
+     * The JSON Schema of YAML playbooks for editors ({@code reach schema playbook} prints it): written by
+     * {@link PlaybookSchema} from the loader's keys, these probes' specs and this cause catalogue.
+     */
+    public String playbookSchema() {
+        Map<String, String> says = new java.util.LinkedHashMap<>();
+        causes.causes().forEach(c -> says.put(c.code(), c.says()));
+        return PlaybookSchema.text(PlaybookSchema.of(probes().all().stream().map(Probe::spec).toList(), says));
     }
 
     /**
