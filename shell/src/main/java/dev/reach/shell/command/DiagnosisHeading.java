@@ -12,11 +12,11 @@ import java.util.Set;
  * says what it diagnoses: {@code Diagnosing db01:5432 (tcp)}, {@code (udp)}, {@code (https)} or {@code (http)};
  * any other playbook's report names its file ({@code Running playbook connect.yaml}).
  */
-final class DiagnosisHeading {
+public final class DiagnosisHeading {
     private DiagnosisHeading() {
     }
 
-    static TextReport.Heading of(RunResult run) {
+    public static TextReport.Heading of(RunResult run) {
         if (run.source().isEmpty() || !Path.of(run.source()).getFileName().toString().equals(DiagnoseCommand.PLAYBOOK)) {
             return TextReport.Heading.PLAYBOOK;
         }

@@ -2,6 +2,7 @@ package dev.reach.shell.repl;
 
 import dev.reach.core.report.JsonReport;
 import dev.reach.core.report.TextReport;
+import dev.reach.shell.command.DiagnosisHeading;
 import dev.reach.shell.command.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +51,8 @@ final class LastCommand implements Callable<Integer> {
             new JsonReport().render(entry.result(), out);
             out.println();
         } else {
-            new TextReport(session.color(), true, false).render(entry.result(), out);
+            new TextReport(session.color(), true, false).withWidth(session.width()).withHeading(DiagnosisHeading.of(entry.result()))
+                    .render(entry.result(), out);
         }
         out.flush();
         return ExitCodes.HEALTHY;

@@ -46,7 +46,7 @@ final class Repl {
                 Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> action.run());
                 return () -> terminal.handle(Terminal.Signal.INT, previous);
             };
-            try (Session session = new Session(reach, hook, color, !dumb)) {
+            try (Session session = new Session(reach, hook, color, !dumb, terminal::getWidth)) {
                 Shell shell = new Shell(session, out, out);
                 LineReader reader = reader(terminal, shell, color);
                 reach.thenAccept(r -> reader.setVariable(LineReader.HISTORY_IGNORE, History.ignorePattern(History.secretParams(r))));

@@ -18,6 +18,7 @@ import dev.reach.shell.command.OutputOptions;
 import dev.reach.shell.command.Reports;
 import dev.reach.shell.command.Request;
 import dev.reach.shell.command.Workbench;
+import dev.reach.shell.term.OutputMode;
 import dev.reach.shell.term.ProgressView;
 import dev.reach.spi.Param;
 import dev.reach.spi.Probe;
@@ -54,16 +55,30 @@ final class Session implements Workbench, AutoCloseable {
     private final InterruptHook interrupts;
     private final boolean color;
     private final boolean live;
+    /** The columns of the terminal now (it may be resized between commands); 0 or less: 80. */
+    private final java.util.function.IntSupplier columns;
     private final List<Entry> entries = new ArrayList<>();
     private final SequencedSet<String> hosts = new LinkedHashSet<>();
     private HostPort target;
     private boolean exitRequested;
 
     Session(CompletableFuture<Reach> reach, InterruptHook interrupts, boolean color, boolean live) {
+        this(reach, interrupts, color, live, () -> OutputMode.DEFAULT_WIDTH);
+    }
+
+    /** A session whose reports are {@code columns} wide, asked anew for each (the shell's terminal, resized or not). */
+    Session(CompletableFuture<Reach> reach, InterruptHook interrupts, boolean color, boolean live, java.util.function.IntSupplier columns) {
         this.reach = reach;
         this.interrupts = interrupts;
         this.color = color;
         this.live = live;
+        this.columns = columns;
+    }
+
+    /** The width of a report line now. */
+    int width() {
+        int w = columns.getAsInt();
+        return w > 0 ? w : OutputMode.DEFAULT_WIDTH;
     }
 
     /** The engine, waiting for it if it is still loading plugins. */
@@ -103,7 +118,7 @@ final class Session implements Workbench, AutoCloseable {
             RunResult result = filled.run(engine, HeadlessWorkbench.options(cancel, output.quiet ? null : progress, output));
             progress.close();
             record(filled, result);
-            return Reports.print(result, output, common, color && !common.noColor, out, cancel.isCancelled());
+            return Reports.print(result, output, common, new OutputMode(color && !common.noColor, live, width()), out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {
             return HeadlessWorkbench.usage(e, err);
         }

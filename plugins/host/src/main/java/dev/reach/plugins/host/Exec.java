@@ -1,5 +1,6 @@
 package dev.reach.plugins.host;
 
+import dev.reach.spi.Failures;
 import dev.reach.spi.ProbeContext;
 
 import java.io.File;
@@ -53,7 +54,7 @@ record Exec(List<String> command, int exit, String out, String err) {
             }
             return new Exec(List.of(command), p.exitValue(), read(out), read(err));
         } catch (IOException e) {
-            return new Exec(List.of(command), -1, "", e.getMessage() == null ? e.toString() : e.getMessage());
+            return new Exec(List.of(command), -1, "", Failures.text(e));
         } catch (InterruptedException e) {
             if (p != null) {
                 p.destroyForcibly();
