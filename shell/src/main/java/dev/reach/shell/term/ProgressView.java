@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Live progress on standard error while a run is long: on a terminal, one line with a spinner and the
- * running steps, redrawn in place and erased at the end; when piped, a plain line per step that
- * finishes. Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print only their report.
+ * Live progress on standard error while a run is long: on a terminal, each step's line as it finishes (mark, id,
+ * summary, cut to the width) with one line below it, a spinner and the running steps, redrawn in place and erased at
+ * the end, the way mtr and nmap --reason show results as they come; when piped, a plain line per step that finishes.
+ * Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print only their report. Steps skipped by
+ * their condition, or cut short because the evidence had decided, are not shown as they finish.
  */
 public final class ProgressView implements RunListener, AutoCloseable {
     public static final long QUIET_MS = 700;
@@ -26,6 +28,7 @@ public final class ProgressView implements RunListener, AutoCloseable {
     private final PrintWriter err;
     private final boolean live;
     private final java.util.function.IntSupplier width;
+    private final long quietMs;
     private final long t0 = System.nanoTime();
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
@@ -39,16 +42,22 @@ public final class ProgressView implements RunListener, AutoCloseable {
 
     /** {@code width}: the terminal's columns, read when drawing, so that the live line never wraps (it could not be erased). */
     public ProgressView(PrintWriter err, boolean live, java.util.function.IntSupplier width) {
+        this(err, live, width, QUIET_MS);
+    }
+
+    /** {@code quietMs}: how long a live view shows nothing (tests give 0). */
+    ProgressView(PrintWriter err, boolean live, java.util.function.IntSupplier width, long quietMs) {
         this.err = err;
         this.live = live;
         this.width = width;
+        this.quietMs = quietMs;
         if (live) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "reach-progress");
                 t.setDaemon(true);
                 return t;
             });
-            ticker.scheduleAtFixedRate(this::draw, QUIET_MS, 100, TimeUnit.MILLISECONDS);
+            ticker.scheduleAtFixedRate(this::draw, quietMs, 100, TimeUnit.MILLISECONDS);
         } else {
             ticker = null;
         }
@@ -61,7 +70,9 @@ public final class ProgressView implements RunListener, AutoCloseable {
             case RunEvent.StepProgress p -> running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + p.message());
             case RunEvent.StepFinished f -> {
                 running.remove(f.result().id());
-                if (!live && elapsedMs() > QUIET_PLAIN_MS) {
+                if (live && elapsedMs() >= quietMs && !f.result().skippedByCondition() && !f.result().cutShort()) {
+                    finished(f.result());
+                } else if (!live && elapsedMs() > QUIET_PLAIN_MS) {
                     synchronized (this) {
                         err.printf("reach: %6.1fs  %-8s %s: %s%n", elapsedMs() / 1000.0, f.result().status().label(),
                                 f.result().id(), f.result().observation().summary());
@@ -85,11 +96,29 @@ public final class ProgressView implements RunListener, AutoCloseable {
         String what = running.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "));
         String line = SPIN[frame++ % SPIN.length] + String.format(" %.1fs  ", elapsedMs() / 1000.0) + what;
-        // one column short of the margin: a line that fills it leaves the cursor past the end on some terminals
-        int columns = width.getAsInt();
-        err.print("\r\u001b[2K" + (line.length() >= columns ? line.substring(0, Math.max(1, columns - 2)) + "…" : line));
+        err.print("\r\u001b[2K" + fit(line));
         err.flush();
         drawn = true;
+    }
+
+    /** A finished step's line above the spinner: it stays on the screen; the spinner is drawn again below it. */
+    private synchronized void finished(dev.reach.core.run.StepResult r) {
+        String mark = switch (r.status()) {
+            case OK -> "✔";
+            case WARN -> "!";
+            case SKIPPED -> "–";
+            default -> "✘";
+        };
+        String line = String.format("%s %5.1fs  %s  %s", mark, elapsedMs() / 1000.0, r.id(), r.observation().summary());
+        clear();
+        err.println(fit(line));
+        err.flush();
+    }
+
+    /** The line cut to the terminal, one column short of the margin: a full line leaves the cursor past it on some terminals. */
+    private String fit(String line) {
+        int columns = width.getAsInt();
+        return line.length() >= columns ? line.substring(0, Math.max(1, columns - 2)) + "…" : line;
     }
 
     private void clear() {
