@@ -1,7 +1,5 @@
 package dev.reach.shell.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.Reach;
 import dev.reach.core.report.Wrap;
 import dev.reach.core.verdict.CauseCatalog;
@@ -76,7 +74,7 @@ public final class CausesCommand implements Callable<Integer> {
                 m.put("plugin", c.plugin().isEmpty() ? null : c.plugin());
                 return m;
             }).toList();
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("causes", rows)));
+            out.println(Reports.json(Map.of("causes", rows)));
             return ExitCodes.HEALTHY;
         }
         if (code != null) {

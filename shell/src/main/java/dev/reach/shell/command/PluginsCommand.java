@@ -1,7 +1,5 @@
 package dev.reach.shell.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.Reach;
 import dev.reach.core.plugin.LoadedPlugin;
 import dev.reach.core.plugin.PluginProblem;
@@ -66,7 +64,7 @@ public final class PluginsCommand implements Callable<Integer> {
                 pm.put("detail", p.detail());
                 return pm;
             }).toList());
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+            out.println(Reports.json(m));
         } else {
             if (plugins.isEmpty()) out.println("No plugins loaded.");
             for (LoadedPlugin p : plugins) {

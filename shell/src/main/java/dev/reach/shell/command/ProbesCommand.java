@@ -1,7 +1,5 @@
 package dev.reach.shell.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.Reach;
 import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.report.Wrap;
@@ -75,7 +73,7 @@ public final class ProbesCommand implements Callable<Integer> {
         } else if (json) {
             List<Object> specs = new ArrayList<>();
             for (Probe p : probes) specs.add(toJson(p.spec(), reach.probes().pluginOf(p.spec().id()).orElse("")));
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(id != null ? specs.getFirst() : specs));
+            out.println(Reports.json(id != null ? specs.getFirst() : specs));
         } else if (id != null) {
             describe(probes.getFirst().spec(), reach.probes().pluginOf(id).orElse(""), width, out);
         } else if (probes.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.reach.shell.command;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.report.JsonReport;
 import dev.reach.core.report.JunitReport;
 import dev.reach.core.report.TextReport;
@@ -18,10 +20,9 @@ public final class Reports {
     private Reports() {
     }
 
-    /** As {@link #print(RunResult, OutputOptions, CommonOptions, OutputMode, PrintWriter, boolean)}, at this process's own width. */
-    public static int print(RunResult result, OutputOptions output, CommonOptions common, boolean color, PrintWriter out,
-                     boolean interrupted) throws IOException {
-        return print(result, output, common, new OutputMode(color, false, OutputMode.detect(true).width()), out, interrupted);
+    /** {@code value} as indented JSON: what {@code --json} prints for a listing ({@code probes}, {@code plugins}, {@code causes}). */
+    public static String json(Object value) throws IOException {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
     }
 
     /** The report in colour and at the width of {@code mode}; a diagnosis says what it diagnoses first. */

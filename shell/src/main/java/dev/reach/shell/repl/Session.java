@@ -113,7 +113,7 @@ final class Session implements Workbench, AutoCloseable {
         Reach engine = reach();
         Cancellation cancel = new Cancellation();
         try (AutoCloseable hook = interrupts.on(cancel::cancel);
-             ProgressView progress = new ProgressView(err, live && !output.quiet)) {
+             ProgressView progress = new ProgressView(err, live && !output.quiet, this::width)) {
             Request filled = withTarget(engine, request);
             RunResult result = filled.run(engine, HeadlessWorkbench.options(cancel, output.quiet ? null : progress, output));
             progress.close();
@@ -203,7 +203,7 @@ final class Session implements Workbench, AutoCloseable {
         Reach engine = reach();
         Cancellation cancel = new Cancellation();
         EvalResult result;
-        try (AutoCloseable hook = interrupts.on(cancel::cancel); ProgressView progress = new ProgressView(err, live)) {
+        try (AutoCloseable hook = interrupts.on(cancel::cancel); ProgressView progress = new ProgressView(err, live, this::width)) {
             result = engine.eval(source, names, RunOptions.defaults().withCancellation(cancel).withListener(progress));
         }
         Verdicts verdicts = new Verdicts(code -> engine.causes().find(code).map(CauseCatalog.Cause::says));
