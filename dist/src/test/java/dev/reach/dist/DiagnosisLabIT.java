@@ -360,7 +360,10 @@ class DiagnosisLabIT {
     @Test
     void selfSignedCertificateIsUntrusted() throws Exception {
         try (var tls = lab.tlsServer("selfsigned")) {
-            expect("tls-self-signed", "tls.untrusted", diagnose("web.lab.test:8443", "ca=" + lab.ca));
+            Verdict v = diagnose("web.lab.test:8443", "ca=" + lab.ca);
+            expect("tls-self-signed", "tls.untrusted", v);
+            assertThat(v.fix()).as("the fix names the fault, in reach's own syntax").startsWith("The certificate is self-signed")
+                    .contains("--set ca=FILE").doesNotContain("full chain");
         }
     }
 
@@ -529,7 +532,7 @@ class DiagnosisLabIT {
     }
 
     /** What a run concluded. */
-    private record Verdict(String cause, String summary, double ms) {
+    private record Verdict(String cause, String summary, String fix, double ms) {
     }
 
     /** The verdict of a --json report, printed with the run's duration and summary (for a scenario that flakes). */
@@ -542,6 +545,7 @@ class DiagnosisLabIT {
             throw new AssertionError("reach printed no JSON report: " + r, e);
         }
         Verdict v = new Verdict(json.path("verdict").path("cause").asText(), json.path("verdict").path("summary").asText(),
+                json.path("verdict").path("fix").asText(),
                 json.path("duration_ms").asDouble());
         System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", v.cause(), v.ms(), target, v.summary());
         return v;
