@@ -96,10 +96,49 @@ class ResidentIT {
 
     @Test
     @Order(3)
+    void servesAnotherDirectoryWithItsRelativePathsResolvedThere() throws Exception {
+        Path dir = Files.createTempDirectory("reach-elsewhere");
+        try {
+            int port = Cli.closedPort();
+            Files.writeString(dir.resolve("hosts"), "198.18.0.7 lab-x.test\n");
+            Files.writeString(dir.resolve("tiny.yaml"), """
+                    inputs:
+                      port: {type: port, required: true}
+                    steps:
+                      - id: connect
+                        probe: tcp.connect
+                        with: {host: 127.0.0.1, port: "${inputs.port}", timeout: 2s}
+                    """);
+            String before = status();
+            Cli.Result hosts = client(dir, Map.of(), "probe", "dns.hosts", "name=lab-x.test", "hosts_file=hosts", "--json");
+            assertThat(hosts.exit()).as(hosts.toString()).isZero();
+            assertThat(hosts.out()).contains("198.18.0.7");
+            Cli.Result run = client(dir, Map.of(), "run", "tiny.yaml", "port=" + port, "--junit", "out.xml");
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+            assertThat(run.out()).contains("tcp.refused");
+            assertThat(dir.resolve("out.xml")).as("--junit in the caller's directory").isRegularFile();
+            Cli.Result missing = client(dir, Map.of(), "run", "nothing-here.yaml");
+            assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
+            assertThat(missing.err()).contains("nothing-here.yaml");
+            assertThat(served(status()) - served(before)).as("all three served by the resident reach").isEqualTo(3);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static int served(String status) {
+        var m = java.util.regex.Pattern.compile("(\\d+) command\\(s\\) served").matcher(status);
+        assertThat(m.find()).as(status).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    @Order(3)
     void declinesWhatWouldSeeSomethingElseAndPrintsNothing() throws Exception {
         int port = Cli.closedPort();
         List<Cli.Result> declined = List.of(
-                client(Path.of("/"), Map.of(), "127.0.0.1:" + port),                          // another directory
                 client(Cli.REPO, Map.of("REACH_PLUGINS", "/nonexistent"), "127.0.0.1:" + port), // other plugins
                 client(Cli.REPO, Map.of(), "shell"),                                           // needs the terminal
                 client(Cli.REPO, Map.of(), "plugins"));                                        // not one it serves

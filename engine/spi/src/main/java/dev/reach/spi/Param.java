@@ -60,6 +60,7 @@ public final class Param {
     public static Param host(String name, String description) { return of(name, ParamType.HOST, description); }
     public static Param ports(String name, String description) { return of(name, ParamType.PORTS, description); }
     public static Param list(String name, String description) { return of(name, ParamType.LIST, description); }
+    public static Param file(String name, String description) { return of(name, ParamType.FILE, description); }
 
     public static Param choice(String name, String description, String... allowed) {
         return new Param(name, ParamType.CHOICE, description, false, null, null, null, List.of(allowed), false);

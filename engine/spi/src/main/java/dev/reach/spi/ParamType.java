@@ -36,7 +36,12 @@ public enum ParamType {
     /** Ports and ranges: {@code 22,80,8000-8100} ({@code List<Integer>}, in the order given, no repeats). */
     PORTS("ports", "ports and ranges like 22,80,8000-8100"),
     /** A list of text items, from a YAML/JS list or a comma-separated string ({@code List<String>}). */
-    LIST("list", "a list, or items separated by commas");
+    LIST("list", "a list, or items separated by commas"),
+    /**
+     * A file's path ({@code String}). The engine hands a probe the path resolved against the run's working directory
+     * (the user's, also when a resident reach runs the command), so a probe opens it as given.
+     */
+    FILE("file", "a file's path");
 
     private static final Pattern DURATION_TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
     private static final Pattern HOST_TEXT = Pattern.compile("[A-Za-z0-9._:%-]+");
@@ -80,6 +85,7 @@ public enum ParamType {
             case CHOICE -> scalarText(raw);
             case PORTS -> toPorts(raw);
             case LIST -> toList(raw);
+            case FILE -> toFile(raw);
         };
     }
 
@@ -126,6 +132,14 @@ public enum ParamType {
             return raw instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue()) : raw.toString();
         }
         throw new IllegalArgumentException("got a " + kind(raw) + "; expected " + expected);
+    }
+
+    private String toFile(Object raw) {
+        String text = scalarText(raw);
+        if (text.isBlank() || text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("'" + text.replace("\0", "\\0") + "' is not " + expected);
+        }
+        return text;
     }
 
     private Long toLong(Object raw) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Options every command that loads the engine takes: where plugins are, colours, how much to say. */
 public final class CommonOptions {
@@ -17,7 +18,6 @@ public final class CommonOptions {
 
     @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set or output is not a terminal).")
     public boolean noColor;
-
 
     @Option(names = {"-v", "--verbose"}, description = "Print every fact and evidence line, and stack traces of internal errors.")
     boolean verbose;
@@ -30,6 +30,11 @@ public final class CommonOptions {
     /** What engine these options ask for: two equal set-ups build the same engine in one process. */
     public EngineSetup setup(boolean scripted) {
         return new EngineSetup(pluginDirs, scripted);
+    }
+
+    /** The same with {@code --plugins} directories as {@code resolve} says (a resident reach: against its client's directory). */
+    public EngineSetup setup(boolean scripted, UnaryOperator<Path> resolve) {
+        return new EngineSetup(pluginDirs.stream().map(resolve).toList(), scripted);
     }
 
     /** Parses {@code 500ms}, {@code 3s}, {@code 1m}. */

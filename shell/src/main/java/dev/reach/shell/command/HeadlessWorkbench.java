@@ -56,19 +56,21 @@ public final class HeadlessWorkbench implements Workbench {
         Cancellation cancel = new Cancellation();
         OutputMode mode = outputMode(common.noColor);   // before the engine: a terminal's width is asked meanwhile
         try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel)) {
-            return runAndReport(reach, request, common, output, mode, cancel, out, err);
+            return runAndReport(reach, request, common, output, mode, cancel, null, out, err);
         }
     }
 
     /**
      * Runs the request on this engine with progress on {@code err} and prints its report to {@code out};
-     * {@code cancel} stops it, and the report then says so. The headless run and the resident reach share it.
+     * {@code cancel} stops it, and the report then says so; relative {@code file} values are resolved against
+     * {@code workingDirectory} (null: this process's). The headless run and the resident reach share it.
      */
     public static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, OutputMode t,
-                            Cancellation cancel, PrintWriter out, PrintWriter err) throws Exception {
+                            Cancellation cancel, java.nio.file.Path workingDirectory, PrintWriter out, PrintWriter err) throws Exception {
         warnAboutPlugins(reach, common, err);
         try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet, t.columns())) {
-            RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output));
+            RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output)
+                    .withWorkingDirectory(workingDirectory));
             progress.close();
             return Reports.print(result, output, common, t, out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {

@@ -16,6 +16,11 @@ public final class OutputOptions {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE (one testcase per step).")
     Path junit;
 
+    /** Resolves {@code --junit} as {@code resolve} says, once, before the run (a resident reach: in its client's directory). */
+    public void resolveJunit(java.util.function.UnaryOperator<Path> resolve) {
+        if (junit != null) junit = resolve.apply(junit);
+    }
+
     @Option(names = "--timeout", paramLabel = "DURATION", converter = CommonOptions.DurationConverter.class,
             description = "Deadline for the whole run, like 10s or 2m (default: the playbook's, or 30s for a probe).")
     Duration timeout;

@@ -56,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         if (check) {
-            return HeadlessWorkbench.check(common, file, out, err);
+            return HeadlessWorkbench.check(common, bench.resolve(file), out, err);
         }
         Map<String, Object> raw = new LinkedHashMap<>(inputs);
         try {
@@ -64,6 +64,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (UsageException e) {
             return HeadlessWorkbench.usage(e, err);
         }
-        return bench.execute(new Request.PlaybookRequest(file, raw), common, output, out, err);
+        return bench.execute(new Request.PlaybookRequest(bench.resolve(file), raw), common, output, out, err);
     }
 }

@@ -4,6 +4,7 @@ import dev.reach.core.Reach;
 import dev.reach.shell.term.OutputMode;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /**
  * Where commands get their engine and how their runs are driven: {@link HeadlessWorkbench} builds one engine per
@@ -20,6 +21,20 @@ public interface Workbench {
     /** What the output is attached to (colours, live progress); the resident reach asks its client's. */
     default OutputMode outputMode(boolean noColor) {
         return OutputMode.detect(noColor);
+    }
+
+    /**
+     * The directory the user's relative paths mean, when it is not this process's own (the resident reach's
+     * client's); null otherwise. Runs resolve relative {@code file} parameters and inputs against it.
+     */
+    default Path workingDirectory() {
+        return null;
+    }
+
+    /** A path the user gave, as this process must open it: resolved against {@link #workingDirectory()} if any. */
+    default Path resolve(Path path) {
+        Path dir = workingDirectory();
+        return dir == null || path == null ? path : dir.resolve(path);
     }
 
     /** Whether a default host is set (the shell's {@code target}); headless runs have none. */

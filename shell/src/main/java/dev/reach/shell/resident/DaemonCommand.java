@@ -26,14 +26,15 @@ import java.util.concurrent.TimeUnit;
                 "",
                 "The reach launcher hands 'reach HOST:PORT', diagnose, probe, run, listen",
                 "and probes to it when the command would see the same user, network",
-                "namespace, /etc/resolv.conf, /etc/hosts, working directory and environment;",
-                "otherwise it runs the command in a JVM of its own. The resident reach stops",
-                "after --idle without a command, when the distribution is rebuilt or its",
-                "sources change, and on 'reach daemon stop'. REACH_RESIDENT=0 bypasses it;",
-                "REACH_RESIDENT=explain says why it declined a command."},
+                "namespace, /etc/resolv.conf, /etc/hosts and environment, from any directory",
+                "(relative paths mean the caller's); otherwise it runs the command in a JVM",
+                "of its own. The resident reach stops after --idle without a command, when",
+                "the distribution is rebuilt or its sources change, and on 'reach daemon",
+                "stop'. REACH_RESIDENT=0 bypasses it; REACH_RESIDENT=explain says why it",
+                "declined a command."},
         subcommands = {DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.Status.class, DaemonCommand.Serve.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  reach daemon start              # in the directory you will run reach from",
+        footer = {"  reach daemon start",
                 "  reach daemon start --idle 2h",
                 "  sudo ip netns exec lab ./reach daemon start   # one per network namespace",
                 "  reach daemon status; reach daemon stop"})
@@ -76,7 +77,7 @@ public final class DaemonCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start the resident reach for this network namespace, in this directory.",
+            description = {"Start the resident reach for this network namespace.",
                     "It warms up on loopback (a few seconds), then says it is ready; its own",
                     "output goes to a log next to its socket."})
     static final class Start implements java.util.concurrent.Callable<Integer> {

@@ -41,12 +41,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>It declines (and the command runs as usual, in a new JVM) unless the command would see exactly what it
  * sees: the same network namespace, the same {@code /etc/resolv.conf} and {@code /etc/hosts} files, the same
- * working directory, the same {@code PATH}, {@code HOME}, {@code REACH_PLUGINS} and XDG directories, and the
- * same distribution, unchanged since it started (it watches the checkout's sources and the build stamp, and
+ * {@code PATH}, {@code HOME}, {@code REACH_PLUGINS} and XDG directories, and the same distribution, unchanged since it started (it watches the checkout's sources and the build stamp, and
  * stops when they change). It serves only commands that read nothing from standard input: {@code reach
  * HOST:PORT}, {@code diagnose}, {@code probe}, {@code run}, {@code listen}, {@code probes}. One command runs at a
  * time; Ctrl-C in the client cancels it, as it would a command in its own JVM. It stops after
- * {@link #idle} without a command, on {@code reach daemon stop}, or on SIGTERM.
+ * {@link #idle} without a command, on {@code reach daemon stop}, or on SIGTERM. The client's working directory
+ * may be any: the paths a user gives relative to it (the playbook of {@code run}, {@code --junit},
+ * {@code --plugins}, {@code file} parameters and inputs such as {@code ca=}) are resolved against it, as the
+ * command's own JVM would; only a {@code REACH_PLUGINS} naming a relative directory ties it to its own.
  *
  * <p>Its parts: {@link ResidentPlace} (where it lives, and the identity a client must share), {@link ResidentWire}
  * (the protocol, both sides), {@link ResidentWorkbench} (what one served command runs with) and {@link SourceWatch}.
@@ -307,8 +309,8 @@ final class Resident implements AutoCloseable {
     }
 
     String status() {
-        return "resident reach " + ProcessHandle.current().pid() + ": serves network namespace " + self.netns() + " in "
-                + self.cwd() + " for " + self.home() + "\n  since " + started + ", " + served.get() + " command(s) served, stops after "
+        return "resident reach " + ProcessHandle.current().pid() + ": serves network namespace " + self.netns() + " for "
+                + self.home() + " (started in " + self.cwd() + ")\n  since " + started + ", " + served.get() + " command(s) served, stops after "
                 + text(idle) + " without one\n  socket " + socket + "\n";
     }
 

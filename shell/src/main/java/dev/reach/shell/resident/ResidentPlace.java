@@ -39,13 +39,26 @@ final class ResidentPlace {
             if (!resolvConf.equals(f.get("resolv")) || !hosts.equals(f.get("hosts"))) {
                 return "it sees another /etc/resolv.conf or /etc/hosts (another mount namespace)";
             }
-            if (!cwd.equals(f.get("cwd"))) return "it runs in another directory (the resident one runs in " + cwd + ")";
+            String there = f.getOrDefault("cwd", "-");
+            if (!there.startsWith("/")) return "its working directory is unknown";
+            if (!cwd.equals(there) && relativeEntry(environment.get("REACH_PLUGINS"))) {
+                return "REACH_PLUGINS names a relative directory, and it runs in another directory than " + cwd;
+            }
             if (!home.equals(f.get("home"))) return "it is another reach (" + f.get("home") + ")";
             for (String k : ENVIRONMENT) {
                 if (!Objects.equals(environment.get(k), f.get("env." + k))) return "its " + k + " differs";
             }
             return null;
         }
+    }
+
+    /** Whether a colon-separated list of directories has one that depends on the working directory. */
+    static boolean relativeEntry(String dirs) {
+        if (dirs == null) return false;
+        for (String d : dirs.split(":")) {
+            if (!d.isBlank() && !d.strip().startsWith("/")) return true;
+        }
+        return false;
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.reach.shell.command.Workbench;
 import dev.reach.shell.term.OutputMode;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.function.Function;
 
 /** The workbench of one resident command: the kept engines, the client's terminal and width, cancelled from the client. */
@@ -44,14 +45,22 @@ final class ResidentWorkbench implements Workbench {
                         !columns.isEmpty(), () -> columns.matches("[0-9]{1,5}") ? Integer.parseInt(columns) : 0));
     }
 
+    /** The client's directory when it is not the resident's own (the resident checked it is an absolute path). */
+    @Override
+    public Path workingDirectory() {
+        String cwd = request.fields().get("cwd");
+        return cwd == null || cwd.equals(Path.of("").toAbsolutePath().toString()) ? null : Path.of(cwd);
+    }
+
     @Override
     public <T> T withReach(CommonOptions common, ReachUse<T> use) throws Exception {
-        return use.apply(engines.apply(common.setup(false)));
+        return use.apply(engines.apply(common.setup(false, this::resolve)));
     }
 
     @Override
     public int execute(Request request, CommonOptions common, OutputOptions output, PrintWriter out, PrintWriter err)
             throws Exception {
+        output.resolveJunit(this::resolve);
         if (!HeadlessWorkbench.junitDirectoryExists(output, err)) {
             return ExitCodes.USAGE;
         }
@@ -59,8 +68,8 @@ final class ResidentWorkbench implements Workbench {
         current = cancel;
         if (cancelled) cancel.cancel();
         try {
-            return HeadlessWorkbench.runAndReport(engines.apply(common.setup(request.scripted())), request, common, output,
-                    outputMode(common.noColor), cancel, out, err);
+            return HeadlessWorkbench.runAndReport(engines.apply(common.setup(request.scripted(), this::resolve)), request, common, output,
+                    outputMode(common.noColor), cancel, workingDirectory(), out, err);
         } finally {
             current = null;
         }

@@ -62,7 +62,13 @@ class ResidentTest {
         assertThat(here.mismatch(same)).isNull();
         assertThat(here.mismatch(with(same, "netns", "4026532176"))).contains("another network namespace");
         assertThat(here.mismatch(with(same, "resolv", "2049:99"))).contains("/etc/resolv.conf");
-        assertThat(here.mismatch(with(same, "cwd", "/tmp"))).contains("another directory");
+        assertThat(here.mismatch(with(same, "cwd", "/tmp"))).as("any directory: relative paths are resolved there").isNull();
+        assertThat(here.mismatch(with(same, "cwd", "-"))).contains("working directory is unknown");
+        var relative = new ResidentPlace.Identity("4026531840", "2049:11", "2049:12", "/srv", "/opt/reach",
+                Map.of("PATH", "/usr/bin", "REACH_PLUGINS", "/opt/p:plugins"));
+        Map<String, String> sameRelative = with(same, "env.REACH_PLUGINS", "/opt/p:plugins");
+        assertThat(relative.mismatch(sameRelative)).isNull();
+        assertThat(relative.mismatch(with(sameRelative, "cwd", "/tmp"))).contains("REACH_PLUGINS names a relative directory");
         assertThat(here.mismatch(with(same, "env.REACH_PLUGINS", "/x"))).contains("REACH_PLUGINS");
         assertThat(here.mismatch(with(same, "env.PATH", "/bin"))).contains("PATH");
     }

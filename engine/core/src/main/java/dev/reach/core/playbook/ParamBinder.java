@@ -1,9 +1,12 @@
 package dev.reach.core.playbook;
 
 import dev.reach.spi.Param;
+import dev.reach.spi.ParamType;
 import dev.reach.spi.Params;
 import dev.reach.spi.ProbeSpec;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,6 +32,14 @@ public final class ParamBinder {
 
     /** Binds every value; unknown names, bad values and missing required ones are all reported at once. */
     public static Binding bind(ProbeSpec spec, Map<String, ?> raw) {
+        return bind(spec, raw, null);
+    }
+
+    /**
+     * Binds every value as {@link #bind(ProbeSpec, Map)} does, a relative {@code file} value resolved against
+     * {@code workingDirectory} (null: left as given, so the process's own directory applies).
+     */
+    public static Binding bind(ProbeSpec spec, Map<String, ?> raw, Path workingDirectory) {
         List<ParamError> errors = new ArrayList<>(checkNames(spec, raw.keySet()));
         List<String> known = spec.params().stream().map(Param::name).toList();
         var meant = new java.util.HashSet<String>(); // a typo'd name is reported once, not again as "missing"
@@ -37,7 +48,7 @@ public final class ParamBinder {
         for (Param p : spec.params()) {
             if (raw.containsKey(p.name())) {
                 try {
-                    values.put(p.name(), p.convert(raw.get(p.name())));
+                    values.put(p.name(), resolved(p, p.convert(raw.get(p.name())), workingDirectory));
                 } catch (IllegalArgumentException e) {
                     errors.add(new ParamError(p.name(), valueMessage(spec, p, e.getMessage())));
                 }
@@ -49,6 +60,16 @@ public final class ParamBinder {
             }
         }
         return new Binding(errors.isEmpty() ? new Params(values) : null, List.copyOf(errors));
+    }
+
+    /** A {@code file} value resolved against {@code dir} when it is relative (and {@code dir} is given); others as they are. */
+    public static Object resolved(Param p, Object value, Path dir) {
+        if (p.type() != ParamType.FILE || dir == null || !(value instanceof String s)) return value;
+        try {
+            return dir.resolve(s).toString();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + s + "' is not " + ParamType.FILE.expected() + " (" + e.getReason() + ")");
+        }
     }
 
     /** Errors for names the spec does not declare, each with a "did you mean" where one is close. */
@@ -88,6 +109,7 @@ public final class ParamBinder {
             case BOOLEAN -> "true";
             case PORTS -> "22,80";
             case CHOICE -> p.allowed().getFirst();
+            case FILE -> "/path/to/file";
             default -> "...";
         };
     }

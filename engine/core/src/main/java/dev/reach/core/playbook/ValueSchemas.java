@@ -50,6 +50,7 @@ final class ValueSchemas {
             case PORTS -> anyOf(port(), text("^\\s*" + PORT_OR_RANGE + "(?:\\s*,\\s*" + PORT_OR_RANGE + ")*\\s*,*$"),
                     list(anyOf(port(), text("^\\s*" + PORT_OR_RANGE + "\\s*$"))).put("minItems", 1));
             case LIST -> anyOf(list(scalar()), scalar());
+            case FILE -> scalar().put("pattern", "\\S");
             case CHOICE -> throw new IllegalArgumentException("a choice is its allowed values: see param(Param)");
         };
         return s.put("description", t.expected());

@@ -4,6 +4,7 @@ import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.playbook.Playbook;
 import dev.reach.spi.Param;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,11 @@ final class Inputs {
     private Inputs() {
     }
 
-    /** Checks and converts inputs against the playbook's declarations, defaults filled in. */
-    static Map<String, Object> bind(Playbook playbook, Map<String, ?> raw) throws UsageException {
+    /**
+     * Checks and converts inputs against the playbook's declarations, defaults filled in; a relative {@code file}
+     * input is resolved against {@code workingDirectory} (null: left as given).
+     */
+    static Map<String, Object> bind(Playbook playbook, Map<String, ?> raw, Path workingDirectory) throws UsageException {
         List<String> problems = new ArrayList<>();
         List<String> names = List.copyOf(playbook.inputs().keySet());
         for (String name : raw.keySet()) {
@@ -29,7 +33,7 @@ final class Inputs {
         for (Param p : playbook.inputs().values()) {
             if (raw.containsKey(p.name())) {
                 try {
-                    out.put(p.name(), p.convert(raw.get(p.name())));
+                    out.put(p.name(), ParamBinder.resolved(p, p.convert(raw.get(p.name())), workingDirectory));
                 } catch (IllegalArgumentException e) {
                     problems.add(playbook.source() + ": bad value for input '" + p.name() + "': " + e.getMessage());
                 }

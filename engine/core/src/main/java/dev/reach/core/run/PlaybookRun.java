@@ -187,7 +187,7 @@ final class PlaybookRun {
         if (probe.isEmpty()) { // validated before the run; only an embedder swapping registries gets here
             return finished(new StepResult(id, "probe", p.probe(), Map.of(), Observation.error("probe " + p.probe() + " is not loaded").build(), "", List.of()));
         }
-        var binding = ParamBinder.bind(probe.get().spec(), raw);
+        var binding = ParamBinder.bind(probe.get().spec(), raw, options.workingDirectory());
         if (!binding.ok()) {
             Observation.Builder o = Observation.error("parameters do not fit " + p.probe() + ": " + binding.errors().getFirst().message());
             for (var e : binding.errors()) {
@@ -281,7 +281,7 @@ final class PlaybookRun {
         }
         Map<String, Object> childInputs;
         try {
-            childInputs = Inputs.bind(inc.playbook(), raw);
+            childInputs = Inputs.bind(inc.playbook(), raw, options.workingDirectory());
         } catch (UsageException e) {
             return finished(new StepResult(inc.id(), "include", inc.path(), raw,
                     Observation.error("inputs do not fit " + inc.path() + ": " + e.problems().getFirst()).build(), "", List.of()));

@@ -150,7 +150,7 @@ final class ScriptSteps implements PlaybookHost {
         }
         Map<String, Object> bound;
         try {
-            bound = Inputs.bind(child, inputs);
+            bound = Inputs.bind(child, inputs, run.options().workingDirectory());
         } catch (UsageException e) {
             throw new IllegalArgumentException("include('" + path + "'): " + String.join("; ", e.problems()));
         }
@@ -217,7 +217,7 @@ final class ScriptSteps implements PlaybookHost {
         Probe probe = run.runner().probe(probeId).orElseThrow(() -> new IllegalArgumentException("unknown probe '" + probeId + "'"
                 + ParamBinder.closest(probeId, run.runner().scripts().probeIds()).map(c -> "; did you mean '" + c + "'?").orElse("")
                 + " (see 'reach probes' for the list)"));
-        var binding = ParamBinder.bind(probe.spec(), params);
+        var binding = ParamBinder.bind(probe.spec(), params, run.options().workingDirectory());
         if (!binding.ok()) {
             throw new IllegalArgumentException(String.join("; ", binding.errors().stream().map(ParamBinder.ParamError::message).toList()));
         }

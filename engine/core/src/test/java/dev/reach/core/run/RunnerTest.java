@@ -43,6 +43,24 @@ class RunnerTest {
     }
 
     @Test
+    void aRelativeFileInputAndParameterMeanTheRunsWorkingDirectory() throws Exception {
+        Playbook pb = playbook("""
+                inputs:
+                  ca: {type: file, default: /etc/ssl/ca.pem}
+                steps:
+                  - id: echo
+                    probe: test.fixed
+                    with: {status: ok, cause: "${inputs.ca}"}
+                """);
+        RunResult r = runner.run(pb, Map.of("ca", "certs/ca.pem"), RunOptions.defaults().withWorkingDirectory(Path.of("/home/ops")));
+        assertThat(r.inputs()).containsEntry("ca", "/home/ops/certs/ca.pem");
+        assertThat(runner.run(pb, Map.of(), RunOptions.defaults().withWorkingDirectory(Path.of("/home/ops"))).inputs())
+                .containsEntry("ca", "/etc/ssl/ca.pem");
+        assertThatThrownBy(() -> RunOptions.defaults().withWorkingDirectory(Path.of("relative")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void branchOnCauseJumpsAndTheVerdictStepConcludes() throws Exception {
         RunResult r = run("""
                 steps:

@@ -298,7 +298,7 @@ class JsPlaybookTest {
                 """);
         PlaybookException e = catchThrowableOfType(PlaybookException.class, () -> REACH.load(f));
         assertThat(e.problems().getFirst().toString()).isEqualTo(f + ":1:1: input 'port': unknown input type 'prot'; "
-                + "did you mean 'port'? (types: string, integer, boolean, duration, port, host, ports, list; or give 'allowed:' values)");
+                + "did you mean 'port'? (types: string, integer, boolean, duration, port, host, ports, list, file; or give 'allowed:' values)");
         var pb = REACH.load(write("ok.js", "export const metadata = {inputs: {n: {type: 'integer', default: 2}}}; export function main(i) {}"));
         assertThat(pb.inputs().get("n").defaultValue()).contains(2L);
     }

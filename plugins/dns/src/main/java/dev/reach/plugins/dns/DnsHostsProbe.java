@@ -1,5 +1,6 @@
 package dev.reach.plugins.dns;
 
+import dev.reach.spi.Failures;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
 import dev.reach.spi.Params;
@@ -29,7 +30,7 @@ import java.util.Set;
 public final class DnsHostsProbe implements Probe {
     static final ProbeSpec SPEC = ProbeSpec.builder("dns.hosts", "Reads what the hosts file says about a name, and whether its lines disagree")
             .param(Param.string("name", "the name to look up").required())
-            .param(Param.string("hosts_file", "the hosts file to read").defaultValue("/etc/hosts"))
+            .param(Param.file("hosts_file", "the hosts file to read").defaultValue("/etc/hosts"))
             .fact("addresses", "list", "the addresses the file gives the name, in file order")
             .fact("lines", "list", "'address (line N)' for every line that names it")
             .fact("used", "list", "what the system resolver takes from the file: the first address of each family")
@@ -54,7 +55,7 @@ public final class DnsHostsProbe implements Probe {
         try {
             hosts = HostsFile.read(file);
         } catch (IOException e) {
-            return Observation.error("cannot read " + file + ": " + e.getMessage()).build();
+            return Observation.error("cannot read hosts_file (" + Failures.text(e) + ")").build();
         }
         String name = params.string("name").strip();
         List<HostsFile.Entry> lines = hosts.lookup(name);

@@ -44,7 +44,7 @@ public final class DnsQueryProbe implements Probe {
                     "A", "AAAA", "CNAME", "MX", "SRV", "TXT", "PTR", "SOA", "NS", "CAA", "ANY").defaultValue("A"))
             .param(Param.string("server", "the nameserver: IP or IP:port ([::1]:5353); default: resolv_conf's first"))
             .param(Param.port("port", "the server's port when it is written without one").defaultValue(53))
-            .param(Param.string("resolv_conf", "where the server comes from when none is given").defaultValue("/etc/resolv.conf"))
+            .param(Param.file("resolv_conf", "where the server comes from when none is given").defaultValue("/etc/resolv.conf"))
             .param(Param.choice("proto", "the transport to ask over", "udp", "tcp").defaultValue("udp"))
             .param(Param.bool("tcp", "ask over TCP instead of UDP").deprecated("proto=tcp"))
             .param(Param.duration("timeout", "how long to wait for the answer").defaultValue("2s").range("1ms", "1m"))

@@ -64,9 +64,9 @@ public final class DnsResolveProbe implements Probe {
             .param(Param.string("server", "one nameserver to ask instead of resolv.conf's: IP or IP:port ([::1]:5353)"))
             .param(Param.list("servers", "nameservers to ask instead of resolv.conf's, in order (IP or IP:port each)"))
             .param(Param.port("port", "the port of nameservers written without one, resolv_conf's too").defaultValue(53))
-            .param(Param.string("resolv_conf", "where the nameservers, search list and resolver options (timeout, attempts, "
+            .param(Param.file("resolv_conf", "where the nameservers, search list and resolver options (timeout, attempts, "
                     + "rotate) come from").defaultValue("/etc/resolv.conf"))
-            .param(Param.string("hosts_file", "the hosts file to read, to say which source answered").defaultValue("/etc/hosts"))
+            .param(Param.file("hosts_file", "the hosts file to read, to say which source answered").defaultValue("/etc/hosts"))
             .param(Param.choice("system", "the system answer: os (ask this host's resolver: getaddrinfo, through getent), "
                     + "hosts (read hosts_file only, no query) or off", "os", "hosts", "off").defaultValue("os"))
             .param(Param.duration("timeout", "how long to wait for the servers' answers, and for the system's while they give no "

@@ -1,6 +1,7 @@
 package dev.reach.plugins.host;
 
 import dev.reach.plugins.host.LogLines.Scan;
+import dev.reach.spi.Failures;
 import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
@@ -45,7 +46,7 @@ public final class LogsScanProbe implements Probe {
     static final Map<String, String> KNOWN = knownPatterns();
 
     static final ProbeSpec SPEC = ProbeSpec.builder("logs.scan", "Searches the journal or a log file for lines that explain a failure")
-            .param(Param.string("file", "log file to search (default: the systemd journal)"))
+            .param(Param.file("file", "log file to search (default: the systemd journal)"))
             .param(Param.list("pattern", "regular expressions to look for (default: known failure messages)"))
             .param(Param.duration("since", "how far back to look").defaultValue("1h").range("1m", "720h"))
             .param(Param.integer("lines", "matching lines to quote").defaultValue(10).range(1, 200))
@@ -84,7 +85,7 @@ public final class LogsScanProbe implements Probe {
             try {
                 lines = tail(Path.of(source));
             } catch (IOException | RuntimeException e) {
-                return Observation.error("cannot read " + source + ": " + e.getMessage()).fact("source", source).build();
+                return Observation.error("cannot read file (" + Failures.text(e) + ")").fact("source", source).build();
             }
         } else {
             source = "journal";

@@ -62,7 +62,7 @@ public final class HttpGetProbe implements Probe {
             .param(Param.bool("follow", "follow redirects").defaultValue(true))
             .param(Param.integer("max_redirects", "how many redirects to follow at most").defaultValue(5).range(0, 20))
             .param(Param.choice("proxy", "env: use HTTP(S)_PROXY/NO_PROXY as curl does; off: connect directly", "env", "off").defaultValue("env"))
-            .param(Param.string("ca", "PEM file of trusted CA certificates for https (default: the system trust store)"))
+            .param(Param.file("ca", "PEM file of trusted CA certificates for https (default: the system trust store)"))
             .param(Param.host("address", "connect to this address instead of resolving the URL's host, like curl --resolve "
                     + "(the URL's name still goes in Host and SNI; redirects to other hosts resolve as usual; not through a proxy)"))
             .param(Param.duration("timeout", "how long each phase of each request may take").defaultValue("5s").range("1ms", "5m"))

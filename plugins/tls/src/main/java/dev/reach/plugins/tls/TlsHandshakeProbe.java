@@ -68,7 +68,7 @@ public final class TlsHandshakeProbe implements Probe {
             .param(Param.string("sni", "server name to send: on (the host name), off (none), or another name, which is then the name verified")
                     .defaultValue("on"))
             .param(Param.list("alpn", "application protocols to offer, e.g. h2,http/1.1"))
-            .param(Param.string("ca", "PEM file of trusted CA certificates (default: the system trust store)"))
+            .param(Param.file("ca", "PEM file of trusted CA certificates (default: the system trust store)"))
             .param(Param.duration("timeout", "how long to wait for the connection and the handshake each").defaultValue("5s").range("1ms", "5m"))
             .param(Param.integer("warn_days", "warn (tls.expiring) when a certificate expires within this many days").defaultValue(14).range(0, 3650))
             .fact("outcome", "string", "ok, expiring, expired, untrusted, hostname-mismatch, handshake-failure, refused, timeout, reset, unresolved or error")
