@@ -97,8 +97,13 @@ final class ShellCompleter implements Completer {
         int eq = typed.indexOf('=');
         if (eq > 0) {
             String name = typed.substring(0, eq);
-            params.stream().filter(p -> p.name().equals(name)).findFirst()
-                    .ifPresent(p -> values(p).forEach(v -> out.add(candidate(name + "=" + v, p.name(), null, true))));
+            params.stream().filter(p -> p.name().equals(name)).findFirst().ifPresent(p -> {
+                values(p).forEach(v -> out.add(candidate(name + "=" + v, p.name(), null, true)));
+                if (p.type() == ParamType.FILE) {   // a file parameter: the files under what is typed after '='
+                    listing(typed.substring(eq + 1), f -> true, "files")
+                            .forEach(c -> out.add(candidate(name + "=" + c.value(), "files", null, c.complete())));
+                }
+            });
             return out;
         }
         Set<String> given = new LinkedHashSet<>();
@@ -142,6 +147,22 @@ final class ShellCompleter implements Completer {
 
     /** Playbooks (*.yaml, *.yml, *.js) and folders under what is typed, and the distribution's playbooks. */
     static List<Candidate> files(String typed) {
+        List<Candidate> out = listing(typed, name -> name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".js"), "playbooks");
+        int slash = typed.lastIndexOf('/');
+        Path dir = slash < 0 ? Path.of(".") : Path.of(typed.substring(0, slash + 1).isEmpty() ? "/" : typed.substring(0, slash + 1));
+        Path shipped = EngineSetup.playbooksDir().toAbsolutePath().normalize();
+        if (!shipped.equals(dir.toAbsolutePath().normalize()) && Files.isDirectory(shipped)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(shipped, "*.{yaml,yml,js}")) {
+                ds.forEach(p -> out.add(candidate(p.toString(), "shipped playbooks", null, true)));
+            } catch (IOException e) {
+                // as above
+            }
+        }
+        return out;
+    }
+
+    /** The folders, and the files whose names {@code wanted} takes, in the folder of what is typed (dot files when typed). */
+    private static List<Candidate> listing(String typed, java.util.function.Predicate<String> wanted, String group) {
         List<Candidate> out = new ArrayList<>();
         int slash = typed.lastIndexOf('/');
         Path dir = slash < 0 ? Path.of(".") : Path.of(typed.substring(0, slash + 1).isEmpty() ? "/" : typed.substring(0, slash + 1));
@@ -152,20 +173,12 @@ final class ShellCompleter implements Completer {
                 if (name.startsWith(".") && !typed.substring(slash + 1).startsWith(".")) continue;
                 if (Files.isDirectory(p)) {
                     out.add(candidate(prefix + name + "/", "files", null, false));
-                } else if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".js")) {
-                    out.add(candidate(prefix + name, "playbooks", null, true));
+                } else if (wanted.test(name)) {
+                    out.add(candidate(prefix + name, group, null, true));
                 }
             }
         } catch (IOException | RuntimeException e) {
             // an unreadable or missing folder offers nothing
-        }
-        Path shipped = EngineSetup.playbooksDir().toAbsolutePath().normalize();
-        if (!shipped.equals(dir.toAbsolutePath().normalize()) && Files.isDirectory(shipped)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(shipped, "*.{yaml,yml,js}")) {
-                ds.forEach(p -> out.add(candidate(p.toString(), "shipped playbooks", null, true)));
-            } catch (IOException e) {
-                // as above
-            }
         }
         return out;
     }

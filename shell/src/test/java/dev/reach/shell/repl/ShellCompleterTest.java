@@ -88,6 +88,23 @@ class ShellCompleterTest {
     }
 
     @Test
+    void aFileInputOffersTheFilesUnderWhatIsTyped(@TempDir Path tmp) throws Exception {
+        Path pb = tmp.resolve("tls.yaml");
+        Files.writeString(pb, """
+                inputs:
+                  ca: {type: file, default: /etc/ssl/certs/ca-certificates.crt}
+                steps:
+                  - id: echo
+                    probe: test.echo
+                    with: {host: 127.0.0.1}
+                """);
+        Files.createDirectory(tmp.resolve("certs"));
+        Files.writeString(tmp.resolve("certs/lab-ca.pem"), "not read");
+        assertThat(tab("run " + pb + " ca=" + tmp + "/")).contains("ca=" + tmp + "/certs/", "ca=" + pb);
+        assertThat(tab("run " + pb + " ca=" + tmp + "/certs/")).contains("ca=" + tmp + "/certs/lab-ca.pem");
+    }
+
+    @Test
     void helpOffersCommandsAndProbes() {
         assertThat(tab("help ")).contains("save", "test.echo");
     }
