@@ -41,15 +41,24 @@ final class Cli {
         return start(List.of(), env, args);
     }
 
+    /** Runs reach in directory {@code dir} (the others run in the checkout). */
+    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+        return finish(start(dir, List.of(), java.util.Map.of(), args), args);
+    }
+
     /** Starts reach with these JVM options too. */
     static Running start(List<String> jvm, java.util.Map<String, String> env, String... args) throws IOException {
+        return start(REPO, jvm, env, args);
+    }
+
+    private static Running start(Path dir, List<String> jvm, java.util.Map<String, String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + HOME));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-cp", HOME.resolve("lib") + "/*", "dev.reach.shell.Main"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         environment(pb, env);
         Path out = Files.createTempFile("reach-out", ".txt");
         Path err = Files.createTempFile("reach-err", ".txt");

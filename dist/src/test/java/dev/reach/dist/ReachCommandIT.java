@@ -245,6 +245,55 @@ class ReachCommandIT {
     }
 
     @Test
+    void anInstalledPlaybookRunsByNameFromAnyDirectory(@TempDir Path tmp) throws Exception {
+        var byName = Cli.run(tmp, "run", "time", "--check");
+        assertThat(byName.exit()).as(byName.toString()).isZero();
+        assertThat(byName.out()).contains("time: ok (4 steps");
+        var missing = Cli.run(tmp, "run", "no-such-playbook");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
+        assertThat(missing.err()).contains("no-such-playbook: no such playbook file").contains("nor an installed playbook of that name in");
+    }
+
+    /** {@code reach run NAME}, {@code reach probe ID k=v}, {@code reach listen PORT} in a fix or summary text. */
+    private static final java.util.regex.Pattern REACH_COMMAND = java.util.regex.Pattern.compile(
+            "reach (run|probe|listen) +([^\\s;)'\"]+)((?: +[a-z_]+=[^\\s;)'\"]*)*)");
+
+    @Test
+    void everyReachCommandAFixTextNamesIsOneReachTakes() throws Exception {
+        List<String> texts = new java.util.ArrayList<>();
+        for (JsonNode c : new ObjectMapper().readTree(reach("causes", "--json").out()).get("causes")) {
+            if (c.hasNonNull("fix")) texts.add(c.get("code").asText() + ": " + c.get("fix").asText());
+        }
+        try (var files = Files.list(Cli.REPO.resolve("playbooks"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Files.readAllLines(f).stream().filter(l -> !l.strip().startsWith("#")).forEach(l -> texts.add(f.getFileName() + ": " + l));
+            }
+        }
+        int checked = 0;
+        for (String text : texts) {
+            var m = REACH_COMMAND.matcher(text);
+            while (m.find()) {
+                checked++;
+                String what = m.group(2);
+                switch (m.group(1)) {
+                    case "run" -> assertThat(reach("run", what, "--check").exit()).as(text).isZero();
+                    case "listen" -> assertThat(what).as(text).matches("[0-9]+|\\$\\{[^}]+}|PORT|\\{port}");
+                    default -> {
+                        var spec = reach("probes", what, "--json");
+                        assertThat(spec.exit()).as(text).isZero();
+                        List<String> params = new java.util.ArrayList<>();
+                        new ObjectMapper().readTree(spec.out()).get("params").forEach(p -> params.add(p.get("name").asText()));
+                        for (String kv : m.group(3).strip().split(" +")) {
+                            if (!kv.isEmpty()) assertThat(params).as(text).contains(kv.substring(0, kv.indexOf('=')));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("fix texts name reach commands").isGreaterThan(8);
+    }
+
+    @Test
     void quietPrintsOnlyTheVerdictLine() throws Exception {
         var r = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + Cli.closedPort(), "--quiet");
         assertThat(r.out().strip().lines()).hasSize(1).first().asString().startsWith("tcp.refused (likely): ");

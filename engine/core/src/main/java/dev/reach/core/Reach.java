@@ -90,7 +90,7 @@ public final class Reach implements AutoCloseable {
         this.jsPlaybooks = new JsPlaybooks(scripts);
         ProbeRegistry registry = plugins.registry();
         this.runner = new Runner(registry::find, new ProbeInvoker(HostPrivileges.current()), expressions,
-                new Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::says)),
+                new Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::fixOrSays)),
                 new Runner.Scripts(jsPlaybooks, this::load, registry.ids(), causes.codes()));
     }
 
@@ -136,9 +136,10 @@ public final class Reach implements AutoCloseable {
 
     /**
      * Loads and validates a playbook, YAML or JavaScript (by the extension: {@code .js}, {@code .mjs});
-     * nothing runs.
+     * nothing runs. A bare name that is no file here ({@code time}, {@code tls.yaml}) is an installed playbook.
      */
     public Playbook load(Path file) throws PlaybookException {
+        file = PlaybookLoader.installed(file, library).orElse(file);
         if (JsPlaybooks.isScript(file)) {
             Playbook pb = jsPlaybooks.load(file);
             JsPlaybooks.checkNames(pb, probes().ids(), causes.codes());

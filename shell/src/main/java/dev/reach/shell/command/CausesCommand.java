@@ -22,10 +22,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "causes", mixinStandardHelpOptions = true,
         description = {"List the cause codes a verdict may name (the fault catalogue and the plugins' own), by section;",
-                "with CODE, what proves that cause and what its verdict says."},
+                "with CODE, what proves that cause, what its verdict says and its fix."},
         footerHeading = "%nExamples:%n",
         footer = {"  reach causes                 # every code, by section",
-                "  reach causes tcp.filtered    # what proves it, what the verdict says",
+                "  reach causes tcp.filtered    # what proves it, what the verdict says, the fix",
                 "  reach causes --json"})
 public final class CausesCommand implements Callable<Integer> {
     private final Workbench bench;
@@ -71,6 +71,7 @@ public final class CausesCommand implements Callable<Integer> {
                 m.put("section", c.section());
                 m.put("evidence", c.evidence());
                 m.put("says", c.says());
+                m.put("fix", c.fix().isEmpty() ? null : c.fix());
                 m.put("plugin", c.plugin().isEmpty() ? null : c.plugin());
                 return m;
             }).toList();
@@ -79,9 +80,12 @@ public final class CausesCommand implements Callable<Integer> {
         }
         if (code != null) {
             CauseCatalog.Cause c = shown.getFirst();
-            out.println(c.code() + " (" + c.section() + (c.plugin().isEmpty() ? "" : ", from plugin " + c.plugin()) + ")");
+            out.println(c.code() + " (" + (c.plugin().isEmpty() ? c.section() : "from plugin " + c.plugin()) + ")");
             Wrap.lines("Evidence: " + c.evidence(), 78).forEach(l -> out.println("  " + l));
             Wrap.lines("Verdict: " + c.says(), 78).forEach(l -> out.println("  " + l));
+            if (!c.fix().isEmpty()) {
+                Wrap.lines("Fix: " + dev.reach.core.run.Verdicts.fill(c.fix(), Map.of()), 78).forEach(l -> out.println("  " + l));
+            }
             return ExitCodes.HEALTHY;
         }
         String section = null;

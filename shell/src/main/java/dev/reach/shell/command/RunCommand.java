@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  reach run playbooks/connect.yaml --set host=127.0.0.1 --set port=5432",
                 "  reach run playbooks/connect.yaml host=127.0.0.1 port=5432      # inputs as words, the same",
+                "  reach run time                     # an installed playbook, by name",
                 "  reach run my.yaml --json > result.json; reach run my.yaml --junit report.xml"})
 public final class RunCommand implements Callable<Integer> {
     private final Workbench bench;
@@ -33,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The playbook (.yaml or .js).")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The playbook (.yaml or .js), or an installed one by name (time, tls).")
     Path file;
 
     @Parameters(index = "1..*", paramLabel = "NAME=VALUE", description = "Inputs as words, the same as --set NAME=VALUE.")
@@ -55,8 +57,10 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        // a bare name that is no file here is an installed playbook (reach run time); the engine finds it
+        Path playbook = file.toString().contains("/") || Files.exists(bench.resolve(file)) ? bench.resolve(file) : file;
         if (check) {
-            return HeadlessWorkbench.check(common, bench.resolve(file), out, err);
+            return HeadlessWorkbench.check(common, playbook, out, err);
         }
         Map<String, Object> raw = new LinkedHashMap<>(inputs);
         try {
@@ -64,6 +68,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (UsageException e) {
             return HeadlessWorkbench.usage(e, err);
         }
-        return bench.execute(new Request.PlaybookRequest(bench.resolve(file), raw), common, output, out, err);
+        return bench.execute(new Request.PlaybookRequest(playbook, raw), common, output, out, err);
     }
 }

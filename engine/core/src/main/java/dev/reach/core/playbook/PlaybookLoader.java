@@ -21,6 +21,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -64,12 +65,30 @@ public final class PlaybookLoader {
         this.library = List.copyOf(library);
     }
 
+    /**
+     * The installed playbook a bare name means when no such file is here: {@code time} or {@code time.yaml} is
+     * {@code time.yaml} (else {@code .yml}, {@code .js}) in the first of {@code library} that has it.
+     */
+    public static Optional<Path> installed(Path file, List<Path> library) {
+        String name = file.toString();
+        if (name.contains("/") || name.isEmpty() || Files.exists(file)) return Optional.empty();
+        List<String> names = name.matches(".*\\.(ya?ml|m?js)") ? List.of(name) : List.of(name + ".yaml", name + ".yml", name + ".js");
+        for (Path lib : library) {
+            for (String n : names) {
+                if (Files.isRegularFile(lib.resolve(n))) return Optional.of(lib.resolve(n));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Loads a playbook file. */
     public Playbook load(Path file) throws PlaybookException {
         Path abs = file.toAbsolutePath().normalize();
         String name = file.toString();
         if (!Files.isRegularFile(abs)) {
-            throw new PlaybookException(SourcePos.unknown(name), "no such playbook file; check the path");
+            throw new PlaybookException(SourcePos.unknown(name), "no such playbook file; check the path"
+                    + (name.contains("/") || library.isEmpty() ? "" : " (nor an installed playbook of that name in "
+                    + library.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")"));
         }
         try (Reader r = Files.newBufferedReader(abs, StandardCharsets.UTF_8)) {
             return load(r, name, abs.getParent());

@@ -335,7 +335,7 @@ final class PlaybookRun {
             if (m.get("evidence") instanceof List<?> lines) lines.forEach(l -> evidence.add("  " + l));
         }
         concluded = new Verdict(v.cause(), Confidence.fromLabel(v.confidence()).orElse(Confidence.LIKELY), summary,
-                fix.isEmpty() ? runner.verdicts().fix(v.cause()) : fix, evidence, supportedBy, true);
+                fix.isEmpty() ? runner.verdicts().fix(v.cause(), inputs) : fix, evidence, supportedBy, true);
         return finished(new StepResult(v.id(), "verdict", "", Map.of(),
                 Observation.of(ok ? Status.OK : Status.FAIL, summary).cause(ok ? null : v.cause()).build(), "", List.of()));
     }

@@ -183,7 +183,7 @@ final class ScriptSteps implements PlaybookHost {
                 evidence.add(ref);
             }
         }
-        concluded = new Verdict(v.cause(), confidence, summary, v.fix().isEmpty() ? run.runner().verdicts().fix(v.cause()) : v.fix(),
+        concluded = new Verdict(v.cause(), confidence, summary, v.fix().isEmpty() ? run.runner().verdicts().fix(v.cause(), run.inputs()) : v.fix(),
                 evidence, supportedBy, true);
         return record(step);
     }

@@ -5,8 +5,11 @@ import dev.reach.spi.Status;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Derives the one verdict of a run that no verdict step concluded: the first fault with a cause, else
@@ -17,16 +20,36 @@ public final class Verdicts {
     /** reach's own code for "the checks that would decide could not run" (not a fault from FAULTS.md). */
     public static final String INCONCLUSIVE = "inconclusive";
 
+    /** {@code {host}}, {@code {port}}, {@code {name}} in a catalogue fix. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(host|port|name)}");
+
     private final Function<String, Optional<String>> fixFor;
 
-    /** @param fixFor what the catalogue says the verdict for a cause should tell the user */
+    /** @param fixFor the catalogue's fix for a cause, with {@code {host}}, {@code {port}}, {@code {name}} placeholders */
     public Verdicts(Function<String, Optional<String>> fixFor) {
         this.fixFor = fixFor;
     }
 
-    /** The default fix text for a cause, from the catalogue. */
+    /** The catalogue's fix for a cause, its placeholders as HOST, PORT, NAME. */
     public String fix(String cause) {
-        return Verdict.OK.equals(cause) ? "" : fixFor.apply(cause).orElse("");
+        return fix(cause, Map.of());
+    }
+
+    /**
+     * The catalogue's fix for a cause, its placeholders filled from {@code values} (the failing step's parameters,
+     * or the playbook's inputs); one without a value stays a word to replace: HOST, PORT, NAME.
+     */
+    public String fix(String cause, Map<String, ?> values) {
+        return Verdict.OK.equals(cause) ? "" : fill(fixFor.apply(cause).orElse(""), values);
+    }
+
+    /** A catalogue fix with its {@code {host}}, {@code {port}}, {@code {name}} from {@code values}, else HOST, PORT, NAME. */
+    public static String fill(String template, Map<String, ?> values) {
+        return PLACEHOLDER.matcher(template).replaceAll(m -> {
+            Object v = values.get(m.group(1));
+            String text = v == null || v.toString().isBlank() ? m.group(1).toUpperCase(java.util.Locale.ROOT) : v.toString();
+            return Matcher.quoteReplacement(text);
+        });
     }
 
     /**
@@ -42,7 +65,7 @@ public final class Verdicts {
         for (StepResult s : steps) {
             if (s.status() == Status.FAIL && s.observation().cause().isPresent()) {
                 String cause = s.observation().cause().get();
-                return new Verdict(cause, Confidence.LIKELY, s.observation().summary(), fix(cause),
+                return new Verdict(cause, Confidence.LIKELY, s.observation().summary(), fix(cause, s.params()),
                         evidence(s), List.of(s.id()), false);
             }
         }

@@ -28,6 +28,9 @@ public final class CauseCatalog {
     public static final String INCONCLUSIVE = dev.reach.core.run.Verdicts.INCONCLUSIVE;
 
     static final String RESOURCE = "causes.tsv";
+    /** reach's fix for each catalogue cause, beside {@link #RESOURCE}: code, fix. */
+    static final String FIXES = "fixes.tsv";
+    private static final String OK = dev.reach.core.run.Verdict.OK;
     /**
      * The table a plugin jar may carry at its root to add cause codes of its own: one cause a line, four
      * tab-separated columns (code, side, evidence, says), {@code #} comments. Playbooks may then branch on
@@ -47,9 +50,15 @@ public final class CauseCatalog {
      * @param says     what the verdict must tell the user
      * @param reachOwn true for reach's own pseudo-causes ({@link #INCONCLUSIVE}), which FAULTS.md does not list
      * @param plugin   the id of the plugin whose {@link #PLUGIN_RESOURCE} declared it; empty for the catalogue's
+     * @param fix      the fix a verdict gives when no playbook wrote one: a command or setting, with {@code {host}},
+     *                 {@code {port}}, {@code {name}} for the failing step's parameters; empty when none is known
      */
     public record Cause(String code, String section, String side, String evidence, String says, boolean reachOwn,
-                        String plugin) {
+                        String plugin, String fix) {
+        /** The fix, else what the verdict says (a plugin's cause without a fix column). */
+        public String fixOrSays() {
+            return fix.isEmpty() ? says : fix;
+        }
     }
 
     private final Map<String, Cause> byCode;
@@ -60,15 +69,41 @@ public final class CauseCatalog {
 
     /** Reads the catalogue shipped with reach; a broken resource is a packaging bug and throws. */
     public static CauseCatalog load() {
-        try (InputStream in = CauseCatalog.class.getResourceAsStream(RESOURCE)) {
+        return parse(resource(RESOURCE), resource(FIXES));
+    }
+
+    private static List<String> resource(String name) {
+        try (InputStream in = CauseCatalog.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path beside " + CauseCatalog.class.getName());
+                throw new IllegalStateException(name + " is missing from the class path beside " + CauseCatalog.class.getName());
             }
-            var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            return parse(reader.lines().toList());
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + name, e);
         }
+    }
+
+    /** Parses tsv lines, each code's fix from {@code fixLines} (code, fix): every cause but ok needs one. */
+    static CauseCatalog parse(List<String> lines, List<String> fixLines) {
+        Map<String, String> fixes = new LinkedHashMap<>();
+        for (int i = 0; i < fixLines.size(); i++) {
+            String line = fixLines.get(i);
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] cols = line.split("\t", -1);
+            if (cols.length != 2 || cols[1].isBlank() || fixes.putIfAbsent(cols[0], cols[1]) != null) {
+                throw new IllegalStateException(FIXES + ":" + (i + 1) + ": expected one row per code: code, fix");
+            }
+        }
+        CauseCatalog catalog = parse(lines);
+        Map<String, Cause> byCode = new LinkedHashMap<>();
+        for (Cause c : catalog.byCode.values()) {
+            String fix = fixes.remove(c.code());
+            if (fix == null && !c.code().equals(OK)) throw new IllegalStateException(FIXES + " has no fix for " + c.code());
+            byCode.put(c.code(), new Cause(c.code(), c.section(), c.side(), c.evidence(), c.says(), c.reachOwn(), "",
+                    fix == null ? "" : fix));
+        }
+        if (!fixes.isEmpty()) throw new IllegalStateException(FIXES + " has fixes for causes the catalogue lacks: " + fixes.keySet());
+        return new CauseCatalog(byCode);
     }
 
     /** Parses tsv lines: {@code #} comments and blank lines are skipped; any other line must be a full row. */
@@ -91,7 +126,7 @@ public final class CauseCatalog {
             if (!cols[5].equals(FROM_FAULTS) && !cols[5].equals(FROM_REACH)) {
                 throw new IllegalStateException(where + "origin '" + cols[5] + "' (allowed: " + FROM_FAULTS + ", " + FROM_REACH + ")");
             }
-            var cause = new Cause(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5].equals(FROM_REACH), "");
+            var cause = new Cause(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5].equals(FROM_REACH), "", "");
             if (byCode.putIfAbsent(cause.code(), cause) != null) {
                 throw new IllegalStateException(where + "cause '" + cause.code() + "' is listed twice");
             }
@@ -112,12 +147,13 @@ public final class CauseCatalog {
             }
             String where = PLUGIN_RESOURCE + ":" + (i + 1) + ": ";
             String[] cols = line.split("\t", -1);
-            if (cols.length != 4 || cols[3].isBlank()) {
-                problems.add(where + "expected 4 tab-separated columns (code, side, evidence, says), got " + cols.length
-                        + (cols.length == 4 ? " with nothing to say" : ""));
+            if (cols.length < 4 || cols.length > 5 || cols[3].isBlank()) {
+                problems.add(where + "expected 4 or 5 tab-separated columns (code, side, evidence, says[, fix]), got " + cols.length
+                        + (cols.length == 4 || cols.length == 5 ? " with nothing to say" : ""));
             } else if (!Observation.CAUSE.matcher(cols[0]).matches()) {
                 problems.add(where + "cause '" + cols[0] + "' is not dotted lower-case like redis.auth-required");
-            } else if (own.putIfAbsent(cols[0], new Cause(cols[0], "plugin " + pluginId, cols[1], cols[2], cols[3], false, pluginId)) != null) {
+            } else if (own.putIfAbsent(cols[0], new Cause(cols[0], "plugin " + pluginId, cols[1], cols[2], cols[3], false, pluginId,
+                    cols.length == 5 ? cols[4].strip() : "")) != null) {
                 problems.add(where + "cause '" + cols[0] + "' is listed twice");
             }
         }

@@ -108,7 +108,7 @@ class PluginLoaderTest {
         assertThat(r.plugins().getFirst().causeCodes()).containsExactly("acme.grumpy");
         assertThat(r.problems()).extracting(PluginProblem::message).containsExactly(
                 "plugin 'acme': reach-causes.tsv:3: cause 'Not A Code' is not dotted lower-case like redis.auth-required",
-                "plugin 'acme': reach-causes.tsv:4: expected 4 tab-separated columns (code, side, evidence, says), got 2");
+                "plugin 'acme': reach-causes.tsv:4: expected 4 or 5 tab-separated columns (code, side, evidence, says[, fix]), got 2");
     }
 
     @Test

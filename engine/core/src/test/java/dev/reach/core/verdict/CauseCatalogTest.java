@@ -34,6 +34,32 @@ class CauseCatalogTest {
     }
 
     @Test
+    void everyCauseButOkHasAFixAndItsPlaceholdersAreTheOnesFilledIn() {
+        for (CauseCatalog.Cause c : causes.causes()) {
+            if (c.code().equals("ok")) {
+                assertThat(c.fix()).isEmpty();
+                continue;
+            }
+            assertThat(c.fix()).as(c.code()).isNotBlank().doesNotContain("B's", " on B", "...", "…");
+            assertThat(c.fix().replaceAll("\\{(host|port|name)}", "")).as(c.code() + ": only {host}, {port}, {name}")
+                    .doesNotContain("{", "}");
+        }
+        assertThat(dev.reach.core.run.Verdicts.fill(causes.find("tcp.refused").orElseThrow().fix(), java.util.Map.of("host", "198.18.0.2", "port", 5432)))
+                .startsWith("On 198.18.0.2: start the service or make it listen on port 5432 (reach listen 5432;");
+        assertThat(dev.reach.core.run.Verdicts.fill("On {host}:{port}", java.util.Map.of())).isEqualTo("On HOST:PORT");
+    }
+
+    @Test
+    void aFixesFileOutOfStepWithTheCatalogueIsAPackagingError() {
+        List<String> rows = List.of("tcp.refused\tTransport (L4)\tA\tRST\tnothing listens\tFAULTS.md");
+        assertThatThrownBy(() -> CauseCatalog.parse(rows, List.of())).hasMessageContaining("no fix for tcp.refused");
+        assertThatThrownBy(() -> CauseCatalog.parse(rows, List.of("tcp.refused\tstart it", "tcp.gone\tx")))
+                .hasMessageContaining("tcp.gone");
+        assertThat(CauseCatalog.parse(rows, List.of("# c", "tcp.refused\tstart it")).find("tcp.refused").orElseThrow().fix())
+                .isEqualTo("start it");
+    }
+
+    @Test
     void inconclusiveIsReachsOwnAndNotFromFaults() {
         CauseCatalog.Cause inconclusive = causes.find(CauseCatalog.INCONCLUSIVE).orElseThrow();
         assertThat(inconclusive.reachOwn()).isTrue();
@@ -76,5 +102,15 @@ class CauseCatalogTest {
         assertThat(all.find("tcp.refused").map(CauseCatalog.Cause::section)).contains("Transport (L4)");
         assertThat(refused).containsExactly("plugin acme declares cause 'tcp.refused', which the catalogue already has; it is left out");
         assertThat(causes.contains("acme.grumpy")).as("the shipped catalogue is unchanged").isFalse();
+    }
+
+    @Test
+    void aPluginCauseMayGiveItsFixInAFifthColumnElseItsVerdictTextServes() {
+        List<String> said = new java.util.ArrayList<>();
+        var own = CauseCatalog.parsePlugin("acme", List.of("acme.grumpy\tB\tgo away\tthe greeting says so\tacme-ctl restart {host}",
+                "acme.sleepy\tB\tslow\tthe greeting comes late"), said);
+        assertThat(said).isEmpty();
+        assertThat(own.get(0).fixOrSays()).isEqualTo("acme-ctl restart {host}");
+        assertThat(own.get(1).fixOrSays()).isEqualTo("the greeting comes late");
     }
 }
