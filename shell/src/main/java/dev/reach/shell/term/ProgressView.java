@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 /**
  * Live progress on standard error while a run is long: on a terminal, each step's line as it finishes (mark, id,
  * summary, cut to the width) with one line below it, a spinner and the running steps, redrawn in place and erased at
- * the end, the way mtr and nmap --reason show results as they come; when piped, a plain line per step that finishes.
- * Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print only their report. Steps skipped by
- * their condition, or cut short because the evidence had decided, are not shown as they finish.
+ * the end, the way mtr and nmap --reason show results as they come; when piped, a plain line per step that finishes
+ * (not cut: logs keep whole lines). Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print
+ * only their report. Steps skipped by their condition, or cut short because the evidence had decided, are not shown
+ * as they finish, either way.
  */
 public final class ProgressView implements RunListener, AutoCloseable {
     public static final long QUIET_MS = 700;
@@ -42,10 +43,10 @@ public final class ProgressView implements RunListener, AutoCloseable {
 
     /** {@code width}: the terminal's columns, read when drawing, so that the live line never wraps (it could not be erased). */
     public ProgressView(PrintWriter err, boolean live, java.util.function.IntSupplier width) {
-        this(err, live, width, QUIET_MS);
+        this(err, live, width, live ? QUIET_MS : QUIET_PLAIN_MS);
     }
 
-    /** {@code quietMs}: how long a live view shows nothing (tests give 0). */
+    /** {@code quietMs}: how long the view shows nothing (tests give 0). */
     ProgressView(PrintWriter err, boolean live, java.util.function.IntSupplier width, long quietMs) {
         this.err = err;
         this.live = live;
@@ -70,9 +71,10 @@ public final class ProgressView implements RunListener, AutoCloseable {
             case RunEvent.StepProgress p -> running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + p.message());
             case RunEvent.StepFinished f -> {
                 running.remove(f.result().id());
-                if (live && elapsedMs() >= quietMs && !f.result().skippedByCondition() && !f.result().cutShort()) {
+                if (f.result().skippedByCondition() || f.result().cutShort()) return;   // the report says why; noise here
+                if (live && elapsedMs() >= quietMs) {
                     finished(f.result());
-                } else if (!live && elapsedMs() > QUIET_PLAIN_MS) {
+                } else if (!live && elapsedMs() >= quietMs) {
                     synchronized (this) {
                         err.printf("reach: %6.1fs  %-8s %s: %s%n", elapsedMs() / 1000.0, f.result().status().label(),
                                 f.result().id(), f.result().observation().summary());

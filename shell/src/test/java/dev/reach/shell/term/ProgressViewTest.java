@@ -35,9 +35,21 @@ class ProgressViewTest {
     @Test
     void pipedAQuickRunPrintsNothing() {
         StringWriter err = new StringWriter();
-        try (ProgressView view = new ProgressView(new PrintWriter(err, true), false, () -> 80, 0)) {
+        try (ProgressView view = new ProgressView(new PrintWriter(err, true), false, () -> 80)) {
             view.on(finished("connect", Observation.ok("fine").build()));
         }
         assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void pipedALongRunPrintsWholePlainLinesButNotTheStepsItsConditionsSkipped() {
+        StringWriter err = new StringWriter();
+        String summary = "127.0.0.1:1 refused the connection: nothing listens there, or a firewall rejects it with a TCP reset";
+        try (ProgressView view = new ProgressView(new PrintWriter(err, true), false, () -> 40, 0)) {
+            view.on(finished("connect", Observation.fail("tcp.refused", summary).build()));
+            view.on(finished("udp", Observation.skipped(StepResult.CONDITION_FALSE + "inputs.proto == 'udp'").build()));
+        }
+        assertThat(err.toString().lines()).singleElement().asString()
+                .as("a log line: no escape codes, not cut").doesNotContain("\u001b").endsWith("fail     connect: " + summary);
     }
 }
