@@ -367,6 +367,27 @@ class DiagnosisLabIT {
         }
     }
 
+    /** The server sends its certificate without the intermediate that signed it; the client trusts the root. */
+    @Test
+    void aChainWithoutItsIntermediateIsUntrustedAndTheFixIsTheFullChain() throws Exception {
+        try (var tls = lab.tlsServer("chained")) {
+            Verdict v = diagnose("web.lab.test:8443", "ca=" + lab.ca);
+            expect("tls-missing-intermediate", "tls.untrusted", v);
+            assertThat(v.fix()).startsWith("Serve the full chain").doesNotContain("self-signed");
+        }
+    }
+
+    /** A complete chain to a root this client does not trust (here: trusting only an unrelated certificate). */
+    @Test
+    void aChainToAnUnknownRootIsUntrustedAndTheFixNamesTheTrustStore() throws Exception {
+        try (var tls = lab.tlsServer("chained", 8443, "-cert_chain", lab.ca.resolveSibling("interchain.pem").toString())) {
+            Verdict v = diagnose("web.lab.test:8443", "ca=" + lab.ca.resolveSibling("selfsigned.pem"));
+            expect("tls-unknown-ca", "tls.untrusted", v);
+            assertThat(v.fix()).startsWith("The chain ends at a CA this host does not trust")
+                    .contains("reach web.lab.test:8443 --set ca=FILE").doesNotContain("full chain");
+        }
+    }
+
     /** The bug: TLS on a port outside the known list was never looked at. */
     @Test
     void tlsOnAnOddPortIsJudged() throws Exception {

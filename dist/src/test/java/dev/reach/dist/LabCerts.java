@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The lab's certificates, made with the openssl command: a CA (ca.pem) and, all with server.key,
  * good.pem (web.lab.test, by the CA, 400 days), expiring.pem (the same, 5 days: within tls.handshake's 14-day
- * warning), expired.pem (web.lab.test, notAfter yesterday), other.pem (other.lab.test, by the CA) and
- * selfsigned.pem (web.lab.test, signed by itself).
+ * warning), expired.pem (web.lab.test, notAfter yesterday), other.pem (other.lab.test, by the CA),
+ * selfsigned.pem (web.lab.test, signed by itself), inter.pem (an intermediate CA signed by the CA) and chained.pem
+ * (web.lab.test, signed by the intermediate: a server that sends it alone leaves its chain incomplete), and
+ * interchain.pem (the intermediate and the CA: the rest of chained.pem's chain, up to its root).
  */
 final class LabCerts {
     private LabCerts() {
@@ -30,6 +32,12 @@ final class LabCerts {
         sign(dir, "other.csr", "other.pem", "400", otherExt);
         openssl(dir, "x509", "-req", "-in", "web.csr", "-signkey", "server.key", "-out", "selfsigned.pem", "-days", "400",
                 "-extfile", ext.toString());
+        Path caExt = Files.writeString(dir.resolve("inter.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "inter.key", "-out", "inter.csr", "-subj", "/CN=reach-lab-intermediate");
+        sign(dir, "inter.csr", "inter.pem", "400", caExt);
+        openssl(dir, "x509", "-req", "-in", "web.csr", "-CA", "inter.pem", "-CAkey", "inter.key", "-CAcreateserial",
+                "-out", "chained.pem", "-days", "400", "-extfile", ext.toString());
+        Files.writeString(dir.resolve("interchain.pem"), Files.readString(dir.resolve("inter.pem")) + Files.readString(dir.resolve("ca.pem")));
         return dir.resolve("ca.pem");
     }
 
