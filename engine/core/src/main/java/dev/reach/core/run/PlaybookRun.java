@@ -129,7 +129,7 @@ final class PlaybookRun {
     }
 
     private Scope scope() {
-        return new Scope(inputs, views, Map.of());
+        return new Scope(inputs, views, Map.of(), new Scope.Budget(deadline, options.cancellation()::isCancelled));
     }
 
     /**
