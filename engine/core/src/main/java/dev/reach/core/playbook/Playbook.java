@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param steps       the steps, in order
  * @param timeout     the whole run's deadline
  * @param script      for a JS playbook, its module (and {@code steps} is empty: main decides what runs); null for YAML
+ * @param readsFiles  whether it may give a probe's {@code file} parameter (or an included playbook's {@code file}
+ *                    input) a path of its own choosing: YAML playbooks may; a JS playbook only when its metadata
+ *                    says {@code allow: ['files']} (paths the user gave as inputs are always allowed)
  */
 public record Playbook(String name, String description, String source, Map<String, Param> inputs, List<Step> steps,
-                       Duration timeout, JsModule script) {
+                       Duration timeout, JsModule script, boolean readsFiles) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
     public Playbook {
@@ -30,7 +33,13 @@ public record Playbook(String name, String description, String source, Map<Strin
     /** A YAML playbook. */
     public Playbook(String name, String description, String source, Map<String, Param> inputs, List<Step> steps,
                     Duration timeout) {
-        this(name, description, source, inputs, steps, timeout, null);
+        this(name, description, source, inputs, steps, timeout, null, true);
+    }
+
+    /** A playbook that reads files (YAML) or not (JS) by default. */
+    public Playbook(String name, String description, String source, Map<String, Param> inputs, List<Step> steps,
+                    Duration timeout, JsModule script) {
+        this(name, description, source, inputs, steps, timeout, script, script == null);
     }
 
     /** True for a JS playbook (its {@link #script()} runs instead of steps). */

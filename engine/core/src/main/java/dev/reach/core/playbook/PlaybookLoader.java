@@ -285,6 +285,10 @@ public final class PlaybookLoader {
         private Step include(StepCommon common, Node n, Map<String, NodeTuple> m) {
             String path = y.text(n, "include");
             if (path == null) return null;
+            if (!path.matches(".+\\.(?:ya?ml|m?js)")) {   // never another file read as a playbook (its text would show in errors)
+                y.problem(n, "include: '" + path + "' is not a playbook; only .yaml, .yml and .js files can be included");
+                return null;
+            }
             Map<String, Arg> with = m.containsKey("with") ? args(m.get("with").getValueNode()) : Map.of();
             Path target = (dir == null ? Path.of(path) : dir.resolve(path)).toAbsolutePath().normalize();
             if (!Files.isRegularFile(target) && !path.contains("/")) { // a bare name: the installed playbooks

@@ -110,7 +110,7 @@ public final class Runner {
     public EvalResult eval(String source, Map<String, ?> names, RunOptions options) {
         Duration timeout = options.timeout() != null ? options.timeout() : EVAL_TIMEOUT;
         JsModule snippet = new JsModule("js", Path.of("").toAbsolutePath().resolve("js"), source); // include() resolves from here
-        Playbook pb = new Playbook("js", "", "js", Map.of(), List.of(), timeout, snippet);
+        Playbook pb = new Playbook("js", "", "js", Map.of(), List.of(), timeout, snippet, true); // the user's own line
         return new ScriptSteps(new PlaybookRun(this, pb, Map.of(), options, Instant.now().plus(timeout), "")).evaluate(names);
     }
 

@@ -7,6 +7,8 @@ import dev.reach.core.script.JsPlaybooks;
 import dev.reach.core.script.PlaybookHost;
 import dev.reach.core.playbook.Confidence;
 import dev.reach.spi.Observation;
+import dev.reach.spi.Param;
+import dev.reach.spi.ParamType;
 import dev.reach.spi.Probe;
 import dev.reach.spi.Status;
 
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ScriptSteps implements PlaybookHost {
     private static final int MAX_INCLUDE_DEPTH = 8;
+    /** What include() takes: a playbook, by its extension (never another file read as one). */
+    private static final java.util.regex.Pattern PLAYBOOK_FILE = java.util.regex.Pattern.compile(".+\\.(?:ya?ml|m?js)");
 
     private final PlaybookRun run;
     private final List<StepResult> results = new ArrayList<>();
@@ -141,18 +145,26 @@ final class ScriptSteps implements PlaybookHost {
         if (run.prefix().chars().filter(c -> c == '/').count() >= MAX_INCLUDE_DEPTH) {
             throw new IllegalArgumentException("includes nest deeper than " + MAX_INCLUDE_DEPTH + "; flatten them");
         }
+        if (!PLAYBOOK_FILE.matcher(path).matches()) {
+            throw new IllegalArgumentException("include('" + path + "'): only playbooks can be included (.yaml, .yml, .js, .mjs)");
+        }
         Path dir = run.playbook().script().path().getParent();
         Playbook child;
         try {
             child = run.runner().scripts().loader().load(dir == null ? Path.of(path) : dir.resolve(path));
         } catch (PlaybookException e) {
-            throw new IllegalArgumentException("include('" + path + "'): " + e.problems().getFirst());
+            // where, not what: a problem's text may quote the file, and the script must not read files through errors
+            throw new IllegalArgumentException("include('" + path + "'): not a playbook that loads (" + e.problems().size()
+                    + " problem(s), the first at " + e.problems().getFirst().pos() + "; 'reach run " + path + " --check' lists them)");
         }
         Map<String, Object> bound;
         try {
             bound = Inputs.bind(child, inputs, run.options().workingDirectory());
         } catch (UsageException e) {
             throw new IllegalArgumentException("include('" + path + "'): " + String.join("; ", e.problems()));
+        }
+        for (Param p : child.inputs().values()) {
+            checkFile("include('" + path + "')", p, bound.get(p.name()));
         }
         String stepId = id == null ? number("include") : unique(id);
         return record(run.include(stepId, path, child, bound, child.timeout(), run.options().cancellation()));
@@ -221,7 +233,33 @@ final class ScriptSteps implements PlaybookHost {
         if (!binding.ok()) {
             throw new IllegalArgumentException(String.join("; ", binding.errors().stream().map(ParamBinder.ParamError::message).toList()));
         }
+        for (Param p : probe.spec().params()) {
+            checkFile("probe('" + probeId + "')", p, binding.params().find(p.name()).orElse(null));
+        }
         return new Bound(probe, binding);
+    }
+
+    /**
+     * A {@code file} value a JS playbook gives a probe or an include: its default, a file the user gave as one of
+     * the run's inputs, or any file when the playbook's metadata says {@code allow: ['files']}. Else a script could
+     * read any file the process can read (a log, a key) and send it out with the next probe.
+     */
+    private void checkFile(String call, Param p, Object value) {
+        if (p.type() != ParamType.FILE || value == null || run.playbook().readsFiles()
+                || p.defaultValue().map(value::equals).orElse(false) || userGave(value)) {
+            return;
+        }
+        throw new IllegalArgumentException(call + ": " + p.name() + "=" + value + " is a file of the script's choosing; a JavaScript"
+                + " playbook reads files only when its metadata says allow: ['files'], or those the user gives as inputs");
+    }
+
+    /** Whether one of the run's {@code file} inputs is {@code value}, and not by the playbook's own default. */
+    private boolean userGave(Object value) {
+        for (Param in : run.playbook().inputs().values()) {
+            Object given = run.inputs().get(in.name());
+            if (in.type() == ParamType.FILE && value.equals(given) && !in.defaultValue().map(given::equals).orElse(false)) return true;
+        }
+        return false;
     }
 
     private void open() {

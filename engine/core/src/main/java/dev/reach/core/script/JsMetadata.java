@@ -20,11 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A JS playbook's {@code export const metadata = {name, description, inputs, timeout}}: the same inputs as
- * YAML's (a type name, or {type, required, default, description, allowed, secret}), checked the same way.
+ * A JS playbook's {@code export const metadata = {name, description, inputs, timeout, allow}}: the same inputs as
+ * YAML's (a type name, or {type, required, default, description, allowed, secret}), checked the same way;
+ * {@code allow: ['files']} lets it give probes files of its own choosing (see {@link Playbook#readsFiles()}).
  */
 final class JsMetadata {
-    private static final List<String> KEYS = List.of("name", "description", "inputs", "timeout");
+    private static final List<String> KEYS = List.of("name", "description", "inputs", "timeout", "allow");
+    /** What {@code allow} may grant: reading files of the script's choosing through probes' {@code file} parameters. */
+    private static final List<String> ALLOWANCES = List.of("files");
     private static final List<String> INPUT_KEYS = List.of("type", "required", "default", "description", "allowed", "secret");
     private static final Pattern EXPORT = Pattern.compile("export\\s+(?:const|let|var)\\s+metadata\\b");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -61,10 +64,22 @@ final class JsMetadata {
                 problems.add(new Problem(at, "bad timeout: " + e.getMessage()));
             }
         }
+        boolean readsFiles = false;
+        if (meta.get("allow") instanceof List<?> allow) {
+            for (Object a : allow) {
+                if (ALLOWANCES.contains(String.valueOf(a))) {
+                    readsFiles = true;
+                } else {
+                    problems.add(new Problem(at, "unknown allowance '" + a + "' (allow: " + ALLOWANCES + ")"));
+                }
+            }
+        } else if (meta.get("allow") != null) {
+            problems.add(new Problem(at, "'allow' must be a list like ['files']"));
+        }
         if (!problems.isEmpty()) throw new PlaybookException(problems);
         String base = Path.of(module.name()).getFileName().toString().replaceFirst("\\.m?js$", "");
         return new Playbook(meta.get("name") instanceof String n ? n : base,
-                meta.get("description") instanceof String d ? d : "", module.name(), inputs, List.of(), timeout, module);
+                meta.get("description") instanceof String d ? d : "", module.name(), inputs, List.of(), timeout, module, readsFiles);
     }
 
     private static Param input(String name, Object spec, SourcePos at, List<Problem> problems) {

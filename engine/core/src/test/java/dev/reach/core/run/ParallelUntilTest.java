@@ -196,8 +196,9 @@ class ParallelUntilTest {
         StepResult each = find(r.steps(), "each");
         assertThat(each.cutShort()).isTrue();
         assertThat(each.children()).hasSize(18).allMatch(StepResult::cutShort);
-        assertThat(each.children().stream().filter(c -> c.observation().summary().startsWith("cut short before it started")))
-                .as("16 run at once; the last two waited for their turn").hasSize(2);
+        assertThat(each.children().stream().filter(c -> c.observation().summary().startsWith("cut short before it started"))
+                .map(StepResult::id)).as("16 run at once: the last two waited for their turn (on a busy machine, more may not have started)")
+                .contains("each[16]", "each[17]").hasSizeBetween(2, 18);
         assertThat(r.verdict().cause()).isEqualTo("ok");
     }
 

@@ -45,6 +45,24 @@ public final class TestProbes {
         }
     };
 
+    /** {@code test.read file=PATH}: reads the file's first line into the fact {@code line} (a probe that reads files). */
+    public static final Probe READ = new Probe() {
+        final ProbeSpec spec = ProbeSpec.builder("test.read", "Reads a file's first line")
+                .param(Param.file("file", "the file").defaultValue("/etc/hostname"))
+                .fact(Fact.of("line", "string", "the first line")).build();
+
+        public ProbeSpec spec() { return spec; }
+
+        public Observation run(ProbeContext ctx, Params p) {
+            try {
+                String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of(p.string("file"))).stream().findFirst().orElse("");
+                return Observation.ok("read " + p.string("file")).fact("line", line).build();
+            } catch (java.io.IOException e) {
+                return Observation.error("cannot read " + p.string("file")).build();
+            }
+        }
+    };
+
     /** {@code test.list addresses=a,b}: answers ok with the list it is given as the fact {@code addresses} (empty by default). */
     public static final Probe LIST = new Probe() {
         final ProbeSpec spec = ProbeSpec.builder("test.list", "Returns the list it is given")

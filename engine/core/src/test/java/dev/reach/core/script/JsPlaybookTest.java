@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** JS playbooks through the front door (Reach.load, Reach.run), against real loopback sockets. */
 class JsPlaybookTest {
     static final Reach REACH = Reach.builder().probe(new LoopbackConnectProbe()).probe(TestProbes.FIXED)
-            .probe(TestProbes.SLEEP).build();
+            .probe(TestProbes.SLEEP).probe(TestProbes.READ).build();
 
     @TempDir
     Path dir;

@@ -43,6 +43,51 @@ class SandboxTest {
         return s.observation().summary();
     }
 
+    /** A file a hostile script wants: its line must never reach the script, through a probe or an error. */
+    private Path secret() throws Exception {
+        return Files.writeString(dir.resolve("secret.txt"), "root:s3cr3t-hash:19000:0:99999:7:::\n");
+    }
+
+    @Test
+    void aScriptCannotReadAFileThroughIncludeOrItsErrors() throws Exception {
+        Path secret = secret();
+        assertThat(summary(denied("try { include('" + secret + "'); } catch (e) { throw new Error('got ' + e.message); }")))
+                .contains("only playbooks can be included").doesNotContain("s3cr3t");
+        Path disguised = Files.copy(secret, dir.resolve("disguised.yaml"));
+        assertThat(summary(denied("try { include('" + disguised + "'); } catch (e) { throw new Error('got ' + e.message); }")))
+                .contains("not a playbook that loads").contains(disguised + ":1:").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void aScriptGivesAProbeOnlyTheFilesTheUserGaveUnlessItsMetadataAllowsFiles() throws Exception {
+        Path secret = secret();
+        assertThat(summary(denied("probe('test.read', {file: '" + secret + "'});")))
+                .contains("probe('test.read'): file=" + secret + " is a file of the script's choosing").doesNotContain("s3cr3t");
+        assertThat(summary(denied("export const metadata = {inputs: {f: {type: 'file', default: '" + secret + "'}}};\n",
+                "probe('test.read', {file: arguments[0]?.f ?? '" + secret + "'});"))).as("its own default is its own choice")
+                .contains("is a file of the script's choosing");
+        Path yaml = Files.writeString(dir.resolve("reader.yaml"), """
+                inputs:
+                  file: {type: file, default: /etc/hostname}
+                steps:
+                  - id: read
+                    probe: test.read
+                    with: {file: "${inputs.file}"}
+                """);
+        assertThat(summary(denied("include('" + yaml + "', {file: '" + secret + "'});"))).as("nor through a YAML playbook it includes")
+                .contains("include('" + yaml + "'): file=" + secret + " is a file of the script's choosing");
+
+        Path allowed = Files.writeString(dir.resolve("allowed.js"), "export const metadata = {allow: ['files']};\n"
+                + "export function main() { return probe('test.read', {file: '" + secret + "'}); }\n");
+        RunResult r = JsPlaybookTest.REACH.run(JsPlaybookTest.REACH.load(allowed), Map.of(), RunOptions.defaults());
+        assertThat(r.steps().getFirst().observation().facts()).containsEntry("line", "root:s3cr3t-hash:19000:0:99999:7:::");
+
+        Path given = Files.writeString(dir.resolve("given.js"), "export const metadata = {inputs: {f: 'file'}};\n"
+                + "export function main(inputs) { return probe('test.read', {file: inputs.f}); }\n");
+        RunResult byUser = JsPlaybookTest.REACH.run(JsPlaybookTest.REACH.load(given), Map.of("f", secret.toString()), RunOptions.defaults());
+        assertThat(byUser.steps().getFirst().status()).as("the user gave it").isEqualTo(Status.OK);
+    }
+
     @Test
     void javaTypeIsDenied() throws Exception {
         assertThat(summary(denied("Java.type('java.lang.Runtime').getRuntime().exec('id');")))
