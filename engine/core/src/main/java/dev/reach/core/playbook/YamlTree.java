@@ -93,7 +93,11 @@ final class YamlTree {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
             if (t.getKeyNode() instanceof ScalarNode k) {
-                out.put(k.getValue(), t);
+                NodeTuple first = out.putIfAbsent(k.getValue(), t);
+                if (first != null) {   // the composer keeps both; YAML says a key is unique, and the later one would win unseen
+                    problem(k, "'" + k.getValue() + "' is given twice in " + what + " (first at "
+                            + pos(first.getKeyNode()).line() + ":" + pos(first.getKeyNode()).col() + "); keep one");
+                }
             } else {
                 problem(t.getKeyNode(), "keys of " + what + " must be plain words");
             }
