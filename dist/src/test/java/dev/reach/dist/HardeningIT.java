@@ -71,4 +71,15 @@ class HardeningIT {
             answering.join(5_000);
         }
     }
+
+    /** {@code systemctl show -Hattacker@host} would ask another machine over ssh: the value is refused before anything runs. */
+    @Test
+    void aServiceNameThatWouldBeAnOptionIsAUsageError() throws Exception {
+        var r = reach("probe", "service.status", "service=-Hattacker@127.0.0.1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString())
+                .contains("'-Hattacker@127.0.0.1' is not a unit or process name: a name does not start with '-'")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).as(r.toString()).isEmpty();
+    }
 }
