@@ -66,7 +66,10 @@ public final class Reach implements AutoCloseable {
     private Reach(Builder b) {
         this.library = List.copyOf(b.playbookDirectories);
         PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
-        b.directories.forEach(lb::directory);
+        b.directories.forEach(dir -> {
+            if (b.builtIn.contains(dir)) lb.builtInDirectory(dir);
+            else lb.directory(dir);
+        });
         if (b.pathList != null) lb.pathList(b.pathList);
         b.probes.forEach(lb::probe);
         this.loader = lb.build();
@@ -273,6 +276,7 @@ public final class Reach implements AutoCloseable {
     /** Where plugins come from and what else the engine starts with. */
     public static final class Builder {
         private final List<Path> directories = new ArrayList<>();
+        private final Set<Path> builtIn = new java.util.HashSet<>();
         private final List<Path> playbookDirectories = new ArrayList<>();
         private final List<Probe> probes = new ArrayList<>();
         private String pathList;
@@ -282,6 +286,16 @@ public final class Reach implements AutoCloseable {
         /** A directory of plugin jars (or, in development mode, a source tree of plugin modules). */
         public Builder pluginDirectory(Path dir) {
             directories.add(dir);
+            return this;
+        }
+
+        /**
+         * The directory of the plugins reach ships (or, in development mode, their source tree): a plugin from any other
+         * directory cannot take the id of a probe found here, it is refused as a plugin problem instead.
+         */
+        public Builder builtInPluginDirectory(Path dir) {
+            directories.add(dir);
+            builtIn.add(dir);
             return this;
         }
 
