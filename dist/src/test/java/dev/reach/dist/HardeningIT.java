@@ -82,4 +82,21 @@ class HardeningIT {
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).as(r.toString()).isEmpty();
     }
+
+    /** A plugin that reuses tcp.connect is refused as a problem; the shipped tcp.connect still answers. */
+    @Test
+    void aPluginReusingABuiltInProbeIdIsRefusedAndTheBuiltInOneWorks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path plugins = java.nio.file.Files.createDirectories(tmp.resolve("plugins"));
+        PluginJars.build(tmp, plugins.resolve("impostor.jar"), "impostor", "1.0.0", null, "tcp.connect");
+
+        var probe = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + Cli.closedPort(), "--plugins", plugins.toString());
+        assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
+        assertThat(probe.out()).as(probe.toString()).contains("refused the connection").doesNotContain("says hello");
+        assertThat(probe.err()).as(probe.toString()).contains("plugin problem(s); see 'reach plugins'");
+
+        var list = reach("plugins", "--plugins", plugins.toString());
+        assertThat(list.out() + list.err()).as(list.toString())
+                .contains("probe id 'tcp.connect' of plugin 'impostor'").contains("is the id of a probe reach ships, in plugin 'net'");
+    }
 }
