@@ -81,12 +81,22 @@ public final class Reach implements AutoCloseable {
         }
         PluginLoader.Result loaded = loader.load();
         List<PluginProblem> refused = new ArrayList<>();
+        Set<String> refusedCodes = new java.util.HashSet<>();   // plugin + TAB + code
         this.causes = CauseCatalog.load().with(loaded.causes(), // plugins add codes, never change one
-                (cause, why) -> refused.add(PluginProblem.of(cause.plugin(), why)));
+                (cause, why) -> {
+                    refused.add(PluginProblem.of(cause.plugin(), why));
+                    refusedCodes.add(cause.plugin() + "\t" + cause.code());
+                });
         if (!refused.isEmpty()) {
             List<PluginProblem> problems = new ArrayList<>(loaded.problems());
             problems.addAll(refused);
-            loaded = new PluginLoader.Result(loaded.registry(), loaded.plugins(), problems, loaded.causes());
+            // a plugin lists only the codes it did add: a refused one is a problem, not one of its codes
+            List<LoadedPlugin> plugins = loaded.plugins().stream().map(p -> new LoadedPlugin(p.id(), p.version(), p.provider(),
+                    p.description(), p.path(), p.probeIds(),
+                    p.causeCodes().stream().filter(c -> !refusedCodes.contains(p.id() + "\t" + c)).toList())).toList();
+            List<CauseCatalog.Cause> added = loaded.causes().stream()
+                    .filter(c -> !refusedCodes.contains(c.plugin() + "\t" + c.code())).toList();
+            loaded = new PluginLoader.Result(loaded.registry(), plugins, problems, added);
         }
         this.plugins = loaded;
         this.expressions = new JsExpressions(scripts);
