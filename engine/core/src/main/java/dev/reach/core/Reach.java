@@ -66,7 +66,10 @@ public final class Reach implements AutoCloseable {
     private Reach(Builder b) {
         this.library = List.copyOf(b.playbookDirectories);
         PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
-        b.directories.forEach(lb::directory);
+        b.directories.forEach(dir -> {
+            if (b.builtIn.contains(dir)) lb.builtInDirectory(dir);
+            else lb.directory(dir);
+        });
         if (b.pathList != null) lb.pathList(b.pathList);
         b.probes.forEach(lb::probe);
         this.loader = lb.build();
@@ -78,12 +81,22 @@ public final class Reach implements AutoCloseable {
         }
         PluginLoader.Result loaded = loader.load();
         List<PluginProblem> refused = new ArrayList<>();
+        Set<String> refusedCodes = new java.util.HashSet<>();   // plugin + TAB + code
         this.causes = CauseCatalog.load().with(loaded.causes(), // plugins add codes, never change one
-                (cause, why) -> refused.add(PluginProblem.of(cause.plugin(), why)));
+                (cause, why) -> {
+                    refused.add(PluginProblem.of(cause.plugin(), why));
+                    refusedCodes.add(cause.plugin() + "\t" + cause.code());
+                });
         if (!refused.isEmpty()) {
             List<PluginProblem> problems = new ArrayList<>(loaded.problems());
             problems.addAll(refused);
-            loaded = new PluginLoader.Result(loaded.registry(), loaded.plugins(), problems, loaded.causes());
+            // a plugin lists only the codes it did add: a refused one is a problem, not one of its codes
+            List<LoadedPlugin> plugins = loaded.plugins().stream().map(p -> new LoadedPlugin(p.id(), p.version(), p.provider(),
+                    p.description(), p.path(), p.probeIds(),
+                    p.causeCodes().stream().filter(c -> !refusedCodes.contains(p.id() + "\t" + c)).toList())).toList();
+            List<CauseCatalog.Cause> added = loaded.causes().stream()
+                    .filter(c -> !refusedCodes.contains(c.plugin() + "\t" + c.code())).toList();
+            loaded = new PluginLoader.Result(loaded.registry(), plugins, problems, added);
         }
         this.plugins = loaded;
         this.expressions = new JsExpressions(scripts);
@@ -273,6 +286,7 @@ public final class Reach implements AutoCloseable {
     /** Where plugins come from and what else the engine starts with. */
     public static final class Builder {
         private final List<Path> directories = new ArrayList<>();
+        private final Set<Path> builtIn = new java.util.HashSet<>();
         private final List<Path> playbookDirectories = new ArrayList<>();
         private final List<Probe> probes = new ArrayList<>();
         private String pathList;
@@ -282,6 +296,16 @@ public final class Reach implements AutoCloseable {
         /** A directory of plugin jars (or, in development mode, a source tree of plugin modules). */
         public Builder pluginDirectory(Path dir) {
             directories.add(dir);
+            return this;
+        }
+
+        /**
+         * The directory of the plugins reach ships (or, in development mode, their source tree): a plugin from any other
+         * directory cannot take the id of a probe found here, it is refused as a plugin problem instead.
+         */
+        public Builder builtInPluginDirectory(Path dir) {
+            directories.add(dir);
+            builtIn.add(dir);
             return this;
         }
 

@@ -25,14 +25,19 @@ public final class Param {
     private final List<String> allowed;
     private final boolean secret;
     private final String instead;
+    private final Shape shape;
 
-    private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
-                  Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret) {
-        this(name, type, description, required, defaultValue, min, max, allowed, secret, null);
+    /** What a text value must look like, and the words that say so. */
+    private record Shape(java.util.regex.Pattern pattern, String what) {
     }
 
     private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
-                  Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret, String instead) {
+                  Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret) {
+        this(name, type, description, required, defaultValue, min, max, allowed, secret, null, null);
+    }
+
+    private Param(String name, ParamType type, String description, boolean required, Object defaultValue,
+                  Comparable<?> min, Comparable<?> max, List<String> allowed, boolean secret, String instead, Shape shape) {
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("parameter name '" + name + "' must be snake_case");
         }
@@ -46,6 +51,7 @@ public final class Param {
         this.allowed = List.copyOf(allowed);
         this.secret = secret;
         this.instead = instead;
+        this.shape = shape;
     }
 
     public static Param of(String name, ParamType type, String description) {
@@ -68,7 +74,7 @@ public final class Param {
 
     /** A value must be given. */
     public Param required() {
-        return new Param(name, type, description, true, null, min, max, allowed, secret, instead);
+        return new Param(name, type, description, true, null, min, max, allowed, secret, instead, shape);
     }
 
     /**
@@ -76,7 +82,7 @@ public final class Param {
      * show {@value ProbeSpec#HIDDEN} in its place.
      */
     public Param secret() {
-        return new Param(name, type, description, required, defaultValue, min, max, allowed, true, instead);
+        return new Param(name, type, description, required, defaultValue, min, max, allowed, true, instead, shape);
     }
 
     /**
@@ -85,7 +91,7 @@ public final class Param {
      * ({@code "proto=tcp"}). The probe reads both names.
      */
     public Param deprecated(String instead) {
-        return new Param(name, type, description, required, defaultValue, min, max, allowed, secret, Objects.requireNonNull(instead));
+        return new Param(name, type, description, required, defaultValue, min, max, allowed, secret, Objects.requireNonNull(instead), shape);
     }
 
     /** What to write instead of this deprecated parameter; empty when it is not deprecated. */
@@ -93,15 +99,26 @@ public final class Param {
 
     /** The value used when none is given, written as a user would write it; it is validated here. */
     public Param defaultValue(Object raw) {
-        Param p = new Param(name, type, description, false, null, min, max, allowed, secret);
-        return new Param(name, type, description, false, p.convert(raw), min, max, allowed, secret, instead);
+        Param p = new Param(name, type, description, false, null, min, max, allowed, secret, null, shape);
+        return new Param(name, type, description, false, p.convert(raw), min, max, allowed, secret, instead, shape);
     }
 
     /** Inclusive bounds for integer, duration and port parameters, written as a user would write them. */
     public Param range(Object from, Object to) {
         Comparable<?> lo = (Comparable<?>) type.convert(from);
         Comparable<?> hi = (Comparable<?>) type.convert(to);
-        return new Param(name, type, description, required, defaultValue, lo, hi, allowed, secret, instead);
+        return new Param(name, type, description, required, defaultValue, lo, hi, allowed, secret, instead, shape);
+    }
+
+    /**
+     * A text value must match {@code regex} (all of it), else it is refused, before any probe runs, with a sentence
+     * that names {@code what} it must be. A value that reaches a system tool's command line, where a leading
+     * {@code -} would make it an option, is checked this way:
+     * {@code Param.string("service", "unit name").matching("[^-].*", "a unit or process name, which does not start with '-'")}.
+     */
+    public Param matching(String regex, String what) {
+        return new Param(name, type, description, required, defaultValue, min, max, allowed, secret, instead,
+                new Shape(java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL), Objects.requireNonNull(what)));
     }
 
     public String name() { return name; }
@@ -129,6 +146,9 @@ public final class Param {
         }
         if (min != null && ((Comparable) value).compareTo(min) < 0 || max != null && ((Comparable) value).compareTo(max) > 0) {
             throw new IllegalArgumentException(ParamType.format(value) + " is out of range (allowed: " + rangeText() + ")");
+        }
+        if (shape != null && !shape.pattern().matcher(value.toString()).matches()) {
+            throw new IllegalArgumentException("'" + value + "' is not " + shape.what());
         }
         return value;
     }

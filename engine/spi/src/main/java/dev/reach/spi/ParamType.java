@@ -215,6 +215,9 @@ public enum ParamType {
         if (text.isEmpty() || text.length() > 253 || !HOST_TEXT.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + raw + "' is not " + expected);
         }
+        if (text.startsWith("-")) {   // no name or address does; a tool's command line would take it for an option
+            throw new IllegalArgumentException("'" + raw + "' is not " + expected + ": a host name does not start with '-'");
+        }
         return text;
     }
 

@@ -17,15 +17,18 @@ public record EngineSetup(List<Path> pluginDirs, boolean scripted) {
         pluginDirs = List.copyOf(pluginDirs);
     }
 
-    /** The engine, with plugins from the distribution, the user's plugin folder, REACH_PLUGINS and --plugins. */
+    /**
+     * The engine, with plugins from the distribution (built in: no other plugin takes their probe ids), the user's
+     * plugin folder, REACH_PLUGINS and --plugins.
+     */
     public Reach build() {
         Reach.Builder b = Reach.builder().warmScripts(scripted);
         String home = System.getProperty("reach.home");
         String devPlugins = System.getProperty("reach.dev.plugins"); // the launcher's REACH_DEV=1: the source tree
         if (devPlugins != null) {
-            b.development(true).pluginDirectory(Path.of(devPlugins));
+            b.development(true).builtInPluginDirectory(Path.of(devPlugins));
         } else if (home != null) {
-            b.pluginDirectory(Path.of(home).resolve("plugins"));
+            b.builtInPluginDirectory(Path.of(home).resolve("plugins"));
         }
         Path user = PluginsInstallCommand.userPluginDirectory(); // 'reach plugins install' puts jars here
         if (Files.isDirectory(user)) {

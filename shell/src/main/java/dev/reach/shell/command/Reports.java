@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.report.JsonReport;
 import dev.reach.core.report.JunitReport;
 import dev.reach.core.report.TextReport;
+import dev.reach.core.report.Visible;
 import dev.reach.core.run.RunResult;
 import dev.reach.shell.term.OutputMode;
 
@@ -36,7 +37,7 @@ public final class Reports {
             out.println();
         } else if (output.quiet) {
             var v = result.verdict();
-            out.println(v.cause() + " (" + v.confidence().label() + "): " + v.summary());
+            out.println(Visible.text(v.cause() + " (" + v.confidence().label() + "): " + v.summary()));
         } else {
             new TextReport(mode.color(), common.verbose, false).withWidth(mode.width())
                     .withHeading(DiagnosisHeading.of(result)).render(result, out);

@@ -1,6 +1,7 @@
 package dev.reach.shell.repl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reach.core.report.Visible;
 import dev.reach.core.run.EvalResult;
 import dev.reach.core.script.Scope;
 import dev.reach.shell.command.ExitCodes;
@@ -53,8 +54,9 @@ final class JsCommand implements Callable<Integer> {
             return r.cancelled() ? ExitCodes.INTERRUPTED : ExitCodes.USAGE;
         }
         Object value = r.value();
-        out.println(value instanceof Map || value instanceof List ? new ObjectMapper().writeValueAsString(value)
-                : value instanceof String s ? s : Scope.text(value));
+        // a value may quote what a server said: it must not act on the terminal
+        out.println(Visible.text(value instanceof Map || value instanceof List ? new ObjectMapper().writeValueAsString(value)
+                : value instanceof String s ? s : Scope.text(value)));
         out.flush();
         return ExitCodes.HEALTHY;
     }

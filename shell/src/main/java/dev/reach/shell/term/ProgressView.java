@@ -1,5 +1,6 @@
 package dev.reach.shell.term;
 
+import dev.reach.core.report.Visible;
 import dev.reach.core.run.RunEvent;
 import dev.reach.core.run.RunListener;
 import dev.reach.spi.ParamType;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * the end, the way mtr and nmap --reason show results as they come; when piped, a plain line per step that finishes
  * (not cut: logs keep whole lines). Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print
  * only their report. Steps skipped by their condition, or cut short because the evidence had decided, are not shown
- * as they finish, either way.
+ * as they finish, either way. What a step reports is {@link Visible}: a server's bytes never act on the terminal.
  */
 public final class ProgressView implements RunListener, AutoCloseable {
     public static final long QUIET_MS = 700;
@@ -67,8 +68,8 @@ public final class ProgressView implements RunListener, AutoCloseable {
     @Override
     public void on(RunEvent event) {
         switch (event) {
-            case RunEvent.StepStarted s -> running.put(s.id(), s.probe() + " " + params(s.params()));
-            case RunEvent.StepProgress p -> running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + p.message());
+            case RunEvent.StepStarted s -> running.put(s.id(), Visible.text(s.probe() + " " + params(s.params())));
+            case RunEvent.StepProgress p -> running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + Visible.text(p.message()));
             case RunEvent.StepFinished f -> {
                 running.remove(f.result().id());
                 if (f.result().skippedByCondition() || f.result().cutShort()) return;   // the report says why; noise here
@@ -77,7 +78,7 @@ public final class ProgressView implements RunListener, AutoCloseable {
                 } else if (!live && elapsedMs() >= quietMs) {
                     synchronized (this) {
                         err.printf("reach: %6.1fs  %-8s %s: %s%n", elapsedMs() / 1000.0, f.result().status().label(),
-                                f.result().id(), f.result().observation().summary());
+                                Visible.text(f.result().id()), Visible.text(f.result().observation().summary()));
                         err.flush();
                     }
                 }
@@ -95,7 +96,7 @@ public final class ProgressView implements RunListener, AutoCloseable {
             clear();
             return;
         }
-        String what = running.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+        String what = running.entrySet().stream().map(e -> Visible.text(e.getKey()) + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "));
         String line = SPIN[frame++ % SPIN.length] + String.format(" %.1fs  ", elapsedMs() / 1000.0) + what;
         err.print("\r\u001b[2K" + fit(line));
@@ -111,7 +112,8 @@ public final class ProgressView implements RunListener, AutoCloseable {
             case SKIPPED -> "–";
             default -> "✘";
         };
-        String line = String.format("%s %5.1fs  %s  %s", mark, elapsedMs() / 1000.0, r.id(), r.observation().summary());
+        String line = String.format("%s %5.1fs  %s  %s", mark, elapsedMs() / 1000.0, Visible.text(r.id()),
+                Visible.text(r.observation().summary()));
         clear();
         err.println(fit(line));
         err.flush();

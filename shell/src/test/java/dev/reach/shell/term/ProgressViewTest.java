@@ -52,4 +52,48 @@ class ProgressViewTest {
         assertThat(err.toString().lines()).singleElement().asString()
                 .as("a log line: no escape codes, not cut").doesNotContain("\u001b").endsWith("fail     connect: " + summary);
     }
+
+    /** Every control a terminal acts on, an OSC title and clipboard write, a clear screen and a fake verdict line. */
+    private static final String HOSTILE;
+
+    static {
+        var sb = new StringBuilder();
+        for (int c = 0; c < 0x20; c++) sb.append((char) c);
+        sb.append('\u007f');
+        for (int c = 0x80; c <= 0x9f; c++) sb.append((char) c);
+        HOSTILE = sb + "\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007\u001b[2J\r\n\u001b[32mVerdict: ok";
+    }
+
+    /** The view's own line control ({@code \r ESC[2K}) and line feeds are the only controls left. */
+    private static void assertOnlyOwnControls(String out) {
+        String rest = out.replace("\r\u001b[2K", "");
+        assertThat(rest.chars().filter(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f).mapToObj(c -> String.format("U+%04X", c)))
+                .as(out).isEmpty();
+        assertThat(rest).contains("\\x1b]0;pwned\\x07");
+    }
+
+    @Test
+    void aLiveViewShowsWhatAServerSaidVisiblyNeverRaw() throws Exception {
+        StringWriter err = new StringWriter();
+        try (ProgressView view = new ProgressView(new PrintWriter(err, true), true, () -> 400, 0)) {
+            view.on(new RunEvent.StepStarted("banner", "tcp.banner", Map.of("send", HOSTILE)));
+            view.on(new RunEvent.StepProgress("banner", "read " + HOSTILE));
+            for (int i = 0; i < 50 && !err.toString().contains("read "); i++) {
+                Thread.sleep(20);   // the spinner line is drawn every 100 ms
+            }
+            view.on(finished("banner", Observation.fail("banner.mismatch", "said " + HOSTILE).build()));
+        }
+        assertThat(err.toString()).contains("read ").contains("said ");
+        assertOnlyOwnControls(err.toString());
+    }
+
+    @Test
+    void pipedLinesShowWhatAServerSaidVisiblyNeverRaw() throws Exception {
+        StringWriter err = new StringWriter();
+        try (ProgressView view = new ProgressView(new PrintWriter(err, true), false, () -> 80, 0)) {
+            view.on(finished("banner", Observation.fail("banner.mismatch", "said " + HOSTILE).build()));
+        }
+        assertThat(err.toString()).contains("said ").hasLineCount(1);
+        assertOnlyOwnControls(err.toString());
+    }
 }

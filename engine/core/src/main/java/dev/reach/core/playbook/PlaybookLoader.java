@@ -8,9 +8,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,11 +88,7 @@ public final class PlaybookLoader {
                     + (name.contains("/") || library.isEmpty() ? "" : " (nor an installed playbook of that name in "
                     + library.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")"));
         }
-        try (Reader r = Files.newBufferedReader(abs, StandardCharsets.UTF_8)) {
-            return load(r, name, abs.getParent());
-        } catch (IOException e) {
-            throw new PlaybookException(SourcePos.unknown(name), "cannot read the playbook: " + e.getMessage());
-        }
+        return load(new java.io.StringReader(PlaybookText.read(abs, name)), name, abs.getParent());
     }
 
     /** Loads playbook text; {@code name} is used in positions, {@code dir} resolves includes. */

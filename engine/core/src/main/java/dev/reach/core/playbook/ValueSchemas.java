@@ -21,7 +21,8 @@ final class ValueSchemas {
     // a port as ParamType reads text: 1 to 65535, a '+' and leading zeros allowed
     private static final String PORT = "\\+?0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
     private static final String PORT_OR_RANGE = PORT + "(?:\\s*-\\s*" + PORT + ")?";
-    private static final String HOST = "[A-Za-z0-9._:%-]{1,253}";
+    // no leading '-': no name or address has one, and a tool's command line would take it for an option
+    private static final String HOST = "(?!-)[A-Za-z0-9._:%-]{1,253}";
     // the words ParamType.BOOLEAN reads, in any case
     private static final List<String> BOOLEAN_WORDS = List.of("true", "yes", "on", "1", "false", "no", "off", "0");
 

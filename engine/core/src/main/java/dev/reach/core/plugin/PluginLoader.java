@@ -39,6 +39,8 @@ public final class PluginLoader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
 
     private final List<Path> directories;
+    /** The directories of the plugins reach ships: their probe ids cannot be taken by another plugin. */
+    private final List<Path> builtIn;
     private final boolean development;
     private final List<Probe> embedded;
     private final ReachPluginManager manager;
@@ -65,6 +67,7 @@ public final class PluginLoader implements AutoCloseable {
 
     private PluginLoader(Builder b) {
         this.directories = List.copyOf(b.directories);
+        this.builtIn = List.copyOf(b.builtIn);
         this.development = b.development;
         this.embedded = List.copyOf(b.embedded);
         this.manager = new ReachPluginManager(b.development, b.engineVersion);
@@ -96,10 +99,14 @@ public final class PluginLoader implements AutoCloseable {
         embedded.forEach(probes::add);
 
         List<String> loadOrder = new ArrayList<>();
+        java.util.Set<String> shipped = new java.util.HashSet<>();
         for (Path path : PluginPaths.find(directories, development, problems)) {
             try {
                 String id = manager.load(path);
                 loadOrder.add(id);
+                if (builtIn.stream().anyMatch(path::startsWith)) {
+                    shipped.add(id);
+                }
                 log.debug("loaded plugin '{}' from {}", id, path);
             } catch (PluginRefused e) {
                 problems.add(e.toProblem());
@@ -116,7 +123,7 @@ public final class PluginLoader implements AutoCloseable {
                 .filter(p -> p != null && p.getPluginState().isStarted()).toList();
         for (PluginWrapper plugin : started) {
             try {
-                addProbes(plugin, probes, problems);
+                addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems);
             } catch (PluginRefused e) {
                 problems.add(e.toProblem());
                 manager.unload(plugin.getPluginId());
@@ -165,7 +172,7 @@ public final class PluginLoader implements AutoCloseable {
     }
 
     /** Creates each probe the plugin's index names; a plugin-wide fault throws, a faulty probe is a problem. */
-    private void addProbes(PluginWrapper plugin, ProbeRegistry.Builder probes, List<PluginProblem> problems) {
+    private void addProbes(PluginWrapper plugin, boolean builtIn, ProbeRegistry.Builder probes, List<PluginProblem> problems) {
         String id = plugin.getPluginId();
         ProbeClasses classes = new ProbeClasses(id, plugin.getPluginClassLoader());
         var spi = classes.bundledSpi();
@@ -181,7 +188,7 @@ public final class PluginLoader implements AutoCloseable {
             try {
                 var type = classes.load(name);
                 if (type.isPresent()) {
-                    probes.add(classes.create(type.get()), id, plugin.getPluginPath());
+                    probes.add(classes.create(type.get()), id, plugin.getPluginPath(), builtIn);
                     own++;
                 }
             } catch (PluginRefused e) {
@@ -199,6 +206,7 @@ public final class PluginLoader implements AutoCloseable {
     public static final class Builder {
         private final String engineVersion;
         private final List<Path> directories = new ArrayList<>();
+        private final List<Path> builtIn = new ArrayList<>();
         private final List<Probe> embedded = new ArrayList<>();
         private boolean development;
 
@@ -209,6 +217,16 @@ public final class PluginLoader implements AutoCloseable {
         /** A directory of plugin jars and PF4J plugin directories (or, in development mode, a source tree). */
         public Builder directory(Path dir) {
             directories.add(Objects.requireNonNull(dir));
+            return this;
+        }
+
+        /**
+         * The directory of the plugins reach ships (the distribution's {@code plugins}, or the source tree in development
+         * mode), searched like {@link #directory}: no other plugin can take the id of a probe found here.
+         */
+        public Builder builtInDirectory(Path dir) {
+            directory(dir);
+            builtIn.add(dir);
             return this;
         }
 

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * The probes this process can run, by id, and the plugin each came from. Immutable.
  *
  * <p>Two probes with one id are refused together, whichever loaded first: nothing silently replaces
- * another probe, not even a built-in one.
+ * another probe. A built-in probe (from a plugin shipped with reach) is never taken away this way: a third-party
+ * plugin's probe with its id is refused, named as a problem, and the built-in one keeps working.
  *
  * <pre>{@code
  * ProbeRegistry.Builder b = ProbeRegistry.builder().add(new EchoProbe());   // plugin "embedded"
@@ -85,7 +86,7 @@ public final class ProbeRegistry {
 
     /** Collects probes; those whose spec() fails and ids offered twice become {@link #problems()}. */
     public static final class Builder {
-        private record Offer(Probe probe, String plugin, Path source) {
+        private record Offer(Probe probe, String plugin, Path source, boolean builtIn) {
             String label() {
                 return "'" + plugin + "'" + (source == null ? "" : " (" + source + ")");
             }
@@ -107,6 +108,16 @@ public final class ProbeRegistry {
          * @param source the plugin's jar or directory, shown in problems; {@code null} when there is none
          */
         public Builder add(Probe probe, String plugin, Path source) {
+            return add(probe, plugin, source, false);
+        }
+
+        /**
+         * Registers a probe from a plugin, {@code builtIn} when the plugin is one reach ships: its id cannot be
+         * taken by another plugin.
+         *
+         * @param source the plugin's jar or directory, shown in problems; {@code null} when there is none
+         */
+        public Builder add(Probe probe, String plugin, Path source, boolean builtIn) {
             Objects.requireNonNull(probe);
             Objects.requireNonNull(plugin);
             String where = "probe class '" + probe.getClass().getName() + "' "
@@ -122,7 +133,7 @@ public final class ProbeRegistry {
                 specProblems.add(PluginProblem.of(plugin, where + " returned null from spec()"));
                 return this;
             }
-            offers.computeIfAbsent(spec.id(), id -> new ArrayList<>()).add(new Offer(probe, plugin, source));
+            offers.computeIfAbsent(spec.id(), id -> new ArrayList<>()).add(new Offer(probe, plugin, source, builtIn));
             return this;
         }
 
@@ -130,22 +141,32 @@ public final class ProbeRegistry {
         public List<PluginProblem> problems() {
             List<PluginProblem> out = new ArrayList<>(specProblems);
             offers.forEach((id, list) -> {
-                if (list.size() > 1) {
+                Optional<Offer> builtIn = soleBuiltIn(list);
+                if (builtIn.isPresent()) {
+                    list.stream().filter(o -> !o.builtIn()).forEach(o -> out.add(PluginProblem.of(o.plugin(),
+                            "probe id '" + id + "' of plugin " + o.label() + " is the id of a probe reach ships, in plugin "
+                                    + builtIn.get().label() + ": that one stays and this one is not loaded; give it an id of its own")));
+                } else if (list.size() > 1) {
                     out.add(duplicate(id, list));
                 }
             });
             return List.copyOf(out);
         }
 
-        /** The registry of every id offered exactly once. */
+        /** The registry of every id offered exactly once, and of every built-in id, whoever else offered it. */
         public ProbeRegistry build() {
             SortedMap<String, Entry> byId = new TreeMap<>();
             offers.forEach((id, list) -> {
-                if (list.size() == 1) {
-                    byId.put(id, new Entry(list.getFirst().probe(), list.getFirst().plugin()));
-                }
+                Optional<Offer> one = list.size() == 1 ? Optional.of(list.getFirst()) : soleBuiltIn(list);
+                one.ifPresent(o -> byId.put(id, new Entry(o.probe(), o.plugin())));
             });
             return new ProbeRegistry(byId);
+        }
+
+        /** The built-in offer among others that are not; empty when there is none, or more than one (a clash to fix in reach). */
+        private static Optional<Offer> soleBuiltIn(List<Offer> list) {
+            List<Offer> builtIn = list.stream().filter(Offer::builtIn).toList();
+            return builtIn.size() == 1 && list.size() > 1 ? Optional.of(builtIn.getFirst()) : Optional.empty();
         }
 
         private static PluginProblem duplicate(String id, List<Offer> list) {

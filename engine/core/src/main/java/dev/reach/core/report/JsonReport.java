@@ -60,11 +60,35 @@ public final class JsonReport {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.setPrettyPrinter(printer.createInstance());
+            g.setCharacterEscapes(ControlEscapes.INSTANCE);
             write(tree(run), g);
         } catch (IOException e) {
             throw new UncheckedIOException("a JSON tree did not serialize (a bug)", e);
         }
         return out.append('\n').toString();
+    }
+
+    /**
+     * JSON escapes U+0000 to U+001F itself; DEL, the C1 controls and the other characters {@link Visible} shows are
+     * written as JSON's Unicode escapes too, so that {@code --json} on a terminal cannot act on it either.
+     */
+    private static final class ControlEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        static final ControlEscapes INSTANCE = new ControlEscapes();
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        private ControlEscapes() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int c) {
+            return Visible.special(c) ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", c)) : null;
+        }
     }
 
     /** Writes a tree of plain nodes (objects, arrays, text, numbers, booleans, null) without a mapper. */

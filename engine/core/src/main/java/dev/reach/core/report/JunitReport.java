@@ -133,7 +133,7 @@ public final class JunitReport {
         if (message != null) attribute(xml, "message", message);
         if (type != null) attribute(xml, "type", type);
         if (!lines.isEmpty()) {
-            xml.writeCharacters(text(String.join("\n", lines)));
+            xml.writeCharacters(xmlChars(String.join("\n", lines.stream().map(Visible::text).toList())));
             xml.writeEndElement();
         }
     }
@@ -163,8 +163,13 @@ public final class JunitReport {
         xml.writeAttribute(name, text(value).replaceAll("\\s+", " ").strip());
     }
 
-    /** XML 1.0 cannot carry most control characters even escaped: they become U+FFFD. */
+    /** {@code s} {@link Visible} (what a server said must not act on the terminal a CI log is read in), for XML. */
     private static String text(String s) {
+        return xmlChars(Visible.text(s));
+    }
+
+    /** XML 1.0 cannot carry most control characters even escaped, nor lone surrogates: they become U+FFFD. */
+    private static String xmlChars(String s) {
         var sb = new StringBuilder(s.length());
         s.codePoints().forEach(c -> sb.appendCodePoint(c == 0x9 || c == 0xA || c == 0xD
                 || c >= 0x20 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF ? c : 0xFFFD));

@@ -120,13 +120,13 @@ public record TextReport(boolean color, boolean verbose, boolean ascii, int widt
         if (verbose && !run.source().isEmpty()) {
             text += " from " + run.source();
         }
-        Wrap.hanging("", "  ", text, width).forEach(line -> out.append(paint(line, Ansi.BOLD)).append('\n'));
+        Wrap.hanging("", "  ", Visible.text(text), width).forEach(line -> out.append(paint(line, Ansi.BOLD)).append('\n'));
     }
 
     private void step(StepResult s, int depth, boolean single, Layout layout, StringBuilder out) {
         String indent = "  ".repeat(depth);
         String columns = single ? pad(labelOf(s, true), layout.label()) + "  "
-                : pad(s.id(), layout.id() - indent.length()) + "  " + pad(labelOf(s, false), layout.label()) + "  ";
+                : pad(idOf(s), layout.id() - indent.length()) + "  " + pad(labelOf(s, false), layout.label()) + "  ";
         int at = indent.length() + 2 + columns.length();            // where the summary starts
         String duration = durationOf(s);
         int firstRoom = (duration.isEmpty() ? width : layout.durationColumn() - 2) - at;
@@ -145,55 +145,60 @@ public record TextReport(boolean color, boolean verbose, boolean ascii, int widt
 
         String detail = indent + "    ";
         if (single || verbose) {
-            s.observation().facts().forEach((k, v) -> {
-                List<String> fact = Wrap.hanging(detail + k + ": ", detail + "  ", FactText.of(v), width);
+            s.observation().facts().forEach((key, v) -> {
+                String k = Visible.text(key);
+                List<String> fact = Wrap.hanging(detail + k + ": ", detail + "  ", Visible.text(FactText.of(v)), width);
                 out.append(detail).append(paint(k + ":", Ansi.DIM)).append(fact.getFirst().substring(detail.length() + k.length() + 1)).append('\n');
                 fact.stream().skip(1).forEach(line -> out.append(line).append('\n'));
             });
         }
         if (single || verbose || s.status() == Status.FAIL || s.status() == Status.ERROR) {
-            s.observation().evidence().forEach(line -> lines(detail + "> ", detail + "  ", line, out));
+            s.observation().evidence().forEach(line -> lines(detail + "> ", detail + "  ", Visible.text(line), out));
         }
         for (StepResult child : s.children()) {
             step(child, depth + 1, single, layout, out);
         }
         if (!s.branch().isEmpty()) {
-            Wrap.hanging(detail + (ascii ? "->" : "→") + " ", detail + "   ", s.branch(), width)
+            Wrap.hanging(detail + (ascii ? "->" : "→") + " ", detail + "   ", Visible.text(s.branch()), width)
                     .forEach(line -> out.append(detail).append(paint(line.substring(detail.length()), Ansi.BOLD)).append('\n'));
         }
     }
 
-    /** {@code text} wrapped under {@code first} and then {@code rest}, uncoloured. */
+    /** {@code text} (already {@link Visible}) wrapped under {@code first} and then {@code rest}, uncoloured. */
     private void lines(String first, String rest, String text, StringBuilder out) {
         Wrap.hanging(first, rest, text, width).forEach(line -> out.append(line).append('\n'));
     }
 
-    /** Verbose: the whole summary and the cause; else what a person needs (no cut step's until: condition). */
+    /**
+     * Verbose: the whole summary and the cause; else what a person needs (no cut step's until: condition).
+     * {@link Visible}: a summary often quotes what a server said.
+     */
     private String summary(StepResult s) {
         String cause = s.observation().cause().filter(c -> verbose).map(c -> " [" + c + "]").orElse("");
-        return (verbose ? s.observation().summary() : s.briefSummary()) + cause;
+        return Visible.text((verbose ? s.observation().summary() : s.briefSummary()) + cause);
     }
 
     private void verdict(RunResult run, boolean single, StringBuilder out) {
         Verdict v = run.verdict();
         Ansi tone = verdictTone(run);
-        Wrap.hanging("Verdict: ", "  ", v.cause() + " (" + v.confidence().label() + ")", width)
+        Wrap.hanging("Verdict: ", "  ", Visible.text(v.cause()) + " (" + v.confidence().label() + ")", width)
                 .forEach(line -> out.append(paint(line, Ansi.BOLD, tone)).append('\n'));
-        lines("", "", v.summary(), out);
+        lines("", "", Visible.text(v.summary()), out);
         if (!v.evidence().isEmpty()) {
             out.append(paint("Evidence:", Ansi.BOLD)).append('\n');
-            for (String line : v.evidence()) {
+            for (String said : v.evidence()) {
+                String line = Visible.text(said);
                 String lead = "  " + line.substring(0, line.length() - line.stripLeading().length());
                 lines(lead, lead + "    ", line, out);   // deeper than the lines under it
             }
         }
         if (!v.fix().isEmpty()) {
-            List<String> fix = Wrap.hanging("Fix: ", "     ", v.fix(), width);
+            List<String> fix = Wrap.hanging("Fix: ", "     ", Visible.text(v.fix()), width);
             out.append(paint("Fix:", Ansi.BOLD)).append(fix.getFirst().substring(4)).append('\n');
             fix.stream().skip(1).forEach(line -> out.append(line).append('\n'));
         }
         if (!single && !v.supportedBy().isEmpty()) {
-            lines("Supported by: ", "  ", String.join(", ", v.supportedBy()), out);
+            lines("Supported by: ", "  ", Visible.text(String.join(", ", v.supportedBy())), out);
         }
         out.append("Took ").append(Durations.format(run.duration()))
                 .append(run.cancelled() ? ", cancelled before the end" : "").append('\n');
@@ -237,7 +242,12 @@ public record TextReport(boolean color, boolean verbose, boolean ascii, int widt
     }
 
     private static String labelOf(StepResult s, boolean single) {
-        return !s.probe().isEmpty() ? s.probe() : single ? s.id() : s.kind();
+        return Visible.text(!s.probe().isEmpty() ? s.probe() : single ? s.id() : s.kind());
+    }
+
+    /** A step's id as written: a playbook chose it. */
+    private static String idOf(StepResult s) {
+        return Visible.text(s.id());
     }
 
     /** Blank for steps that took no time (skipped, verdict), so the eye finds the real figures. */
@@ -274,7 +284,7 @@ public record TextReport(boolean color, boolean verbose, boolean ascii, int widt
         private static void collect(List<StepResult> steps, int depth, boolean single,
                                     java.util.function.Function<StepResult, String> summary, List<int[]> rows) {
             for (StepResult s : steps) {
-                rows.add(new int[]{2 * depth + s.id().length(), labelOf(s, single).length(), summary.apply(s).length(),
+                rows.add(new int[]{2 * depth + idOf(s).length(), labelOf(s, single).length(), summary.apply(s).length(),
                         durationOf(s).length()});
                 collect(s.children(), depth + 1, single, summary, rows);
             }

@@ -10,8 +10,6 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,12 +64,7 @@ public final class JsPlaybooks {
         if (!Files.isRegularFile(abs)) {
             throw new PlaybookException(SourcePos.unknown(name), "no such playbook file; check the path");
         }
-        String text;
-        try {
-            text = Files.readString(abs, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PlaybookException(SourcePos.unknown(name), "cannot read the playbook: " + e.getMessage());
-        }
+        String text = dev.reach.core.playbook.PlaybookText.read(abs, name);
         JsModule module = new JsModule(name, abs, text);
         AtomicReference<Map<?, ?>> metadata = new AtomicReference<>();
         engine.get(); // the load deadline bounds the module's top level, not the engine's cold start

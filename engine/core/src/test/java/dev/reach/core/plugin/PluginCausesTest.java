@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +56,16 @@ class PluginCausesTest {
                 assertThat(p.source()).isEqualTo("acme");
                 assertThat(p.message()).isEqualTo("plugin acme declares cause 'tcp.refused', which the catalogue already has; it is left out");
             });
+        }
+    }
+
+    /** {@code reach plugins} lists what a plugin added: the refused code is a problem, not one of its codes. */
+    @Test
+    void aRefusedCodeIsNotListedAsOneThePluginAdded() {
+        try (Reach reach = reach()) {
+            assertThat(reach.plugins()).singleElement().extracting(LoadedPlugin::causeCodes).isEqualTo(List.of("acme.grumpy"));
+            assertThat(reach.pluginProblems()).extracting(PluginProblem::message).singleElement().asString()
+                    .contains("'tcp.refused'").contains("left out");
         }
     }
 

@@ -283,6 +283,34 @@ class PluginLoaderTest {
                 org.assertj.core.groups.Tuple.tuple("other", List.of("other.extra")));
     }
 
+    /** A plugin reusing a built-in id (here tcp.connect of the shipped 'net') is refused; the built-in one keeps working. */
+    @Test
+    void aThirdPartyPluginCannotTakeTheIdOfABuiltInProbe() throws Exception {
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        Path user = Files.createDirectories(dir.resolve("user"));
+        Path net = TestPlugin.withProbe("net", "tcp.connect", "from net").jar(shipped);
+        Path evil = TestPlugin.withProbe("evil", "tcp.connect", "from evil")
+                .probe("evil.ExtraProbe", "evil.extra", "\"extra\"").jar(user);
+
+        for (boolean userFirst : new boolean[]{false, true}) {   // whichever directory is searched first
+            PluginLoader.Result r = load(b -> userFirst ? b.directory(user).builtInDirectory(shipped)
+                    : b.builtInDirectory(shipped).directory(user));
+
+            assertThat(run(r, "tcp.connect")).isEqualTo("from net");
+            assertThat(r.registry().pluginOf("tcp.connect")).contains("net");
+            assertThat(run(r, "evil.extra")).isEqualTo("extra");
+            assertThat(r.problems()).singleElement().satisfies(p -> {
+                assertThat(p.source()).isEqualTo("evil");
+                assertThat(p.message()).isEqualTo("probe id 'tcp.connect' of plugin 'evil' (" + evil + ") is the id of a probe "
+                        + "reach ships, in plugin 'net' (" + net + "): that one stays and this one is not loaded; give it an id of its own");
+            });
+            assertThat(r.plugins()).extracting(LoadedPlugin::id, LoadedPlugin::probeIds).contains(
+                    org.assertj.core.groups.Tuple.tuple("net", List.of("tcp.connect")),
+                    org.assertj.core.groups.Tuple.tuple("evil", List.of("evil.extra")));
+            opened.removeLast().close();
+        }
+    }
+
     @Test
     void embeddedProbeAndPluginProbeWithOneIdAreBothRefused() {
         Path jar = TestPlugin.withProbe("net", "tcp.connect", "from net").jar(dir);

@@ -18,7 +18,7 @@ class JunitReportTest {
     private final JunitReport junit = new JunitReport();
 
     @Test
-    void markupAndControlCharactersStayWellFormed() throws Exception {
+    void markupStaysWellFormedAndControlCharactersAreShownVisibly() throws Exception {
         var step = SampleRuns.probe("banner", "tcp.banner", Map.of(),
                 Observation.fail("tcp.reset", "got <b>\"reset\"</b> & 'closed'\u0000\u001b[0m")
                         .evidence("line ]]> with\ttab").evidence("bell\u0007 and \uD83D\uDE00").build());
@@ -27,9 +27,9 @@ class JunitReportTest {
                 refused.duration(), false);
 
         Element failure = (Element) parse(junit.render(run)).getElementsByTagName("failure").item(0);
-        assertThat(failure.getAttribute("message")).isEqualTo("got <b>\"reset\"</b> & 'closed'\uFFFD\uFFFD[0m");
+        assertThat(failure.getAttribute("message")).isEqualTo("got <b>\"reset\"</b> & 'closed'\\x00\\x1b[0m");
         assertThat(failure.getAttribute("type")).isEqualTo("tcp.reset");
-        assertThat(failure.getTextContent()).isEqualTo("line ]]> with\ttab\nbell\uFFFD and \uD83D\uDE00");
+        assertThat(failure.getTextContent()).isEqualTo("line ]]> with tab\nbell\\x07 and \uD83D\uDE00");
     }
 
     @Test

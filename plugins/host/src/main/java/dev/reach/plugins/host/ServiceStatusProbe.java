@@ -36,7 +36,8 @@ import java.util.Map;
 public final class ServiceStatusProbe implements Probe {
 
     static final ProbeSpec SPEC = ProbeSpec.builder("service.status", "Says whether a service (systemd unit or process) runs, and why not")
-            .param(Param.string("service", "systemd unit (nginx or nginx.service) or process name").required())
+            .param(Param.string("service", "systemd unit (nginx or nginx.service) or process name").required()
+                    .matching("[^-].*", "a unit or process name: a name does not start with '-'"))
             .param(Param.integer("lines", "journal lines to quote when the unit is not running").defaultValue(10).range(1, 200))
             .param(Param.integer("count", "journal lines to quote when the unit is not running").range(1, 200).deprecated("lines=N"))
             .fact("mode", "string", "systemd (unit state) or process (no systemd: process names)")
@@ -73,16 +74,15 @@ public final class ServiceStatusProbe implements Probe {
         State state = null;
         if (Files.isDirectory(Path.of("/run/systemd/system")) && ctx.privileges().tool("systemctl").isPresent()) {
             String unit = name.contains(".") ? name : name + ".service";
-            Exec show = Exec.run(ctx, Duration.ofSeconds(5), "systemctl", "show", unit, "--no-pager",
-                    "-p", "LoadState,ActiveState,SubState,Result,ExecMainStatus,MainPID,NRestarts,StateChangeTimestamp");
+            Exec show = Exec.run(ctx, Duration.ofSeconds(5), showCommand(unit));
             Map<String, String> props = parseShow(show.out());
             evidence.add("systemctl show " + unit + ": " + String.join(" ", props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
             if (show.ok() && !props.getOrDefault("LoadState", "not-found").equals("not-found")) {
                 long main = parseLong(props.get("MainPID"));
                 state = new State("systemd", unit, props, main > 0 ? List.of(main) : List.of());
                 if (!props.getOrDefault("ActiveState", "").equals("active") && ctx.privileges().tool("journalctl").isPresent()) {
-                    Exec j = Exec.run(ctx, Duration.ofSeconds(5), "journalctl", "-u", unit, "-n", String.valueOf(params.has("count") ? params.integer("count") : params.integer("lines")),
-                            "--no-pager", "-o", "short-iso");
+                    Exec j = Exec.run(ctx, Duration.ofSeconds(5),
+                            journalCommand(unit, params.has("count") ? params.integer("count") : params.integer("lines")));
                     j.out().lines().filter(l -> !l.startsWith("-- ")).forEach(l -> evidence.add("journal: " + l));
                 }
             } else {
@@ -103,6 +103,20 @@ public final class ServiceStatusProbe implements Probe {
         }
         evidence.forEach(b::evidence);
         return b.build();
+    }
+
+    /**
+     * {@code systemctl show} of the unit: the unit after {@code --}, so that a name starting with '-' (refused
+     * before the probe runs, by the parameter's shape) could still never be read as an option.
+     */
+    static String[] showCommand(String unit) {
+        return new String[]{"systemctl", "show", "--no-pager",
+                "-p", "LoadState,ActiveState,SubState,Result,ExecMainStatus,MainPID,NRestarts,StateChangeTimestamp", "--", unit};
+    }
+
+    /** The unit's last {@code lines} journal lines: the unit as the value of {@code --unit=}, never an argument of its own. */
+    static String[] journalCommand(String unit, long lines) {
+        return new String[]{"journalctl", "--unit=" + unit, "-n", String.valueOf(lines), "--no-pager", "-o", "short-iso"};
     }
 
     /** From the unit's properties or the processes found to status and cause. Pure. */

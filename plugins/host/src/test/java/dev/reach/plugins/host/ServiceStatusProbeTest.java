@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServiceStatusProbeTest {
 
@@ -60,5 +61,25 @@ class ServiceStatusProbeTest {
         assertThat(o.status()).as(o.toString()).isEqualTo(Status.FAIL);
         assertThat(o.cause()).contains("service.inactive");
         assertThat(o.facts()).containsKey("mode");
+    }
+
+    /** {@code service=-Hattacker@127.0.0.1} would make systemctl run on another host over ssh. */
+    @Test
+    void aServiceNameStartingWithADashIsRefusedBeforeAnythingRuns() {
+        var service = ServiceStatusProbe.SPEC.param("service").orElseThrow();
+        assertThatThrownBy(() -> service.convert("-Hattacker@127.0.0.1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'-Hattacker@127.0.0.1' is not a unit or process name: a name does not start with '-'");
+        assertThat(service.convert("nginx")).isEqualTo("nginx");
+        assertThat(service.convert("getty@tty1.service")).isEqualTo("getty@tty1.service");
+    }
+
+    @Test
+    void theUnitReachesSystemctlAfterDashDashAndJournalctlAsTheValueOfUnit() {
+        assertThat(ServiceStatusProbe.showCommand("-Hattacker@127.0.0.1")).containsExactly("systemctl", "show", "--no-pager",
+                "-p", "LoadState,ActiveState,SubState,Result,ExecMainStatus,MainPID,NRestarts,StateChangeTimestamp",
+                "--", "-Hattacker@127.0.0.1");
+        assertThat(ServiceStatusProbe.journalCommand("-Hattacker@127.0.0.1", 10)).containsExactly("journalctl",
+                "--unit=-Hattacker@127.0.0.1", "-n", "10", "--no-pager", "-o", "short-iso");
     }
 }
