@@ -31,7 +31,10 @@ my @f = ("protocol=reach-resident/1", "netns=$netns", "resolv=" . id("/etc/resol
 # the terminal's width for the report, as stty size reads it (ioctl TIOCGWINSZ: rows, columns, 2 more shorts)
 my $ws = "\0" x 8;
 push @f, "columns=" . (unpack("S4", $ws))[1] if -t STDOUT && ioctl(STDOUT, 0x5413, $ws);
-for my $k (qw(NO_COLOR TERM COLUMNS PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME)) {
+# ResidentPlace.ENVIRONMENT (all of it), and what the output depends on
+for my $k (qw(NO_COLOR TERM COLUMNS PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME
+              http_proxy https_proxy no_proxy all_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY ALL_PROXY
+              RES_OPTIONS LOCALDOMAIN HOSTALIASES)) {
     push @f, "env.$k=$ENV{$k}" if defined $ENV{$k};
 }
 push @f, "argc=" . scalar(@args), @args;
@@ -42,8 +45,12 @@ while (length $req) {
     substr($req, 0, $n) = "";
 }
 
-# Ctrl-C and TERM cancel the run there (one byte), and the answer still comes: the report of what ran
-$SIG{INT} = $SIG{TERM} = $SIG{HUP} = sub { syswrite($s, "c") };
+# Ctrl-C cancels the run there (one byte), and the answer still comes: the report of what ran; a second Ctrl-C,
+# TERM or HUP ends this client at once (its closed socket cancels the run there too)
+my $interrupts = 0;
+$SIG{INT} = sub { syswrite($s, "c"); exit 130 if ++$interrupts > 1 };
+$SIG{TERM} = sub { syswrite($s, "c"); exit 143 };
+$SIG{HUP} = sub { syswrite($s, "c"); exit 129 };
 sub put {
     my ($fh, $data) = @_;
     while (length $data) {

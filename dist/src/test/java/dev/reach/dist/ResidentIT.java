@@ -140,6 +140,7 @@ class ResidentIT {
         int port = Cli.closedPort();
         List<Cli.Result> declined = List.of(
                 client(Cli.REPO, Map.of("REACH_PLUGINS", "/nonexistent"), "127.0.0.1:" + port), // other plugins
+                client(Cli.REPO, Map.of("HTTPS_PROXY", "http://127.0.0.1:1"), "127.0.0.1:" + port), // another proxy
                 client(Cli.REPO, Map.of(), "shell"),                                           // needs the terminal
                 client(Cli.REPO, Map.of(), "plugins"));                                        // not one it serves
         for (Cli.Result r : declined) {
@@ -162,6 +163,8 @@ class ResidentIT {
             Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             try {
                 try (Socket ignored = waitForConnection(silent)) {
+                    Cli.Result meanwhile = client(Cli.REPO, Map.of(), "probes");
+                    assertThat(meanwhile.exit()).as("a client that comes meanwhile is declined, not queued").isEqualTo(DECLINED);
                     long t0 = System.nanoTime();
                     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
                     assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("the client exits after Ctrl-C").isTrue();
@@ -175,6 +178,26 @@ class ResidentIT {
             }
         }
         assertThat(status()).as("still serving after a cancelled run").contains("resident reach");
+    }
+
+    @Test
+    @Order(4)
+    void sigtermEndsTheClientAtOnce() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Process p = clientProcess(Cli.REPO, Map.of(), "probe", "tcp.banner", "host=127.0.0.1", "port=" + silent.getLocalPort(),
+                    "timeout=20s").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (Socket ignored = waitForConnection(silent)) {
+                new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+                assertThat(p.waitFor(3, TimeUnit.SECONDS)).as("the client ends on SIGTERM without waiting for an answer").isTrue();
+                assertThat(p.exitValue()).isEqualTo(143);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+        for (int i = 0; i < 50 && client(Cli.REPO, Map.of(), "probes").exit() == DECLINED; i++) {
+            Thread.sleep(100);   // the run there ends on the cancel (the closed socket) within a moment
+        }
+        assertThat(client(Cli.REPO, Map.of(), "probes").exit()).as("serving again once the cancelled run ended").isZero();
     }
 
     @Test

@@ -44,7 +44,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code PATH}, {@code HOME}, {@code REACH_PLUGINS} and XDG directories, and the same distribution, unchanged since it started (it watches the checkout's sources and the build stamp, and
  * stops when they change). It serves only commands that read nothing from standard input: {@code reach
  * HOST:PORT}, {@code diagnose}, {@code probe}, {@code run}, {@code listen}, {@code probes}. One command runs at a
- * time; Ctrl-C in the client cancels it, as it would a command in its own JVM. It stops after
+ * time, and a client that comes meanwhile is declined (its own JVM runs it, as if no resident ran); Ctrl-C in the
+ * client cancels it, as it would a command in its own JVM, and a second Ctrl-C (or SIGTERM) ends the client at once. It stops after
  * {@link #idle} without a command, on {@code reach daemon stop}, or on SIGTERM. The client's working directory
  * may be any: the paths a user gives relative to it (the playbook of {@code run}, {@code --junit},
  * {@code --plugins}, {@code file} parameters and inputs such as {@code ca=}) are resolved against it, as the
@@ -268,7 +269,10 @@ final class Resident implements AutoCloseable {
             frames.send(ResidentWire.DECLINE, why);
             return;
         }
-        oneAtATime.lock();
+        if (!oneAtATime.tryLock()) {   // never queue a client behind a long run: its own JVM serves it meanwhile
+            frames.send(ResidentWire.DECLINE, "busy with another command");
+            return;
+        }
         try {
             ResidentWorkbench bench = new ResidentWorkbench(request, this::engine);
             threads.execute(() -> {

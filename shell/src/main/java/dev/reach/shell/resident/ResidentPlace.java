@@ -15,8 +15,14 @@ import java.util.Objects;
  * namespace, and the identity (namespace, files, directory, environment) a client must share to be served.
  */
 final class ResidentPlace {
-    /** The environment a command's result can depend on: a client whose values differ is declined. */
-    static final List<String> ENVIRONMENT = List.of("PATH", "HOME", "REACH_PLUGINS", "XDG_DATA_HOME", "XDG_CONFIG_HOME");
+    /**
+     * The environment a command's result can depend on: a client whose values differ (or that lacks one the resident
+     * has) is declined. The proxies change what http.get reaches (proxy.env); RES_OPTIONS, LOCALDOMAIN and HOSTALIASES
+     * change what the system resolver answers. The launcher's client (reach-resident.pl) sends exactly these.
+     */
+    static final List<String> ENVIRONMENT = List.of("PATH", "HOME", "REACH_PLUGINS", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+            "http_proxy", "https_proxy", "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+            "RES_OPTIONS", "LOCALDOMAIN", "HOSTALIASES");
 
     private ResidentPlace() {
     }

@@ -70,7 +70,18 @@ class ResidentTest {
         assertThat(relative.mismatch(sameRelative)).isNull();
         assertThat(relative.mismatch(with(sameRelative, "cwd", "/tmp"))).contains("REACH_PLUGINS names a relative directory");
         assertThat(here.mismatch(with(same, "env.REACH_PLUGINS", "/x"))).contains("REACH_PLUGINS");
+        assertThat(here.mismatch(with(same, "env.HTTPS_PROXY", "http://127.0.0.1:3128"))).as("a proxy changes http.get's verdict")
+                .contains("HTTPS_PROXY");
+        assertThat(here.mismatch(with(same, "env.RES_OPTIONS", "ndots:5"))).contains("RES_OPTIONS");
         assertThat(here.mismatch(with(same, "env.PATH", "/bin"))).contains("PATH");
+    }
+
+    @Test
+    void theLaunchersClientSendsEveryVariableTheResidentCompares() throws IOException {
+        String client = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resident/reach-resident.pl"));
+        var m = java.util.regex.Pattern.compile("for my \\$k \\(qw\\(([^)]*)\\)\\)").matcher(client);
+        assertThat(m.find()).as("the client's list of variables").isTrue();
+        assertThat(List.of(m.group(1).trim().split("\\s+"))).containsAll(ResidentPlace.ENVIRONMENT);
     }
 
     @Test

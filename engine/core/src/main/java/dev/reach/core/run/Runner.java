@@ -86,8 +86,10 @@ public final class Runner {
         long t0 = System.nanoTime();
         Map<String, Object> shown = probe.spec().shown(binding.params().asMap()); // secrets stay in the probe
         Duration stepTimeout = options.timeout() != null ? options.timeout() : options.stepTimeout();
-        // the run is its one step: its deadline is the step's own (the probe's timeout parameter and slack)
+        // the run is its one step: its deadline is the step's own (the probe's timeout parameter and slack), never
+        // past --timeout: the user's bound holds over a probe's own timeout= (it then reports that it was cut)
         Duration timeout = PlaybookRun.stepTimeout(binding.params().asMap(), stepTimeout);
+        if (options.timeout() != null && options.timeout().compareTo(timeout) < 0) timeout = options.timeout();
         Playbook one = new Playbook("probe " + id, "", "", Map.of(), List.of(), timeout);
         options.listener().on(new RunEvent.RunStarted(one.name(), 1));
         StepResult step = new PlaybookRun(this, one, Map.of(), options, started.plus(timeout), "")

@@ -265,6 +265,7 @@ final class ScriptSteps implements PlaybookHost {
     private void open() {
         if (stopped == null && run.options().cancellation().isCancelled()) stopped = "cancelled";
         if (stopped == null && Instant.now().isAfter(run.deadline())) stopped = "the run's deadline passed";
+        if (stopped == null && results.size() >= PlaybookRun.STEP_BUDGET) stopped = "the step budget of " + PlaybookRun.STEP_BUDGET + " ran out";
         if (stopped != null) {
             throw new IllegalStateException(stopped + "; nothing more runs");
         }

@@ -93,10 +93,15 @@ final class JsApi {
     /** The {@code id} of an options object ({@code {id: 'connect'}}) at position i, or null. */
     private static String option(Value[] a, int i, String key) {
         if (a.length <= i || a[i].isNull()) return null;
-        Object v = JsValues.toJava(a[i]) instanceof Map<?, ?> m ? m.get(key) : null;
+        return stepId(JsValues.toJava(a[i]) instanceof Map<?, ?> m ? m.get(key) : null);
+    }
+
+    /** A step id the script gave ({@code id: 'connect'}), or null when it gave none; anything else is its error. */
+    private static String stepId(Object v) {
         if (v == null) return null;
         if (v instanceof String s && s.matches("[a-z][a-z0-9_]*")) return s;
-        throw new IllegalArgumentException("step id '" + v + "' must start with a lower-case letter and hold only a-z, 0-9 and _");
+        throw new IllegalArgumentException("step id " + (v instanceof String ? "'" + v + "'" : Scope.text(v) + " (not text)")
+                + " must start with a lower-case letter and hold only a-z, 0-9 and _");
     }
 
     /**
@@ -136,10 +141,10 @@ final class JsApi {
         for (Object item : list) {
             switch (item) {
                 case List<?> pair when !pair.isEmpty() && pair.getFirst() instanceof String probe && pair.size() <= 3 ->
-                        out.add(new PlaybookHost.Call(pair.size() > 2 && pair.get(2) instanceof Map<?, ?> o ? (String) o.get("id") : null,
+                        out.add(new PlaybookHost.Call(pair.size() > 2 && pair.get(2) instanceof Map<?, ?> o ? stepId(o.get("id")) : null,
                                 probe, pair.size() > 1 ? params(pair.get(1), usage) : Map.of()));
                 case Map<?, ?> m when m.get("probe") instanceof String probe ->
-                        out.add(new PlaybookHost.Call((String) m.get("id"), probe, params(m.containsKey("params") ? m.get("params") : m.get("with"), usage)));
+                        out.add(new PlaybookHost.Call(stepId(m.get("id")), probe, params(m.containsKey("params") ? m.get("params") : m.get("with"), usage)));
                 default -> throw new IllegalArgumentException(usage + "; got " + Scope.text(item));
             }
         }
@@ -172,7 +177,7 @@ final class JsApi {
         } else if (m.get("evidence") != null) {
             throw new IllegalArgumentException(usage + "'evidence' is an array of results (or step ids, or lines)");
         }
-        return new PlaybookHost.VerdictCall((String) m.get("id"), cause, str(m.get("summary")), str(m.get("fix")),
+        return new PlaybookHost.VerdictCall(stepId(m.get("id")), cause, str(m.get("summary")), str(m.get("fix")),
                 m.get("confidence") == null ? "likely" : str(m.get("confidence")), evidence);
     }
 

@@ -111,13 +111,19 @@ public final class JsPlaybooks {
             Value result = evalModule(ctx, pb.script()).getMember("main").execute(JsValues.toGuest(inputs));
             if (result.hasMember("then") && result.getMember("then").canExecute()) { // an async main: settle it
                 AtomicReference<Value> rejected = new AtomicReference<>();
-                result.invokeMember("then", (ProxyExecutable) a -> null, (ProxyExecutable) a -> {
+                java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+                result.invokeMember("then", (ProxyExecutable) a -> {
+                    settled.set(true);
+                    return null;
+                }, (ProxyExecutable) a -> {
+                    settled.set(true);
                     rejected.set(a.length > 0 ? a[0] : null);
                     return null;
                 });
                 if (rejected.get() != null) {
                     rejected.get().throwException();
                 }
+                if (!settled.get()) throw new NeverSettled(); // its jobs ran when then() returned: nothing else can settle it
             }
             return null;
         });
@@ -155,6 +161,10 @@ public final class JsPlaybooks {
                 outcome.set(new Outcome.Returned(body.apply(context)));
             } catch (PolyglotException e) {
                 outcome.set(JsErrors.failed(name, e, null));
+            } catch (NeverSettled e) {
+                outcome.set(new Outcome.Failed(name + ":1:1: main returned a promise that never settles (it awaits something"
+                        + " that never happens: reach runs no event loop, so await only what probe(), include() and"
+                        + " parallel() return)", List.of(), null));
             } catch (MissingMain e) {
                 outcome.set(new Outcome.Failed(name + ":1:1: the playbook exports no main function; add "
                         + "'export function main(inputs) { ... }'", List.of(), null));
@@ -181,6 +191,12 @@ public final class JsPlaybooks {
 
     private static final class MissingMain extends RuntimeException {
         MissingMain() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class NeverSettled extends RuntimeException {
+        NeverSettled() {
             super(null, null, false, false);
         }
     }

@@ -43,6 +43,26 @@ class RunnerTest {
     }
 
     @Test
+    void timeoutCapsAProbeWhoseOwnTimeoutIsLonger() throws Exception {
+        var waits = new dev.reach.spi.Probe() {
+            final dev.reach.spi.ProbeSpec spec = dev.reach.spi.ProbeSpec.builder("test.wait", "Waits its timeout")
+                    .param(dev.reach.spi.Param.duration("timeout", "how long").defaultValue("20s")).build();
+
+            public dev.reach.spi.ProbeSpec spec() { return spec; }
+
+            public dev.reach.spi.Observation run(dev.reach.spi.ProbeContext ctx, dev.reach.spi.Params p) throws Exception {
+                Thread.sleep(p.duration("timeout").toMillis());
+                return dev.reach.spi.Observation.ok("waited").build();
+            }
+        };
+        long t0 = System.nanoTime();
+        RunResult r = runner.runProbe(waits, Map.of("timeout", "20s"), RunOptions.defaults().withTimeout(Duration.ofMillis(300)));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("--timeout 300ms over timeout=20s").isLessThan(Duration.ofSeconds(5));
+        assertThat(r.steps().getFirst().status()).isEqualTo(Status.ERROR);
+        assertThat(r.steps().getFirst().observation().summary()).contains("did not finish within");
+    }
+
+    @Test
     void aRelativeFileInputAndParameterMeanTheRunsWorkingDirectory() throws Exception {
         Playbook pb = playbook("""
                 inputs:

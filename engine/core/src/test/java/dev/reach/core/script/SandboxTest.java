@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +87,35 @@ class SandboxTest {
                 + "export function main(inputs) { return probe('test.read', {file: inputs.f}); }\n");
         RunResult byUser = JsPlaybookTest.REACH.run(JsPlaybookTest.REACH.load(given), Map.of("f", secret.toString()), RunOptions.defaults());
         assertThat(byUser.steps().getFirst().status()).as("the user gave it").isEqualTo(Status.OK);
+    }
+
+    @Test
+    void aStepIdThatIsNotTextIsTheScriptsErrorNotAJavaOne() throws Exception {
+        for (String call : List.of("probe('test.fixed', {}, {id: 5});", "parallel([['test.fixed', {}, {id: 7}]]);",
+                "parallel([{probe: 'test.fixed', params: {}, id: 8}]);", "verdict({cause: 'ok', id: 3});")) {
+            assertThat(summary(denied(call))).as(call).contains("(not text) must start with a lower-case letter")
+                    .doesNotContain("ClassCastException", "java.");
+        }
+    }
+
+    @Test
+    void aScriptHasTheStepBudgetAYamlPlaybookHas() throws Exception {
+        Path f = dir.resolve("many.js");
+        Files.writeString(f, "export function main() { for (let i = 0; i < 5000; i++) probe('test.fixed', {}); }\n");
+        RunResult r = JsPlaybookTest.REACH.run(JsPlaybookTest.REACH.load(f), Map.of(), RunOptions.defaults());
+        assertThat(r.steps().stream().filter(st -> "test.fixed".equals(st.probe())).count()).isEqualTo(1000);
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+        assertThat(r.verdict().summary() + r.steps().getLast().observation().summary()).contains("step budget of 1000");
+    }
+
+    @Test
+    void anAsyncMainThatNeverSettlesSaysSo() throws Exception {
+        Path f = dir.resolve("forever.js");
+        Files.writeString(f, "export async function main() { await new Promise(() => {}); }\n");
+        RunResult r = JsPlaybookTest.REACH.run(JsPlaybookTest.REACH.load(f), Map.of(), RunOptions.defaults());
+        assertThat(r.steps().getLast().observation().summary()).contains("main returned a promise that never settles");
+        assertThat(r.verdict().cause()).isEqualTo("inconclusive");
+        assertThat(r.verdict().summary()).doesNotContain("every step was skipped");
     }
 
     @Test
