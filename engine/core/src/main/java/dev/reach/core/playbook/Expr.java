@@ -15,9 +15,17 @@ public record Expr(String source, SourcePos pos) {
         source = source.strip();
     }
 
+    /** Words that read like a name but are JavaScript values: {@code when: true} is the value true, not a name. */
+    private static final java.util.Set<String> LITERALS = java.util.Set.of("true", "false", "null", "undefined", "NaN", "Infinity");
+
     /** A plain property path, like {@code steps.connect.facts.connect_ms}. */
     public boolean isPath() {
-        return PATH.matcher(source).matches();
+        return PATH.matcher(source).matches() && !LITERALS.contains(source.split("\\.", 2)[0]);
+    }
+
+    /** The name a path starts from ({@code steps} in {@code steps.connect.ok}); meaningful when {@link #isPath()}. */
+    public String root() {
+        return source.split("\\.", 2)[0];
     }
 
     @Override

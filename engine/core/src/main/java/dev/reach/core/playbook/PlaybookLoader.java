@@ -42,10 +42,14 @@ public final class PlaybookLoader {
     private static final List<String> ALL_STEP_KEYS = List.of("id", "probe", "with", "when", "on", "timeout",
             "foreach", "as", "verdict", "parallel", "until", "include");
     static final int MAX_INCLUDE_DEPTH = 8;
+    /** Includes loaded for one playbook in all (a 10-wide tree 6 deep would be a million). */
+    static final int MAX_INCLUDES = 100;
     /** Names an expression already has, so a foreach's {@code as:} cannot be one of them. */
     static final List<String> SCOPE_NAMES = List.of("inputs", "steps", "locals");
 
     private final Deque<Path> including = new ArrayDeque<>();
+    /** Includes this loader has loaded so far, all levels together (see {@link #MAX_INCLUDES}). */
+    private int includesLoaded;
     /** Folders of installed playbooks, where an include by bare name is looked up when it is not beside its includer. */
     private final List<Path> library;
 
@@ -300,6 +304,10 @@ public final class PlaybookLoader {
             }
             if (including.size() >= MAX_INCLUDE_DEPTH) {
                 y.problem(n, "includes nest deeper than " + MAX_INCLUDE_DEPTH + "; flatten them");
+                return null;
+            }
+            if (++includesLoaded > MAX_INCLUDES) {
+                y.problem(n, "more than " + MAX_INCLUDES + " includes in all (counting those of included playbooks); include fewer");
                 return null;
             }
             if (!Files.isRegularFile(target)) {

@@ -21,6 +21,9 @@ import java.util.HexFormat;
  * }</pre>
  */
 public final class PlaybookText {
+    /** The largest playbook file, comments and all: 1 MiB. */
+    static final long MAX_BYTES = 1 << 20;
+
     private PlaybookText() {
     }
 
@@ -33,6 +36,11 @@ public final class PlaybookText {
     public static String read(Path file, String name) throws PlaybookException {
         byte[] bytes;
         try {
+            long size = Files.size(file);   // before reading: a 10 MB file is refused at once, not after parsing it
+            if (size > MAX_BYTES) {
+                throw new PlaybookException(SourcePos.unknown(name), "the playbook is " + (size >> 10) + " KiB; a playbook is at most "
+                        + (MAX_BYTES >> 10) + " KiB (split it, and include: the parts)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new PlaybookException(SourcePos.unknown(name), "cannot read the playbook: " + dev.reach.spi.Failures.text(e));

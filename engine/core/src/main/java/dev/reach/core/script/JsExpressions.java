@@ -1,6 +1,7 @@
 package dev.reach.core.script;
 
 import dev.reach.core.playbook.Expr;
+import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.playbook.Problem;
 import dev.reach.core.playbook.SourcePos;
 import org.graalvm.polyglot.Context;
@@ -60,6 +61,14 @@ public final class JsExpressions implements Expressions, AutoCloseable {
               return Function;
             })()""";
 
+    /** The names every expression sees. */
+    private static final List<String> SCOPE_NAMES = List.of("inputs", "steps");
+    /** JavaScript's own global names an expression may use besides them. */
+    private static final java.util.Set<String> JS_GLOBALS = java.util.Set.of("undefined", "NaN", "Infinity", "globalThis",
+            "Math", "JSON", "Number", "String", "Boolean", "Array", "Object", "Date", "RegExp", "Symbol", "Map", "Set",
+            "BigInt", "Error", "TypeError", "RangeError", "Reflect", "Intl", "parseInt", "parseFloat", "isNaN", "isFinite",
+            "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI");
+
     private final ScriptEngine engine;
     private final Map<String, Value> compiled = new HashMap<>();
     private final Map<String, Optional<SimpleExpr.Node>> simpleTrees = new HashMap<>();
@@ -73,6 +82,19 @@ public final class JsExpressions implements Expressions, AutoCloseable {
 
     @Override
     public synchronized Optional<Problem> check(Expr expr, List<String> locals) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        if (expr.isPath()) {
+            names.add(expr.root());
+        } else {
+            simple(expr).ifPresent(tree -> SimpleExpr.freeNames(tree, names));
+        }
+        for (String name : names) {   // else a typo (stpes.x) would be a ReferenceError only when the run gets there
+            if (!SCOPE_NAMES.contains(name) && !locals.contains(name) && !JS_GLOBALS.contains(name)) {
+                return Optional.of(new Problem(expr.pos(), "unknown name '" + name + "' in '" + expr.source() + "'; expressions see "
+                        + String.join(", ", SCOPE_NAMES) + (locals.isEmpty() ? "" : " and " + String.join(", ", locals))
+                        + ParamBinder.closest(name, SCOPE_NAMES).map(c -> "; did you mean '" + c + "'?").orElse("")));
+            }
+        }
         if (expr.isPath() || simple(expr).isPresent()) {
             return Optional.empty(); // valid JavaScript, known without the engine
         }

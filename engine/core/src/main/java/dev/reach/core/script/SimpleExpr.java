@@ -45,6 +45,46 @@ final class SimpleExpr {
             "var", "void", "while", "with", "yield", "await", "arguments", "eval");
 
     /** A parsed expression: a tree of nodes. */
+    /** The names a tree reads that no arrow inside it binds ({@code steps} in {@code steps.a.facts.x.map(p => p + 1)}). */
+    static void freeNames(Node n, java.util.Set<String> out) {
+        freeNames(n, java.util.Set.of(), out);
+    }
+
+    private static void freeNames(Node n, java.util.Set<String> bound, java.util.Set<String> out) {
+        switch (n) {
+            case Name name -> {
+                if (!bound.contains(name.name())) out.add(name.name());
+            }
+            case Member m -> {
+                freeNames(m.target(), bound, out);
+                if (m.key() instanceof Node key) freeNames(key, bound, out);
+            }
+            case ArrayLit a -> a.elements().forEach(e -> freeNames(e, bound, out));
+            case Call c -> {
+                freeNames(c.target(), bound, out);
+                c.args().forEach(x -> freeNames(x, bound, out));
+            }
+            case Arrow a -> {
+                var inner = new java.util.HashSet<>(bound);
+                inner.add(a.param());
+                freeNames(a.body(), inner, out);
+            }
+            case Chain c -> freeNames(c.chain(), bound, out);
+            case Unary u -> freeNames(u.operand(), bound, out);
+            case Binary b -> {
+                freeNames(b.left(), bound, out);
+                freeNames(b.right(), bound, out);
+            }
+            case Cond c -> {
+                freeNames(c.test(), bound, out);
+                freeNames(c.then(), bound, out);
+                freeNames(c.otherwise(), bound, out);
+            }
+            case Lit l -> { }
+            case Regex r -> { }
+        }
+    }
+
     sealed interface Node permits Lit, Name, Member, Unary, Binary, Cond, ArrayLit, Call, Arrow, Regex, Chain {
     }
 

@@ -51,6 +51,7 @@ class PlaybookSchemaTest {
             entry("until-syntax.yaml", "JavaScript syntax inside an expression"),
             entry("duplicate-id.yaml", "ids unique across steps: a schema sees one step at a time"),
             entry("duplicate-key.yaml", "a key given twice: the parser keeps one before a schema sees the mapping"),
+            entry("unknown-name.yaml", "names inside an expression: a schema sees the expression as text"),
             entry("duration-out-of-range.yaml", "a duration's bounds (10m over 5m): a pattern checks its form, not its length"),
             entry("include-missing.yaml", "a file that does not exist"),
             entry("jump-into-parallel.yaml", "a jump to a step inside 'parallel': step ids are the file's, not the schema's"),

@@ -43,6 +43,18 @@ class RunnerTest {
     }
 
     @Test
+    void whenTrueAndFalseAreTheValuesNotNames() throws Exception {
+        RunResult r = run("""
+                steps:
+                  - {id: yes, when: true, probe: test.fixed}
+                  - {id: no, when: false, probe: test.fixed}
+                """, Map.of());
+        assertThat(r.steps().get(0).status()).isEqualTo(Status.OK);
+        assertThat(r.steps().get(1).status()).isEqualTo(Status.SKIPPED);
+        assertThat(r.steps().get(1).observation().summary()).startsWith("condition false");
+    }
+
+    @Test
     void timeoutCapsAProbeWhoseOwnTimeoutIsLonger() throws Exception {
         var waits = new dev.reach.spi.Probe() {
             final dev.reach.spi.ProbeSpec spec = dev.reach.spi.ProbeSpec.builder("test.wait", "Waits its timeout")
@@ -468,10 +480,10 @@ class RunnerTest {
         RunResult fix = run("""
                 steps:
                   - id: v
-                    verdict: {cause: tcp.refused, fix: "${nothing.here}"}
+                    verdict: {cause: tcp.refused, fix: "${steps.v.facts.x.y}"}
                 """, Map.of());
         assertThat(fix.steps().getLast().observation().summary()).startsWith("fix could not be computed: test.yaml:3:43: ")
-                .contains("ReferenceError");
+                .contains("TypeError");
         assertThat(fix.verdict().cause()).isEqualTo(Verdicts.INCONCLUSIVE);
         RunResult when = run("""
                 steps:
