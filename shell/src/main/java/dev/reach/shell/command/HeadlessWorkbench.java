@@ -5,6 +5,7 @@ import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.run.Cancellation;
 import dev.reach.core.run.RunOptions;
 import dev.reach.core.run.RunResult;
+import dev.reach.core.run.SecretValues;
 import dev.reach.core.run.UsageException;
 import dev.reach.core.script.JsPlaybooks;
 import dev.reach.shell.term.OutputMode;
@@ -70,7 +71,8 @@ public final class HeadlessWorkbench implements Workbench {
         warnAboutPlugins(reach, common, err);
         try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet, t.columns())) {
             RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output)
-                    .withWorkingDirectory(workingDirectory));
+                    .withWorkingDirectory(workingDirectory)
+                    .withSecrets(SecretValues.from(System.in, System::getenv, workingDirectory)));
             progress.close();
             return Reports.print(result, output, common, t, out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {

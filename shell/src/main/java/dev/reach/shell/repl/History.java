@@ -29,11 +29,13 @@ final class History {
     }
 
     /**
-     * JLine's HISTORY_IGNORE for lines that give one of {@code secrets} ({@code *password=*}; patterns are
-     * separated by ':'): such a line runs, but never reaches the history file. A line that starts with a space
-     * stays out of it too.
+     * JLine's HISTORY_IGNORE for lines that give one of {@code secrets}: {@code password=} on a command line,
+     * {@code password:} (and {@code password :}) in a {@code js} object literal; patterns are separated by ':', a
+     * literal colon is escaped. Such a line runs, but never reaches the history (nor its file). A line that starts
+     * with a space stays out of it too.
      */
     static String ignorePattern(Set<String> secrets) {
-        return secrets.stream().map(n -> "*" + n + "=*").collect(Collectors.joining(":"));
+        return secrets.stream().flatMap(n -> java.util.stream.Stream.of("*" + n + "=*", "*" + n + "\\:*", "*" + n + " \\:*"))
+                .collect(Collectors.joining(":"));
     }
 }

@@ -305,6 +305,9 @@ final class Resident implements AutoCloseable {
     /** Why these arguments are not for a resident run, or null. */
     static String servable(CommandTree tree, List<String> args) {
         if (args.isEmpty()) return "no command (the shell needs the terminal)";
+        if (args.stream().anyMatch(a -> a.contains("=@-") || a.contains("=@env:"))) {
+            return "a secret from standard input or the environment (=@-, =@env:) is read where the command runs";
+        }
         String first = args.getFirst();
         if (SERVED.contains(first) || tree.isDiagnosis(args.toArray(String[]::new))) {
             return null;

@@ -24,6 +24,8 @@ class ReplHistoryTest {
             history.attach(reader);
             history.add("probe redis.ping host=127.0.0.1 password=s3cret");
             history.add("probe x.y token=abc host=127.0.0.1");
+            history.add("js probe('redis.ping', {host: '127.0.0.1', password: 's3cret'})");
+            history.add("js probe('redis.ping', {host: '127.0.0.1', password : 's3cret'})");
             history.add("probe tcp.connect host=127.0.0.1 port=22");
             assertThat(history.size()).isEqualTo(1);
             assertThat(history.get(history.first())).isEqualTo("probe tcp.connect host=127.0.0.1 port=22");
@@ -33,6 +35,7 @@ class ReplHistoryTest {
     @Test
     void noSecretsIgnoresNothing() {
         assertThat(History.ignorePattern(Set.of())).isEmpty();
-        assertThat(History.ignorePattern(new java.util.TreeSet<>(Set.of("token", "password")))).isEqualTo("*password=*:*token=*");
+        assertThat(History.ignorePattern(new java.util.TreeSet<>(Set.of("token", "password"))))
+                .isEqualTo("*password=*:*password\\:*:*password \\:*:*token=*:*token\\:*:*token \\:*");
     }
 }

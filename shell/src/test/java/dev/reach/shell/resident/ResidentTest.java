@@ -85,6 +85,15 @@ class ResidentTest {
     }
 
     @Test
+    void aSecretFromStandardInputOrTheEnvironmentIsReadWhereTheCommandRuns() {
+        assertThat(Resident.servable(Main.tree(), List.of("probe", "redis.ping", "host=127.0.0.1", "password=@-")))
+                .contains("read where the command runs");
+        assertThat(Resident.servable(Main.tree(), List.of("db01:6379", "--set", "password=@env:PW"))).contains("=@env:");
+        assertThat(Resident.servable(Main.tree(), List.of("probe", "redis.ping", "host=127.0.0.1", "password=@pw.txt")))
+                .as("a file is read the same way from any directory").isNull();
+    }
+
+    @Test
     void framesAreTypeLengthPayload() throws IOException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         var frames = new ResidentWire.Frames(raw);

@@ -50,7 +50,7 @@ public final class ParamBinder {
                 try {
                     values.put(p.name(), resolved(p, p.convert(raw.get(p.name())), workingDirectory));
                 } catch (IllegalArgumentException e) {
-                    errors.add(new ParamError(p.name(), valueMessage(spec, p, e.getMessage())));
+                    errors.add(new ParamError(p.name(), valueMessage(spec, p, unsaid(p, e.getMessage()))));
                 }
             } else if (p.isRequired() && !meant.contains(p.name())) {
                 errors.add(new ParamError(p.name(), "missing required parameter '" + p.name() + "' for " + spec.id()
@@ -60,6 +60,14 @@ public final class ParamBinder {
             }
         }
         return new Binding(errors.isEmpty() ? new Params(values) : null, List.copyOf(errors));
+    }
+
+    /**
+     * Why a value was refused, in words that do not repeat it when it is a secret (a mistyped password must not
+     * reach the terminal, a log or CI output): then only what was expected.
+     */
+    public static String unsaid(Param p, String why) {
+        return p.isSecret() ? "the value given is not " + p.type().expected() + " (not shown: it is a secret)" : why;
     }
 
     /** A {@code file} value resolved against {@code dir} when it is relative (and {@code dir} is given); others as they are. */
@@ -92,7 +100,7 @@ public final class ParamBinder {
             p.convert(raw);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            return Optional.of(valueMessage(spec, p, e.getMessage()));
+            return Optional.of(valueMessage(spec, p, unsaid(p, e.getMessage())));
         }
     }
 

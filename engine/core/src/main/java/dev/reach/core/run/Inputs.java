@@ -35,7 +35,7 @@ final class Inputs {
                 try {
                     out.put(p.name(), ParamBinder.resolved(p, p.convert(raw.get(p.name())), workingDirectory));
                 } catch (IllegalArgumentException e) {
-                    problems.add(playbook.source() + ": bad value for input '" + p.name() + "': " + e.getMessage());
+                    problems.add(playbook.source() + ": bad value for input '" + p.name() + "': " + ParamBinder.unsaid(p, e.getMessage()));
                 }
             } else if (p.isRequired()) {
                 problems.add(playbook.source() + ": missing required input '" + p.name() + "'; give it with --set "

@@ -6,10 +6,11 @@ import java.time.Duration;
 /**
  * How to run: an optional whole-run deadline (else the playbook's), the default step deadline, the
  * cancellation switch, who hears the events, and the working directory that relative {@code file} parameters
- * and inputs are resolved against (null: the process's own; a resident reach gives its client's).
+ * and inputs are resolved against (null: the process's own; a resident reach gives its client's), and where the
+ * secrets the user gives by reference ({@code password=@FILE}) are read ({@link SecretValues}).
  */
 public record RunOptions(Duration timeout, Duration stepTimeout, Cancellation cancellation, RunListener listener,
-                         Path workingDirectory) {
+                         Path workingDirectory, SecretValues secrets) {
     public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(30);
 
     public RunOptions {
@@ -19,23 +20,28 @@ public record RunOptions(Duration timeout, Duration stepTimeout, Cancellation ca
     }
 
     public static RunOptions defaults() {
-        return new RunOptions(null, DEFAULT_STEP_TIMEOUT, new Cancellation(), RunListener.NONE, null);
+        return new RunOptions(null, DEFAULT_STEP_TIMEOUT, new Cancellation(), RunListener.NONE, null, SecretValues.NONE);
     }
 
     public RunOptions withTimeout(Duration d) {
-        return new RunOptions(d, stepTimeout, cancellation, listener, workingDirectory);
+        return new RunOptions(d, stepTimeout, cancellation, listener, workingDirectory, secrets);
     }
 
     public RunOptions withListener(RunListener l) {
-        return new RunOptions(timeout, stepTimeout, cancellation, l, workingDirectory);
+        return new RunOptions(timeout, stepTimeout, cancellation, l, workingDirectory, secrets);
     }
 
     public RunOptions withCancellation(Cancellation c) {
-        return new RunOptions(timeout, stepTimeout, c, listener, workingDirectory);
+        return new RunOptions(timeout, stepTimeout, c, listener, workingDirectory, secrets);
+    }
+
+    /** Secret values the user gives as {@code @FILE}, {@code @-} or {@code @env:NAME} are read through {@code s}. */
+    public RunOptions withSecrets(SecretValues s) {
+        return new RunOptions(timeout, stepTimeout, cancellation, listener, workingDirectory, s);
     }
 
     /** Relative {@code file} values are resolved against {@code dir} (an absolute path). */
     public RunOptions withWorkingDirectory(Path dir) {
-        return new RunOptions(timeout, stepTimeout, cancellation, listener, dir);
+        return new RunOptions(timeout, stepTimeout, cancellation, listener, dir, secrets);
     }
 }

@@ -62,7 +62,8 @@ public final class Runner {
      * @throws UsageException when the inputs do not fit the playbook's declarations; nothing ran
      */
     public RunResult run(Playbook playbook, Map<String, ?> rawInputs, RunOptions options) throws UsageException {
-        Map<String, Object> inputs = Inputs.bind(playbook, rawInputs, options.workingDirectory());
+        Map<String, Object> inputs = Inputs.bind(playbook, options.secrets().resolve(playbook.inputs().values(), rawInputs),
+                options.workingDirectory());
         Duration timeout = options.timeout() != null ? options.timeout() : playbook.timeout();
         var run = new PlaybookRun(this, playbook, inputs, options, Instant.now().plus(timeout), "");
         options.listener().on(new RunEvent.RunStarted(playbook.name(), playbook.steps().size()));
@@ -77,7 +78,7 @@ public final class Runner {
      * @throws UsageException when a parameter is unknown or its value is wrong; nothing ran
      */
     public RunResult runProbe(Probe probe, Map<String, ?> raw, RunOptions options) throws UsageException {
-        var binding = ParamBinder.bind(probe.spec(), raw, options.workingDirectory());
+        var binding = ParamBinder.bind(probe.spec(), options.secrets().resolve(probe.spec().params(), raw), options.workingDirectory());
         if (!binding.ok()) {
             throw new UsageException(binding.errors().stream().map(ParamBinder.ParamError::message).toList());
         }

@@ -30,6 +30,15 @@ class ParamBinderTest {
     }
 
     @Test
+    void aSecretsBadValueIsNeverRepeatedInTheError() {
+        ProbeSpec spec = ProbeSpec.builder("demo.auth", "Logs in").param(Param.integer("pin", "the PIN").secret()).build();
+        var b = ParamBinder.bind(spec, Map.of("pin", "hunter2-not-a-number"));
+        assertThat(b.errors()).singleElement().satisfies(e -> assertThat(e.message())
+                .isEqualTo("bad value for parameter 'pin' of demo.auth: the value given is not a whole number (not shown: it is a secret)")
+                .doesNotContain("hunter2"));
+    }
+
+    @Test
     void aBlankFileIsAUsageErrorNamingTheParameter() {
         var b = ParamBinder.bind(SPEC, Map.of("ca", " "), Path.of("/home/ops"));
         assertThat(b.errors()).singleElement().satisfies(e ->
