@@ -74,6 +74,7 @@ while (1) {
         elsif ($type == 3) { exit unpack("N", $data) }
         elsif ($type == 4) { decline("it declined: $data") }
         elsif ($type == 5) { put(\*STDERR, $data); exit $DECLINED }
+        elsif ($type == 6) { $wrote = 1 }                            # it runs the command: never again here
     }
 }
 decline("it closed the connection without an answer") unless $wrote;

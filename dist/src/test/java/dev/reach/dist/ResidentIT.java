@@ -234,6 +234,36 @@ class ResidentIT {
         assertThat(client(Cli.REPO, Map.of(), "127.0.0.1:1").exit()).isEqualTo(DECLINED);
     }
 
+    @Test
+    @Order(7)
+    void aSilentConnectionIsHungUpOnAndACommandItStartedIsNeverRunTwice() throws Exception {
+        Cli.Result start = Cli.finish(Cli.start(env, "daemon", "start", "--idle", "5m"), "daemon", "start");
+        assertThat(start.exit()).as(start.toString()).isZero();
+        Path sock;
+        try (var files = Files.list(runtime.resolve("reach"))) {
+            sock = files.filter(f -> f.toString().endsWith(".sock")).findFirst().orElseThrow();
+        }
+        try (var silent = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+            long t0 = System.nanoTime();
+            int got = silent.read(java.nio.ByteBuffer.allocate(64));   // blocks until the resident hangs up
+            assertThat(got).as("closed, no answer").isEqualTo(-1);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until hung up on").isBetween(3_000L, 9_000L);
+        }
+        ProcessHandle resident = pid().orElseThrow();
+        try (ServerSocket quiet = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Process p = clientProcess(Cli.REPO, Map.of(), "probe", "tcp.banner", "host=127.0.0.1", "port=" + quiet.getLocalPort(),
+                    "timeout=20s").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (Socket ignored = waitForConnection(quiet)) {
+                resident.destroyForcibly();   // dies mid-command, after it said it started it
+                assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as("not declined (the launcher would run it again): it ran, and its runner died")
+                        .isEqualTo(3);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
     private static String status() throws Exception {
         return Cli.reach(env, "daemon", "status").out();
     }

@@ -57,6 +57,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Resident implements AutoCloseable {
     /** The commands it serves (and {@code reach HOST:PORT}, which is diagnose). */
     static final Set<String> SERVED = Set.of("diagnose", "probe", "run", "listen", "probes");
+    /** Clients served (or waiting to be) at once; one more is hung up on, and its own JVM runs its command. */
+    static final int MAX_CLIENTS = 16;
+    /** How long a client may take to send its request once connected. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final Path socket;
     private final Path pidFile;
@@ -174,6 +178,14 @@ final class Resident implements AutoCloseable {
                     }
                     continue;
                 }
+                if (active.get() >= MAX_CLIENTS) {   // a flood of half-open connections must not cost a thread each
+                    try {
+                        ch.close();                  // the client declines on a closed connection: its own JVM runs it
+                    } catch (IOException e) {
+                        // closed anyway
+                    }
+                    continue;
+                }
                 active.incrementAndGet();
                 threads.execute(() -> {
                     try (ch) {
@@ -233,10 +245,20 @@ final class Resident implements AutoCloseable {
         InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch));   // a request is read byte by byte
         ResidentWire.Frames frames = new ResidentWire.Frames(Channels.newOutputStream(ch));
         ResidentWire.ClientRequest request;
+        java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().start(() -> {     // a client that connects and says nothing is hung up on
+            try {
+                Thread.sleep(REQUEST_TIMEOUT);
+                if (!read.get()) ch.close();
+            } catch (InterruptedException | IOException e) {
+                // gone
+            }
+        });
         try {
             request = ResidentWire.ClientRequest.read(in);
+            read.set(true);
         } catch (IOException e) {
-            frames.send(ResidentWire.DECLINE, "a request it cannot read: " + e.getMessage());
+            if (ch.isOpen()) frames.send(ResidentWire.DECLINE, "a request it cannot read: " + e.getMessage());
             return;
         }
         String user = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
@@ -283,6 +305,7 @@ final class Resident implements AutoCloseable {
                 }
                 bench.cancelRun();
             });
+            frames.send(ResidentWire.STARTED, "");   // from here the client never runs it again, whatever happens
             // flushed by the progress view as it draws, and at the end: a frame per line cost 0.1 ms a line
             PrintWriter out = new PrintWriter(new OutputStreamWriter(frames.stream(ResidentWire.OUT), StandardCharsets.UTF_8), false);
             PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(ResidentWire.ERR), StandardCharsets.UTF_8), false);

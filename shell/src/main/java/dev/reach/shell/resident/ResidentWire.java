@@ -20,12 +20,13 @@ import java.util.Map;
  * The resident reach's wire, both sides ({@value #PROTOCOL}): the client sends NUL-terminated fields,
  * {@code key=value} then {@code argc=N} and the N arguments ({@link ClientRequest}); the resident answers with frames
  * of one type byte, a 4-byte big-endian length and the payload ({@link Frames}): 1 standard output, 2 standard error,
- * 3 exit code (4 bytes), 4 declined (a reason, kept quiet), 5 declined (a reason the client prints). The launcher's
+ * 3 exit code (4 bytes), 4 declined (a reason, kept quiet), 5 declined (a reason the client prints), 6 started (from
+ * then on the client never runs the command itself, even if the resident dies before the exit code). The launcher's
  * client is {@code resident-client.pl}; {@link #exchange} is the same client in Java, for pings and tests.
  */
 final class ResidentWire {
     static final String PROTOCOL = "reach-resident/1";
-    static final int OUT = 1, ERR = 2, EXIT = 3, DECLINE = 4, DECLINE_LOUD = 5;
+    static final int OUT = 1, ERR = 2, EXIT = 3, DECLINE = 4, DECLINE_LOUD = 5, STARTED = 6;
     static final int MAX_REQUEST = 1 << 20;
 
     private ResidentWire() {
