@@ -10,6 +10,7 @@ import dev.reach.core.plugin.LoadedPlugin;
 import dev.reach.core.plugin.PluginLoader;
 import dev.reach.core.plugin.PluginProblem;
 import dev.reach.core.plugin.ProbeRegistry;
+import dev.reach.core.run.AbandonedThreads;
 import dev.reach.core.run.EvalResult;
 import dev.reach.core.run.HostPrivileges;
 import dev.reach.core.playbook.ParamBinder;
@@ -62,10 +63,12 @@ public final class Reach implements AutoCloseable {
     private final Map<Path, Loaded> loaded = new ConcurrentHashMap<>();
     /** Folders of installed playbooks: includes by bare name resolve there. */
     private final List<Path> library;
+    /** Probe threads still running after reach gave up on them, at their step's deadline or while loading. */
+    private final AbandonedThreads abandoned = new AbandonedThreads();
 
     private Reach(Builder b) {
         this.library = List.copyOf(b.playbookDirectories);
-        PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development);
+        PluginLoader.Builder lb = PluginLoader.builder(engineVersion()).development(b.development).abandoned(abandoned);
         b.directories.forEach(dir -> {
             if (b.builtIn.contains(dir)) lb.builtInDirectory(dir);
             else lb.directory(dir);
@@ -102,7 +105,7 @@ public final class Reach implements AutoCloseable {
         this.expressions = new JsExpressions(scripts);
         this.jsPlaybooks = new JsPlaybooks(scripts);
         ProbeRegistry registry = plugins.registry();
-        this.runner = new Runner(registry::find, new ProbeInvoker(HostPrivileges.current()), expressions,
+        this.runner = new Runner(registry::find, new ProbeInvoker(HostPrivileges.current(), abandoned), expressions,
                 new Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::fixOrSays)),
                 new Runner.Scripts(jsPlaybooks, this::load, registry.ids(), causes.codes()));
     }
@@ -131,6 +134,16 @@ public final class Reach implements AutoCloseable {
 
     public List<PluginProblem> pluginProblems() {
         return plugins.problems();
+    }
+
+    /**
+     * The probe threads still running after reach gave up on them, oldest first: a probe that ignored the interrupt
+     * at its step's deadline (named by its probe id), or one that did not finish constructing, or returning its spec,
+     * while plugins loaded. Java cannot stop them; a long-lived process can show them, and end itself when too many
+     * pile up. Each drops out of the list when it ends.
+     */
+    public List<AbandonedThreads.Entry> abandonedProbes() {
+        return abandoned.list();
     }
 
     public CauseCatalog causes() {

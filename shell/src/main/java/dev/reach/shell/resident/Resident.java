@@ -1,6 +1,7 @@
 package dev.reach.shell.resident;
 
 import dev.reach.core.Reach;
+import dev.reach.core.run.AbandonedThreads;
 import dev.reach.shell.command.CommandTree;
 import dev.reach.shell.command.EngineSetup;
 import dev.reach.shell.command.ExitCodes;
@@ -55,6 +56,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * (the protocol, both sides), {@link ResidentWorkbench} (what one served command runs with) and {@link SourceWatch}.
  */
 final class Resident implements AutoCloseable {
+    /**
+     * How many probe threads may still run after their steps gave up on them (they ignored the interrupt) before the
+     * resident stops, so that the next command starts a fresh JVM: each may hold a core or memory for good.
+     */
+    static final int MAX_ABANDONED = 4;
+
     /** The commands it serves (and {@code reach HOST:PORT}, which is diagnose). */
     static final Set<String> SERVED = Set.of("diagnose", "probe", "run", "listen", "probes");
     /** Clients served (or waiting to be) at once; one more is hung up on, and its own JVM runs its command. */
@@ -320,6 +327,10 @@ final class Resident implements AutoCloseable {
             err.flush();
             served.incrementAndGet();
             frames.exit(code);
+            int stuck = abandoned().size();
+            if (stuck > MAX_ABANDONED) {
+                stop(stuck + " probe threads still ran after their steps gave up on them (more than " + MAX_ABANDONED + ")");
+            }
         } finally {
             oneAtATime.unlock();
         }
@@ -341,7 +352,21 @@ final class Resident implements AutoCloseable {
     String status() {
         return "resident reach " + ProcessHandle.current().pid() + ": serves network namespace " + self.netns() + " for "
                 + self.home() + " (started in " + self.cwd() + ")\n  since " + started + ", " + served.get() + " command(s) served, stops after "
-                + text(idle) + " without one\n  socket " + socket + "\n";
+                + text(idle) + " without one\n  socket " + socket + "\n" + abandonedText();
+    }
+
+    /** The probe threads its engines gave up on that still run, oldest first. */
+    List<AbandonedThreads.Entry> abandoned() {
+        return engines.values().stream().flatMap(r -> r.abandonedProbes().stream())
+                .sorted(java.util.Comparator.comparing(AbandonedThreads.Entry::since)).toList();
+    }
+
+    /** A line for {@link #status()} when probe threads outlived their steps; empty when none did. */
+    private String abandonedText() {
+        List<AbandonedThreads.Entry> stuck = abandoned();
+        if (stuck.isEmpty()) return "";
+        return "  " + stuck.size() + " probe thread(s) still running after their step gave up (it stops at more than "
+                + MAX_ABANDONED + "): " + String.join(", ", stuck.stream().map(e -> e.name() + " since " + e.since()).toList()) + "\n";
     }
 
     @Override

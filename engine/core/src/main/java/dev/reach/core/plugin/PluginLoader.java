@@ -1,5 +1,6 @@
 package dev.reach.core.plugin;
 
+import dev.reach.core.run.AbandonedThreads;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Probe;
 import org.pf4j.PluginWrapper;
@@ -13,9 +14,13 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Loads probe plugins with PF4J, one path at a time, so that a broken plugin (or a broken probe in
@@ -43,6 +48,8 @@ public final class PluginLoader implements AutoCloseable {
     private final List<Path> builtIn;
     private final boolean development;
     private final List<Probe> embedded;
+    private final AbandonedThreads abandoned;
+    private final Duration callLimit;
     private final ReachPluginManager manager;
     private Result result;
 
@@ -70,6 +77,8 @@ public final class PluginLoader implements AutoCloseable {
         this.builtIn = List.copyOf(b.builtIn);
         this.development = b.development;
         this.embedded = List.copyOf(b.embedded);
+        this.abandoned = b.abandoned;
+        this.callLimit = b.callLimit;
         this.manager = new ReachPluginManager(b.development, b.engineVersion);
     }
 
@@ -84,6 +93,11 @@ public final class PluginLoader implements AutoCloseable {
             result = loadAll();
         }
         return result;
+    }
+
+    /** The threads of probes that did not finish constructing, or did not return their spec, in time, while they still run. */
+    public AbandonedThreads abandoned() {
+        return abandoned;
     }
 
     /** Stops the plugins and closes their class loaders: their probes must not be used after this. */
@@ -121,12 +135,14 @@ public final class PluginLoader implements AutoCloseable {
         // in load order: PF4J starts them in dependency order, and problems should read as the user listed plugins
         List<PluginWrapper> started = loadOrder.stream().map(manager::getPlugin)
                 .filter(p -> p != null && p.getPluginState().isStarted()).toList();
-        for (PluginWrapper plugin : started) {
-            try {
-                addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems);
-            } catch (PluginRefused e) {
-                problems.add(e.toProblem());
-                manager.unload(plugin.getPluginId());
+        try (PluginCalls calls = new PluginCalls(callLimit, abandoned)) {
+            for (PluginWrapper plugin : started) {
+                try {
+                    addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems, calls);
+                } catch (PluginRefused e) {
+                    problems.add(e.toProblem());
+                    manager.unload(plugin.getPluginId());
+                }
             }
         }
         ProbeRegistry registry = probes.build();
@@ -171,8 +187,12 @@ public final class PluginLoader implements AutoCloseable {
         return own;
     }
 
-    /** Creates each probe the plugin's index names; a plugin-wide fault throws, a faulty probe is a problem. */
-    private void addProbes(PluginWrapper plugin, boolean builtIn, ProbeRegistry.Builder probes, List<PluginProblem> problems) {
+    /**
+     * Creates each probe the plugin's index names, each constructor and spec() under the {@link PluginCalls} deadline; a
+     * plugin-wide fault throws (and none of its probes is registered), a faulty probe is a problem.
+     */
+    private void addProbes(PluginWrapper plugin, boolean builtIn, ProbeRegistry.Builder probes, List<PluginProblem> problems,
+                           PluginCalls calls) {
         String id = plugin.getPluginId();
         ProbeClasses classes = new ProbeClasses(id, plugin.getPluginClassLoader());
         var spi = classes.bundledSpi();
@@ -184,21 +204,57 @@ public final class PluginLoader implements AutoCloseable {
                 ? manager.getExtensionClassNames(id).stream().sorted().toList()
                 : List.of();
         int own = 0;                                // index lines naming a class of this plugin
+        List<Probe> created = new ArrayList<>();
+        List<PluginProblem> refused = new ArrayList<>();
         for (String name : names) {
             try {
                 var type = classes.load(name);
                 if (type.isPresent()) {
-                    probes.add(classes.create(type.get()), id, plugin.getPluginPath(), builtIn);
+                    created.add(bounded(calls, id, name, "did not finish constructing", () -> classes.create(type.get())));
                     own++;
                 }
             } catch (PluginRefused e) {
-                problems.add(e.toProblem());
+                if (e.wholePlugin()) {
+                    throw e;
+                }
+                refused.add(e.toProblem());
+                own++;
+            } catch (Exception e) {                 // create() says what went wrong as a PluginRefused: a bug here
+                refused.add(PluginProblem.of(id, "probe class '" + name + "' in plugin '" + id + "' cannot be created: "
+                        + PluginProblem.brief(e), e));
                 own++;
             }
+        }
+        problems.addAll(refused);
+        for (Probe probe : created) {
+            String name = probe.getClass().getName();
+            probes.add(probe, () -> bounded(calls, id, name, "did not return from spec()", probe::spec), id,
+                    plugin.getPluginPath(), builtIn);
         }
         if (own == 0) {
             problems.add(PluginProblem.of(id, "plugin '" + id + "' declares no probes: its " + ProbeClasses.INDEX
                     + " is missing or empty (is pf4j in the compiler's annotationProcessorPaths?)"));
+        }
+    }
+
+    /**
+     * What the plugin's code returns when it does so within the deadline; when it does not, a refusal saying so
+     * ({@code plugin 'x': its probe class Y did not finish constructing within 2s; left out}). What it throws is thrown.
+     */
+    private static <T> T bounded(PluginCalls calls, String plugin, String className, String missed, Callable<T> code)
+            throws Exception {
+        try {
+            return calls.call("plugin '" + plugin + "', probe class " + className, code);
+        } catch (TimeoutException e) {
+            throw new PluginRefused(plugin, "plugin '" + plugin + "': its probe class " + className + " " + missed
+                    + " within " + calls.limitText() + "; left out");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            switch (cause) {
+                case Exception ex -> throw ex;
+                case Error err -> throw err;
+                default -> throw e;
+            }
         }
     }
 
@@ -209,6 +265,8 @@ public final class PluginLoader implements AutoCloseable {
         private final List<Path> builtIn = new ArrayList<>();
         private final List<Probe> embedded = new ArrayList<>();
         private boolean development;
+        private AbandonedThreads abandoned = new AbandonedThreads();
+        private Duration callLimit = PluginCalls.LIMIT;
 
         private Builder(String engineVersion) {
             this.engineVersion = Objects.requireNonNull(engineVersion);
@@ -257,6 +315,18 @@ public final class PluginLoader implements AutoCloseable {
         /** A probe registered directly, as plugin {@link ProbeRegistry#EMBEDDED}. */
         public Builder probe(Probe probe) {
             embedded.add(Objects.requireNonNull(probe));
+            return this;
+        }
+
+        /** Where to count the threads of probes that hang while they load (by default a registry of the loader's own). */
+        public Builder abandoned(AbandonedThreads registry) {
+            abandoned = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** How long a probe's constructor, and its spec(), may take; {@link PluginCalls#LIMIT} unless a test says less. */
+        Builder callLimit(Duration limit) {
+            callLimit = Objects.requireNonNull(limit);
             return this;
         }
 

@@ -54,6 +54,8 @@ final class ProbeClasses {
         } catch (ClassNotFoundException e) {
             throw refused("plugin '" + plugin + "' lists '" + name + "' in " + INDEX
                     + ", but has no such class; rebuild the plugin", e);
+        } catch (EndsProcess e) {
+            throw e.refusal();
         } catch (LinkageError e) {
             throw refused(where(name) + " cannot be loaded: " + linkage(e), e);
         }
@@ -79,17 +81,23 @@ final class ProbeClasses {
         } catch (NoSuchMethodException e) {
             throw refused(where(name) + " needs a public no-argument constructor", e);
         } catch (LinkageError | RuntimeException e) {
-            throw refused(where(name) + " cannot be loaded: " + linkage(e), e);
+            throw EndsProcess.in(e).map(EndsProcess::refusal)
+                    .orElseGet(() -> refused(where(name) + " cannot be loaded: " + linkage(e), e));
         }
         try {
             return (Probe) constructor.newInstance();
-        } catch (InvocationTargetException e) {
-            throw refused(where(name) + " failed in its constructor: " + linkage(e), e);
-        } catch (ExceptionInInitializerError e) {
-            throw refused(where(name) + " failed to initialise: " + linkage(e), e);
         } catch (Throwable e) {
-            throw refused(where(name) + " cannot be created: " + linkage(e), e);
+            throw EndsProcess.in(e).map(EndsProcess::refusal).orElseGet(() -> creating(name, e));
         }
+    }
+
+    /** Why constructing the probe failed. */
+    private PluginRefused creating(String name, Throwable failure) {
+        return switch (failure) {
+            case InvocationTargetException e -> refused(where(name) + " failed in its constructor: " + linkage(e), e);
+            case ExceptionInInitializerError e -> refused(where(name) + " failed to initialise: " + linkage(e), e);
+            default -> refused(where(name) + " cannot be created: " + linkage(failure), failure);
+        };
     }
 
     private String where(String className) {

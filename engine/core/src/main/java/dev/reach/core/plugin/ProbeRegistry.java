@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -118,13 +119,24 @@ public final class ProbeRegistry {
          * @param source the plugin's jar or directory, shown in problems; {@code null} when there is none
          */
         public Builder add(Probe probe, String plugin, Path source, boolean builtIn) {
+            return add(probe, probe::spec, plugin, source, builtIn);
+        }
+
+        /**
+         * Registers a probe whose spec the given call reads: the plugin loader's runs {@code spec()} under a deadline,
+         * and throws {@link PluginRefused} (reported as it says) when the probe misses it.
+         */
+        Builder add(Probe probe, Callable<ProbeSpec> specOf, String plugin, Path source, boolean builtIn) {
             Objects.requireNonNull(probe);
             Objects.requireNonNull(plugin);
             String where = "probe class '" + probe.getClass().getName() + "' "
                     + (plugin.equals(EMBEDDED) ? "registered by the embedder" : "in plugin '" + plugin + "'");
             ProbeSpec spec;
             try {
-                spec = probe.spec();
+                spec = specOf.call();
+            } catch (PluginRefused e) {
+                specProblems.add(e.toProblem());
+                return this;
             } catch (Throwable t) {
                 specProblems.add(PluginProblem.of(plugin, where + " failed in spec(): " + PluginProblem.brief(t), t));
                 return this;

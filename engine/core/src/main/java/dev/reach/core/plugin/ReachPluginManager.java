@@ -1,10 +1,15 @@
 package dev.reach.core.plugin;
 
+import org.pf4j.CompoundPluginLoader;
+import org.pf4j.DefaultPluginLoader;
 import org.pf4j.DefaultPluginManager;
+import org.pf4j.DevelopmentPluginLoader;
+import org.pf4j.JarPluginLoader;
 import org.pf4j.DependencyResolver;
 import org.pf4j.InvalidPluginDescriptorException;
 import org.pf4j.PluginDependency;
 import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginFactory;
 import org.pf4j.PluginState;
@@ -54,6 +59,31 @@ final class ReachPluginManager extends DefaultPluginManager {
     @Override
     protected PluginFactory createPluginFactory() {
         return factory;
+    }
+
+    /** PF4J's loaders (module, jar, plugin directory), each making a {@link GuardedClassLoader}. */
+    @Override
+    protected org.pf4j.PluginLoader createPluginLoader() {
+        ClassLoader parent = ReachPluginManager.class.getClassLoader();
+        return new CompoundPluginLoader()
+                .add(new DevelopmentPluginLoader(this) {
+                    @Override
+                    protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
+                        return new GuardedClassLoader(pluginManager, d, parent);
+                    }
+                }, this::isDevelopment)
+                .add(new JarPluginLoader(this) {
+                    @Override
+                    protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
+                        return new GuardedClassLoader(pluginManager, d, parent);
+                    }
+                }, this::isNotDevelopment)
+                .add(new DefaultPluginLoader(this) {
+                    @Override
+                    protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
+                        return new GuardedClassLoader(pluginManager, d, parent);
+                    }
+                }, this::isNotDevelopment);
     }
 
     @Override

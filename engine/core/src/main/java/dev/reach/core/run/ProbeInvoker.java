@@ -27,16 +27,29 @@ import java.util.function.Consumer;
  * <p>The thread is a platform daemon thread, not a virtual one: a virtual thread that blocks in a JDK socket
  * starts the JDK's I/O poller, and HotSpot then waits up to 300 ms for that thread at exit (measured: a TLS
  * handshake probe ended 0.3 s after its last output). A run starts a handful of probes, so the cost of
- * platform threads does not show; a probe abandoned after its deadline does not hold the process.
+ * platform threads does not show; a probe abandoned after its deadline does not hold the process. A probe thread
+ * still running when the step gives up on it (it ignored the interrupt) is counted in {@link #abandoned()} until it ends.
  */
 public final class ProbeInvoker {
     /** How long past its deadline a probe may take to notice the interrupt before the step gives up on it. */
     static final Duration GRACE = Duration.ofMillis(500);
 
     private final Privileges privileges;
+    private final AbandonedThreads abandoned;
 
     public ProbeInvoker(Privileges privileges) {
+        this(privileges, new AbandonedThreads());
+    }
+
+    /** @param abandoned where probe threads that outlive their step are counted */
+    public ProbeInvoker(Privileges privileges, AbandonedThreads abandoned) {
         this.privileges = privileges;
+        this.abandoned = abandoned;
+    }
+
+    /** The probe threads this invoker gave up on that still run. */
+    public AbandonedThreads abandoned() {
+        return abandoned;
     }
 
     public Privileges privileges() {
@@ -84,12 +97,12 @@ public final class ProbeInvoker {
                     obs = Observation.error(spec.id() + " returned no observation (a bug in the probe)").build();
                 }
             } else {
-                worker.interrupt();
+                giveUp(worker, spec.id());
                 Duration ran = Duration.ofNanos(System.nanoTime() - t0);
                 obs = cancel.cut().map(c -> c.observation(ran)).orElseGet(() -> Observation.error("cancelled").build());
             }
         } catch (TimeoutException e) {
-            worker.interrupt();
+            giveUp(worker, spec.id());
             obs = Observation.error(spec.id() + " did not finish within " + Durations.format(timeout)
                     + "; it was interrupted").build();
         } catch (ExecutionException e) {
@@ -98,12 +111,18 @@ public final class ProbeInvoker {
             obs = Observation.error(spec.id() + " broke: " + Failures.text(cause) + " (a bug in the probe: it threw "
                     + "instead of returning what it saw)").fact("exception", cause.getClass().getName()).build();
         } catch (InterruptedException e) {
-            worker.interrupt();
+            giveUp(worker, spec.id());
             Thread.currentThread().interrupt();
             obs = Observation.error("interrupted").build();
         }
         obs = deprecations(spec, params, obs);
         return obs.duration().isZero() ? obs.withDuration(Duration.ofNanos(System.nanoTime() - t0)) : obs;
+    }
+
+    /** Interrupts the probe's thread and, if it still runs, counts it as abandoned until it ends. */
+    private void giveUp(Thread worker, String probeId) {
+        worker.interrupt();
+        abandoned.add(worker, probeId);
     }
 
     /** The observation with a line for each deprecated parameter the run was given: what to write instead. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PluginLoaderTest {
     static final String ENGINE = "0.1.0";
@@ -186,6 +187,76 @@ class PluginLoaderTest {
         });
         assertThat(r.plugins()).extracting(LoadedPlugin::id, LoadedPlugin::probeIds)
                 .contains(org.assertj.core.groups.Tuple.tuple("boom", List.of()));
+        assertGoodLoaded(r);
+    }
+
+    /**
+     * A probe stuck in its constructor (asleep, deaf to interrupts) and one whose spec() loops cost the load their deadline
+     * each, not every command: both are left out as plugin problems, their threads counted (daemons, so they hold no
+     * process), and the good plugin loads. The stuck threads end by themselves within a minute, or with the test JVM.
+     */
+    @Test
+    void probesThatHangInTheirConstructorOrSpecAreLeftOutAfterTheDeadline() throws Exception {
+        goodPluginBeside();
+        String deaf = """
+                long end = System.nanoTime() + %d_000_000_000L;
+                while (System.nanoTime() < end) { try { Thread.sleep(20); } catch (InterruptedException ignored) { } }
+                """;
+        TestPlugin.named("stuck").source("stuck.StuckProbe", TestPlugin.probeSource("stuck.StuckProbe", "stuck.go", "\"x\"",
+                "public StuckProbe() { " + deaf.formatted(60) + " }")).indexed("stuck.StuckProbe").jar(dir);
+        TestPlugin.named("loopy").source("loopy.LoopProbe", """
+                package loopy;
+                import dev.reach.spi.*;
+                public final class LoopProbe implements Probe {
+                    public ProbeSpec spec() { %s return ProbeSpec.builder("loopy.go", "Loops").build(); }
+                    public Observation run(ProbeContext ctx, Params params) { return Observation.ok("x").build(); }
+                }
+                """.formatted(deaf.formatted(30))).indexed("loopy.LoopProbe").jar(dir);
+
+        long t0 = System.nanoTime();
+        PluginLoader.Result r = load(dir);
+        long took = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(took).as("ms to load").isBetween(2 * PluginCalls.LIMIT.toMillis(), 2 * PluginCalls.LIMIT.toMillis() + 3000);
+        assertThat(r.problems()).extracting(PluginProblem::message).containsExactlyInAnyOrder(
+                "plugin 'stuck': its probe class stuck.StuckProbe did not finish constructing within 2s; left out",
+                "plugin 'loopy': its probe class loopy.LoopProbe did not return from spec() within 2s; left out");
+        assertThat(r.registry().ids()).containsExactly("echo.say");
+        assertGoodLoaded(r);
+        assertThat(opened.getLast().abandoned().list()).extracting(e -> e.name()).containsExactlyInAnyOrder(
+                "plugin 'stuck', probe class stuck.StuckProbe", "plugin 'loopy', probe class loopy.LoopProbe");
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("plugin-load-") && t.isAlive())
+                .isNotEmpty().allMatch(Thread::isDaemon);
+    }
+
+    /**
+     * A probe that calls System.exit would end reach (and the resident reach) with it; Java 25 has no security manager to
+     * stop it, so its class is refused when the plugin's class loader reads it, and the whole plugin is left out. A class
+     * the plugin loads only later (a helper called from run()) is refused then: the call fails, the process goes on.
+     */
+    @Test
+    void aPluginThatCallsSystemExitIsRefusedAndTheEngineKeepsRunning() throws Exception {
+        goodPluginBeside();
+        TestPlugin.named("quitter")
+                .source("quitter.QuitProbe", TestPlugin.probeSource("quitter.QuitProbe", "quitter.go", "\"x\"", """
+                        public Observation run(ProbeContext ctx, Params params, int code) { System.exit(code); return null; }
+                        """)).indexed("quitter.QuitProbe")
+                .probe("quitter.FineProbe", "quitter.fine", "\"fine\"").jar(dir);
+        TestPlugin.named("sneaky")
+                .source("sneaky.Helper", "package sneaky; final class Helper { static String quit() { Runtime.getRuntime().halt(3); return null; } }")
+                .probe("sneaky.SneakyProbe", "sneaky.go", "Helper.quit()").jar(dir);
+
+        PluginLoader.Result r = load(dir);
+
+        assertThat(r.problems()).singleElement().satisfies(p -> {
+            assertThat(p.source()).isEqualTo("quitter");
+            assertThat(p.message()).isEqualTo("plugin 'quitter': class quitter.QuitProbe calls System.exit in run(); a probe"
+                    + " must return its result, not end the process; left out");
+        });
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactlyInAnyOrder("good", "sneaky");
+        assertThat(r.registry().ids()).containsExactly("echo.say", "sneaky.go");
+        assertThatThrownBy(() -> run(r, "sneaky.go")).isInstanceOf(LinkageError.class)
+                .hasMessage("class sneaky.Helper calls Runtime.halt in quit()");
         assertGoodLoaded(r);
     }
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +38,16 @@ final class LogLines {
     }
 
     static Scan scan(List<String> lines, List<Pattern> patterns, Instant since, ZoneId zone, int quota) {
+        return scan(lines, patterns, since, zone, quota, () -> false);
+    }
+
+    /**
+     * Scans until {@code stop} says so: every match reads its line through {@link DeadlineText}, so even a pattern that
+     * backtracks without end gives up.
+     *
+     * @throws DeadlineText.Stopped when told to stop
+     */
+    static Scan scan(List<String> lines, List<Pattern> patterns, Instant since, ZoneId zone, int quota, BooleanSupplier stop) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         patterns.forEach(p -> counts.put(p.pattern(), 0));
         List<String> quoted = new ArrayList<>();
@@ -54,7 +65,7 @@ final class LogLines {
             }
             inWindow++;
             for (Pattern p : patterns) {
-                if (p.matcher(line).find()) {
+                if (p.matcher(new DeadlineText(line, stop)).find()) {
                     counts.merge(p.pattern(), 1, Integer::sum);
                     if (quoted.size() < quota) {
                         quoted.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);

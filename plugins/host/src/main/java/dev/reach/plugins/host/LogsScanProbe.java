@@ -99,7 +99,15 @@ public final class LogsScanProbe implements Probe {
             }
             lines = j.out().lines().filter(l -> !l.startsWith("-- ")).toList();
         }
-        Scan scan = LogLines.scan(lines, patterns, from, ZoneId.systemDefault(), (int) (params.has("count") ? params.integer("count") : params.integer("lines")));
+        Scan scan;
+        try {
+            scan = LogLines.scan(lines, patterns, from, ZoneId.systemDefault(),
+                    (int) (params.has("count") ? params.integer("count") : params.integer("lines")),
+                    () -> ctx.cancelled() || Thread.currentThread().isInterrupted());
+        } catch (DeadlineText.Stopped e) {
+            return Observation.error("the search did not finish in the step's time: a pattern may backtrack without end on a"
+                    + " line (nested repeats such as (a+)+); simplify it").fact("source", source).build();
+        }
         Judgement c = classify(scan, since);
         Observation.Builder b = c.observation().fact("source", source)
                 .fact("matches", scan.total()).fact("by_pattern", scan.counts()).fact("lines_searched", scan.inWindow());

@@ -91,4 +91,29 @@ class LogsScanProbeTest {
         Observation missing = ProbeHarness.run(new LogsScanProbe(), "file=" + dir.resolve("nope.log"));
         assertThat(missing.status()).isEqualTo(Status.ERROR);
     }
+
+    /**
+     * ((a+)+)+c on a line of 40 a's backtracks for longer than anyone waits, and java.util.regex has no timeout: the match
+     * reads the line through a text that gives up at the step's deadline, so the step ends then and no thread spins on.
+     */
+    @Test
+    void aBacktrackingPatternStopsAtTheStepsDeadlineAndLeavesNoThreadSpinning(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("app.log");
+        Files.writeString(log, "a".repeat(40) + "\n");
+        long t0 = System.nanoTime();
+        Observation o = ProbeHarness.run(new LogsScanProbe(), Duration.ofMillis(500), "file=" + log, "pattern=((a+)+)+c");
+        long took = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.ERROR);
+        assertThat(o.summary()).startsWith("the search did not finish in the step's time");
+        assertThat(took).as("ms").isLessThan(1500);
+        for (int i = 0; i < 40 && spinning(); i++) {
+            Thread.sleep(25);
+        }
+        assertThat(spinning()).as("a probe-logs.scan thread still runs").isFalse();
+    }
+
+    private static boolean spinning() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("probe-logs.scan") && t.isAlive());
+    }
 }
