@@ -107,7 +107,7 @@ final class SimpleExprParser {
         while (true) {
             skipSpace();
             if (n instanceof Regex && !s.startsWith(".test(", pos)) throw new Fallback(); // a RegExp as a value
-            boolean opt = s.startsWith("?.", pos) && !(pos + 2 < s.length() && Character.isDigit(s.charAt(pos + 2)));
+            boolean opt = s.startsWith("?.", pos) && !(pos + 2 < s.length() && digit(s.charAt(pos + 2)));
             if (opt || (s.startsWith(".", pos) && !s.startsWith("...", pos))) {
                 pos += opt ? 2 : 1;
                 skipSpace();
@@ -208,12 +208,12 @@ final class SimpleExprParser {
             pos = end + 1;
             return new Lit(text);
         }
-        if (Character.isDigit(c)) {
+        if (digit(c)) {
             int start = pos;
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+            while (pos < s.length() && digit(s.charAt(pos))) pos++;
             if (pos < s.length() && s.charAt(pos) == '.') {
                 pos++;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+                while (pos < s.length() && digit(s.charAt(pos))) pos++;
             }
             String num = s.substring(start, pos);
             if ((num.length() > 1 && num.startsWith("0") && !num.startsWith("0.")) || num.endsWith(".") || num.length() > 15
@@ -269,5 +269,10 @@ final class SimpleExprParser {
                 return;
             }
         }
+    }
+
+    /** A JavaScript decimal digit: 0-9 only (Character.isDigit takes every script's digits, which no number parse reads). */
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 }
