@@ -24,6 +24,11 @@ public final class Failures {
     /** {@code java.net.ConnectException: }, {@code SSLHandshakeException: }: a class name where words should be. */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
     private static final String NO_TRUST_PATH = "unable to find valid certification path to requested target";
+    /**
+     * An object the JDK (25) puts in a message for an address it withholds (jdk.includeInExceptions), rendered with
+     * the default toString: {@code jdk.internal.util.Exceptions$NonSocketInfo@1b6d3586}.
+     */
+    private static final Pattern WITHHELD = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)*Exceptions\\$\\w+Info@[0-9a-f]+");
     private static final Map<String, String> KINDS = Map.of(
             "ConnectException", "the connection failed",
             "SocketTimeoutException", "timed out",
@@ -49,7 +54,8 @@ public final class Failures {
                     : e instanceof AccessDeniedException ? "permission denied" : "cannot be read");
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String said = t.getMessage() == null ? "" : CLASS_NAME.matcher(t.getMessage()).replaceAll("").strip();
+            String said = t.getMessage() == null ? ""
+                    : CLASS_NAME.matcher(WITHHELD.matcher(t.getMessage()).replaceAll("the address")).replaceAll("").strip();
             if (!said.isEmpty()) {
                 return said.contains(NO_TRUST_PATH) ? "no chain of certificates leads from it to a trusted CA" : said;
             }

@@ -20,6 +20,12 @@ class FailuresTest {
     }
 
     @Test
+    void anAddressTheJdkWithholdsIsWordsNotAnObjectsHash() {
+        assertThat(Failures.text(new java.net.ConnectException("Connection refused: jdk.internal.util.Exceptions$NonSocketInfo@1b6d3586")))
+                .isEqualTo("Connection refused: the address");
+    }
+
+    @Test
     void anExceptionWithoutAMessageSaysWhatItsKindMeansOrWhatItsCauseSaid() {
         assertThat(Failures.text(new ConnectException())).isEqualTo("the connection failed");
         assertThat(Failures.text(new IOException(null, new ClosedChannelException()))).isEqualTo("the connection was closed");

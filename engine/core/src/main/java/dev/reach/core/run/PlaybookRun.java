@@ -45,7 +45,9 @@ final class PlaybookRun {
         this.runner = runner;
         this.pb = pb;
         this.inputs = inputs;
-        this.options = options;
+        // its secret inputs' values, with those of the runs that include it, are masked in all it reports
+        this.options = options.withSecretTexts(Redaction.texts(pb.inputs().values().stream()
+                .filter(dev.reach.spi.Param::isSecret).map(p -> inputs.get(p.name())).toList()));
         this.deadline = deadline;
         this.prefix = prefix;
     }
@@ -123,7 +125,7 @@ final class PlaybookRun {
         if (stopReason == null && options.cancellation().isCancelled()) {
             stopReason = "cancelled";
         }
-        Verdict verdict = concluded != null && stopReason == null ? concluded : runner.verdicts().derive(results, stopReason);
+        Verdict verdict = reported(concluded != null && stopReason == null ? concluded : runner.verdicts().derive(results, stopReason));
         return new RunResult(pb.name(), pb.source(), ProbeSpec.shown(pb.inputs().values(), inputs), results, verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), stopReason != null, RunResult.defaultsOf(pb.inputs().values()));
     }
@@ -210,16 +212,22 @@ final class PlaybookRun {
         if (cut.isPresent()) { // waited for its turn (16 at a time) while the evidence decided
             return finished(new StepResult(id, "probe", probeId, shown, cut.get().observation(null), "", List.of()));
         }
-        options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, shown));
+        options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, Redaction.params(shown, options.secretTexts())));
         Duration timeout = bounded(stepTimeout(params, stepDeadline));
         Observation obs = runner.invoker().invoke(probe, bound, timeout, stop,
-                m -> options.listener().on(new RunEvent.StepProgress(prefix + id, m)));
+                m -> options.listener().on(new RunEvent.StepProgress(prefix + id, Redaction.text(m, options.secretTexts()))));
         return finished(new StepResult(id, "probe", probeId, shown, obs, "", List.of()));
     }
 
     StepResult finished(StepResult r) {
-        options.listener().on(new RunEvent.StepFinished(r));
-        return r;
+        StepResult masked = Redaction.step(r, options.secretTexts());   // what is seen and said of it from here on
+        options.listener().on(new RunEvent.StepFinished(masked));
+        return masked;
+    }
+
+    /** The verdict as the run reports it: no secret value in its text. */
+    Verdict reported(Verdict v) {
+        return Redaction.verdict(v, options.secretTexts());
     }
 
     private StepResult forEach(Step.ForEachStep f, Scope scope, Cancellation stop) {
@@ -291,7 +299,7 @@ final class PlaybookRun {
 
     /** Runs another playbook with bound inputs as step {@code id}, stopped by {@code stop}; its verdict becomes the step's outcome. */
     StepResult include(String id, String path, Playbook playbook, Map<String, Object> childInputs, Duration childTimeout, Cancellation stop) {
-        options.listener().on(new RunEvent.StepStarted(prefix + id, path, childInputs));
+        options.listener().on(new RunEvent.StepStarted(prefix + id, path, Redaction.params(childInputs, options.secretTexts())));
         long t0 = System.nanoTime();
         Instant childDeadline = Instant.now().plus(bounded(childTimeout));
         RunResult child = new PlaybookRun(runner, playbook, childInputs, options.withCancellation(stop), childDeadline, prefix + id + "/").execute();

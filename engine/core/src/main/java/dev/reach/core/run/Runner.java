@@ -93,7 +93,9 @@ public final class Runner {
         if (options.timeout() != null && options.timeout().compareTo(timeout) < 0) timeout = options.timeout();
         Playbook one = new Playbook("probe " + id, "", "", Map.of(), List.of(), timeout);
         options.listener().on(new RunEvent.RunStarted(one.name(), 1));
-        StepResult step = new PlaybookRun(this, one, Map.of(), options, started.plus(timeout), "")
+        RunOptions masked = options.withSecretTexts(Redaction.texts(probe.spec().params().stream().filter(dev.reach.spi.Param::isSecret)
+                .map(p -> binding.params().find(p.name()).orElse(null)).toList()));
+        StepResult step = new PlaybookRun(this, one, Map.of(), masked, started.plus(timeout), "")
                 .invoke(id, probe, binding.params(), stepTimeout, options.cancellation());
         boolean cancelled = options.cancellation().isCancelled();
         Verdict verdict = verdicts.derive(List.of(step), cancelled ? "cancelled" : null);

@@ -68,9 +68,9 @@ final class ScriptSteps implements PlaybookHost {
         if (stopReason == null && options.cancellation().isCancelled()) {
             stopReason = "cancelled";
         }
-        Verdict verdict = stopReason != null ? run.runner().verdicts().derive(results, stopReason)
+        Verdict verdict = run.reported(stopReason != null ? run.runner().verdicts().derive(results, stopReason)
                 : broken != null ? run.runner().verdicts().broken(broken)
-                : concluded != null ? concluded : run.runner().verdicts().derive(results, null);
+                : concluded != null ? concluded : run.runner().verdicts().derive(results, null));
         Playbook pb = run.playbook();
         return new RunResult(pb.name(), pb.source(), dev.reach.spi.ProbeSpec.shown(pb.inputs().values(), run.inputs()), results, verdict, started,
                 Duration.ofNanos(System.nanoTime() - t0), stopReason != null, RunResult.defaultsOf(pb.inputs().values()));
@@ -202,7 +202,7 @@ final class ScriptSteps implements PlaybookHost {
 
     @Override
     public void log(String message) {
-        run.options().listener().on(new RunEvent.StepProgress(run.prefix() + "main", message));
+        run.options().listener().on(new RunEvent.StepProgress(run.prefix() + "main", Redaction.text(message, run.options().secretTexts())));
     }
 
     @Override

@@ -43,6 +43,29 @@ class RunnerTest {
     }
 
     @Test
+    void aSecretCopiedIntoAParameterThatIsNotSecretIsMaskedInEveryResultAndEvent() throws Exception {
+        Playbook pb = playbook("""
+                inputs:
+                  pin: {type: string, required: true, secret: true}
+                steps:
+                  - id: leak
+                    probe: test.fixed
+                    with: {status: fail, cause: tcp.refused, note: "pin is ${inputs.pin}"}
+                  - id: v
+                    verdict: {cause: tcp.refused, summary: "tried ${inputs.pin}", fix: "use ${inputs.pin} again"}
+                """);
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        RunResult r = runner.run(pb, Map.of("pin", "s3cr3t-pin"), RunOptions.defaults().withListener(events::add));
+        String all = r.toString() + events;
+        assertThat(all).doesNotContain("s3cr3t-pin").contains("pin is (hidden)");
+        assertThat(r.steps().getFirst().params()).containsEntry("note", "pin is (hidden)");
+        assertThat(r.steps().getFirst().observation().facts()).containsEntry("note", "pin is (hidden)");
+        assertThat(r.verdict().summary()).isEqualTo("tried (hidden)");
+        assertThat(r.verdict().fix()).isEqualTo("use (hidden) again");
+        assertThat(r.inputs()).containsEntry("pin", "(hidden)");
+    }
+
+    @Test
     void whenTrueAndFalseAreTheValuesNotNames() throws Exception {
         RunResult r = run("""
                 steps:
