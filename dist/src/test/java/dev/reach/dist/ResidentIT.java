@@ -264,6 +264,30 @@ class ResidentIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aPluginJarAddedAfterItStartedStopsIt() throws Exception {
+        Path folder = Cli.HOME.resolve("../it-data/reach/plugins").normalize();   // the user's plugin folder in the tests
+        Files.createDirectories(folder);
+        Cli.Result start = Cli.finish(Cli.start(env, "daemon", "start", "--idle", "5m"), "daemon", "start");
+        assertThat(start.exit()).as(start.toString()).isZero();
+        Path jar = folder.resolve("resident-it-added.jar");
+        try {
+            Files.write(jar, new byte[0]);
+            Cli.Result r = null;
+            for (int i = 0; i < 50; i++) {   // inotify tells within milliseconds; a slow machine gets 5 s
+                r = client(Cli.REPO, Map.of(), "probes");
+                if (r.exit() == DECLINED) break;
+                Thread.sleep(100);
+            }
+            assertThat(r.exit()).as(r.toString()).isEqualTo(DECLINED);
+            assertThat(r.err()).contains("the resident reach stopped: its plugins changed (" + jar + ")");
+        } finally {
+            Files.deleteIfExists(jar);
+            pid().ifPresent(p -> { p.destroy(); p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join(); });
+        }
+    }
+
     private static String status() throws Exception {
         return Cli.reach(env, "daemon", "status").out();
     }

@@ -40,6 +40,18 @@ public record EngineSetup(List<Path> pluginDirs, boolean scripted) {
         return b.build();
     }
 
+    /** The plugin folders an engine loads besides the distribution's and --plugins: the user's, then REACH_PLUGINS'. */
+    public static List<Path> userPluginFolders() {
+        List<Path> out = new java.util.ArrayList<>(List.of(PluginsInstallCommand.userPluginDirectory()));
+        String more = System.getenv("REACH_PLUGINS");
+        if (more != null) {
+            for (String d : more.split(":")) {
+                if (!d.isBlank()) out.add(Path.of(d.strip()));
+            }
+        }
+        return out;
+    }
+
     /** The distribution's playbooks folder (reach.home), else the one in the working directory (a source tree). */
     public static Path playbooksDir() {
         String home = System.getProperty("reach.home");

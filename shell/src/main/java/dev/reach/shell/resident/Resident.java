@@ -114,7 +114,9 @@ final class Resident implements AutoCloseable {
             }
             Files.delete(socket);
         }
-        SourceWatch sources = SourceWatch.open(checkout, Path.of(System.getProperty("reach.home", ".")).resolve(".built"));
+        // REACH_PLUGINS is the same for every client it serves (ResidentPlace), so the folders are too
+        SourceWatch sources = SourceWatch.open(checkout, Path.of(System.getProperty("reach.home", ".")).resolve(".built"),
+                EngineSetup.userPluginFolders());
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Resident r = new Resident(socket, idle, ResidentPlace.Identity.here(), sources, server, tree);

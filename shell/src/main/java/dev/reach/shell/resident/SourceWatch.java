@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Whether the distribution it runs has changed since it started: the build stamp's time, and (in a
- * checkout) any change under the sources the launcher rebuilds from, seen through inotify.
+ * Whether the distribution it runs has changed since it started: the build stamp's time, (in a checkout) any
+ * change under the sources the launcher rebuilds from, and a jar added to or taken from the plugin folders its
+ * engines load (the user's, REACH_PLUGINS'), seen through inotify.
  */
 final class SourceWatch implements AutoCloseable {
     private static final List<String> TREES = List.of("engine", "plugins", "shell", "third-party", "playbooks");
@@ -17,23 +18,40 @@ final class SourceWatch implements AutoCloseable {
     private final FileTime stampTime;
     private final java.nio.file.WatchService watch;
     private final Path root;
+    private final java.util.Set<Path> pluginDirs;
     private volatile String changed;
 
-    private SourceWatch(Path stamp, FileTime stampTime, java.nio.file.WatchService watch, Path root) {
+    private SourceWatch(Path stamp, FileTime stampTime, java.nio.file.WatchService watch, Path root, java.util.Set<Path> pluginDirs) {
         this.stamp = stamp;
         this.stampTime = stampTime;
         this.watch = watch;
         this.root = root;
+        this.pluginDirs = pluginDirs;
     }
 
-    static SourceWatch open(Path checkout, Path stamp) throws IOException {
+    /** Watches the build stamp, the checkout's sources (null: not a checkout) and the plugin folders that exist. */
+    static SourceWatch open(Path checkout, Path stamp, List<Path> pluginFolders) throws IOException {
         FileTime t = Files.exists(stamp) ? Files.getLastModifiedTime(stamp) : null;
-        if (checkout == null || !Files.isDirectory(checkout.resolve("engine"))) {
-            return new SourceWatch(stamp, t, null, null);
+        java.util.Set<Path> plugins = new java.util.LinkedHashSet<>();
+        for (Path p : pluginFolders) {
+            Path abs = p.toAbsolutePath().normalize();
+            if (Files.isDirectory(abs)) {
+                plugins.add(abs);
+            } else if (abs.getParent() != null && Files.isDirectory(abs.getParent())) {
+                plugins.add(abs.getParent());   // not there yet ('reach plugins install' makes it): its making is a change
+            }
         }
-        var watch = checkout.getFileSystem().newWatchService();
+        boolean sources = checkout != null && Files.isDirectory(checkout.resolve("engine"));
+        if (!sources && plugins.isEmpty()) {
+            return new SourceWatch(stamp, t, null, null, plugins);
+        }
+        var watch = java.nio.file.FileSystems.getDefault().newWatchService();
         var kinds = new java.nio.file.WatchEvent.Kind<?>[]{java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
                 java.nio.file.StandardWatchEventKinds.ENTRY_DELETE, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY};
+        for (Path p : plugins) p.register(watch, kinds);
+        if (!sources) {
+            return new SourceWatch(stamp, t, watch, null, plugins);
+        }
         checkout.register(watch, kinds);
         if (Files.isDirectory(checkout.resolve("dist"))) checkout.resolve("dist").register(watch, kinds);
         for (String tree : TREES) {
@@ -52,7 +70,7 @@ final class SourceWatch implements AutoCloseable {
                 }
             });
         }
-        return new SourceWatch(stamp, t, watch, checkout);
+        return new SourceWatch(stamp, t, watch, checkout, plugins);
     }
 
     /** What changed, or null when nothing did. */
@@ -73,6 +91,10 @@ final class SourceWatch implements AutoCloseable {
                     return changed = "its sources changed";
                 }
                 String n = name.toString();
+                if (pluginDirs.contains(dir)) {
+                    changed = "its plugins changed (" + dir.resolve(name) + ")";
+                    continue;
+                }
                 boolean top = dir.equals(root) || dir.equals(root.resolve("dist"));
                 if (top ? n.equals("pom.xml") : !n.equals("target") && !n.startsWith(".")) {
                     changed = "its sources changed (" + root.relativize(dir.resolve(name)) + ")";
