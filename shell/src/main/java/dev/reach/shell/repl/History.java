@@ -29,6 +29,37 @@ final class History {
     }
 
     /**
+     * Whether {@code line} runs a playbook and gives one of its secret inputs ({@code run db.yaml --set pin=1234}):
+     * the input's name is the playbook's own, so no fixed pattern knows it. False while the engine is not ready.
+     */
+    static boolean givesSecretInput(String line, Reach r) {
+        String[] words = line.strip().split("\\s+");
+        if (r == null || words.length < 3 || !words[0].equals("run")) return false;
+        Set<String> secret;
+        try {
+            secret = r.load(Path.of(words[1])).inputs().values().stream().filter(Param::isSecret).map(Param::name)
+                    .collect(Collectors.toSet());
+        } catch (Exception notAPlaybook) {
+            return false;
+        }
+        for (String w : words) {
+            int eq = w.indexOf('=');
+            if (eq > 0 && secret.contains(w.substring(0, eq))) return true;
+        }
+        return false;
+    }
+
+    /** A history that leaves out the lines {@link #givesSecretInput} finds (the fixed patterns still apply). */
+    static org.jline.reader.impl.history.DefaultHistory withoutSecretInputs(java.util.function.Supplier<Reach> reach) {
+        return new org.jline.reader.impl.history.DefaultHistory() {
+            @Override
+            public void add(java.time.Instant time, String line) {
+                if (!givesSecretInput(line, reach.get())) super.add(time, line);
+            }
+        };
+    }
+
+    /**
      * JLine's HISTORY_IGNORE for lines that give one of {@code secrets}: {@code password=} on a command line,
      * {@code password:} (and {@code password :}) in a {@code js} object literal; patterns are separated by ':', a
      * literal colon is escaped. Such a line runs, but never reaches the history (nor its file). A line that starts

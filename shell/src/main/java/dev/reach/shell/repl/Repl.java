@@ -48,7 +48,7 @@ final class Repl {
             };
             try (Session session = new Session(reach, hook, color, !dumb, terminal::getWidth)) {
                 Shell shell = new Shell(session, out, out);
-                LineReader reader = reader(terminal, shell, color);
+                LineReader reader = reader(terminal, shell, color, History.withoutSecretInputs(() -> reach.getNow(null)));
                 reach.thenAccept(r -> reader.setVariable(LineReader.HISTORY_IGNORE, History.ignorePattern(History.secretParams(r))));
                 out.println(paint(color, "reach " + Reach.version() + " shell", AttributedStyle.BOLD)
                         + " — Tab completes probes and parameters, 'help' lists commands, Ctrl-D leaves.");
@@ -87,12 +87,12 @@ final class Repl {
         }
     }
 
-    private static LineReader reader(Terminal terminal, Shell shell, boolean color) {
+    private static LineReader reader(Terminal terminal, Shell shell, boolean color, org.jline.reader.History history) {
         DefaultParser parser = new DefaultParser();
         parser.setEofOnEscapedNewLine(true); // a line ending in \ continues on the next
         parser.setEofOnUnclosedQuote(true);
         parser.setEofOnUnclosedBracket(DefaultParser.Bracket.CURLY, DefaultParser.Bracket.ROUND, DefaultParser.Bracket.SQUARE);
-        LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("reach").parser(parser)
+        LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("reach").parser(parser).history(history)
                 .completer(new ShellCompleter(shell)).highlighter(new ShellHighlighter(shell, color))
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P. > ")
                 .variable(LineReader.HISTORY_SIZE, 2000)

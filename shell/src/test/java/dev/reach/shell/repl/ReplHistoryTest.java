@@ -33,6 +33,30 @@ class ReplHistoryTest {
     }
 
     @Test
+    void aRunThatGivesAPlaybooksSecretInputStaysOutOfHistory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pb = java.nio.file.Files.writeString(dir.resolve("db.yaml"), """
+                inputs:
+                  pin: {type: string, required: true, secret: true}
+                  host: {type: host, default: 127.0.0.1}
+                steps:
+                  - id: echo
+                    probe: test.echo
+                    with: {host: "${inputs.host}"}
+                """);
+        Session session = EchoProbe.session();
+        try {
+            var history = History.withoutSecretInputs(session::reach);
+            history.add("run " + pb + " --set pin=1234");
+            history.add("run " + pb + " pin=1234 host=127.0.0.1");
+            history.add("run " + pb + " --set host=127.0.0.1");
+            assertThat(history.size()).isEqualTo(1);
+            assertThat(history.get(history.first())).isEqualTo("run " + pb + " --set host=127.0.0.1");
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
     void noSecretsIgnoresNothing() {
         assertThat(History.ignorePattern(Set.of())).isEmpty();
         assertThat(History.ignorePattern(new java.util.TreeSet<>(Set.of("token", "password"))))

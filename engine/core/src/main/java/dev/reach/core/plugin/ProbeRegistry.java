@@ -37,6 +37,27 @@ public final class ProbeRegistry {
 
     private record Entry(Probe probe, String plugin) {}
 
+    /**
+     * A probe as registered: its spec as read once when it was added (under the plugin loader's deadline), so no later
+     * call (binding, help, a run) waits on a {@code spec()} that behaved at load and hangs afterwards.
+     */
+    private record Read(Probe probe, ProbeSpec spec) implements Probe {
+        @Override
+        public void prepare() {
+            probe.prepare();
+        }
+
+        @Override
+        public dev.reach.spi.Observation run(dev.reach.spi.ProbeContext ctx, dev.reach.spi.Params params) throws Exception {
+            return probe.run(ctx, params);
+        }
+
+        @Override
+        public String toString() {
+            return probe.toString();
+        }
+    }
+
     private ProbeRegistry(SortedMap<String, Entry> byId) {
         this.byId = Collections.unmodifiableSortedMap(byId);
     }
@@ -145,7 +166,7 @@ public final class ProbeRegistry {
                 specProblems.add(PluginProblem.of(plugin, where + " returned null from spec()"));
                 return this;
             }
-            offers.computeIfAbsent(spec.id(), id -> new ArrayList<>()).add(new Offer(probe, plugin, source, builtIn));
+            offers.computeIfAbsent(spec.id(), id -> new ArrayList<>()).add(new Offer(new Read(probe, spec), plugin, source, builtIn));
             return this;
         }
 
@@ -184,7 +205,7 @@ public final class ProbeRegistry {
         private static PluginProblem duplicate(String id, List<Offer> list) {
             Offer last = list.getLast();
             if (list.stream().allMatch(o -> o.plugin().equals(last.plugin()))) {
-                List<String> classes = list.stream().map(o -> o.probe().getClass().getName()).toList();
+                List<String> classes = list.stream().map(o -> ((Read) o.probe()).probe().getClass().getName()).toList();
                 return PluginProblem.of(last.plugin(), "probe id '" + id + "' is provided by " + both(classes)
                         + " in plugin " + last.label() + "; remove one");
             }

@@ -47,12 +47,41 @@ class ProbeRegistryTest {
     }
 
     @Test
+    void aSpecIsReadOnceWhenAddedSoAProbeWhoseSpecLaterHangsCannotHangAnything() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ProbeSpec spec = ProbeSpec.builder("sly.probe", "Behaves at load only").build();
+        Probe sly = new Probe() {
+            public ProbeSpec spec() {
+                if (reads.incrementAndGet() > 1) {
+                    try {
+                        Thread.sleep(60_000);   // would hang whoever asks again
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return spec;
+            }
+
+            public dev.reach.spi.Observation run(dev.reach.spi.ProbeContext ctx, dev.reach.spi.Params p) {
+                return dev.reach.spi.Observation.ok("ran").build();
+            }
+        };
+        ProbeRegistry r = ProbeRegistry.builder().add(sly).build();
+        long t0 = System.nanoTime();
+        Probe registered = r.find("sly.probe").orElseThrow();
+        assertThat(registered.spec()).isSameAs(spec);
+        assertThat(registered.run(null, new dev.reach.spi.Params(java.util.Map.of())).summary()).isEqualTo("ran");
+        assertThat(reads.get()).as("spec() was called once, when it was added").isEqualTo(1);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1_000);
+    }
+
+    @Test
     void findAndPluginOfNameTheProbeAndWhereItCameFrom() {
         Fixed tcp = new Fixed("tcp.connect");
         ProbeRegistry.Builder b = ProbeRegistry.builder().add(tcp, "net", Path.of("plugins/net.jar")).add(new Fixed("echo.say"));
         ProbeRegistry r = b.build();
 
-        assertThat(r.find("tcp.connect")).containsSame(tcp);
+        assertThat(r.find("tcp.connect")).get().extracting(p -> p.spec()).isSameAs(tcp.spec());
         assertThat(r.pluginOf("tcp.connect")).contains("net");
         assertThat(r.pluginOf("echo.say")).contains(ProbeRegistry.EMBEDDED);
         assertThat(r.find("tcp.nope")).isEmpty();
