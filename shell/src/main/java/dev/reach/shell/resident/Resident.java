@@ -42,12 +42,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>It declines (and the command runs as usual, in a new JVM) unless the command would see exactly what it
  * sees: the same network namespace, the same {@code /etc/resolv.conf} and {@code /etc/hosts} files, the same
- * {@code PATH}, {@code HOME}, {@code REACH_PLUGINS} and XDG directories, and the same distribution, unchanged since it started (it watches the checkout's sources and the build stamp, and
+ * {@code PATH}, {@code HOME}, {@code REACH_PLUGINS}, XDG, proxy and resolver variables, and the same distribution,
+ * unchanged since it started (it watches the checkout's sources, the build stamp and the plugin folders, and
  * stops when they change). It serves only commands that read nothing from standard input: {@code reach
  * HOST:PORT}, {@code diagnose}, {@code probe}, {@code run}, {@code listen}, {@code probes}. One command runs at a
- * time, and a client that comes meanwhile is declined (its own JVM runs it, as if no resident ran); Ctrl-C in the
- * client cancels it, as it would a command in its own JVM, and a second Ctrl-C (or SIGTERM) ends the client at once. It stops after
- * {@link #idle} without a command, on {@code reach daemon stop}, or on SIGTERM. The client's working directory
+ * time, and a client that comes meanwhile is declined (its own JVM runs it, as if no resident ran); Ctrl-C in
+ * the client cancels it, as it would a command in its own JVM, and a second Ctrl-C (or SIGTERM) ends the client
+ * at once. It stops after {@link #idle} without a command, on {@code reach daemon stop}, on SIGTERM, or when
+ * more than {@link #MAX_ABANDONED} probe threads ignored their interrupt. The client's working directory
  * may be any: the paths a user gives relative to it (the playbook of {@code run}, {@code --junit},
  * {@code --plugins}, {@code file} parameters and inputs such as {@code ca=}) are resolved against it, as the
  * command's own JVM would; only a {@code REACH_PLUGINS} naming a relative directory ties it to its own.

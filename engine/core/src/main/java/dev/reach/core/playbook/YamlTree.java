@@ -53,6 +53,9 @@ final class YamlTree {
                     + (what.contains("tag") ? "; remove the tag" : "; check the indentation and quoting here")));
         } catch (YAMLException e) {
             problems.add(new Problem(SourcePos.unknown(file), "invalid YAML: " + firstLine(e.getMessage())));
+        } catch (IllegalArgumentException e) {   // SnakeYAML's own word on a tag it cannot decode ('!%a'), found by fuzzing
+            problems.add(new Problem(SourcePos.unknown(file), "invalid YAML: a tag it cannot read (" + firstLine(e.getMessage())
+                    + "); remove the tag"));
         }
         return null;
     }

@@ -17,23 +17,37 @@ import dev.reach.core.script.SimpleExpr.Unary;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Recursive descent over the subset; any token outside it throws {@link Fallback}. */
+/**
+ * Recursive descent over the subset; any token outside it throws {@link Fallback}. A {@code ??} chain is tried
+ * before the other form at each level (see {@link #shortCircuit}), so the work doubles with each nesting: deeper
+ * than {@link #MAX_DEPTH}, or past {@link #MAX_WORK} steps in all, the expression is the script engine's (fuzzing
+ * found {@code steps.d[[[[…]]]]} taking minutes).
+ */
 final class SimpleExprParser {
+    static final int MAX_DEPTH = 12;
+    static final int MAX_WORK = 100_000;
     private final String s;
     int pos;
+    private int depth;
+    private int work;
 
     SimpleExprParser(String s) {
         this.s = s;
     }
 
     Node ternary() {
-        Node test = shortCircuit();
-        if (!peek("??") && !peek("?.") && eat("?")) {
-            Node then = ternary();
-            if (!eat(":")) throw new Fallback();
-            return new Cond(test, then, ternary());
+        if (++depth > MAX_DEPTH || ++work > MAX_WORK) throw new Fallback();
+        try {
+            Node test = shortCircuit();
+            if (!peek("??") && !peek("?.") && eat("?")) {
+                Node then = ternary();
+                if (!eat(":")) throw new Fallback();
+                return new Cond(test, then, ternary());
+            }
+            return test;
+        } finally {
+            depth--;
         }
-        return test;
     }
 
     /**
@@ -42,6 +56,7 @@ final class SimpleExprParser {
      * other form is parsed when none follows.
      */
     private Node shortCircuit() {
+        if (++work > MAX_WORK) throw new Fallback();
         int start = pos;
         Node head = binary(2);
         if (peek("??")) {
