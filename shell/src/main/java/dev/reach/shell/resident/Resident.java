@@ -256,15 +256,7 @@ final class Resident implements AutoCloseable {
         InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch));   // a request is read byte by byte
         ResidentWire.Frames frames = new ResidentWire.Frames(Channels.newOutputStream(ch));
         ResidentWire.ClientRequest request;
-        java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread.ofVirtual().start(() -> {     // a client that connects and says nothing is hung up on
-            try {
-                Thread.sleep(REQUEST_TIMEOUT);
-                if (!read.get()) ch.close();
-            } catch (InterruptedException | IOException e) {
-                // gone
-            }
-        });
+        var read = ResidentWire.hangUpUnlessRead(ch, REQUEST_TIMEOUT);   // a client that says nothing is hung up on
         try {
             request = ResidentWire.ClientRequest.read(in);
             read.set(true);

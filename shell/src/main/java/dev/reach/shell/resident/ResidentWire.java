@@ -25,6 +25,20 @@ import java.util.Map;
  * client is {@code resident-client.pl}; {@link #exchange} is the same client in Java, for pings and tests.
  */
 final class ResidentWire {
+    /** Closes {@code ch} after {@code timeout} unless the returned flag is set by then (the request was read). */
+    static java.util.concurrent.atomic.AtomicBoolean hangUpUnlessRead(java.nio.channels.SocketChannel ch, java.time.Duration timeout) {
+        var read = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(timeout);
+                if (!read.get()) ch.close();
+            } catch (InterruptedException | IOException e) {
+                // gone
+            }
+        });
+        return read;
+    }
+
     static final String PROTOCOL = "reach-resident/1";
     static final int OUT = 1, ERR = 2, EXIT = 3, DECLINE = 4, DECLINE_LOUD = 5, STARTED = 6;
     static final int MAX_REQUEST = 1 << 20;
