@@ -37,7 +37,7 @@ final class PluginCalls implements AutoCloseable {
 
     /** The deadline, as messages say it ({@code 2s}). */
     String limitText() {
-        return limit.toMillis() % 1000 == 0 ? limit.toSeconds() + "s" : limit.toMillis() + "ms";
+        return dev.reach.spi.ParamType.format(limit);   // as a user writes a duration
     }
 
     /**
