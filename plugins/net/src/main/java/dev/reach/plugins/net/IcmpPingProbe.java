@@ -261,6 +261,9 @@ public final class IcmpPingProbe implements Probe {
         }
     }
 
+    /** The longest one poll waits before the loop looks at its interrupt flag again. */
+    private static final long SLICE_NS = 10_000_000;
+
     /** Sends {@code count} requests {@code interval} apart, collecting answers until each has one or timed out. */
     private static EchoStats echo(ProbeContext ctx, NativeSocket s, String method, InetAddress target, int count,
                                   Duration interval, int size, Duration timeout) throws NativeSocket.Failure {
@@ -296,7 +299,9 @@ public final class IcmpPingProbe implements Probe {
             if (seq == count && (answered >= count || System.nanoTime() >= until)) {
                 break;
             }
-            short ev = s.poll((short) (POLLIN | POLLERR), Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+            // in slices, so an interrupt (tcp.connect's race ends before its echo) is seen within one
+            long slice = Math.min(Math.max(0, until - System.nanoTime()), SLICE_NS);
+            short ev = s.poll((short) (POLLIN | POLLERR), Duration.ofNanos(slice));
             long arrived = System.nanoTime();
             for (int i = 0; i < 256 && (ev & (POLLIN | POLLERR)) != 0; i++) { // drain what is queued, bounded
                 NativeSocket.Received r;

@@ -83,11 +83,17 @@ final class SynRace {
         long waitMs = wait.toMillis();
         List<TcpConversation> open = new ArrayList<>();
         CompletableFuture<EchoStats> echo = new CompletableFuture<>();
+        Thread echoer = null;
         try {
             TcpConversation syn = start(open, "syn", to);
             if (adaptive) {
-                Thread.ofPlatform().daemon().name("tcp.connect-echo").start(() ->
-                        echo.complete(IcmpPingProbe.echoQuietly(ctx, to.getAddress(), 1, Duration.ofMillis(10), wait)));
+                echoer = Thread.ofPlatform().daemon().name("tcp.connect-echo").start(() -> {
+                    try {
+                        echo.complete(IcmpPingProbe.echoQuietly(ctx, to.getAddress(), 1, Duration.ofMillis(10), wait));
+                    } catch (Throwable t) { // evidence, not the verdict: a failure here only means no echo
+                        echo.complete(null);
+                    }
+                });
             } else {
                 echo.complete(null);
             }
@@ -150,6 +156,21 @@ final class SynRace {
                     syn.icmp());
         } finally {
             open.forEach(TcpConversation::close);
+            stop(echoer);
+        }
+    }
+
+    /**
+     * Ends the echo when the race is decided before it: it must not outlive the probe (its plugin's class loader
+     * may be closed by then, and the command exit). It looks at its interrupt flag at least every 10 ms.
+     */
+    private static void stop(Thread echoer) {
+        if (echoer == null) return;
+        echoer.interrupt();
+        try {
+            echoer.join(Duration.ofMillis(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
