@@ -32,6 +32,12 @@ final class ExitCalls {
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     static Optional<String> find(byte[] classFile) {
+        if (!namesAnExit(classFile)) {
+            if (classFile.length < 4 || (classFile[0] & 0xff) != 0xca || (classFile[1] & 0xff) != 0xfe) {
+                throw new IllegalArgumentException("not a class file");
+            }
+            return Optional.empty();
+        }
         ClassModel model = ClassFile.of().parse(classFile);
         for (PoolEntry entry : model.constantPool()) {
             if (entry instanceof MemberRefEntry ref && endsProcess(ref)) {
@@ -40,6 +46,28 @@ final class ExitCalls {
             }
         }
         return Optional.empty();
+    }
+
+    /** The constant pool's UTF-8 entries of the names {@code exit} and {@code halt}, as they are stored: tag 1, length 4. */
+    private static final byte[][] NAMES = {{1, 0, 4, 'e', 'x', 'i', 't'}, {1, 0, 4, 'h', 'a', 'l', 't'}};
+
+    /**
+     * Whether the class file holds the entry {@code exit} or {@code halt}, which every call to, or reference of, a
+     * method of that name needs: most classes have neither, and a search of their bytes costs far less than parsing
+     * their constant pool (a plugin's classes are read at every start). The bytes may match elsewhere too (inside a
+     * longer string, say): the parse then decides.
+     */
+    static boolean namesAnExit(byte[] b) {
+        for (byte[] name : NAMES) {
+            outer:
+            for (int i = 0, last = b.length - name.length; i <= last; i++) {
+                for (int j = 0; j < name.length; j++) {
+                    if (b[i + j] != name[j]) continue outer;
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean endsProcess(MemberRefEntry ref) {

@@ -3,6 +3,7 @@ package dev.reach.core.plugin;
 import dev.reach.core.run.AbandonedThreads;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Probe;
+import dev.reach.spi.ProbeSpec;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Loads probe plugins with PF4J, one path at a time, so that a broken plugin (or a broken probe in
@@ -135,14 +134,13 @@ public final class PluginLoader implements AutoCloseable {
         // in load order: PF4J starts them in dependency order, and problems should read as the user listed plugins
         List<PluginWrapper> started = loadOrder.stream().map(manager::getPlugin)
                 .filter(p -> p != null && p.getPluginState().isStarted()).toList();
-        try (PluginCalls calls = new PluginCalls(callLimit, abandoned)) {
-            for (PluginWrapper plugin : started) {
-                try {
-                    addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems, calls);
-                } catch (PluginRefused e) {
-                    problems.add(e.toProblem());
-                    manager.unload(plugin.getPluginId());
-                }
+        PluginCalls calls = new PluginCalls(callLimit, abandoned);
+        for (PluginWrapper plugin : started) {
+            try {
+                addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems, calls);
+            } catch (PluginRefused e) {
+                problems.add(e.toProblem());
+                manager.unload(plugin.getPluginId());
             }
         }
         ProbeRegistry registry = probes.build();
@@ -188,7 +186,7 @@ public final class PluginLoader implements AutoCloseable {
     }
 
     /**
-     * Creates each probe the plugin's index names, each constructor and spec() under the {@link PluginCalls} deadline; a
+     * Creates each probe the plugin's index names, its constructor and spec() under the {@link PluginCalls} deadline; a
      * plugin-wide fault throws (and none of its probes is registered), a faulty probe is a problem.
      */
     private void addProbes(PluginWrapper plugin, boolean builtIn, ProbeRegistry.Builder probes, List<PluginProblem> problems,
@@ -204,13 +202,21 @@ public final class PluginLoader implements AutoCloseable {
                 ? manager.getExtensionClassNames(id).stream().sorted().toList()
                 : List.of();
         int own = 0;                                // index lines naming a class of this plugin
-        List<Probe> created = new ArrayList<>();
+        List<PluginCalls.Call<Made>> making = new ArrayList<>();
         List<PluginProblem> refused = new ArrayList<>();
         for (String name : names) {
             try {
                 var type = classes.load(name);
                 if (type.isPresent()) {
-                    created.add(bounded(calls, id, name, "did not finish constructing", () -> classes.create(type.get())));
+                    making.add(new PluginCalls.Call<>("plugin '" + id + "', probe class " + name, stage -> {
+                        Probe probe = classes.create(type.get());
+                        stage.reached(1);
+                        try {
+                            return new Made(probe, probe.spec(), null);
+                        } catch (Throwable t) {
+                            return new Made(probe, null, t);
+                        }
+                    }));
                     own++;
                 }
             } catch (PluginRefused e) {
@@ -219,17 +225,37 @@ public final class PluginLoader implements AutoCloseable {
                 }
                 refused.add(e.toProblem());
                 own++;
-            } catch (Exception e) {                 // create() says what went wrong as a PluginRefused: a bug here
+            }
+        }
+        // every constructor and spec() of the plugin in one batch, each under the deadline
+        List<PluginCalls.Outcome<Made>> made = calls.callAll(making);
+        List<Made> created = new ArrayList<>();
+        for (int i = 0; i < made.size(); i++) {
+            var outcome = made.get(i);
+            String name = making.get(i).name().substring(making.get(i).name().lastIndexOf(' ') + 1);
+            if (outcome.timedOut() && outcome.stage() == 1) {       // constructed: spec() did not return
+                created.add(new Made(null, null, new PluginRefused(id, missed(id, name, "did not return from spec()", calls))));
+            } else if (outcome.timedOut()) {
+                refused.add(new PluginRefused(id, missed(id, name, "did not finish constructing", calls)).toProblem());
+            } else if (outcome.failure() instanceof PluginRefused e) {
+                if (e.wholePlugin()) {
+                    throw e;
+                }
+                refused.add(e.toProblem());
+            } else if (outcome.failure() != null) {  // create() says what went wrong as a PluginRefused: a bug here
                 refused.add(PluginProblem.of(id, "probe class '" + name + "' in plugin '" + id + "' cannot be created: "
-                        + PluginProblem.brief(e), e));
-                own++;
+                        + PluginProblem.brief(outcome.failure()), outcome.failure()));
+            } else {
+                created.add(outcome.value());
             }
         }
         problems.addAll(refused);
-        for (Probe probe : created) {
-            String name = probe.getClass().getName();
-            probes.add(probe, () -> bounded(calls, id, name, "did not return from spec()", probe::spec), id,
-                    plugin.getPluginPath(), builtIn);
+        for (Made m : created) {
+            if (m.probe() != null) {
+                probes.add(m.probe(), m::spec, id, plugin.getPluginPath(), builtIn);
+            } else {
+                problems.add(((PluginRefused) m.specFailure()).toProblem());
+            }
         }
         if (own == 0) {
             problems.add(PluginProblem.of(id, "plugin '" + id + "' declares no probes: its " + ProbeClasses.INDEX
@@ -237,23 +263,21 @@ public final class PluginLoader implements AutoCloseable {
         }
     }
 
-    /**
-     * What the plugin's code returns when it does so within the deadline; when it does not, a refusal saying so
-     * ({@code plugin 'x': its probe class Y did not finish constructing within 2s; left out}). What it throws is thrown.
-     */
-    private static <T> T bounded(PluginCalls calls, String plugin, String className, String missed, Callable<T> code)
-            throws Exception {
-        try {
-            return calls.call("plugin '" + plugin + "', probe class " + className, code);
-        } catch (TimeoutException e) {
-            throw new PluginRefused(plugin, "plugin '" + plugin + "': its probe class " + className + " " + missed
-                    + " within " + calls.limitText() + "; left out");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            switch (cause) {
-                case Exception ex -> throw ex;
-                case Error err -> throw err;
-                default -> throw e;
+    /** {@code plugin 'x': its probe class Y did not finish constructing within 2s; left out}. */
+    private static String missed(String plugin, String className, String missed, PluginCalls calls) {
+        return "plugin '" + plugin + "': its probe class " + className + " " + missed + " within " + calls.limitText() + "; left out";
+    }
+
+    /** A probe as its plugin's batch made it: the probe and its spec, or what its spec() threw. */
+    private record Made(Probe probe, ProbeSpec spec0, Throwable specFailure) {
+        ProbeSpec spec() throws Exception {
+            switch (specFailure) {
+                case null -> {
+                    return spec0;
+                }
+                case Exception e -> throw e;
+                case Error e -> throw e;
+                default -> throw new ExecutionException(specFailure);
             }
         }
     }
