@@ -25,6 +25,13 @@ final class PluginJars {
      * @param probeId  the probe's id; its summary says which plugin and version built it
      */
     static void build(Path work, Path jar, String id, String version, String requires, String probeId) throws IOException {
+        build(work, jar, id, version, requires, probeId,
+                "return Observation.ok(\"%s %s says hello\").build();".formatted(id, version));
+    }
+
+    /** The same, with the Java statements of the probe's {@code run(ctx, params)} (they return its Observation). */
+    static void build(Path work, Path jar, String id, String version, String requires, String probeId, String runBody)
+            throws IOException {
         String pkg = id.replaceAll("[^a-z0-9]", "");
         Path src = Files.createDirectories(work.resolve("src-" + id + "-" + version).resolve(pkg));
         Path classes = Files.createDirectories(work.resolve("classes-" + id + "-" + version));
@@ -34,9 +41,9 @@ final class PluginJars {
                 public final class TheProbe implements Probe {
                     static final ProbeSpec SPEC = ProbeSpec.builder("%s", "A test probe from %s %s").build();
                     public ProbeSpec spec() { return SPEC; }
-                    public Observation run(ProbeContext ctx, Params params) { return Observation.ok("%s %s says hello").build(); }
+                    public Observation run(ProbeContext ctx, Params params) { %s }
                 }
-                """.formatted(pkg, probeId, id, version, id, version));
+                """.formatted(pkg, probeId, id, version, runBody));
         var javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc = javac.run(null, null, err, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),

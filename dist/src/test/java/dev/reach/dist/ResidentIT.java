@@ -288,6 +288,48 @@ class ResidentIT {
         }
     }
 
+    /**
+     * A probe thread deaf to its interrupt keeps running after its step gave up on it; past
+     * {@code Resident.MAX_ABANDONED} (4) of them the resident stops, so they cannot pile up in one long-lived process,
+     * and the next command runs in a JVM of its own. The deaf probe comes from a plugin in the user's plugin folder;
+     * its threads sleep (little CPU) and end by themselves after 20 s.
+     */
+    @Test
+    @Order(9)
+    void probeThreadsThatIgnoreTheirInterruptStopItWhenTheyPileUp() throws Exception {
+        Path folder = Cli.HOME.resolve("../it-data/reach/plugins").normalize();   // the user's plugin folder in the tests
+        Files.createDirectories(folder);
+        Path jar = folder.resolve("resident-it-deaf.jar");
+        PluginJars.build(Files.createTempDirectory("deaf-plugin"), jar, "deaf", "1.0.0", null, "deaf.sleep", """
+                long end = System.nanoTime() + 20_000_000_000L;
+                while (System.nanoTime() < end) {
+                    try { Thread.sleep(50); } catch (InterruptedException ignored) { }
+                }
+                return Observation.ok("woke").build();
+                """);
+        try {
+            Cli.Result start = Cli.finish(Cli.start(env, "daemon", "start", "--idle", "5m"), "daemon", "start");
+            assertThat(start.exit()).as(start.toString()).isZero();
+            for (int i = 1; i <= 5; i++) {
+                Cli.Result r = client(Cli.REPO, Map.of(), "probe", "deaf.sleep", "--timeout", "300ms");
+                assertThat(r.exit()).as("run %d: %s", i, r).isEqualTo(1);      // served: the step gave up, a fault
+                assertThat(r.out()).as("run %d", i).contains("deaf.sleep");
+            }
+            // it stopped before the fifth client heard its exit code: the next command is declined (the launcher then
+            // runs it in a JVM of its own), and the resident's log says why
+            Cli.Result after = client(Cli.REPO, Map.of(), "probes");
+            assertThat(after.exit()).as(after.toString()).isEqualTo(DECLINED);
+            try (var logs = Files.list(runtime.resolve("reach"))) {
+                Path log = logs.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
+                assertThat(Files.readString(log)).contains("reach: stopped: 5 probe threads still ran after their steps gave up"
+                        + " on them (more than 4)");
+            }
+        } finally {
+            pid().ifPresent(p -> { p.destroy(); p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join(); });
+            Files.deleteIfExists(jar);
+        }
+    }
+
     private static String status() throws Exception {
         return Cli.reach(env, "daemon", "status").out();
     }

@@ -322,11 +322,11 @@ final class Resident implements AutoCloseable {
             out.flush();
             err.flush();
             served.incrementAndGet();
-            frames.exit(code);
             int stuck = abandoned().size();
-            if (stuck > MAX_ABANDONED) {
+            if (stuck > MAX_ABANDONED) {   // before the client hears its exit code: its next command must not reach this one
                 stop(stuck + " probe threads still ran after their steps gave up on them (more than " + MAX_ABANDONED + ")");
             }
+            frames.exit(code);
         } finally {
             oneAtATime.unlock();
         }
