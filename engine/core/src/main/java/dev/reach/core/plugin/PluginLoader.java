@@ -129,12 +129,12 @@ public final class PluginLoader implements AutoCloseable {
             }
         }
         problems.addAll(manager.resolve());
-        problems.addAll(manager.start());
+        PluginCalls calls = new PluginCalls(callLimit, abandoned);
+        problems.addAll(manager.start(calls));
 
         // in load order: PF4J starts them in dependency order, and problems should read as the user listed plugins
         List<PluginWrapper> started = loadOrder.stream().map(manager::getPlugin)
                 .filter(p -> p != null && p.getPluginState().isStarted()).toList();
-        PluginCalls calls = new PluginCalls(callLimit, abandoned);
         for (PluginWrapper plugin : started) {
             try {
                 addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems, calls);

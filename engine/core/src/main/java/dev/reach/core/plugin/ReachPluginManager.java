@@ -20,6 +20,7 @@ import org.pf4j.RuntimeMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 
 /**
@@ -166,13 +167,27 @@ final class ReachPluginManager extends DefaultPluginManager {
         return problems;
     }
 
-    /** Starts the resolved plugins; those that fail to are unloaded and returned as problems. */
-    List<PluginProblem> start() {
-        startPlugins();
+    /**
+     * Starts the resolved plugins, in dependency order, each (its {@code org.pf4j.Plugin}'s constructor and
+     * {@code start()}) under the deadline of {@code calls}; those that fail to, or hang, are unloaded and returned as
+     * problems.
+     */
+    List<PluginProblem> start(PluginCalls calls) {
+        List<PluginWrapper> resolved = List.copyOf(getResolvedPlugins());
+        var outcomes = calls.callAll(resolved.stream().map(w -> new PluginCalls.Call<PluginState>(
+                "plugin '" + w.getPluginId() + "', start()", stage -> startPlugin(w.getPluginId()))).toList());
         List<PluginProblem> problems = new ArrayList<>();
-        for (PluginWrapper w : List.copyOf(getResolvedPlugins())) {
+        for (int i = 0; i < resolved.size(); i++) {
+            PluginWrapper w = resolved.get(i);
             String id = w.getPluginId();
-            var failure = factory.failure(id);
+            var outcome = outcomes.get(i);
+            if (outcome.timedOut()) {           // never STARTED: unloading it calls nothing of it
+                problems.add(PluginProblem.of(id, "plugin '" + id + "' did not finish starting within " + calls.limitText()
+                        + "; left out"));
+                unload(id);
+                continue;
+            }
+            var failure = factory.failure(id).or(() -> Optional.ofNullable(outcome.failure()));
             if (failure.isPresent() || w.getPluginState() != PluginState.STARTED) {
                 String why = failure.map(PluginProblem::brief).orElse("it is " + w.getPluginState());
                 problems.add(PluginProblem.of(id, "plugin '" + id + "' failed to start: " + why, failure.orElse(null)));

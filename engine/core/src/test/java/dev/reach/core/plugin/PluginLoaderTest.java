@@ -1,5 +1,7 @@
 package dev.reach.core.plugin;
 
+import dev.reach.core.run.AbandonedThreads;
+
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Params;
 import dev.reach.spi.Probe;
@@ -449,6 +451,38 @@ class PluginLoaderTest {
                 .isEqualTo("plugin 'sulky' failed to start: IllegalStateException: no config");
         assertThat(r.registry().ids()).containsExactly("echo.say");
         assertGoodLoaded(r);
+    }
+
+    /**
+     * A plugin class whose start() hangs (deaf to interrupts; it ends by itself after 20 s) is left out after the
+     * deadline (here 300 ms), its thread counted; the plugins after it start in another thread.
+     */
+    @Test
+    void pluginClassThatHangsInStartIsLeftOutAfterTheDeadline() throws Exception {
+        goodPluginBeside();
+        TestPlugin.withProbe("asleep", "asleep.probe", "x")
+                .source("asleep.SleepyPlugin", """
+                        package asleep;
+                        public class SleepyPlugin extends org.pf4j.Plugin {
+                            public void start() {
+                                long end = System.nanoTime() + 20_000_000_000L;
+                                while (System.nanoTime() < end) { try { Thread.sleep(20); } catch (InterruptedException ignored) { } }
+                            }
+                        }
+                        """)
+                .property("plugin.class", "asleep.SleepyPlugin").jar(dir);
+
+        long t0 = System.nanoTime();
+        PluginLoader.Result r = load(b -> b.directory(dir).callLimit(java.time.Duration.ofMillis(300)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message)
+                .isEqualTo("plugin 'asleep' did not finish starting within 300ms; left out");
+        assertThat(r.registry().ids()).containsExactly("echo.say");
+        assertGoodLoaded(r);
+        assertThat(opened.getLast().abandoned().list()).extracting(AbandonedThreads.Entry::name)
+                .containsExactly("plugin 'asleep', start()");
+        assertThat(ms).as("ms to load").isLessThan(10_000);
     }
 
     @Test
