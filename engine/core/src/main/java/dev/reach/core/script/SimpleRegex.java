@@ -165,15 +165,19 @@ final class SimpleRegex {
             String from = classChar();
             if (pos + 1 < s.length() && s.charAt(pos) == '-' && s.charAt(pos + 1) != ']') {
                 pos++;
-                char lo = c == '\\' ? s.charAt(pos - 2) : c;
-                char hi = s.charAt(pos);
                 String to = classChar();
-                if (from.length() > 2 || to.length() > 2 || hi < lo) throw new Fallback(); // \d-x, or out of order
+                if (from.length() > 2 || to.length() > 2) throw new Fallback(); // \d-x
+                if (member(to) < member(from)) throw new Fallback();           // out of order: the engine's SyntaxError
                 out.append(from).append('-').append(to);
             } else {
                 out.append(from);
             }
         }
+    }
+
+    /** The character a one-character member stands for: {@code a}, or the escaped {@code -} of {@code \-}. */
+    private static char member(String translated) {
+        return translated.charAt(translated.length() - 1);
     }
 
     /** One member of a class: a literal (escaped for Java) or \d / \w. */
