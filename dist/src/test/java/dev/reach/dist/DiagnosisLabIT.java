@@ -403,6 +403,11 @@ class DiagnosisLabIT {
             Verdict v = diagnose("web.lab.test:8443", "ca=" + lab.ca);
             expect("tls-expiring", "tls.expiring", v);
             assertThat(v.summary()).contains("gets requests through now", "expires in");
+            // as a monitoring check: WARNING (exit 1), the days left as performance data
+            var check = reach(lab.client, "web.lab.test:8443", "--format", "nagios", "--set", "resolv_conf=" + lab.resolvConf,
+                    "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts", "--set", "ca=" + lab.ca);
+            assertThat(check.exit()).as(check.toString()).isEqualTo(1);
+            assertThat(check.out()).startsWith("tls.expiring - ").contains("'tls_days_left'=");
         }
     }
 

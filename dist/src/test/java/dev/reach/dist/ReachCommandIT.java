@@ -56,6 +56,37 @@ class ReachCommandIT {
         assertThat(r.err()).as(r.toString()).isEmpty();
     }
 
+    /** --format nagios: one line and the Monitoring Plugins' states as exit codes (a warning is in DiagnosisLabIT). */
+    @Test
+    void nagiosFormatIsOneLineWithTheStateAsExitCode() throws Exception {
+        int port = Cli.closedPort();
+        var critical = reach("127.0.0.1:" + port, "--format", "nagios");
+        assertThat(critical.exit()).as(critical.toString()).isEqualTo(2);
+        assertThat(critical.out().lines().toList()).singleElement().asString()
+                .startsWith("tcp.refused - 127.0.0.1:" + port + " answered the SYN with a reset").contains(" | duration=", "'connect'=");
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            var ok = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + server.getLocalPort(), "--format", "nagios");
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+            assertThat(ok.out()).startsWith("ok - ");
+        }
+        var unknown = reach("probe", "tcp.connect", "host=127.0.0.1", "prot=1", "--format", "nagios");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(3);
+        assertThat(unknown.out()).startsWith("UNKNOWN - unknown parameter 'prot' for tcp.connect; did you mean 'port'?");
+        var both = reach("127.0.0.1:" + port, "--json", "--format", "nagios");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--json and --format nagios ask for two formats; give one");
+    }
+
+    /** --format prometheus: the text node_exporter's textfile collector reads. */
+    @Test
+    void prometheusFormatIsTheTextFormat() throws Exception {
+        int port = Cli.closedPort();
+        var r = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + port, "--format", "prometheus");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("# HELP reach_probe_success ").contains("reach_probe_success 0\n",
+                "reach_verdict{cause=\"tcp.refused\",confidence=\"likely\"} 1\n");
+    }
+
     @Test
     void probeOfAnOpenPortIsHealthyAndExitsZero() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {

@@ -13,6 +13,7 @@ import dev.reach.shell.command.RunCommand;
 import dev.reach.shell.command.SchemaCommand;
 import dev.reach.shell.repl.ShellCommand;
 import dev.reach.shell.resident.DaemonCommand;
+import dev.reach.shell.serve.ServeCommand;
 import picocli.CommandLine;
 
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import java.util.Set;
 public final class Main {
     /** The whole command line; {@code probe}, {@code diagnose} and the like build only their own part of it. */
     static final CommandTree TREE = new CommandTree(Main.class, subcommands(),
-            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon"));
+            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon", "serve"));
 
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> m = new LinkedHashMap<>(); // in the order help lists them
@@ -40,6 +41,7 @@ public final class Main {
         m.put("schema", SchemaCommand.class);
         m.put("shell", ShellCommand.class);
         m.put("daemon", DaemonCommand.class);
+        m.put("serve", ServeCommand.class);
         m.put("completion", CompletionCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return m;

@@ -86,7 +86,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
      * path and query asked for as they are),
      * or {@code udp://HOST:PORT} / {@code tcp://HOST:PORT} for the transport alone.
      */
-    static Map<String, Object> inputs(String target) {
+    public static Map<String, Object> inputs(String target) {
         int scheme = target.indexOf("://");
         if (scheme < 0) {
             String transport = transport(target);

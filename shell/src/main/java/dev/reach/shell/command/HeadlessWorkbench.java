@@ -13,6 +13,7 @@ import dev.reach.shell.term.ProgressView;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.List;
 
 /** The headless workbench: one engine per process, Ctrl-C cancels (twice exits), progress on stderr. */
 public final class HeadlessWorkbench implements Workbench {
@@ -76,8 +77,26 @@ public final class HeadlessWorkbench implements Workbench {
             progress.close();
             return Reports.print(result, output, common, t, out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {
-            return usage(e, err);
+            return usage(e, output, out, err);
         }
+    }
+
+    /**
+     * A request that cannot run, said as the format asks: a check of the Monitoring Plugins convention ({@code --format
+     * nagios}) prints {@code UNKNOWN - why} and exits 3, the state its caller understands; otherwise as {@link #usage}.
+     */
+    public static int usage(Exception e, OutputOptions output, PrintWriter out, PrintWriter err) {
+        if (output.format() == OutputOptions.Format.NAGIOS) {
+            List<String> why = switch (e) {
+                case UsageException u -> u.problems();
+                case PlaybookException p -> p.problems().stream().map(Object::toString).toList();
+                default -> List.of(e.getMessage());
+            };
+            out.println("UNKNOWN - " + String.join("; ", why).replaceAll("\\s+", " ").replace('|', '/'));
+            out.flush();
+            return dev.reach.core.report.NagiosReport.State.UNKNOWN.exitCode();
+        }
+        return usage(e, err);
     }
 
     /** One line when plugins failed to load (each of them with --verbose). */
@@ -93,7 +112,12 @@ public final class HeadlessWorkbench implements Workbench {
         return output.timeout != null ? options.withTimeout(output.timeout) : options;
     }
 
+    /** Whether the output options can be honoured (the --junit file's directory exists, one format); else says why. */
     public static boolean junitDirectoryExists(OutputOptions output, PrintWriter err) {
+        if (output.conflict() != null) {
+            err.println("reach: " + output.conflict());
+            return false;
+        }
         if (output.junit != null) {
             var parent = output.junit.toAbsolutePath().getParent();
             if (parent == null || !Files.isDirectory(parent)) {

@@ -3,6 +3,8 @@ package dev.reach.shell.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reach.core.report.JsonReport;
+import dev.reach.core.report.NagiosReport;
+import dev.reach.core.report.PrometheusReport;
 import dev.reach.core.report.JunitReport;
 import dev.reach.core.report.TextReport;
 import dev.reach.core.report.Visible;
@@ -32,10 +34,27 @@ public final class Reports {
         if (output.junit != null) {
             writeJunit(result, output.junit);
         }
-        if (output.json) {
-            new JsonReport().render(result, out);
-            out.println();
-        } else if (output.quiet) {
+        switch (output.format()) {
+            case JSON -> {
+                new JsonReport().render(result, out);
+                out.println();
+                out.flush();
+                return interrupted ? ExitCodes.INTERRUPTED : result.exitCode();
+            }
+            case NAGIOS -> {
+                out.println(new NagiosReport().render(result));
+                out.flush();
+                return interrupted ? NagiosReport.State.UNKNOWN.exitCode() : NagiosReport.state(result).exitCode();
+            }
+            case PROMETHEUS -> {
+                new PrometheusReport().render(result, out);
+                out.flush();
+                return interrupted ? ExitCodes.INTERRUPTED : result.exitCode();
+            }
+            case TEXT -> {
+            }
+        }
+        if (output.quiet) {
             var v = result.verdict();
             out.println(Visible.text(v.cause() + " (" + v.confidence().label() + "): " + v.summary()));
         } else {

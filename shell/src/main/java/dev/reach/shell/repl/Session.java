@@ -120,7 +120,7 @@ final class Session implements Workbench, AutoCloseable {
             record(filled, result);
             return Reports.print(result, output, common, new OutputMode(color && !common.noColor, live, width()), out, cancel.isCancelled());
         } catch (UsageException | PlaybookException e) {
-            return HeadlessWorkbench.usage(e, err);
+            return HeadlessWorkbench.usage(e, output, out, err);
         }
     }
 
