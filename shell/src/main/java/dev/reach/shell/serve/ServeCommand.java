@@ -28,16 +28,19 @@ import java.util.concurrent.CountDownLatch;
  * token guards it; {@code --config} names modules and may limit the targets; SIGHUP reloads it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve diagnoses over HTTP: /probe?target=HOST:PORT answers in the Prometheus text format",
-                "(format=json: the reach.run/1 report), /metrics says how the server does, /-/healthy that it is up.",
-                "Prometheus scrapes it as it scrapes blackbox_exporter; docs/metrics.md lists what it exports."},
+        description = {"Serve diagnoses over HTTP: a Prometheus exporter (blackbox_exporter's way) and an API.",
+                "  /probe?target=HOST:PORT   one diagnosis, in the Prometheus text format",
+                "                            (&format=json: the reach.run/1 report)",
+                "  /metrics                  how the server does;  /-/healthy  whether it is up",
+                "docs/metrics.md lists what it exports."},
         footerHeading = "%nExamples:%n",
-        footer = {"  reach serve                                  # http://127.0.0.1:9720/",
+        footer = {"  reach serve                            # http://127.0.0.1:9720/",
                 "  curl 'http://127.0.0.1:9720/probe?target=127.0.0.1:5432'",
-                "  reach serve --config serve.yaml               # modules and an allow list; kill -HUP reloads it",
-                "  reach serve --listen 0.0.0.0:9720 --token-file /etc/reach/token   # other machines: a bearer token",
+                "  reach serve --config serve.yaml        # modules, an allow list; kill -HUP reloads",
+                "  reach serve --listen 0.0.0.0:9720 --token-file /etc/reach/token",
                 "",
-                "The README's 'Monitoring with Prometheus / Nagios' has the scrape configuration to copy."})
+                "The README's 'Monitoring with Prometheus / Nagios' has the scrape configuration",
+                "to copy."})
 public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
