@@ -133,6 +133,9 @@ class ServeIT {
         var fixed = get("/probe?target=127.0.0.1:1&module=quick&timeout=9s");
         assertThat(fixed.statusCode()).isEqualTo(400);
         assertThat(fixed.body()).contains("input 'timeout' is fixed by module 'quick'");
+        var noPort = get("/probe?target=127.0.0.1");
+        assertThat(noPort.statusCode()).isEqualTo(400);
+        assertThat(noPort.body()).contains("target 127.0.0.1 has no port: write HOST:PORT");
         var badInput = get("/probe?target=127.0.0.1:1&nosuch=1");
         assertThat(badInput.statusCode()).isEqualTo(400);
         assertThat(get("/nothing").statusCode()).isEqualTo(404);

@@ -213,6 +213,10 @@ final class ProbeServer implements AutoCloseable {
             if (!pb.inputs().containsKey("host")) {
                 return Answer.text(400, "reach: playbook '" + name + "' takes no host: it cannot be pointed at a target");
             }
+            if (pb.inputs().containsKey("port") && !targetInputs.containsKey("port") && !m.inputs().containsKey("port")
+                    && !query.containsKey("port")) {
+                return Answer.text(400, "reach: target " + target + " has no port: write HOST:PORT (db01:5432) or a URL (https://web01/)");
+            }
             inputs.putAll(m.inputs());
             inputs.putAll(query);
             RunResult result = reach.run(pb, inputs, RunOptions.defaults().withTimeout(deadline));

@@ -137,11 +137,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** SIGHUP reads --config again; a file with a mistake leaves the running configuration as it is. */
+    /**
+     * SIGHUP reads --config again; a file with a mistake leaves the running configuration as it is. Without --config
+     * there is nothing to reload, and SIGHUP says so (rather than end the server, the JVM's default).
+     */
     private void reloadOnHangUp(ProbeServer server, PrintWriter err) {
-        if (config == null) return;
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                if (config == null) {
+                    err.println("reach: serve: SIGHUP: no --config to reload");
+                    err.flush();
+                    return;
+                }
                 try {
                     ServeConfig next = ServeConfig.load(config);
                     server.reconfigure(next);
