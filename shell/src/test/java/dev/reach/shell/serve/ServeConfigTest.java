@@ -43,12 +43,12 @@ class ServeConfigTest {
 
     @Test
     void theAllowListTakesNetworksAddressesNamesAndSuffixesAndNothingElse() {
-        var c = new ServeConfig(Map.of(), List.of("127.0.0.0/8", "::1", "198.18.0.0/15", "*.lab.test", "db01.example.net"), null);
+        var c = new ServeConfig(Map.of(), List.of("127.0.0.0/8", "::1", "198.18.0.0/16", "*.lab.test", "db01.example.net"), null);
         assertThat(c.allows("127.3.4.5")).isTrue();
         assertThat(c.allows("[::1]")).isTrue();
         assertThat(c.allows("::1")).isTrue();
-        assertThat(c.allows("198.19.255.1")).isTrue();
-        assertThat(c.allows("198.20.0.1")).isFalse();
+        assertThat(c.allows("198.18.255.1")).isTrue();
+        assertThat(c.allows("198.19.0.1")).isFalse();
         assertThat(c.allows("web.lab.test")).isTrue();
         assertThat(c.allows("WEB.Lab.Test")).isTrue();
         assertThat(c.allows("lab.test")).isFalse();           // *.lab.test is what is under it
@@ -69,7 +69,7 @@ class ServeConfigTest {
                     timeout: soon
                   "bad name!": {}
                 allow:
-                  - 10.0.0.0/33
+                  - 198.18.0.0/33
                   - not a host
                 extra: 1
                 """);
@@ -78,7 +78,7 @@ class ServeConfigTest {
                         f + ":3:5: unknown key 'playbok' in module 'web' (expected playbook, inputs, timeout)",
                         f + ":4:14: 'timeout': " + timeoutWords("soon"),
                         f + ":5:3: module name 'bad name!': letters, digits, '_', '.', '-'",
-                        f + ":7:5: allow entry '10.0.0.0/33': prefix length out of range",
+                        f + ":7:5: allow entry '198.18.0.0/33': prefix length out of range",
                         f + ":8:5: allow entry 'not a host': not an address, a network (ADDRESS/BITS), a host name or *.domain",
                         f + ":9:1: unknown key 'extra' (expected modules, allow)"));
     }
