@@ -135,16 +135,9 @@ public final class HttpGetProbe implements Probe {
         if (url.getScheme() == null || !url.getScheme().matches("(?i)https?") || url.getHost() == null) {
             return Observation.error("url=" + url + " must be http://HOST[:PORT]/... or https://...").fact("outcome", "error").build();
         }
-        SSLContext tls;
-        try {
-            tls = params.has("ca") ? TlsContexts.trusting(Path.of(params.string("ca"))) : TlsContexts.fresh();
-        } catch (java.nio.file.NoSuchFileException e) {
-            return Observation.error("ca=" + params.string("ca") + ": no such file; give a PEM file of CA certificates")
-                    .fact("outcome", "error").build();
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            return Observation.error(params.has("ca") ? "ca=" + params.string("ca") + " could not be read as PEM certificates: "
-                    + e.getMessage() : "this JVM has no default TLS trust: " + e.getMessage()).fact("outcome", "error").build();
-        }
+        // built when an https URL needs it: reading a CA bundle (the system's has about 150 certificates) costs a cold
+        // JVM most of a second, which a plain-http request has no use for
+        SSLContext tls = null;
         Pattern body;
         try {
             body = params.has("body") ? Pattern.compile(params.string("body")) : null;
@@ -172,6 +165,17 @@ public final class HttpGetProbe implements Probe {
             ProxyEnv.Route route = useEnv ? ProxyEnv.route(url, env).orElse(null) : null;
             ctx.progress(method + " " + url);
             String dialAddress = route == null && address != null && pinnedHost.equalsIgnoreCase(url.getHost()) ? address : null;
+            if (tls == null && url.getScheme().equalsIgnoreCase("https")) {
+                try {
+                    tls = params.has("ca") ? TlsContexts.trusting(Path.of(params.string("ca"))) : TlsContexts.fresh();
+                } catch (java.nio.file.NoSuchFileException e) {
+                    return Observation.error("ca=" + params.string("ca") + ": no such file; give a PEM file of CA certificates")
+                            .fact("outcome", "error").build();
+                } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                    return Observation.error(params.has("ca") ? "ca=" + params.string("ca") + " could not be read as PEM certificates: "
+                            + e.getMessage() : "this JVM has no default TLS trust: " + e.getMessage()).fact("outcome", "error").build();
+                }
+            }
             fetch = fetch(url, dialAddress, method, headers, route, tls, ctx.bound(params.duration("timeout")));
             evidence.add(line(method, fetch));
             if (fetch.failure() != null || !params.bool("follow") || !redirect(fetch.response())) {

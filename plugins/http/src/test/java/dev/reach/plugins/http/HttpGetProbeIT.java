@@ -69,6 +69,19 @@ class HttpGetProbeIT {
         if (proxy != null) proxy.stop(0);
     }
 
+    /**
+     * A plain-http request never reads ca= (the trust store is built when an https URL needs it: the diagnosis passes
+     * the system's bundle, which costs a cold JVM most of a second to parse); an https one says when it cannot.
+     */
+    @Test
+    void theCaFileIsReadOnlyWhenHttpsNeedsIt() {
+        String missing = "ca=/nonexistent/reach-test-ca.pem";
+        Observation plain = get(Map.of(), "url=" + base + "/new", missing, "proxy=off");
+        assertThat(plain.status()).as(plain.toString()).isEqualTo(Status.OK);
+        Observation https = get(Map.of(), "url=https://127.0.0.1:" + origin.getAddress().getPort() + "/", missing, "proxy=off");
+        assertThat(https.summary()).isEqualTo("ca=/nonexistent/reach-test-ca.pem: no such file; give a PEM file of CA certificates");
+    }
+
     /** address= dials the given address (no name lookup: the name below exists nowhere) and keeps the URL's name in Host. */
     @Test
     void addressPinsTheConnectionAndKeepsTheNameInHost() {
