@@ -1,15 +1,12 @@
 package dev.reach.plugins.http;
 
+import dev.reach.spi.TrustBundle;
+
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 
 /** The TLS contexts http.get runs with: a fresh one per run, trusting the JDK's CAs or a PEM file's. */
 final class TlsContexts {
@@ -26,22 +23,10 @@ final class TlsContexts {
         return tls;
     }
 
+    /** Trusting the CA certificates of a PEM file, each parsed only when a server's chain names it ({@link TrustBundle}). */
     static SSLContext trusting(Path file) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(file)) {
-            int i = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca" + i++, c);
-            }
-            if (i == 0) {
-                throw new IllegalArgumentException("no certificate in " + file);
-            }
-        }
-        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        f.init(store);
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, f.getTrustManagers(), null);
+        tls.init(null, new TrustManager[] {TrustBundle.read(file).trustManager()}, null);
         return tls;
     }
 }

@@ -9,13 +9,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PublicKey;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -204,20 +200,6 @@ final class CertChain {
         Instant from = path.stream().map(c -> c.getNotBefore().toInstant()).max(Instant::compareTo).orElse(now);
         Instant to = path.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElse(now);
         return !now.isBefore(from) && !now.isAfter(to) || from.isAfter(to) ? now : from;
-    }
-
-    /** The CA certificates in a PEM file, as trust anchors. */
-    static Set<TrustAnchor> anchors(Path file) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(file)) {
-            Set<TrustAnchor> out = new HashSet<>();
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                out.add(new TrustAnchor((X509Certificate) c, null));
-            }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException("no certificate in " + file);
-            }
-            return out;
-        }
     }
 
     /** The JDK's default trust store (the system's CA certificates). */

@@ -12,6 +12,7 @@ import dev.reach.spi.Probe;
 import dev.reach.spi.ProbeContext;
 import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
+import dev.reach.spi.TrustBundle;
 import org.pf4j.Extension;
 
 import javax.net.ssl.SNIHostName;
@@ -124,9 +125,14 @@ public final class TlsHandshakeProbe implements Probe {
         String name = sni.equals("on") || sni.equals("off") ? host : sni;
         List<String> alpn = params.has("alpn") ? params.list("alpn") : List.of();
         String store = params.has("ca") ? params.string("ca") : "system";
-        Set<TrustAnchor> anchors;
+        TrustBundle bundle = null;           // a PEM file: indexed now, its certificates parsed as the chain names them
+        Set<TrustAnchor> system = null;
         try {
-            anchors = params.has("ca") ? CertChain.anchors(Path.of(store)) : CertChain.systemAnchors();
+            if (params.has("ca")) {
+                bundle = TrustBundle.read(Path.of(store));
+            } else {
+                system = CertChain.systemAnchors();
+            }
         } catch (java.nio.file.NoSuchFileException e) {
             return Observation.error("ca=" + store + ": no such file; give a PEM file with one or more CA certificates")
                     .fact("outcome", "error").build();
@@ -197,7 +203,13 @@ public final class TlsHandshakeProbe implements Probe {
         List<X509Certificate> certs = List.of(seen.get());
         List<CertChain.Cert> chain = certs.stream().map(CertChain::describe).toList();
         Instant now = Instant.now();
-        CertChain.Trust trust = certs.isEmpty() ? null : CertChain.trust(certs, anchors, now);
+        CertChain.Trust trust;
+        try {
+            trust = certs.isEmpty() ? null : CertChain.trust(certs, bundle != null ? bundle.anchorsFor(certs) : system, now);
+        } catch (java.security.cert.CertificateException e) {
+            return Observation.error("ca=" + store + " holds a certificate that cannot be read: " + Failures.text(e)
+                    + "; give a PEM file with one or more CA certificates").fact("outcome", "error").build();
+        }
         boolean nameOk = !chain.isEmpty() && CertChain.covers(chain.getFirst(), name);
         Judgement c = classify(new Outcome(target, stage, failure, protocol, cipher, offered, chain, trust, name, nameOk),
                 now, (int) params.integer("warn_days"));
