@@ -22,15 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shell's rooms point one way: {@code term} (what output is attached to, live progress) → {@code command} (the
- * picocli commands, the workbench they run on, the command tree) → {@code repl} (the JLine shell) and
- * {@code resident} (the resident reach), which know nothing of each other → the entry point in the shell's own
- * package, the one place that knows every room. A room uses only the rooms before it, read from every
+ * picocli commands, the workbench they run on, the command tree) → {@code repl} (the JLine shell),
+ * {@code resident} (the resident reach) and {@code serve} (the HTTP exporter), which know nothing of each other → the
+ * entry point in the shell's own package, the one place that knows every room. A room uses only the rooms before it, read from every
  * {@code dev.reach.shell[.ROOM].Class} a main file names, imported or written out (a type of another package is
  * named so at least once). And no main file reaches itself through others: the files form no loop.
  */
 class RoomsTest {
     private static final Path SOURCES = Path.of("src/main/java/dev/reach/shell");
-    private static final Map<String, Integer> RANK = Map.of("term", 1, "command", 2, "repl", 3, "resident", 3, "", 4);
+    private static final Map<String, Integer> RANK = Map.of("term", 1, "command", 2, "repl", 3, "resident", 3, "serve", 3, "", 4);
     private static final Pattern NAMED = Pattern.compile("dev\\.reach\\.shell\\.(?:([a-z]+)\\.)?([A-Z][A-Za-z0-9]*)");
     /** Comments, string and character literals: a name in them is no use of a type. */
     private static final Pattern NOT_CODE = Pattern.compile("/\\*.*?\\*/|//[^\\n]*|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\])'", Pattern.DOTALL);
