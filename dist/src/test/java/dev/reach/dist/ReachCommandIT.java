@@ -248,7 +248,8 @@ class ReachCommandIT {
                         break;
                     }
                 }
-                var running = Cli.start("probe", "tcp.connect", "host=127.0.0.1", "port=" + port, "timeout=30s");
+                // wait=full: a connect that hangs until Ctrl-C (adaptive waiting would decide tcp.filtered within 300 ms)
+                var running = Cli.start("probe", "tcp.connect", "host=127.0.0.1", "port=" + port, "timeout=30s", "wait=full");
                 long deadline = System.nanoTime() + 30_000_000_000L;
                 while (!synSentTo(port) && System.nanoTime() < deadline && running.process().isAlive()) {
                     Thread.sleep(50);

@@ -143,7 +143,8 @@ public final class ServeCommand implements Callable<Integer> {
      */
     private void reloadOnHangUp(ProbeServer server, PrintWriter err) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            sun.misc.Signal hup = new sun.misc.Signal("HUP");
+            sun.misc.SignalHandler reload = sig -> {
                 if (config == null) {
                     err.println("reach: serve: SIGHUP: no --config to reload");
                     err.flush();
@@ -159,9 +160,33 @@ public final class ServeCommand implements Callable<Integer> {
                     err.println("reach: serve: " + config + " not reloaded; the configuration before it stays");
                 }
                 err.flush();
-            });
+            };
+            if (sun.misc.Signal.handle(hup, reload) == sun.misc.SignalHandler.SIG_IGN) {
+                // started ignoring SIGHUP (nohup, some supervisors): the JVM then never sees it, so take it back
+                if (defaultDisposition(SIGHUP)) {
+                    sun.misc.Signal.handle(hup, reload);
+                } else {
+                    err.println("reach: serve: SIGHUP is ignored in this process (started under nohup?); restart to reload --config");
+                }
+            }
         } catch (IllegalArgumentException e) {
             err.println("reach: serve: SIGHUP cannot be handled here (" + e.getMessage() + "); restart to reload --config");
+        }
+    }
+
+    private static final int SIGHUP = 1;   // Linux
+
+    /** Sets the signal's disposition back to the default (libc's signal(2), through FFM); false when it cannot. */
+    static boolean defaultDisposition(int signal) {
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            var call = linker.downcallHandle(linker.defaultLookup().find("signal").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+            var previous = (java.lang.foreign.MemorySegment) call.invokeExact(signal, java.lang.foreign.MemorySegment.NULL);
+            return previous.address() != -1L;                                  // SIG_ERR
+        } catch (Throwable t) {                                               // no native access, no libc: say so
+            return false;
         }
     }
 
