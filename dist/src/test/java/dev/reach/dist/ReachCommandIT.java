@@ -123,6 +123,19 @@ class ReachCommandIT {
         assertThat(r.err()).contains("unknown probe 'tcp.conect'; did you mean 'tcp.connect'?");
     }
 
+    /** A probe of a plugin that failed to load is unknown: the message says which plugin failed, and where to read why. */
+    @Test
+    void anUnknownProbeNamesThePluginsThatFailedToLoad(@TempDir Path tmp) throws Exception {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        PluginJars.build(tmp, plugins.resolve("future.jar"), "future", "1.0.0", ">=99.0.0", "future.probe");
+        for (String command : List.of("probe", "probes")) {
+            var r = reach(command, "future.probe", "--plugins", plugins.toString());
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(command).contains("unknown probe 'future.probe'", "1 plugin problem, which may be why: plugin"
+                    + " 'future' requires reach >=99.0.0", "'reach plugins' lists it");
+        }
+    }
+
     @Test
     void examplePlaybookPrintsTheBranchItTookAndTheVerdict() throws Exception {
         int port = Cli.closedPort();

@@ -137,6 +137,23 @@ public final class Reach implements AutoCloseable {
     }
 
     /**
+     * What to say of a probe id no loaded plugin provides: the closest id, where the list is, and the plugins that
+     * failed to load, whose probes are unknown until they do ({@code unknown probe 'smtp.banner'; did you mean
+     * 'tcp.banner'? (see 'reach probes' for the list; 1 plugin failed to load: plugin 'smtp' ...; 'reach plugins' says why)}).
+     */
+    public String unknownProbe(String id) {
+        String closest = ParamBinder.closest(id, probes().ids()).map(c -> "; did you mean '" + c + "'?").orElse("");
+        List<PluginProblem> problems = pluginProblems();
+        if (problems.isEmpty()) {
+            return "unknown probe '" + id + "'" + closest + " (see 'reach probes' for the list)";
+        }
+        String first = problems.getFirst().message();
+        return "unknown probe '" + id + "'" + closest + " (see 'reach probes' for the list; " + problems.size()
+                + (problems.size() == 1 ? " plugin problem, which may be why: " : " plugin problems, the first: ")
+                + first + "; 'reach plugins' lists " + (problems.size() == 1 ? "it" : "them") + ")";
+    }
+
+    /**
      * The probe threads still running after reach gave up on them, oldest first: a probe that ignored the interrupt
      * at its step's deadline (named by its probe id), or one that did not finish constructing, or returning its spec,
      * while plugins loaded. Java cannot stop them; a long-lived process can show them, and end itself when too many
@@ -263,9 +280,7 @@ public final class Reach implements AutoCloseable {
 
     /** Runs one probe by id with raw parameters. */
     public RunResult probe(String id, Map<String, ?> params, RunOptions options) throws UsageException {
-        Probe probe = probes().find(id).orElseThrow(() -> new UsageException("unknown probe '" + id + "'"
-                + ParamBinder.closest(id, probes().ids()).map(c -> "; did you mean '" + c + "'?").orElse("")
-                + " (see 'reach probes' for the list)"));
+        Probe probe = probes().find(id).orElseThrow(() -> new UsageException(unknownProbe(id)));
         return runner.runProbe(probe, params, options);
     }
 

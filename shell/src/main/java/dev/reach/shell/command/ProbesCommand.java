@@ -1,7 +1,6 @@
 package dev.reach.shell.command;
 
 import dev.reach.core.Reach;
-import dev.reach.core.playbook.ParamBinder;
 import dev.reach.core.report.Wrap;
 import dev.reach.spi.Fact;
 import dev.reach.spi.Param;
@@ -62,8 +61,7 @@ public final class ProbesCommand implements Callable<Integer> {
         if (id != null) {
             var one = reach.probes().find(id);
             if (one.isEmpty()) {
-                spec.commandLine().getErr().println("reach: unknown probe '" + id + "'" + ParamBinder.closest(id, reach.probes().ids())
-                        .map(c -> "; did you mean '" + c + "'?").orElse("") + " (see 'reach probes')");
+                spec.commandLine().getErr().println("reach: " + reach.unknownProbe(id));
                 return ExitCodes.USAGE;
             }
             probes = List.of(one.get());
