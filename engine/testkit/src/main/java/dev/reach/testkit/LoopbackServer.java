@@ -30,18 +30,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Modes: {@link #greeting} writes as soon as it accepts (SSH, SMTP, FTP do), {@link #answering} waits
- * for the client's first bytes, {@link #silent} accepts and never writes, {@link #closing} accepts and
- * closes at once. Everything clients send is kept for {@link #received()}.
+ * for the client's first bytes, {@link #dialogue} holds a command/response conversation line by line,
+ * {@link #silent} accepts and never writes, {@link #closing} accepts and closes at once. Everything clients send
+ * is kept for {@link #received()}.
  */
 public final class LoopbackServer implements AutoCloseable {
     /** How long a connection waits for the client before it gives up on it. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_KEPT = 1 << 20;
 
-    private enum Mode { GREET, ANSWER, SILENT, CLOSE }
+    private enum Mode { GREET, ANSWER, SILENT, CLOSE, DIALOGUE }
 
     private final Mode mode;
     private final byte[] reply;
+    private final java.util.function.Function<String, String> replies;   // DIALOGUE only
     private final ServerSocket server;
     private final Thread acceptor;
     private final List<Socket> accepted = new ArrayList<>();
@@ -50,8 +52,13 @@ public final class LoopbackServer implements AutoCloseable {
     private boolean closed; // guarded by accepted
 
     private LoopbackServer(Mode mode, byte[] reply) {
+        this(mode, reply, null);
+    }
+
+    private LoopbackServer(Mode mode, byte[] reply, java.util.function.Function<String, String> replies) {
         this.mode = mode;
         this.reply = reply.clone();
+        this.replies = replies;
         try {
             this.server = new ServerSocket(0, 50, InetAddress.ofLiteral("127.0.0.1"));
         } catch (IOException e) {
@@ -78,6 +85,24 @@ public final class LoopbackServer implements AutoCloseable {
     /** {@link #answering(byte[])} with UTF-8 text. */
     public static LoopbackServer answering(String text) {
         return answering(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A command/response conversation (SMTP, POP3, Redis inline, a line protocol of your own): writes
+     * {@code greeting} (UTF-8; none when empty) as soon as it accepts, then answers each line the client sends
+     * (without its CR LF) with what {@code reply} returns, written as it is (include the line ending you want);
+     * {@code null} closes the connection.
+     *
+     * <pre>{@code
+     * try (LoopbackServer smtp = LoopbackServer.dialogue("220 mail.test ESMTP\r\n", line -> switch (line.split(" ")[0]) {
+     *     case "EHLO" -> "250-mail.test\r\n250 SIZE 1000\r\n";
+     *     case "QUIT" -> null;
+     *     default -> "500 what?\r\n";
+     * })) { ... }
+     * }</pre>
+     */
+    public static LoopbackServer dialogue(String greeting, java.util.function.Function<String, String> reply) {
+        return new LoopbackServer(Mode.DIALOGUE, greeting.getBytes(StandardCharsets.UTF_8), java.util.Objects.requireNonNull(reply));
     }
 
     /** Accepts and never writes: the client waits until its own timeout. */
@@ -181,12 +206,46 @@ public final class LoopbackServer implements AutoCloseable {
                     }
                 }
                 case SILENT -> drain(in);
+                case DIALOGUE -> converse(s, in);
             }
         } catch (SocketTimeoutException | SocketException e) {
             // the client went away or stayed silent: both are the client's business
         } catch (IOException e) {
             // same: nothing a fixed-answer server should report
         }
+    }
+
+    /** The greeting, then a reply to each line, until the reply is null, the client closes or 10 000 lines. */
+    private void converse(Socket s, InputStream in) throws IOException {
+        var out = s.getOutputStream();
+        if (reply.length > 0) {
+            out.write(reply);
+            out.flush();
+        }
+        for (int i = 0; i < 10_000; i++) {
+            String line = readLine(in);
+            if (line == null) return;
+            String answer = replies.apply(line);
+            if (answer == null) return;
+            out.write(answer.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    /** One line without its LF (and CR), kept in {@link #received()}; null at the end of the stream. Up to 64 KiB. */
+    private String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int i = 0; i < 65_536; i++) {
+            int b = in.read();
+            if (b < 0) return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            synchronized (received) {
+                if (received.size() < MAX_KEPT) received.write(b);
+            }
+            if (b == '\n') break;
+            line.write(b);
+        }
+        String text = line.toString(StandardCharsets.UTF_8);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
     /** Reads until the client closes, the read times out or the server is closed. */

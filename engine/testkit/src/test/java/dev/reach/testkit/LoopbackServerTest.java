@@ -25,6 +25,27 @@ class LoopbackServerTest {
     }
 
     @Test
+    void dialogueGreetsThenAnswersEachLineUntilTheReplyIsNull() throws Exception {
+        try (LoopbackServer server = LoopbackServer.dialogue("220 mail.test ESMTP\r\n", line -> switch (line.split(" ")[0]) {
+            case "EHLO" -> "250-mail.test\r\n250 SIZE 1000\r\n";
+            case "QUIT" -> null;
+            default -> "500 what is '" + line + "'?\r\n";
+        }); Socket s = connect(server)) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            assertThat(readLine(in)).isEqualTo("220 mail.test ESMTP");
+            s.getOutputStream().write("EHLO me\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(in)).isEqualTo("250-mail.test");
+            assertThat(readLine(in)).isEqualTo("250 SIZE 1000");
+            s.getOutputStream().write("NOOP\n".getBytes(StandardCharsets.US_ASCII));   // a bare LF ends a line too
+            assertThat(readLine(in)).isEqualTo("500 what is 'NOOP'?");
+            s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.read()).as("closed on a null reply").isEqualTo(-1);
+            assertThat(server.receivedText()).isEqualTo("EHLO me\r\nNOOP\nQUIT\r\n");
+        }
+    }
+
+    @Test
     void answeringWaitsForTheClientThenKeepsWhatItSent() throws Exception {
         try (LoopbackServer server = LoopbackServer.answering("+PONG\r\n"); Socket s = connect(server)) {
             s.setSoTimeout(300);
