@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a probe the way the engine does (bound params, a real deadline, its own virtual thread, needs
+ * Runs a probe the way the engine does (bound params, a real deadline, its own platform thread, needs
  * checked) and hands back the observation for assertions; a cause the probe's spec does not declare (when it
  * declares any: see {@link SpecConventions}) fails the run.
  *
