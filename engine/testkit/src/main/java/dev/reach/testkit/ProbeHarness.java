@@ -52,8 +52,19 @@ public final class ProbeHarness {
             throw new AssertionError(probe.spec().id() + " returned cause '" + o.cause().get() + "', which its spec does not declare "
                     + "(it declares " + String.join(", ", declared) + "): add it to .causes(...) if it is right\n" + o);
         }
+        var facts = probe.spec().facts().stream().map(dev.reach.spi.Fact::name).toList();
+        if (!facts.isEmpty()) {
+            var undeclared = o.facts().keySet().stream().filter(k -> !facts.contains(k) && !UNIVERSAL_FACTS.contains(k)).toList();
+            if (!undeclared.isEmpty()) {
+                throw new AssertionError(probe.spec().id() + " returned fact(s) " + undeclared + ", which its spec does not declare: "
+                        + "add each with .fact(name, type, description), so help, --json readers and playbooks know it\n" + o);
+            }
+        }
         return o;
     }
+
+    /** Facts the engine itself may add to any observation (a cut-short step's marker). */
+    private static final java.util.Set<String> UNIVERSAL_FACTS = java.util.Set.of("cut_short", "exception");
 
     /** Splits {@code k=v} words into a map. */
     public static Map<String, Object> parse(String... keyValues) {

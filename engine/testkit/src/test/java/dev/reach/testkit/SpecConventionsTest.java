@@ -104,6 +104,26 @@ class SpecConventionsTest {
                 .hasMessageStartingWith("demo.cause returned cause 'tcp.reset', which its spec does not declare (it declares tcp.refused, demo.made-up)");
     }
 
+    /** The same for facts: a fact the spec does not declare is one help, --json readers and playbooks cannot know. */
+    @Test
+    void theHarnessFailsARunThatReturnsAFactTheSpecDoesNotDeclare() {
+        Probe chatty = new Probe() {
+            @Override
+            public ProbeSpec spec() {
+                return DemoSayProbe.SPEC;
+            }
+
+            @Override
+            public Observation run(ProbeContext ctx, Params params) {
+                return Observation.ok("said").fact("text", "hi").fact("mood", "chatty").build();
+            }
+        };
+        assertThatThrownBy(() -> ProbeHarness.run(chatty, "text=hi"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("demo.say returned fact(s) [mood], which its spec does not declare: add each with .fact(");
+        assertThat(ProbeHarness.run(new DemoSayProbe(), "text=hi").facts()).containsEntry("text", "hi");
+    }
+
     @Test
     void noProbeDeclaredIsAFailureThatSaysWhereToLook() {
         assertThatThrownBy(() -> SpecConventions.check(List.of())).hasMessageContaining("extensions.idx");

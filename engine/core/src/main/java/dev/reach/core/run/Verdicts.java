@@ -40,7 +40,10 @@ public final class Verdicts {
      * or the playbook's inputs); one without a value stays a word to replace: HOST, PORT, NAME.
      */
     public String fix(String cause, Map<String, ?> values) {
-        return Verdict.OK.equals(cause) ? "" : fill(fixFor.apply(cause).orElse(""), values);
+        if (Verdict.OK.equals(cause)) return "";
+        return fixFor.apply(cause).map(f -> fill(f, values)).orElseGet(() -> "reach knows no fix for '" + cause + "': the"
+                + " code is in no cause catalogue (a plugin's probe returned a code its reach-causes.tsv does not declare;"
+                + " 'reach causes' lists the known ones).");
     }
 
     /** A catalogue fix with its {@code {host}}, {@code {port}}, {@code {name}} from {@code values}, else HOST, PORT, NAME. */

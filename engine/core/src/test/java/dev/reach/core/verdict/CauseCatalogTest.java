@@ -49,6 +49,18 @@ class CauseCatalogTest {
         assertThat(dev.reach.core.run.Verdicts.fill("On {host}:{port}", java.util.Map.of())).isEqualTo("On HOST:PORT");
     }
 
+    /** A code in no catalogue (a plugin's probe returned one its cause file lacks) gets a fix that says so, not none. */
+    @Test
+    void aCodeInNoCatalogueGetsAFixThatSaysWhy() {
+        var verdicts = new dev.reach.core.run.Verdicts(code -> causes.find(code).map(CauseCatalog.Cause::fixOrSays));
+        assertThat(verdicts.fix("smtp.not-an-smtp")).isEqualTo("reach knows no fix for 'smtp.not-an-smtp': the code is in no"
+                + " cause catalogue (a plugin's probe returned a code its reach-causes.tsv does not declare; 'reach causes' lists"
+                + " the known ones).");
+        assertThat(verdicts.fix("ok")).isEmpty();
+        assertThat(verdicts.fix(dev.reach.core.run.Verdicts.INCONCLUSIVE)).startsWith("Give the checks what they need");
+        assertThat(verdicts.fix("tcp.refused", java.util.Map.of("host", "198.18.0.2", "port", 5432))).startsWith("On 198.18.0.2: ");
+    }
+
     @Test
     void aFixesFileOutOfStepWithTheCatalogueIsAPackagingError() {
         List<String> rows = List.of("tcp.refused\tTransport (L4)\tA\tRST\tnothing listens\tFAULTS.md");
