@@ -123,6 +123,18 @@ class ReachCommandIT {
         assertThat(r.err()).contains("unknown probe 'tcp.conect'; did you mean 'tcp.connect'?");
     }
 
+    /** A misspelt descriptor key reads as a missing one: the problem says which keys, and names the plugin's path once. */
+    @Test
+    void aMisspeltPluginIdSaysWhichKeysAndNamesThePathOnce(@TempDir Path tmp) throws Exception {
+        Path bad = Files.createDirectories(tmp.resolve("plugins/bad"));
+        Files.writeString(bad.resolve("plugin.properties"), "plugin.Id=smtp\nplugin.version=1.0.0\nplugin.provider=me\n");
+        var r = reach("plugins", "--plugins", tmp.resolve("plugins").toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("  ✘ '" + bad + "' has an invalid plugin descriptor: field 'id' cannot be empty"
+                + " (plugin.properties: plugin.id; or META-INF/MANIFEST.MF: Plugin-Id; both spelt exactly so)")
+                .doesNotContain(bad + ": '" + bad);
+    }
+
     /** A probe of a plugin that failed to load is unknown: the message says which plugin failed, and where to read why. */
     @Test
     void anUnknownProbeNamesThePluginsThatFailedToLoad(@TempDir Path tmp) throws Exception {

@@ -77,7 +77,8 @@ public final class PluginsCommand implements Callable<Integer> {
                 out.println();
                 out.println("Problems (" + problems.size() + "):");
                 for (PluginProblem p : problems) {
-                    out.println("  ✘ " + p.source() + ": " + p.message());
+                    // most messages name their plugin or path already: say it once
+                    out.println("  ✘ " + (p.message().contains(p.source()) ? "" : p.source() + ": ") + p.message());
                     if (common.verbose && p.hasDetail()) out.println("      " + p.detail());
                 }
             }

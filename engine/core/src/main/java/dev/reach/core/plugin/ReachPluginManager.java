@@ -128,6 +128,12 @@ final class ReachPluginManager extends DefaultPluginManager {
             validatePluginDescriptor(d);
         } catch (InvalidPluginDescriptorException e) {
             String why = e.getMessage().substring(0, 1).toLowerCase(Locale.ROOT) + e.getMessage().substring(1);
+            var field = java.util.regex.Pattern.compile("field '(\\w+)' cannot be empty").matcher(why);
+            if (field.find()) {                 // say which key: a misspelt one (plugin.Id) reads as a missing one
+                String f = field.group(1);
+                why += " (plugin.properties: plugin." + f + "; or META-INF/MANIFEST.MF: Plugin-" + Character.toUpperCase(f.charAt(0))
+                        + f.substring(1) + "; both spelt exactly so)";
+            }
             throw new PluginRefused(path.toString(), "'" + path + "' has an invalid plugin descriptor: " + why);
         }
         String id = d.getPluginId();

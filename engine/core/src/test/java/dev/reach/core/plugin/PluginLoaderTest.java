@@ -155,7 +155,8 @@ class PluginLoaderTest {
         Path jar = TestPlugin.withProbe("nover", "nover.probe", "x").property("plugin.version", "").jar(dir);
 
         assertThat(load(dir).problems()).singleElement().extracting(PluginProblem::message)
-                .isEqualTo("'" + jar + "' has an invalid plugin descriptor: field 'version' cannot be empty");
+                .isEqualTo("'" + jar + "' has an invalid plugin descriptor: field 'version' cannot be empty (plugin.properties:"
+                        + " plugin.version; or META-INF/MANIFEST.MF: Plugin-Version; both spelt exactly so)");
     }
 
     @Test
