@@ -38,6 +38,14 @@ public final class ProbeRegistry {
     private record Entry(Probe probe, String plugin) {}
 
     /**
+     * The plugin's own object behind a registered probe (the registry hands out a wrapper that holds the spec read at
+     * load): for checks of the plugin's classes, such as its naming conventions. Any other probe is returned as it is.
+     */
+    public static Probe unwrap(Probe registered) {
+        return registered instanceof Read r ? r.probe() : registered;
+    }
+
+    /**
      * A probe as registered: its spec as read once when it was added (under the plugin loader's deadline), so no later
      * call (binding, help, a run) waits on a {@code spec()} that behaved at load and hangs afterwards.
      */
