@@ -90,7 +90,7 @@ public final class HeadlessWorkbench implements Workbench {
             List<String> why = switch (e) {
                 case UsageException u -> u.problems();
                 case PlaybookException p -> p.problems().stream().map(Object::toString).toList();
-                default -> List.of(e.getMessage());
+                default -> List.of(String.valueOf(e.getMessage()));
             };
             out.println("UNKNOWN - " + String.join("; ", why).replaceAll("\\s+", " ").replace('|', '/'));
             out.flush();

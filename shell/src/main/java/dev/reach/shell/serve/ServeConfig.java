@@ -297,9 +297,4 @@ record ServeConfig(Map<String, Module> modules, List<String> allow, Path file) {
     private static String at(Path file, Mark m) {
         return file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ":";
     }
-
-    /** The names a module may not take from a request (those it fixes). */
-    static Set<String> fixed(Module m) {
-        return m.inputs().keySet();
-    }
 }

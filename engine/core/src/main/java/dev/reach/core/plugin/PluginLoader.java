@@ -203,6 +203,7 @@ public final class PluginLoader implements AutoCloseable {
                 : List.of();
         int own = 0;                                // index lines naming a class of this plugin
         List<PluginCalls.Call<Made>> making = new ArrayList<>();
+        List<String> makingNames = new ArrayList<>();     // the class of each call, in the same order
         List<PluginProblem> refused = new ArrayList<>();
         for (String name : names) {
             try {
@@ -217,6 +218,7 @@ public final class PluginLoader implements AutoCloseable {
                             return new Made(probe, null, t);
                         }
                     }));
+                    makingNames.add(name);
                     own++;
                 }
             } catch (PluginRefused e) {
@@ -232,7 +234,7 @@ public final class PluginLoader implements AutoCloseable {
         List<Made> created = new ArrayList<>();
         for (int i = 0; i < made.size(); i++) {
             var outcome = made.get(i);
-            String name = making.get(i).name().substring(making.get(i).name().lastIndexOf(' ') + 1);
+            String name = makingNames.get(i);
             if (outcome.timedOut() && outcome.stage() == 1) {       // constructed: spec() did not return
                 created.add(new Made(null, null, new PluginRefused(id, missed(id, name, "did not return from spec()", calls))));
             } else if (outcome.timedOut()) {
