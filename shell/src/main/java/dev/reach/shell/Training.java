@@ -50,6 +50,7 @@ public final class Training {
         PrintStream err = System.err;
         Path dir = Files.createTempDirectory("reach-training");
         int code;
+        String failures = "";
         try (PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream())) {
             System.setOut(nowhere);
             System.setErr(nowhere);
@@ -76,6 +77,7 @@ public final class Training {
                         https != null ? "yes" : "no", https != null, dir.resolve("ca.pem"), dir.resolve("resolv.conf"), dir.resolve("hosts")));
                 code = Main.run("run", dir.resolve("training.yaml").toString(), "--json", "--junit", dir.resolve("junit.xml").toString());
                 code = https != null ? code : 0; // without keytool the diagnosis goes to a closed port: not ok, as it should be
+                if (code != 0) failures = failures(dir.resolve("junit.xml"));
             } finally {
                 if (https != null) https.stop(0);
             }
@@ -88,8 +90,23 @@ public final class Training {
         }
         if (code != 0) {
             // the launcher keeps the cache either way; a test sees that the path it was meant to record did not run
-            System.err.println("reach training: the run ended with exit code " + code + ", not 0 (healthy)");
+            System.err.println("reach training: the run ended with exit code " + code + ", not 0 (healthy)" + failures);
             System.exit(code);
+        }
+    }
+
+    /** The failed checks of the run's JUnit report, one a line (what a test that sees the training fail needs to know). */
+    private static String failures(Path junit) {
+        try {
+            StringBuilder b = new StringBuilder();
+            var m = java.util.regex.Pattern.compile("<testcase [^>]*name=\"([^\"]*)\"[^>]*>\\s*<(failure|error) message=\"([^\"]*)\"")
+                    .matcher(Files.readString(junit));
+            for (int i = 0; i < 20 && m.find(); i++) {
+                b.append("\n  ").append(m.group(1)).append(": ").append(m.group(2)).append(": ").append(m.group(3));
+            }
+            return b.toString();
+        } catch (IOException e) {
+            return " (no JUnit report: " + e.getMessage() + ")";
         }
     }
 
@@ -127,7 +144,36 @@ public final class Training {
             ex.close();
         });
         server.start();
+        warm(server.getAddress().getPort());
         return server;
+    }
+
+    /**
+     * One handshake and request of our own against the server before the diagnosis: a cold JSSE server on a busy
+     * machine took more than the diagnosis' 3 s to answer its first ClientHello (tcp.no-response, a failed training).
+     */
+    private static void warm(int port) {
+        javax.net.ssl.X509TrustManager ours = new javax.net.ssl.X509TrustManager() {   // our own server, just made
+            @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            @Override public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        };
+        try {
+            SSLContext client = SSLContext.getInstance("TLS");
+            client.init(null, new javax.net.ssl.TrustManager[] {ours}, null);
+            try (java.net.Socket raw = new java.net.Socket()) {
+                raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 30_000);
+                raw.setSoTimeout(30_000);
+                try (var s = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket(raw, NAME, port, true)) {
+                    s.startHandshake();
+                    s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + NAME + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    s.getInputStream().readAllBytes();
+                }
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            // the diagnosis then meets a cold server, as before
+        }
     }
 
     private static boolean run(String... cmd) throws IOException, InterruptedException {
