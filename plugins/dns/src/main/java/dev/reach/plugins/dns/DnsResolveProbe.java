@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -376,9 +375,6 @@ public final class DnsResolveProbe implements Probe {
 
     /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
     static String human(Duration d) {
-        double ms = d.toNanos() / 1e6;
-        if (ms < 10) return String.format(Locale.ROOT, "%.2fms", ms);
-        if (ms < 1000) return String.format(Locale.ROOT, "%.0fms", ms);
-        return String.format(Locale.ROOT, "%.1fs", ms / 1000);
+        return Millis.human(d);
     }
 }

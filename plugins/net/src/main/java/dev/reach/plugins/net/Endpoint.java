@@ -1,9 +1,10 @@
 package dev.reach.plugins.net;
 
+import dev.reach.spi.Millis;
 import dev.reach.spi.Observation;
 
 import java.net.UnknownHostException;
-import java.util.Locale;
+import java.time.Duration;
 
 /** What this plugin's probes say of a target that did not resolve, and how they write times for people. */
 final class Endpoint {
@@ -18,8 +19,6 @@ final class Endpoint {
 
     /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
     static String human(double ms) {
-        if (ms < 10) return String.format(Locale.ROOT, "%.2fms", ms);
-        if (ms < 1000) return String.format(Locale.ROOT, "%.0fms", ms);
-        return String.format(Locale.ROOT, "%.1fs", ms / 1000);
+        return Millis.human(Duration.ofNanos(Math.round(ms * 1e6)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.reach.plugins.net;
 
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Tcp;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -93,6 +94,11 @@ record IcmpError(int origin, int errno, int type, int code, long info, InetAddre
             case "frag-needed" -> "mtu.blackhole";
             default -> null;
         };
+    }
+
+    /** As the SPI's {@link Tcp} hands it to other plugins; {@code local}: one of this host's own addresses sent it. */
+    Tcp.Icmp spi(boolean local) {
+        return new Tcp.Icmp(kind(), describe(), offender, !fromNetwork() || local, errno);
     }
 
     /** {@code ICMP 3/13 admin-prohibited from 198.18.1.1}, {@code local EMSGSIZE (mtu 1500)}. */

@@ -13,6 +13,7 @@ import dev.reach.spi.Probe;
 import dev.reach.spi.ProbeContext;
 import dev.reach.spi.ProbeSpec;
 import dev.reach.spi.Status;
+import dev.reach.spi.Tcp;
 import org.pf4j.Extension;
 
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Opens a TCP connection to {@code host:port} and says how the kernel answered: accepted, refused (RST),
@@ -89,6 +89,11 @@ public final class TcpConnectProbe implements Probe {
             .causes("admin.prohibited", "firewall.local", "host.unreachable", "net.unreachable", "route.none",
                     "tcp.filtered", "tcp.refused")
             .build();
+
+    /** Lends other plugins what this probe hears on an unreachable connect, through the SPI's {@link Tcp#connect}. */
+    public TcpConnectProbe() {
+        Tcp.icmpReader((to, wait) -> ConnectIcmp.read(to, wait).map(e -> e.spi(isLocal(e))));
+    }
 
     @Override
     public ProbeSpec spec() {
@@ -154,14 +159,14 @@ public final class TcpConnectProbe implements Probe {
         if ("tcp.refused".equals(c.cause()) && race.icmp() != null && "port-unreachable".equals(race.icmp().kind())) {
             heard = race.icmp(); // not a listening stack's reset: a REJECT rule's ICMP
             c = rejected(c, heard, target, isLocal(heard));
-        } else if (REFINED.contains(String.valueOf(c.cause())) && !ctx.cancelled()) {
+        } else if (Tcp.refinable(c.cause()) && !ctx.cancelled()) {
             ctx.progress("reading the ICMP error from " + target);
             heard = race.icmp() != null ? race.icmp() : ConnectIcmp.read(remote, ctx.bound(params.duration("timeout"))).orElse(null);
             c = refine(c, heard, target, isLocal(heard));
             if (race.icmpVia() != null && heard == race.icmp()) {
                 c = new Judgement(c.status(), c.cause(), c.outcome(), c.summary() + ", heard for " + race.icmpVia()
                         + " (none came about the SYN itself: a router rate-limits its errors, or drops the SYN silently)",
-                        "connect " + target + " -> no answer to the SYN within " + human(took) + "; the router's word on the host decides");
+                        "connect " + target + " -> no answer to the SYN within " + Millis.human(took) + "; the router's word on the host decides");
             }
         }
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome());
@@ -173,7 +178,7 @@ public final class TcpConnectProbe implements Probe {
             if (heard.offender() != null) b.fact("icmp_from", Addresses.text(heard.offender()));
         }
         if (!literal) {
-            b.evidence("resolve " + host + " -> " + String.join(", ", addresses) + " in " + human(resolveTime))
+            b.evidence("resolve " + host + " -> " + String.join(", ", addresses) + " in " + Millis.human(resolveTime))
                     .fact("resolve_ms", Millis.of(resolveTime));
         }
         if (adaptive) {
@@ -226,102 +231,14 @@ public final class TcpConnectProbe implements Probe {
         };
     }
 
-    /**
-     * Maps the raw outcome of resolving and connecting to status, cause and words. Pure: the exception's
-     * type and message (the kernel's errno text) decide.
-     *
-     * @param error   null when the connection was accepted
-     * @param target  {@code address:port} tried, or the host name when it did not resolve
-     * @param timeout the connect timeout that applied
-     * @param elapsed how long the attempt took
-     */
+    /** What the raw outcome of resolving and connecting says: the SPI's {@link Tcp#judge}, which plugins share. Pure. */
     static Judgement classify(Throwable error, String target, Duration timeout, Duration elapsed) {
-        String connect = "connect " + target + " -> ";
-        if (error == null) {
-            return new Judgement(Status.OK, null, "ok", target + " accepted the connection in " + human(elapsed),
-                    connect + "connected in " + human(elapsed) + " (SYN-ACK)");
-        }
-        String said = error.getMessage() == null ? "" : error.getMessage();
-        String lower = said.toLowerCase(Locale.ROOT);
-        if (error instanceof UnknownHostException) {
-            String why = said.startsWith(target + ": ") ? said.substring(target.length() + 2) : said;
-            return new Judgement(Status.FAIL, null, "unresolved", target + " did not resolve (" + why
-                    + "); run a DNS check: this probe cannot tell a missing name from a resolver that is down",
-                    "resolve " + target + " -> " + why);
-        }
-        if (error instanceof SocketTimeoutException) {
-            String within = "no answer within " + ParamType.format(timeout);
-            return new Judgement(Status.FAIL, "tcp.filtered", "timeout",
-                    target + " gave " + within + ": a firewall drops it, or the host is down", connect + within + " (SYN unanswered)");
-        }
-        if (lower.contains("connection timed out")) { // ETIMEDOUT: the kernel gave up resending the SYN first
-            return new Judgement(Status.FAIL, "tcp.filtered", "timeout", target + " gave no answer within " + human(elapsed)
-                    + " (the kernel stopped resending the SYN): a firewall drops it, or the host is down", connect + said + " (ETIMEDOUT)");
-        }
-        if (lower.contains("connection refused")) {
-            return new Judgement(Status.FAIL, "tcp.refused", "refused",
-                    target + " refused the connection: nothing listens there, or a firewall rejects it with a TCP reset",
-                    connect + said + " (RST)");
-        }
-        if (error instanceof NoRouteToHostException || lower.contains("no route to host") || lower.contains("host is unreachable")) {
-            return new Judgement(Status.FAIL, "host.unreachable", "host-unreachable", target + " is unreachable: "
-                    + "nobody on the link answers ARP/ND for it, or a router or firewall answered ICMP host-unreachable or prohibited",
-                    connect + said + " (EHOSTUNREACH)");
-        }
-        if (lower.contains("network is unreachable")) {
-            return new Judgement(Status.FAIL, "route.none", "network-unreachable", "no route to " + target
-                    + ": this host has no route for it (or a router answered network-unreachable); add a route or a default gateway",
-                    connect + said + " (ENETUNREACH)");
-        }
-        // EPERM from connect: a policy on this host (a cgroup BPF filter, an LSM) forbids the flow; a netfilter OUTPUT
-        // DROP of the SYN is not reported (the kernel resends it), and the playbook reads the rules for that
-        if (lower.contains("operation not permitted")) {
-            return new Judgement(Status.FAIL, "firewall.local", "local-firewall", target
-                    + " was never sent a SYN: a policy of this host's own firewall or security (a cgroup BPF filter, SELinux) forbids it",
-                    connect + said + " (EPERM)");
-        }
-        if (lower.contains("permission denied")) { // ICMPv6 admin-prohibited, policy-fail, reject-route
-            return new Judgement(Status.FAIL, "admin.prohibited", "prohibited", target
-                    + " is administratively prohibited: a firewall REJECT rule answered, or a local security policy forbids it",
-                    connect + said + " (EACCES)");
-        }
-        return new Judgement(Status.ERROR, null, "error", "connecting to " + target + " failed: " + Failures.text(error),
-                connect + Failures.text(error));
+        return Tcp.judge(error, target, timeout, elapsed);
     }
 
-    /** Causes whose errno hides which ICMP the kernel heard, and from whom. */
-    private static final java.util.Set<String> REFINED = java.util.Set.of("host.unreachable", "route.none", "admin.prohibited");
-
-    /**
-     * Sharpens an unreachable verdict with the ICMP error the kernel queued (IP_RECVERR). Pure. A router's or
-     * firewall's ICMP names its sender and its kind (admin.prohibited for codes 9/10/13, net.unreachable,
-     * host.unreachable); an error this host sent itself means its own ARP/ND for the next hop failed; nothing
-     * heard leaves the verdict as it was.
-     *
-     * @param local the error's sender is one of this host's addresses
-     */
+    /** Sharpens an unreachable verdict with the ICMP error the kernel queued (IP_RECVERR): {@link Tcp#refine}. Pure. */
     static Judgement refine(Judgement c, IcmpError e, String target, boolean local) {
-        if (e == null) {
-            return c;
-        }
-        if (!e.fromNetwork() || local) {
-            if (e.errno() == Syscalls.EHOSTUNREACH || "host-unreachable".equals(e.kind())) {
-                return new Judgement(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: nobody on the "
-                        + "local link answers ARP/ND for it (or for the gateway to it); this host reported it to itself", c.evidence());
-            }
-            return c;
-        }
-        String from = e.offender() == null ? "a router" : Addresses.text(e.offender());
-        return switch (e.kind()) {
-            case "admin-prohibited" -> new Judgement(c.status(), "admin.prohibited", "prohibited", target + " is administratively prohibited: "
-                    + from + " answered " + e.describe().replace(" from " + from, "") + " (a firewall REJECT rule there)", c.evidence());
-            case "net-unreachable" -> new Judgement(c.status(), "net.unreachable", "network-unreachable", target + " is unreachable: "
-                    + from + " has no route onwards (" + e.describe().replace(" from " + from, "") + ")", c.evidence());
-            case "host-unreachable" -> new Judgement(c.status(), "host.unreachable", "host-unreachable", target + " is unreachable: "
-                    + from + " cannot deliver to it (" + e.describe().replace(" from " + from, "") + "): nobody answers ARP/ND on its last link",
-                    c.evidence());
-            default -> c;
-        };
+        return Tcp.refine(c, e == null ? null : e.spi(local), target);
     }
 
     /**
@@ -375,15 +292,5 @@ public final class TcpConnectProbe implements Probe {
 
     private static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    /** Milliseconds with three decimals, as facts carry them. */
-
-    /** {@code 0.21ms}, {@code 12ms}, {@code 1.4s}: as the engine writes durations for people. */
-    private static String human(Duration d) {
-        double ms = d.toNanos() / 1e6;
-        if (ms < 10) return String.format(Locale.ROOT, "%.2fms", ms);
-        if (ms < 1000) return String.format(Locale.ROOT, "%.0fms", ms);
-        return String.format(Locale.ROOT, "%.1fs", ms / 1000);
     }
 }

@@ -216,6 +216,29 @@ class TcpConnectProbeIT {
         assertThat(r.cause()).as(r.toString()).isEqualTo("route.none");
     }
 
+    /** Another plugin's {@code Tcp.connect} hears what tcp.connect hears: the router and its ICMP, in one budget. */
+    @Test
+    void spiConnectNamesTheRouterThatAnsweredNetUnreachable() {
+        var r = RunProbeMain.runIn(lab, client, SpiTcpProbe.class, "host=198.19.7.7", "port=80");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("net.unreachable");
+        assertThat(r.summary()).contains(SERVER + " has no route onwards");
+        assertThat(r.facts()).containsEntry("icmp_from", SERVER);
+    }
+
+    @Test
+    void spiConnectToADroppedPortIsFilteredWithinItsBudget() {
+        var r = RunProbeMain.runIn(lab, client, SpiTcpProbe.class, "host=" + SERVER, "port=" + DROPPED, "timeout=300ms");
+        assertThat(r.cause()).as(r.toString()).isEqualTo("tcp.filtered");
+        assertThat(Double.parseDouble(r.facts().get("connect_ms"))).isBetween(280.0, 1000.0);
+    }
+
+    @Test
+    void spiConnectToAnAdminProhibitedPortNamesTheFirewall() {
+        var r = RunProbeMain.runIn(lab, client, SpiTcpProbe.class, "host=" + SERVER, "port=" + ADMIN_PROHIBITED);
+        assertThat(r.cause()).as(r.toString()).isEqualTo("admin.prohibited");
+        assertThat(r.facts()).containsEntry("icmp_from", SERVER);
+    }
+
     private static RunProbeMain.Line probe(String... keyValues) {
         return RunProbeMain.runIn(lab, client, TcpConnectProbe.class, keyValues);
     }
