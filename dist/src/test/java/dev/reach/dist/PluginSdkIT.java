@@ -1,6 +1,6 @@
 package dev.reach.dist;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.reach.testkit.LoopbackServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,24 +47,109 @@ class PluginSdkIT {
     }
 
     /**
+     * A plugin author's journey with the distribution alone: {@code reach plugins new smtp.banner} into an empty folder,
+     * its {@code ./mvnw package} (with no JAVA_HOME and only /usr/bin:/bin on PATH: the wrapper finds the JDK 25 itself)
+     * against a Maven repository without any reach artifact, so reach-spi and the test kit can only come from the SDK
+     * inside the distribution; its generated tests run; {@code reach plugins install}; the probe run against a loopback
+     * SMTP conversation.
+     */
+    @Test
+    void newPluginBuildsWithTheDistributionAloneAndRunsAgainstAConversation(@TempDir Path tmp) throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        long t0 = System.nanoTime();
+        var made = Cli.run(work, "plugins", "new", "smtp.banner", "--description", "Checks an SMTP server's greeting.");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        assertThat(made.out()).contains("Made reach-plugin-smtp/: probe smtp.banner in plugin smtp (org.example.reach.smtp.SmtpBannerProbe)",
+                "./mvnw package");
+        long scaffoldMs = (System.nanoTime() - t0) / 1_000_000;
+        Path project = work.resolve("reach-plugin-smtp");
+        var again = Cli.run(work, "plugins", "new", "smtp.banner");
+        assertThat(again.exit()).as("a second scaffold into the same folder: %s", again).isEqualTo(2);
+        assertThat(again.err()).contains("is not empty; nothing was written");
+
+        Path repo = Files.createDirectory(tmp.resolve("m2"));
+        Path tail = mavenRepositoryWithoutReach(tmp.resolve("m2-tail"));
+        ProcessBuilder pb = new ProcessBuilder("./mvnw", "package").directory(project.toFile()).redirectErrorStream(true);
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().put("MAVEN_ARGS", "-o -B -q -Dmaven.repo.local=" + repo + " -Dmaven.repo.local.tail=" + tail
+                + " -Daether.offline.protocols=file");
+        Path log = tmp.resolve("build.log");
+        pb.redirectOutput(log.toFile());
+        long t1 = System.nanoTime();
+        Process build = pb.start();
+        try {
+            assertThat(build.waitFor(300, TimeUnit.SECONDS)).as("the build finished within 300 s: %s", Files.readString(log)).isTrue();
+        } finally {
+            build.descendants().forEach(ProcessHandle::destroyForcibly);
+            build.destroyForcibly();
+            unlinkAll(tail); // the links only: what they point to is the user's
+        }
+        assertThat(build.exitValue()).as("./mvnw package; it printed:%n%s", Files.readString(log)).isZero();
+        long buildMs = (System.nanoTime() - t1) / 1_000_000;
+        String origin = Files.readString(repo.resolve("dev/reach/reach-spi/" + SDK_VERSION + "/_remote.repositories"));
+        assertThat(origin).as("where reach-spi came from").contains("reach-spi-" + SDK_VERSION + ".jar>reach-sdk=");
+        Path reports = project.resolve("target/surefire-reports");
+        assertThat(Files.readString(reports.resolve("org.example.reach.smtp.SmtpBannerProbeTest.txt"))).contains("Failures: 0, Errors: 0, Skipped: 0");
+        assertThat(Files.readString(reports.resolve("org.example.reach.smtp.SpecsTest.txt"))).contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
+        Path jar = project.resolve("target/reach-plugin-smtp-0.1.0.jar");
+
+        Map<String, String> env = Map.of("XDG_DATA_HOME", tmp.resolve("data").toString());
+        var installed = Cli.reach(env, "plugins", "install", jar.toString());
+        assertThat(installed.exit()).as(installed.toString()).isZero();
+        assertThat(installed.out()).contains("installed smtp 0.1.0 (probes: smtp.banner)");
+        try (LoopbackServer smtp = LoopbackServer.dialogue("220 mail.lab ESMTP ready\r\n", line -> line.startsWith("QUIT") ? null : "250 ok\r\n")) {
+            var ok = Cli.reach(env, "probe", "smtp.banner", "host=127.0.0.1", "port=" + smtp.port(), "expect=ESMTP", "--json");
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+            assertThat(ok.out()).contains("\"banner\": \"220 mail.lab ESMTP ready\"");
+            var other = Cli.reach(env, "probe", "smtp.banner", "host=127.0.0.1", "port=" + smtp.port(), "expect=Postfix");
+            assertThat(other.exit()).as(other.toString()).isEqualTo(1);
+            assertThat(other.out()).contains("Verdict: smtp.unexpected", "Fix: Find the program that owns port " + smtp.port());
+        }
+        var refused = Cli.reach(env, "probe", "smtp.banner", "host=127.0.0.1", "port=" + Cli.closedPort());
+        assertThat(refused.out()).as(refused.toString()).contains("Verdict: tcp.refused");
+        System.out.printf("new plugin journey: scaffold %d ms, ./mvnw package (compile, 7 tests, jar) %d ms, whole %d ms%n",
+                scaffoldMs, buildMs, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * A view of ~/.m2/repository with everything but dev/reach (links to the rest), as a read-only tail of a fresh local
+     * repository: the build finds Maven's plugins and the third-party libraries offline, and reach only in the SDK.
+     */
+    private static Path mavenRepositoryWithoutReach(Path view) throws IOException {
+        Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        Files.createDirectories(view.resolve("dev"));
+        try (var top = Files.list(m2)) {
+            for (Path p : top.toList()) {
+                if (!p.getFileName().toString().equals("dev")) Files.createSymbolicLink(view.resolve(p.getFileName()), p);
+            }
+        }
+        if (Files.isDirectory(m2.resolve("dev"))) {
+            try (var dev = Files.list(m2.resolve("dev"))) {
+                for (Path p : dev.toList()) {
+                    if (!p.getFileName().toString().equals("reach")) Files.createSymbolicLink(view.resolve("dev").resolve(p.getFileName()), p);
+                }
+            }
+        }
+        return view;
+    }
+
+    /**
      * Runs every {@code ```bash} block of docs/plugins.md, in order, as one script in an empty folder, where
-     * {@code reach} is the built distribution and {@code mvn} is this repository's Maven wrapper, offline.
-     * The {@code ```sh} blocks (setup of a new machine, installing for good) are shown, not run.
+     * {@code reach} is the built distribution and Maven runs offline. The {@code ```sh} blocks (installing for good)
+     * are shown, not run.
      */
     @Test
     void docsPluginsMdFollowedLiterallyFromAnEmptyFolderGivesAWorkingProbe(@TempDir Path tmp) throws Exception {
-        sdkInstalled();
         List<String> blocks = bashBlocks(Files.readString(DOC));
         assertThat(blocks).as("```bash blocks in docs/plugins.md").hasSizeGreaterThanOrEqualTo(6);
         Path work = Files.createDirectory(tmp.resolve("empty"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String script = String.join("\n",
                 "set -euo pipefail",
-                "export REACH_SRC=" + quote(Cli.REPO.toString()),
                 "reach() { " + quote(java) + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
                         + " -Dreach.home=" + quote(Cli.HOME.toString()) + " -cp " + quote(Cli.HOME.resolve("lib") + "/*")
                         + " dev.reach.shell.Main \"$@\"; }",
-                "mvn() { " + quote(Cli.REPO.resolve("mvnw").toString()) + " -o -q -B -f \"$PWD/pom.xml\" \"$@\"; }",
                 String.join("\n", blocks));
         Path file = tmp.resolve("walkthrough.sh");
         Files.writeString(file, script);
@@ -73,7 +159,8 @@ class PluginSdkIT {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
         pb.environment().put("TERM", "dumb");
-        pb.environment().put("MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow");
+        pb.environment().put("MAVEN_ARGS", "-o -q -B -Daether.offline.protocols=file");
+        pb.environment().put("XDG_DATA_HOME", tmp.resolve("data").toString());
         Path log = tmp.resolve("walkthrough.log");
         pb.redirectOutput(log.toFile());
         long t0 = System.nanoTime();
@@ -98,16 +185,11 @@ class PluginSdkIT {
         }
     }
 
-    /**
-     * The template builds offline against reach-spi and reach-testkit from ~/.m2, as a plugin author's would:
-     * skip, saying so, when they are not there ({@code ./mvnw install} puts them there before dist runs).
-     */
-    private static void sdkInstalled() {
-        Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository", "dev", "reach");
-        for (String artifact : List.of("reach-spi", "reach-testkit")) {
-            Path jar = repo.resolve(artifact).resolve(SDK_VERSION).resolve(artifact + "-" + SDK_VERSION + ".jar");
-            Assumptions.assumeTrue(Files.isRegularFile(jar), () -> "skipped: " + jar + " is missing; the template builds "
-                    + "against the installed SDK: run ./mvnw install (not just verify) so it is there");
+    private static void unlinkAll(Path view) throws IOException {
+        try (var files = Files.walk(view)) {
+            for (Path p : files.filter(Files::isSymbolicLink).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code reach plugins [--json]}: what loaded, with its probes, and every plugin that failed and why. */
-@Command(name = "plugins", mixinStandardHelpOptions = true, subcommands = PluginsInstallCommand.class,
+@Command(name = "plugins", mixinStandardHelpOptions = true, subcommands = {PluginsInstallCommand.class, PluginsNewCommand.class},
         description = {"List the loaded plugins (id, version, probes, file) and any plugin that could not load, with the reason.",
                 "Exits 1 when a plugin had a problem."})
 public final class PluginsCommand implements Callable<Integer> {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * engines load (the user's, REACH_PLUGINS'), seen through inotify.
  */
 final class SourceWatch implements AutoCloseable {
-    private static final List<String> TREES = List.of("engine", "plugins", "shell", "third-party", "playbooks");
+    private static final List<String> TREES = List.of("engine", "plugins", "shell", "third-party", "playbooks", "templates");
     private final Path stamp;
     private final FileTime stampTime;
     private final java.nio.file.WatchService watch;

@@ -1,4 +1,4 @@
-package org.example.reach;
+package org.example.reach.banner;
 
 import dev.reach.testkit.PluginCheck;
 import dev.reach.testkit.SpecConventions;

@@ -1,11 +1,12 @@
-package org.example.reach;
+package org.example.reach.banner;
 
 import dev.reach.spi.Observation;
+import dev.reach.spi.Status;
+import dev.reach.spi.Tcp;
 import dev.reach.testkit.LoopbackServer;
 import dev.reach.testkit.ProbeHarness;
 import org.junit.jupiter.api.Test;
 
-import java.net.ConnectException;
 import java.time.Duration;
 
 import static dev.reach.testkit.ObservationAssert.assertThat;
@@ -47,8 +48,8 @@ class BannerReadProbeTest {
 
     @Test
     void classifyNeedsNoNetwork() {
-        var c = BannerReadProbe.classify(new BannerReadProbe.Read.ConnectFailed(new ConnectException("Connection refused")),
-                "127.0.0.1:1", "");
-        assertThat(c.cause()).isEqualTo("tcp.refused");
+        var c = BannerReadProbe.classify(new Tcp.Silent(Duration.ofMillis(200), ""), "127.0.0.1:1", "");
+        assertThat(c.cause()).isEqualTo("tcp.no-response");
+        assertThat(BannerReadProbe.classify(new Tcp.Line("220 hi", Duration.ofMillis(1)), "127.0.0.1:1", "hi").status()).isEqualTo(Status.OK);
     }
 }
