@@ -70,8 +70,11 @@ class PluginSdkIT {
         Path repo = Files.createDirectory(tmp.resolve("m2"));
         Path tail = mavenRepositoryWithoutReach(tmp.resolve("m2-tail"));
         ProcessBuilder pb = new ProcessBuilder("./mvnw", "package").directory(project.toFile()).redirectErrorStream(true);
-        pb.environment().remove("JAVA_HOME");
         pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().remove("JAVA_HOME");
+        if (!jdk25UnderUsrLibJvm()) {
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home")); // this machine's JDK 25 is elsewhere
+        }
         pb.environment().put("MAVEN_ARGS", "-o -B -q -Dmaven.repo.local=" + repo + " -Dmaven.repo.local.tail=" + tail
                 + " -Daether.offline.protocols=file");
         Path log = tmp.resolve("build.log");
@@ -182,6 +185,21 @@ class PluginSdkIT {
             // the walkthrough's greeter (and anything else it left) stops by PID
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A JDK 25 where the wrapper looks when neither JAVA_HOME nor PATH has one (as the launcher does). */
+    private static boolean jdk25UnderUsrLibJvm() throws IOException {
+        Path jvm = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvm)) return false;
+        try (var homes = Files.list(jvm)) {
+            return homes.map(h -> h.resolve("release")).filter(Files::isRegularFile).anyMatch(r -> {
+                try {
+                    return Files.readString(r).matches("(?s).*JAVA_VERSION=\"(2[5-9]|[3-9][0-9]).*");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
         }
     }
 
