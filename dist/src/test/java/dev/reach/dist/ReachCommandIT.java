@@ -158,6 +158,29 @@ class ReachCommandIT {
         assertThat(r.out().strip()).as("the verdict block comes last").contains("Took");
     }
 
+    /**
+     * A healthy HTTP service on a port that names no protocol, of a kind that says nothing to a TLS ClientHello and,
+     * single-threaded, answers nobody while it waits for the rest of one (the JDK's own server): the diagnosis asks it
+     * in HTTP once both ClientHellos went unanswered, and says ok, not tcp.no-response.
+     */
+    @Test
+    void httpServiceSilentToTlsOnAnUnknownPortIsOk() throws Exception {
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        http.createContext("/", x -> {
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        http.start();
+        try {
+            var r = reach("127.0.0.1:" + http.getAddress().getPort());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("Verdict: ok", "answered an HTTP request with \"HTTP/1.1 204 No Content\"");
+        } finally {
+            http.stop(0);
+        }
+    }
+
     @Test
     void examplePlaybookOnAnOpenPortIsHealthy(@TempDir Path tmp) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {

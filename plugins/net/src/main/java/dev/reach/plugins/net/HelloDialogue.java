@@ -44,7 +44,7 @@ final class HelloDialogue {
 
     /** Every conversation held; null where one was not needed. */
     record Transcript(Greeting greeting, byte[] request, Leg first, Leg firstClamped, Leg full, Leg fullClamped, Leg plain,
-                      double waitedMs) {
+                      Leg http, double waitedMs) {
     }
 
     private final ProbeContext ctx;
@@ -55,6 +55,8 @@ final class HelloDialogue {
     private final boolean fullSize;
     private final long deadline;
     private final List<TcpConversation> open = new ArrayList<>();
+    /** What the conversations closed before the end had shown when they were closed. */
+    private final java.util.Map<TcpConversation, Leg> seen = new java.util.IdentityHashMap<>();
     private byte[] fullBytes;
 
     HelloDialogue(ProbeContext ctx, InetSocketAddress to, Greeting greeting, String name, String path, boolean fullSize, Duration wait) {
@@ -76,14 +78,16 @@ final class HelloDialogue {
             TcpConversation firstClamped = null;
             TcpConversation fullClamped = null;
             TcpConversation plain = null;
+            TcpConversation http = null;
             for (int round = 0; round < 100_000 && !ctx.cancelled(); round++) {
                 long now = System.nanoTime();
                 if (now >= deadline) break;
-                drive(first, request, now);
-                if (full != null) driveFull(full);
-                if (fullClamped != null) driveFull(fullClamped);
-                if (firstClamped != null) drive(firstClamped, request, now);
+                if (!seen.containsKey(first)) drive(first, request, now);
+                if (full != null && !seen.containsKey(full)) driveFull(full);
+                if (fullClamped != null && !seen.containsKey(fullClamped)) driveFull(fullClamped);
+                if (firstClamped != null && !seen.containsKey(firstClamped)) drive(firstClamped, request, now);
                 if (plain != null) drive(plain, Greeting.PLAIN.first(name, path), now);
+                if (http != null) drive(http, Greeting.HTTP.first(name, path), now);
 
                 // more conversations, as the evidence asks for them
                 if (full != null && fullClamped == null && !full.acked() && full.sent() > 0 && full.info().totalRetrans() > 0) {
@@ -98,12 +102,26 @@ final class HelloDialogue {
                 if (refusedTls && plain == null) {
                     plain = start("plain", 0);
                 }
-                if (decided(first, firstClamped, full, fullClamped, plain, refusedTls)) break;
+                // an unknown port silent to both ClientHellos: perhaps a plain service waiting for a request of its own kind.
+                // HTTP is the common one, and some HTTP servers (the JDK's; single-threaded ones) say nothing to TLS bytes
+                // or blank lines and, stuck reading them, answer nobody else: the conversations are closed (what they showed
+                // is kept), then an HTTP request is sent on a new one
+                if (http == null && greeting == Greeting.AUTO && stillSilent(first) && stillSilent(firstClamped)
+                        && (full == null || full.done()) && (fullClamped == null || fullClamped.done())
+                        && firstClamped.waitedMs(now) >= Math.max(250, 20 * firstClamped.info().rttMicros() / 1000.0)) {
+                    for (TcpConversation c : open) {
+                        seen.put(c, leg(c, now));
+                        c.close();
+                    }
+                    open.clear();
+                    http = start("http", 0);
+                }
+                if (http != null ? http.done() : decided(first, firstClamped, full, fullClamped, plain, refusedTls)) break;
                 pollOnce(now);
             }
             long end = System.nanoTime();
             return new Transcript(greeting, request, leg(first, end), leg(firstClamped, end), leg(full, end), leg(fullClamped, end),
-                    leg(plain, end), Millis.of(end - t0));
+                    leg(plain, end), leg(http, end), Millis.of(end - t0));
         } finally {
             open.forEach(TcpConversation::close);
         }
@@ -162,6 +180,11 @@ final class HelloDialogue {
         return firstClamped != null && firstClamped.done();                          // silent: the clamped one decides
     }
 
+    /** Connected, and not a byte back. */
+    private static boolean stillSilent(TcpConversation c) {
+        return c != null && c.state() == TcpConversation.State.CONNECTED && c.received().length == 0;
+    }
+
     /** The full-size bytes got there: acknowledged, or B reacted to them by closing or resetting. */
     private static boolean arrived(TcpConversation c) {
         return c.acked() || c.sent() > 0 && (c.state() == TcpConversation.State.RESET || c.state() == TcpConversation.State.CLOSED);
@@ -180,8 +203,10 @@ final class HelloDialogue {
         for (int i = 0; i < live.size(); i++) live.get(i).step((short) (revents[i] & (events[i] | Syscalls.POLLERR | Syscalls.POLLHUP)));
     }
 
-    private static Leg leg(TcpConversation c, long now) {
+    /** The conversation as it stands, or as it stood when it was closed early. */
+    private Leg leg(TcpConversation c, long now) {
         if (c == null) return null;
+        if (seen.containsKey(c)) return seen.get(c);
         boolean reacted = c.sent() > 0 && (c.state() == TcpConversation.State.RESET || c.state() == TcpConversation.State.CLOSED);
         return new Leg(c.role, c.mss, c.state(), c.received(), c.sent(), c.acked(), reacted, c.connectMs(), c.ackMs(),
                 c.firstByteMs(), c.waitedMs(now), c.info(), c.errno());

@@ -199,12 +199,19 @@ public final class TcpHelloProbe implements Probe {
                     + " at once with the MSS clamped to " + HelloDialogue.CLAMPED_MSS + ": its full-size answer vanishes on the way back, "
                     + "and no ICMP frag-needed reaches it");
         }
+        Leg http = t.http();
+        if (http != null && http.answeredWithBytes()) {
+            String protocol = Greeting.recognise(http.answer());
+            return new Classified(Status.OK, null, "answered", protocol, target + " said nothing to a TLS ClientHello within "
+                    + Endpoint.human(first.waitedMs()) + ", but answered an HTTP request with " + Greeting.quote(http.answer()) + " ("
+                    + protocol + "): a plain service");
+        }
         String heard = t.request().length == 0 ? "sent no greeting within " + ParamType.format(timeout)
                 : first.acked() ? "its kernel acknowledged " + what + " (" + first.sent() + " bytes) in " + Endpoint.human(first.ackMs())
                 + ", but the service sent nothing back within " + ParamType.format(timeout)
                 : "sent nothing back to " + what + " within " + ParamType.format(timeout) + ", and the request was never acknowledged";
-        String unknown = t.greeting() == Greeting.AUTO ? "; or it speaks a protocol of its own that waits for another first message "
-                + "(give protocol=...)" : "";
+        String unknown = t.greeting() == Greeting.AUTO ? (http != null ? ", nor to an HTTP request" : "")
+                + "; or it speaks a protocol of its own that waits for another first message (give protocol=...)" : "";
         return new Classified(Status.FAIL, "tcp.no-response", "no-response", expected, target + " accepted the connection and " + heard
                 + ": the service is hung, overloaded or not reading (check it on the server)" + unknown);
     }
@@ -250,7 +257,7 @@ public final class TcpHelloProbe implements Probe {
     /** One line per conversation: what was sent, what the kernel and the service said, and when. */
     private static List<String> evidence(Transcript t, String target) {
         List<String> lines = new ArrayList<>();
-        for (Leg leg : new Leg[] {t.first(), t.full(), t.fullClamped(), t.firstClamped(), t.plain()}) {
+        for (Leg leg : new Leg[] {t.first(), t.full(), t.fullClamped(), t.firstClamped(), t.plain(), t.http()}) {
             if (leg == null) continue;
             StringBuilder s = new StringBuilder(leg.role()).append(leg.mss() > 0 ? " (MSS clamped to " + leg.mss() + ")" : "").append(": ");
             if (leg.connectMs() < 0) {

@@ -101,6 +101,18 @@ class TcpHelloProbeTest {
     }
 
     @Test
+    void plainServiceSilentToTlsThatAnswersHttpIsOk() {
+        Leg silent = leg("first", 0, State.CONNECTED, new byte[0], 300, true, ACKED);
+        Leg clamped = leg("first-clamped", 536, State.CONNECTED, new byte[0], 300, true, ACKED);
+        Leg http = leg("http", 0, State.ANSWERED, "HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 80, true, ACKED);
+        var c = TcpHelloProbe.classify(new Transcript(Greeting.AUTO, TlsClientHello.build(null, 0), silent, clamped, null, null, null,
+                http, 5), "h:7000", T);
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.protocol()).isEqualTo("http");
+        assertThat(c.summary()).contains("said nothing to a TLS ClientHello", "answered an HTTP request with \"HTTP/1.1 200 OK\"");
+    }
+
+    @Test
     void unknownProtocolSilenceSaysItMayWaitForItsOwnWords() {
         Leg silent = leg("first", 0, State.CONNECTED, new byte[0], 300, true, ACKED);
         var c = TcpHelloProbe.classify(t(Greeting.AUTO, TlsClientHello.build(null, 0), silent, null, null, null, null), "h:7000", T);
@@ -216,6 +228,29 @@ class TcpHelloProbeTest {
         }
     }
 
+    /** The JDK's own HTTP server says nothing to TLS bytes or blank lines, and answers a request line at once. */
+    @Test
+    void httpServerSilentToTlsOnAnUnknownPortIsAskedInHttpAndAnswers() throws Exception {
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0), 8);
+        http.createContext("/", x -> {
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        http.start();
+        try {
+            long t0 = System.nanoTime();
+            Observation o = run("port=" + http.getAddress().getPort(), "full_size=false", "timeout=3s");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+            assertThat(o.facts()).containsEntry("protocol", "http");
+            assertThat(o.summary()).contains("said nothing to a TLS ClientHello", "HTTP/1.1 200 OK");
+            assertThat(ms).as("decided once the HTTP answer came, not at the 3 s timeout").isLessThan(2000);
+        } finally {
+            http.stop(0);
+        }
+    }
+
     @Test
     void plainServiceOnAnUnknownPortThatClosesOnTlsIsAskedAgainInPlainWords() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 8, InetAddress.ofLiteral("127.0.0.1"))) {
@@ -263,7 +298,7 @@ class TcpHelloProbeTest {
     }
 
     private static Transcript t(Greeting g, byte[] request, Leg first, Leg firstClamped, Leg full, Leg fullClamped, Leg plain) {
-        return new Transcript(g, request, first, firstClamped, full, fullClamped, plain, 5);
+        return new Transcript(g, request, first, firstClamped, full, fullClamped, plain, null, 5);
     }
 
     private static Leg answered(String text) {
