@@ -14,7 +14,6 @@ import dev.reach.shell.command.SchemaCommand;
 import dev.reach.shell.repl.ShellCommand;
 import dev.reach.shell.resident.DaemonCommand;
 import dev.reach.shell.serve.ServeCommand;
-import picocli.CommandLine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class Main {
         m.put("daemon", DaemonCommand.class);
         m.put("serve", ServeCommand.class);
         m.put("completion", CompletionCommand.class);
-        m.put("help", CommandLine.HelpCommand.class);
+        m.put("help", dev.reach.shell.command.HelpCommand.class);
         return m;
     }
 

@@ -247,7 +247,7 @@ public final class PlaybookSchema {
 
     private ObjectNode verdictKey(String key) {
         return switch (key) {
-            case "cause" -> object().put("type", "string").put("description", "a cause code from the fault catalogue (FAULTS.md)")
+            case "cause" -> object().put("type", "string").put("description", "a cause code from the fault catalogue ('reach causes' lists them)")
                     .<ObjectNode>set("enum", JSON.arrayNode().addAll(causes.keySet().stream().map(JSON::textNode).toList()))
                     .set("enumDescriptions", JSON.arrayNode().addAll(causes.values().stream().map(JSON::textNode).toList()));
             case "confidence" -> object().put("description", "how sure the verdict is (default likely)")
