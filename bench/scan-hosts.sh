@@ -15,7 +15,9 @@
 #                   -cp 'DIST/lib/*' dev.reach.shell.Main probe tcp.scan hosts=127.1.0.0-127.1.39.15 ports=80 --json
 #   launcher — ./reach probe ... with REACH_RESIDENT=0: the launcher's JVM options and its start-up cache
 #              (the launcher builds the distribution and the cache first when the sources changed: run it once);
-#   resident — the same handed to a resident reach ('reach daemon start' in the namespace, stopped by its PID).
+#   resident — the same handed to a resident reach ('reach daemon start' in the namespace, stopped by its PID);
+#   package  — bin/reach of the unpacked tarball (PACKAGE=its folder; './mvnw package -Ppackage' makes the tarball)
+#              with REACH_RESIDENT=0: its own jlink'd runtime and start-up cache.
 # nmap gets the same 10000 addresses in a file (-iL) and at most NMAP_LIMIT seconds (default 60, timeout(1)); a
 # run cut there shows as ">60". It never finishes the silent case, so that case runs nmap NMAP_SILENT_RUNS times
 # (default 1; 0 for none). Runs alternate between the ways and nmap so all see the same load; the load average is printed at
@@ -70,6 +72,7 @@ timed() {
                  -Dreach.home="$DIST" -cp "$DIST/lib/*" dev.reach.shell.Main "${scan[@]}") ;;
     launcher) cmd=(env REACH_RESIDENT=0 "$ROOT/reach" "${scan[@]}") ;;
     resident) cmd=(env REACH_RESIDENT=1 "$ROOT/reach" "${scan[@]}") ;;
+    package) cmd=(env REACH_RESIDENT=0 "${PACKAGE:?PACKAGE=the folder of the unpacked tarball}/bin/reach" "${scan[@]}") ;;
     nmap) cmd=(timeout "$NMAP_LIMIT" nmap -sT -Pn -n -p80 -iL "$TMP/$case.lst" -oG -) ;;
   esac
   /usr/bin/time -f '%e %M' -o "$TMP/time" ip netns exec "$NS" "${cmd[@]}" > "$out" 2> "$TMP/err" || rc=$?
