@@ -94,6 +94,20 @@ class PackageIT {
         assertThat(probe.out()).contains("Verdict: tcp.refused");
     }
 
+    /**
+     * The start-up cache was made where the package was built and still serves where it is unpacked: the JVM checks the
+     * class path's jars by name, size and time (kept by tar and dpkg), in the order lib/classpath gives them.
+     */
+    @Test
+    void startUpCacheServesTheUnpackedCopy(@TempDir Path emptyBin) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(bare(emptyBin.toString()));
+        env.put("REACH_JAVA_OPTS", "-Xlog:class+load=info");
+        Result r = run(unpacked, env, home.resolve("bin/reach").toString(), "--version");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        long shared = r.out().lines().filter(l -> l.contains("source: shared objects file")).count();
+        assertThat(shared).as("classes loaded from the start-up cache").isGreaterThan(1000);
+    }
+
     /** The diagnosis, and a JS playbook (GraalJS on the packaged runtime), with PATH=/usr/bin:/bin and no JAVA_HOME. */
     @Test
     void tarballDiagnosesAndRunsAJsPlaybook(@TempDir Path work) throws Exception {
