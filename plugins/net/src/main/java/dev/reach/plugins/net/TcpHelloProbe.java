@@ -210,10 +210,10 @@ public final class TcpHelloProbe implements Probe {
                 : first.acked() ? "its kernel acknowledged " + what + " (" + first.sent() + " bytes) in " + Endpoint.human(first.ackMs())
                 + ", but the service sent nothing back within " + ParamType.format(timeout)
                 : "sent nothing back to " + what + " within " + ParamType.format(timeout) + ", and the request was never acknowledged";
-        String unknown = t.greeting() == Greeting.AUTO ? (http != null ? ", nor to an HTTP request" : "")
-                + "; or it speaks a protocol of its own that waits for another first message (give protocol=...)" : "";
+        String unknown = t.greeting() == Greeting.AUTO ? "; or it speaks a protocol of its own that waits for another first message "
+                + "(give protocol=...)" : "";
         return new Classified(Status.FAIL, "tcp.no-response", "no-response", expected, target + " accepted the connection and " + heard
-                + ": the service is hung, overloaded or not reading (check it on the server)" + unknown);
+                + (http != null ? ", nor to an HTTP request" : "") + ": the service is hung, overloaded or not reading (check it on the server)" + unknown);
     }
 
     private static Classified connectFailed(Leg first, String target, Duration timeout, String expected) {
