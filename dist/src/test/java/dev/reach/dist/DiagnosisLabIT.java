@@ -82,6 +82,11 @@ class DiagnosisLabIT {
     void blockedIcmpIsNoFalseAlarm() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "-j", "DROP");
         expect("icmp-blocked", "ok", diagnose("web.lab.test:8080"));
+        // nor for monitoring: Nagios OK, not CRITICAL (the ping step fails; the verdict weighed it as not the cause)
+        Netns.Result nagios = reach(lab.client, "web.lab.test:8080", "--format", "nagios", "--set", "resolv_conf=" + lab.resolvConf,
+                "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts");
+        assertThat(nagios.exit()).as(nagios.toString()).isZero();
+        assertThat(nagios.out()).startsWith("ok - ");
     }
 
     @Test
@@ -518,6 +523,9 @@ class DiagnosisLabIT {
     private static void expect(String scenario, String cause, Verdict v) {
         ROWS.add(new Row(scenario, cause, v.cause(), v.ms()));
         assertThat(v.cause()).as(scenario + ": " + v.summary()).isEqualTo(cause);
+        // the exit code and JSON's healthy follow the verdict: an ok verdict beside a failed ping must not page anyone
+        assertThat(v.exit()).as(scenario + ": the exit code of verdict " + v.cause()).isEqualTo(cause.equals("ok") ? 0 : 1);
+        assertThat(v.healthy()).as(scenario + ": healthy").isEqualTo(cause.equals("ok"));
     }
 
     /** Runs {@code reach TARGET --json} in the client namespace with the lab's resolv.conf and hosts file given. */
@@ -557,8 +565,8 @@ class DiagnosisLabIT {
         return lab.lab.exec(Duration.ofSeconds(60), ns, cmd.toArray(String[]::new));
     }
 
-    /** What a run concluded. */
-    private record Verdict(String cause, String summary, String fix, double ms) {
+    /** What a run concluded, and what its exit code and JSON's healthy said. */
+    private record Verdict(String cause, String summary, String fix, double ms, int exit, boolean healthy) {
     }
 
     /** The verdict of a --json report, printed with the run's duration and summary (for a scenario that flakes). */
@@ -572,7 +580,7 @@ class DiagnosisLabIT {
         }
         Verdict v = new Verdict(json.path("verdict").path("cause").asText(), json.path("verdict").path("summary").asText(),
                 json.path("verdict").path("fix").asText(),
-                json.path("duration_ms").asDouble());
+                json.path("duration_ms").asDouble(), r.exit(), json.path("healthy").asBoolean());
         System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", v.cause(), v.ms(), target, v.summary());
         return v;
     }

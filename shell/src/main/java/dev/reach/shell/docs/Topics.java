@@ -24,7 +24,7 @@ public final class Topics {
                 "--set protocol=ssh (http, tls, redis, ...) says what the service speaks where the port does not; --set protocol=none "
                         + "stops at the handshake. --timeout is the upper bound of every wait; --patient waits it out for certainty.")));
         add(new Topic("exit-codes", "EXIT STATUS", "what each exit code means", List.of(
-                "0\thealthy: the verdict is ok and no step failed or broke",
+                "0\thealthy: the verdict is ok and no step broke (a failed check counts through the verdict, which weighs it: an ICMP echo a firewall drops, where the service answers, is not the cause)",
                 "1\ta fault was found, or a check could not conclude (verdict inconclusive)",
                 "2\tusage or playbook error: nothing ran",
                 "3\tinternal error (one line; --verbose prints the stack trace), or reach cannot run here",

@@ -40,11 +40,15 @@ public final class NagiosReport {
         }
     }
 
-    /** The state of a run: ok, a warning (works, with a warned step), a fault, or undecided. */
+    /**
+     * The state of a run: OK when the verdict is ok (a warned or failed step it weighed as not the cause does not page),
+     * WARNING for a fault where nothing failed outright (a certificate about to expire, a slow nameserver), CRITICAL for
+     * a fault, UNKNOWN when it could not conclude.
+     */
     public static State state(RunResult run) {
         if (run.cancelled() || Verdicts.INCONCLUSIVE.equals(run.verdict().cause())) return State.UNKNOWN;
         if (run.healthy()) {
-            return MetricFacts.checks(run.steps()).anyMatch(s -> s.status() == Status.WARN) ? State.WARNING : State.OK;
+            return State.OK;
         }
         boolean broke = MetricFacts.checks(run.steps()).anyMatch(s -> s.status() == Status.FAIL || s.status() == Status.ERROR);
         return broke ? State.CRITICAL : State.WARNING;

@@ -42,7 +42,7 @@ public final class PrometheusReport {
 
     public void render(RunResult run, Writer out) throws IOException {
         Families f = new Families();
-        f.add("reach_probe_success", "gauge", "1 when the target works now (verdict ok, no step failed), else 0.",
+        f.add("reach_probe_success", "gauge", "1 when the target works now (the verdict is ok), else 0.",
                 Map.of(), run.healthy() ? 1 : 0);
         f.add("reach_probe_duration_seconds", "gauge", "How long the diagnosis took.", Map.of(),
                 Millis.of(run.duration()) / 1000.0);

@@ -2,6 +2,7 @@ package dev.reach.core.run;
 
 import dev.reach.spi.Status;
 
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,9 +54,14 @@ public record RunResult(String playbook, String source, Map<String, Object> inpu
         return healthy() ? 0 : 1;
     }
 
-    /** Healthy: the verdict is {@code ok}, nothing was cancelled, and no step failed or broke. */
+    /**
+     * Healthy: the verdict is {@code ok}, nothing was cancelled, and no step broke. A step that failed counts through
+     * the verdict: a derived verdict is never {@code ok} once one did, and a playbook that concludes {@code ok} beside a
+     * failed check has weighed it (an ICMP echo a firewall drops, where the service answers in its protocol, is not the
+     * cause: exit 1, Nagios CRITICAL or probe_success 0 would page someone for a target that works). A step that broke
+     * (an error, not a finding) was weighed by nobody: it never adds up to healthy.
+     */
     public boolean healthy() {
-        return verdict.healthy() && !cancelled && steps.stream().map(StepResult::status)
-                .noneMatch(s -> s == Status.FAIL || s == Status.ERROR);
+        return verdict.healthy() && !cancelled && steps.stream().noneMatch(s -> s.status() == Status.ERROR);
     }
 }
