@@ -98,6 +98,7 @@ final class PluginsInstallCommand implements Callable<Integer> {
                 }
                 LoadedPlugin p = loaded.get();
                 out.println("installed " + p.id() + " " + p.version() + " (probes: " + String.join(", ", p.probeIds()) + ") to " + dest);
+                out.println("its probes show in shell completion once the script is made again: reach completion bash|zsh|fish");
                 return ExitCodes.HEALTHY;
             }
         } finally {
