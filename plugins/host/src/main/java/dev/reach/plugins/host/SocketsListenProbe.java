@@ -205,6 +205,16 @@ public final class SocketsListenProbe implements Probe {
         }
     }
 
+    /**
+     * The endpoint of an ss "Local Address:Port" as this probe writes it for /proc's sockets: {@code *:80} is
+     * {@code [::]:80}, a scope ({@code %lo}) goes, and an IPv4-mapped address ({@code [::ffff:127.0.0.1]:8080}, a dual-stack
+     * socket bound to an IPv4 address: how the JDK binds one) is the IPv4 one, as /proc's tcp6 entry reads. Pure.
+     */
+    static String endpoint(String ssLocal) {
+        if (ssLocal.startsWith("*:")) return "[::]" + ssLocal.substring(1);
+        return ssLocal.replaceAll("%[^\\]:]+", "").replaceFirst("^\\[::ffff:(\\d+\\.\\d+\\.\\d+\\.\\d+)]", "$1");
+    }
+
     /** Backlog (Send-Q of a listener in ss) by endpoint; empty when ss is missing. */
     private static Map<String, Long> backlogs(ProbeContext ctx, int port) {
         Map<String, Long> out = new HashMap<>();
@@ -215,8 +225,7 @@ public final class SocketsListenProbe implements Probe {
         for (String line : ss.out().lines().toList()) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 4 && f[0].equals("LISTEN") && f[2].matches("\\d+")) {
-                String local = f[3].startsWith("*:") ? "[::]" + f[3].substring(1) : f[3].replaceAll("%[^\\]:]+", "");
-                out.put(local, Long.parseLong(f[2]));
+                out.put(endpoint(f[3]), Long.parseLong(f[2]));
                 if (f[3].startsWith("*:")) {
                     out.put("0.0.0.0" + f[3].substring(1), Long.parseLong(f[2]));
                 }

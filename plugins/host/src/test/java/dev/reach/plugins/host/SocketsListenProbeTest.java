@@ -20,6 +20,16 @@ class SocketsListenProbeTest {
 
     // parsers on captured /proc files
 
+    /** A JDK server binds a dual-stack socket: ss shows [::ffff:127.0.0.1]:8080, /proc's tcp6 reads as 127.0.0.1:8080. */
+    @Test
+    void ssLocalAddressesReadAsProcsEndpoints() {
+        assertThat(SocketsListenProbe.endpoint("[::ffff:127.0.0.1]:8080")).isEqualTo("127.0.0.1:8080");
+        assertThat(SocketsListenProbe.endpoint("*:22")).isEqualTo("[::]:22");
+        assertThat(SocketsListenProbe.endpoint("[fe80::1%lo]:53")).isEqualTo("[fe80::1]:53");
+        assertThat(SocketsListenProbe.endpoint("198.18.0.2:5432")).isEqualTo("198.18.0.2:5432");
+        assertThat(SocketsListenProbe.endpoint("[::1]:631")).isEqualTo("[::1]:631");
+    }
+
     @Test
     void procNetTcpGivesListenersWithTheirAcceptQueue() {
         List<String> bad = new ArrayList<>();
