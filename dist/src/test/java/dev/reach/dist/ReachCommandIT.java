@@ -181,6 +181,31 @@ class ReachCommandIT {
         }
     }
 
+    /**
+     * A local service that stopped accepting: its accept queue (backlog 1) is full, so the kernel drops further SYNs and
+     * from the connect alone it looks like a firewall. The target is this host, so its listener is read: listen.overflow.
+     */
+    @Test
+    void localServiceWithAFullAcceptQueueIsListenOverflow() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<java.nio.channels.SocketChannel> filling = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) { // never accepted: two fill the queue, the rest wait as SYNs the kernel drops
+                    java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open();
+                    c.configureBlocking(false);
+                    c.connect(server.getLocalSocketAddress());
+                    filling.add(c);
+                }
+                Thread.sleep(200);
+                var r = reach("127.0.0.1:" + server.getLocalPort());
+                assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+                assertThat(r.out()).contains("Verdict: listen.overflow (certain)", "is full (accept queue");
+            } finally {
+                for (var c : filling) c.close();
+            }
+        }
+    }
+
     @Test
     void examplePlaybookOnAnOpenPortIsHealthy(@TempDir Path tmp) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
