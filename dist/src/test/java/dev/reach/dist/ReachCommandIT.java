@@ -63,7 +63,8 @@ class ReachCommandIT {
         var critical = reach("127.0.0.1:" + port, "--format", "nagios");
         assertThat(critical.exit()).as(critical.toString()).isEqualTo(2);
         assertThat(critical.out().lines().toList()).singleElement().asString()
-                .startsWith("tcp.refused - 127.0.0.1:" + port + " answered the SYN with a reset").contains(" | duration=", "'connect'=");
+                .startsWith("tcp.refused - 127.0.0.1:" + port + " refused the connection: nothing listens on tcp port " + port)
+                .contains(" | duration=", "'connect'=");
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             var ok = reach("probe", "tcp.connect", "host=127.0.0.1", "port=" + server.getLocalPort(), "--format", "nagios");
             assertThat(ok.exit()).as(ok.toString()).isZero();
@@ -178,6 +179,22 @@ class ReachCommandIT {
             assertThat(r.out()).contains("Verdict: ok", "answered an HTTP request with \"HTTP/1.1 204 No Content\"");
         } finally {
             http.stop(0);
+        }
+    }
+
+    /** Refused by this host itself: its listeners say where the service listens instead (::1 only here). */
+    @Test
+    void localServiceListeningOnAnotherAddressIsRefusedAndSaysWhere() throws Exception {
+        try (ServerSocket v6 = new ServerSocket()) {
+            try {
+                v6.bind(new java.net.InetSocketAddress(InetAddress.getByName("::1"), 0), 5);
+            } catch (java.io.IOException e) {
+                org.junit.jupiter.api.Assumptions.abort("skipped: no IPv6 loopback here (" + e.getMessage() + ")");
+            }
+            // a JDK socket bound to ::1 is IPv6-only in effect: 127.0.0.1 on the same port is refused
+            var r = reach("127.0.0.1:" + v6.getLocalPort());
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).contains("Verdict: tcp.refused (certain)", "[::1]:" + v6.getLocalPort(), "but not on 127.0.0.1");
         }
     }
 
