@@ -96,6 +96,25 @@ class DiagnosisLabIT {
         }
     }
 
+    /** Mutual TLS: the handshake completes on the client's side, then the server refuses a client without a certificate. */
+    @Test
+    void serverRequiringAClientCertificateIsHandshakeFailure() throws Exception {
+        try (var tls = lab.tlsServer("good", 8443, "-Verify", "1", "-CAfile", lab.ca.toString())) {
+            Verdict v = diagnose("web.lab.test:8443", "ca=" + lab.ca);
+            expect("tls-client-cert-required", "tls.handshake-failure", v);
+            assertThat(v.summary()).contains("requires a client certificate (mutual TLS)");
+            assertThat(v.fix()).contains("client certificate and key");
+        }
+    }
+
+    /** Mutual TLS, optional: the server asks, goes on without one: the application gets through. */
+    @Test
+    void serverAskingForAnOptionalClientCertificateIsOk() throws Exception {
+        try (var tls = lab.tlsServer("good", 8443, "-verify", "1", "-CAfile", lab.ca.toString())) {
+            expect("tls-client-cert-optional", "ok", diagnose("web.lab.test:8443", "ca=" + lab.ca));
+        }
+    }
+
     /** The same server with an honest Date: HTTP answers, the clocks agree, no false alarm. */
     @Test
     void webServerWithTheRightDateIsOk() throws Exception {

@@ -15,6 +15,7 @@ import dev.reach.spi.Status;
 import dev.reach.spi.TrustBundle;
 import org.pf4j.Extension;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
@@ -72,11 +73,12 @@ public final class TlsHandshakeProbe implements Probe {
             .param(Param.file("ca", "PEM file of trusted CA certificates (default: the system trust store)"))
             .param(Param.duration("timeout", "how long to wait for the connection and the handshake each").defaultValue("5s").range("1ms", "5m"))
             .param(Param.integer("warn_days", "warn (tls.expiring) when a certificate expires within this many days").defaultValue(14).range(0, 3650))
-            .fact("outcome", "string", "ok, expiring, expired, untrusted, hostname-mismatch, handshake-failure, refused, timeout, reset, unresolved or error")
+            .fact("outcome", "string", "ok, expiring, expired, untrusted, hostname-mismatch, handshake-failure, client-cert-required, refused, timeout, reset, unresolved or error")
             .fact("protocol", "string", "negotiated protocol, e.g. TLSv1.3")
             .fact("cipher", "string", "negotiated cipher suite")
             .fact("alpn", "string", "application protocol the server chose (absent: none negotiated)")
             .fact("alert", "string", "the TLS alert the server sent, when the handshake failed on one")
+            .fact("client_cert", "string", "mutual TLS: requested (the server went on without one) or required (it refused the client without one)")
             .fact("protocols_offered", "list", "protocol versions this client offered")
             .fact("chain", "list", "each certificate sent: subject, issuer, sans, not_before, not_after, key, signature_algorithm, self_issued")
             .fact("days_left", "integer", "whole days until the first certificate of the chain expires (negative: expired)")
@@ -101,7 +103,7 @@ public final class TlsHandshakeProbe implements Probe {
 
     /** What one connection attempt produced; {@code failure} is null when the handshake completed. */
     record Outcome(String target, String stage, Throwable failure, String protocol, String cipher, List<String> offered,
-                   List<CertChain.Cert> chain, CertChain.Trust trust, String name, boolean nameOk) {
+                   List<CertChain.Cert> chain, CertChain.Trust trust, String name, boolean nameOk, boolean certRequested) {
     }
 
     private static final Pattern ALERT = Pattern.compile("alert: ([a-z_]+)");
@@ -152,7 +154,7 @@ public final class TlsHandshakeProbe implements Probe {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            return classify(new Outcome(host, "resolve", e, null, null, List.of(), List.of(), null, name, false),
+            return classify(new Outcome(host, "resolve", e, null, null, List.of(), List.of(), null, name, false, false),
                     Instant.now(), 0).observation().build();
         }
         String target = Addresses.endpoint(address, port);
@@ -168,13 +170,14 @@ public final class TlsHandshakeProbe implements Probe {
         long t0 = System.nanoTime();
         long t1 = t0;
         long t2 = t0;
+        ClientCertAsk ask = new ClientCertAsk();
         ctx.progress("connecting to " + target);
         try (Socket raw = new Socket(Proxy.NO_PROXY)) {
             raw.connect(new InetSocketAddress(address, port), waitMs);
             t1 = System.nanoTime();
             stage = "handshake";
             SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new TrustManager[] {new Capture(seen)}, null);
+            tls.init(new KeyManager[] {ask}, new TrustManager[] {new Capture(seen)}, null);
             try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, false)) {
                 SSLParameters sp = s.getSSLParameters();
                 sp.setServerNames(serverNames);
@@ -190,6 +193,17 @@ public final class TlsHandshakeProbe implements Probe {
                 protocol = s.getSession().getProtocol();
                 cipher = s.getSession().getCipherSuite();
                 chosenAlpn = s.getApplicationProtocol();
+                if (ask.asked()) {
+                    // mutual TLS: under TLS 1.3 the server judges the client's (empty) certificate after the handshake, and
+                    // its first record says how (a certificate_required alert, or nothing: it goes on without one)
+                    long listen = Math.max(200, 5 * (t2 - t1) / 1_000_000);
+                    s.setSoTimeout((int) Math.clamp(Math.min(listen, ctx.remaining().toMillis()), 1, Integer.MAX_VALUE));
+                    try {
+                        s.getInputStream().read();
+                    } catch (SocketTimeoutException quiet) {
+                        // optional client authentication: the session stands
+                    }
+                }
             }
         } catch (IOException | GeneralSecurityException e) {
             failure = e;
@@ -211,12 +225,16 @@ public final class TlsHandshakeProbe implements Probe {
                     + "; give a PEM file with one or more CA certificates").fact("outcome", "error").build();
         }
         boolean nameOk = !chain.isEmpty() && CertChain.covers(chain.getFirst(), name);
-        Judgement c = classify(new Outcome(target, stage, failure, protocol, cipher, offered, chain, trust, name, nameOk),
+        Judgement c = classify(new Outcome(target, stage, failure, protocol, cipher, offered, chain, trust, name, nameOk, ask.asked()),
                 now, (int) params.integer("warn_days"));
         Observation.Builder b = c.observation().fact("protocol", protocol).fact("cipher", cipher).fact("alpn", chosenAlpn == null || chosenAlpn.isEmpty() ? null : chosenAlpn)
                 .fact("protocols_offered", offered.isEmpty() ? null : offered);
         if (failure != null) {
             b.fact("alert", alert(failure));
+        }
+        if (ask.asked()) {
+            b.fact("client_cert", failure == null ? "requested" : "required").evidence("the server asked for a client certificate"
+                    + (ask.issuers().isEmpty() ? "" : " from " + String.join("; ", ask.issuers())) + " and was offered none");
         }
         if (!chain.isEmpty()) {
             b.fact("chain", chain.stream().map(CertChain.Cert::asFact).toList()).fact("days_left", daysLeft(chain, now))
@@ -301,6 +319,12 @@ public final class TlsHandshakeProbe implements Probe {
         String alert = alert(e);
         if (alert != null) {
             ev.add("offered " + String.join(", ", o.offered()));
+            if (o.certRequested() && (alert.equals("certificate_required") || alert.equals("bad_certificate")
+                    || alert.equals("handshake_failure") || alert.equals("access_denied"))) {
+                return new Judgement(Status.FAIL, "tls.handshake-failure", "client-cert-required", o.target() + " requires a client "
+                        + "certificate (mutual TLS): it asked for one and, offered none, ended the handshake with alert " + alert
+                        + "; the application must present a certificate from a CA the server accepts", ev);
+            }
             String hint = switch (alert) {
                 case "protocol_version" -> ": no protocol version in common (the server may speak only older TLS)";
                 case "handshake_failure", "insufficient_security" -> ": no cipher suite or parameters in common";

@@ -179,6 +179,27 @@ class TlsHandshakeProbeIT {
         assertThat(o.evidence()).anyMatch(l -> l.startsWith("offered TLSv1.3, TLSv1.2"));
     }
 
+    /** Mutual TLS, required (-Verify): the handshake completes on the client's side, then the server refuses it. */
+    @Test
+    void serverRequiringAClientCertificateIsAHandshakeFailureThatSaysSo() throws Exception {
+        int port = serve("good.pem", "-cert_chain", "inter.pem", "-Verify", "1", "-CAfile", "root.pem");
+        Observation o = probe(port, "ca=" + dir.resolve("root.pem"));
+        assertThat(o.cause()).as(o.toString()).contains("tls.handshake-failure");
+        assertThat(o.facts()).containsEntry("outcome", "client-cert-required").containsEntry("client_cert", "required")
+                .containsEntry("alert", "certificate_required");
+        assertThat(o.summary()).contains("requires a client certificate (mutual TLS)");
+        assertThat(o.evidence()).anyMatch(l -> l.startsWith("the server asked for a client certificate from CN=Reach Test Root"));
+    }
+
+    /** Mutual TLS, optional (-verify): the server asks, goes on without one, and the session stands. */
+    @Test
+    void serverAskingForAnOptionalClientCertificateIsOk() throws Exception {
+        int port = serve("good.pem", "-cert_chain", "inter.pem", "-verify", "1", "-CAfile", "root.pem");
+        Observation o = probe(port, "ca=" + dir.resolve("root.pem"));
+        assertThat(o.status()).as(o.toString()).isEqualTo(Status.OK);
+        assertThat(o.facts()).containsEntry("client_cert", "requested");
+    }
+
     @Test
     void alpnChoiceIsReported() throws Exception {
         int port = serve("good.pem", "-cert_chain", "inter.pem", "-alpn", "h2,http/1.1");

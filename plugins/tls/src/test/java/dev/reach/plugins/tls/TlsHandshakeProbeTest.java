@@ -27,12 +27,27 @@ class TlsHandshakeProbeTest {
 
     private static TlsHandshakeProbe.Outcome done(List<CertChain.Cert> chain, CertChain.Trust trust, String name, boolean nameOk) {
         return new TlsHandshakeProbe.Outcome("127.0.0.1:8443", "handshake", null, "TLSv1.3", "TLS_AES_128_GCM_SHA256",
-                List.of("TLSv1.3", "TLSv1.2"), chain, trust, name, nameOk);
+                List.of("TLSv1.3", "TLSv1.2"), chain, trust, name, nameOk, false);
     }
 
     private static TlsHandshakeProbe.Outcome failedAt(String stage, Exception e) {
         return new TlsHandshakeProbe.Outcome("127.0.0.1:8443", stage, e, null, null, List.of("TLSv1.3", "TLSv1.2"),
-                List.of(), null, "127.0.0.1", false);
+                List.of(), null, "127.0.0.1", false, false);
+    }
+
+    /** Mutual TLS: the server asked for a client certificate and, offered none, ended the handshake. */
+    @Test
+    void clientCertificateRequiredIsAHandshakeFailureThatSaysSo() {
+        var asked = new TlsHandshakeProbe.Outcome("127.0.0.1:8443", "handshake",
+                new javax.net.ssl.SSLHandshakeException("Received fatal alert: certificate_required"), "TLSv1.3", null,
+                List.of("TLSv1.3", "TLSv1.2"), List.of(), null, "127.0.0.1", false, true);
+        var c = TlsHandshakeProbe.classify(asked, java.time.Instant.now(), 14);
+        assertThat(c.cause()).isEqualTo("tls.handshake-failure");
+        assertThat(c.outcome()).isEqualTo("client-cert-required");
+        assertThat(c.summary()).contains("requires a client certificate (mutual TLS)", "certificate_required");
+        var notAsked = TlsHandshakeProbe.classify(failedAt("handshake",
+                new javax.net.ssl.SSLHandshakeException("Received fatal alert: handshake_failure")), java.time.Instant.now(), 14);
+        assertThat(notAsked.outcome()).isEqualTo("handshake-failure");
     }
 
     // classify: what was seen -> status, cause, words (no network)
