@@ -137,6 +137,17 @@ class DiagnosisLabIT {
     }
 
     /** The kernel completes the handshake for a SIGSTOPped server; no byte ever comes back. */
+    /** An HTTP server holds Redis' port: the path works, but a Redis client would not get through. */
+    @Test
+    void anotherProgramOnAWellKnownPortIsNotOk() throws Exception {
+        try (var web = lab.python(LabTopology.HTTP, LabTopology.SERVER, "6379", "0")) {
+            Verdict v = diagnose("web.lab.test:6379");
+            expect("http-on-redis-port", "inconclusive", v);
+            assertThat(v.summary()).contains("answers, but in http, not in redis");
+            expect("http-on-redis-port, said", "ok", diagnose("web.lab.test:6379", "protocol=http"));
+        }
+    }
+
     @Test
     void frozenServiceIsNoResponse() throws Exception {
         try (var web = lab.python(LabTopology.HTTP, "0.0.0.0", "8088", "0")) {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Talks to the service after the handshake, in its own protocol, and says whether a request gets through: a TCP
@@ -59,6 +60,8 @@ public final class TcpHelloProbe implements Probe {
             .fact("outcome", "string", "answered, reset, closed, no-response, mtu-blackhole, big-unacknowledged, or a connect failure")
             .fact("protocol", "string", "what answered: tls, http, ssh, smtp, ftp, pop3, imap, redis, postgres, mysql, unknown")
             .fact("greeting", "string", "the greeting used: the protocol parameter, or what auto chose for the port")
+            .fact("other_protocol", "boolean", "true when the answer is in another known protocol than the one asked in "
+                    + "(an HTTP server on Redis' port): another program holds the port; absent for auto, plain and tls")
             .fact("remote", "string", "the address:port")
             .fact("sent", "string", "what was sent first")
             .fact("sent_bytes", "integer", "its size")
@@ -129,6 +132,7 @@ public final class TcpHelloProbe implements Probe {
         Leg first = t.first();
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
                 .fact("protocol", c.protocol()).fact("greeting", greeting.id()).fact("remote", target)
+                .fact("other_protocol", c.status() == Status.OK ? otherProtocol(greeting, c.protocol()) : null)
                 .fact("sent", sent(t)).fact("sent_bytes", t.request().length).fact("waited_ms", t.waitedMs())
                 .fact("connect_ms", first.connectMs() >= 0 ? first.connectMs() : null)
                 .fact("rtt_ms", first.info().rttMicros() > 0 ? first.info().rttMicros() / 1000.0 : null)
@@ -231,6 +235,18 @@ public final class TcpHelloProbe implements Probe {
             case Syscalls.ETIMEDOUT -> new Classified(Status.FAIL, "tcp.filtered", "timeout", expected, target + " gave no answer to the SYN (" + errno + ")");
             default -> new Classified(Status.ERROR, null, "error", expected, "connecting to " + target + " failed: " + errno);
         };
+    }
+
+    /**
+     * Whether an answer in {@code answered} is another service than the greeting's protocol expects. Pure. Only a known
+     * protocol counts against a known one: TLS may wrap any of them, and an answer not recognised proves nothing; SMTP
+     * and FTP share their 220 greeting.
+     */
+    static Boolean otherProtocol(Greeting greeting, String answered) {
+        if (greeting == Greeting.AUTO || greeting == Greeting.PLAIN || greeting == Greeting.TLS) return null;
+        if (answered == null || answered.equals("tls") || answered.equals("unknown")) return false;
+        String asked = greeting.id();
+        return !answered.equals(asked) && !(Set.of("smtp", "ftp").contains(asked) && Set.of("smtp", "ftp").contains(answered));
     }
 
     /** The request for people: "HEAD / HTTP/1.1", "a TLS ClientHello", "nothing (the server speaks first)". */

@@ -113,6 +113,17 @@ class TcpHelloProbeTest {
     }
 
     @Test
+    void anotherKnownProtocolOnAPortIsAnotherService() {
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.REDIS, "http")).isTrue();
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.REDIS, "redis")).isFalse();
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.HTTP, "tls")).as("TLS wraps anything").isFalse();
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.POSTGRES, "unknown")).as("proves nothing").isFalse();
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.SMTP, "ftp")).as("a 220 greeting naming FTP").isFalse();
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.SSH, "http")).isTrue();
+        assertThat(TcpHelloProbe.otherProtocol(Greeting.AUTO, "http")).isNull();
+    }
+
+    @Test
     void unknownProtocolSilenceSaysItMayWaitForItsOwnWords() {
         Leg silent = leg("first", 0, State.CONNECTED, new byte[0], 300, true, ACKED);
         var c = TcpHelloProbe.classify(t(Greeting.AUTO, TlsClientHello.build(null, 0), silent, null, null, null, null), "h:7000", T);
