@@ -137,6 +137,28 @@ class DiagnosisLabIT {
     }
 
     /** The kernel completes the handshake for a SIGSTOPped server; no byte ever comes back. */
+    /** A proxy whose backends are down answers 503 on the service's own port: the path works, the service does not. */
+    @Test
+    void serviceAnsweringServiceUnavailableIsNotOk() throws Exception {
+        String unavailable = """
+                import sys, http.server
+                class H(http.server.BaseHTTPRequestHandler):
+                    def do_HEAD(self):
+                        self.send_response(503); self.send_header('Content-Length', '0'); self.end_headers()
+                    do_GET = do_HEAD
+                    def log_message(self, *a):
+                        pass
+                s = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H)
+                print('ready', flush=True)
+                s.serve_forever()
+                """;
+        try (var web = lab.python(unavailable, LabTopology.SERVER, "8081")) {
+            Verdict v = diagnose("web.lab.test:8081");
+            expect("http-503", "inconclusive", v);
+            assertThat(v.summary()).contains("the service does not", "503 Service Unavailable");
+        }
+    }
+
     /** An HTTP server holds Redis' port: the path works, but a Redis client would not get through. */
     @Test
     void anotherProgramOnAWellKnownPortIsNotOk() throws Exception {

@@ -125,6 +125,13 @@ enum Greeting {
         return "unknown";
     }
 
+    /** The status code of an HTTP answer's first line ({@code HTTP/1.1 503 ...}), or null when it is not one. */
+    static Integer httpStatus(byte[] got) {
+        String text = new String(got, 0, Math.min(got.length, 64), StandardCharsets.ISO_8859_1);
+        var m = java.util.regex.Pattern.compile("^HTTP/\\d(?:\\.\\d)? (\\d{3})\\b").matcher(text);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
     /** True when enough has come back to judge: a TLS record header, a whole line, Postgres' one byte, or 256 bytes. */
     static boolean complete(byte[] got) {
         if (got.length == 0) return false;

@@ -60,6 +60,8 @@ public final class TcpHelloProbe implements Probe {
             .fact("outcome", "string", "answered, reset, closed, no-response, mtu-blackhole, big-unacknowledged, or a connect failure")
             .fact("protocol", "string", "what answered: tls, http, ssh, smtp, ftp, pop3, imap, redis, postgres, mysql, unknown")
             .fact("greeting", "string", "the greeting used: the protocol parameter, or what auto chose for the port")
+            .fact("http_status", "integer", "the status of the answer to an HTTP request, where one was sent (an HTTP port, "
+                    + "or an unknown port silent to TLS)")
             .fact("other_protocol", "boolean", "true when the answer is in another known protocol than the one asked in "
                     + "(an HTTP server on Redis' port): another program holds the port; absent for auto, plain and tls")
             .fact("remote", "string", "the address:port")
@@ -133,6 +135,7 @@ public final class TcpHelloProbe implements Probe {
         Observation.Builder b = Observation.of(c.status(), c.summary()).cause(c.cause()).fact("outcome", c.outcome())
                 .fact("protocol", c.protocol()).fact("greeting", greeting.id()).fact("remote", target)
                 .fact("other_protocol", c.status() == Status.OK ? otherProtocol(greeting, c.protocol()) : null)
+                .fact("http_status", httpStatus(t))
                 .fact("sent", sent(t)).fact("sent_bytes", t.request().length).fact("waited_ms", t.waitedMs())
                 .fact("connect_ms", first.connectMs() >= 0 ? first.connectMs() : null)
                 .fact("rtt_ms", first.info().rttMicros() > 0 ? first.info().rttMicros() / 1000.0 : null)
@@ -235,6 +238,13 @@ public final class TcpHelloProbe implements Probe {
             case Syscalls.ETIMEDOUT -> new Classified(Status.FAIL, "tcp.filtered", "timeout", expected, target + " gave no answer to the SYN (" + errno + ")");
             default -> new Classified(Status.ERROR, null, "error", expected, "connecting to " + target + " failed: " + errno);
         };
+    }
+
+    /** The status of the answer to an HTTP request, where one was sent and answered; else null. */
+    static Integer httpStatus(Transcript t) {
+        if (t.greeting() == Greeting.HTTP && t.first().answeredWithBytes()) return Greeting.httpStatus(t.first().answer());
+        Leg http = t.http();
+        return http != null && http.answeredWithBytes() ? Greeting.httpStatus(http.answer()) : null;
     }
 
     /**

@@ -113,6 +113,18 @@ class TcpHelloProbeTest {
     }
 
     @Test
+    void httpStatusIsReadFromAnHttpAnswerOnly() {
+        assertThat(Greeting.httpStatus("HTTP/1.1 503 Service Unavailable\r\n".getBytes(StandardCharsets.US_ASCII))).isEqualTo(503);
+        assertThat(Greeting.httpStatus("HTTP/2 200\r\n".getBytes(StandardCharsets.US_ASCII))).isEqualTo(200);
+        assertThat(Greeting.httpStatus("SSH-2.0-OpenSSH\r\n".getBytes(StandardCharsets.US_ASCII))).isNull();
+        Leg answered = leg("first", 0, State.ANSWERED, "HTTP/1.0 502 Bad Gateway\r\n".getBytes(StandardCharsets.US_ASCII), 80, true, ACKED);
+        assertThat(TcpHelloProbe.httpStatus(new Transcript(Greeting.HTTP, HEAD, answered, null, null, null, null, null, 5))).isEqualTo(502);
+        // a 400 to a TLS ClientHello says nothing of the service's health
+        assertThat(TcpHelloProbe.httpStatus(new Transcript(Greeting.AUTO, TlsClientHello.build(null, 0), answered, null, null, null, null,
+                null, 5))).isNull();
+    }
+
+    @Test
     void anotherKnownProtocolOnAPortIsAnotherService() {
         assertThat(TcpHelloProbe.otherProtocol(Greeting.REDIS, "http")).isTrue();
         assertThat(TcpHelloProbe.otherProtocol(Greeting.REDIS, "redis")).isFalse();
