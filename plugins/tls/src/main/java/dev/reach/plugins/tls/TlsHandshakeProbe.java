@@ -19,12 +19,10 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -193,17 +191,7 @@ public final class TlsHandshakeProbe implements Probe {
                 protocol = s.getSession().getProtocol();
                 cipher = s.getSession().getCipherSuite();
                 chosenAlpn = s.getApplicationProtocol();
-                if (ask.asked()) {
-                    // mutual TLS: under TLS 1.3 the server judges the client's (empty) certificate after the handshake, and
-                    // its first record says how (a certificate_required alert, or nothing: it goes on without one)
-                    long listen = Math.max(200, 5 * (t2 - t1) / 1_000_000);
-                    s.setSoTimeout((int) Math.clamp(Math.min(listen, ctx.remaining().toMillis()), 1, Integer.MAX_VALUE));
-                    try {
-                        s.getInputStream().read();
-                    } catch (SocketTimeoutException quiet) {
-                        // optional client authentication: the session stands
-                    }
-                }
+                ask.awaitVerdict(s, Duration.ofNanos(t2 - t1), ctx.remaining());
             }
         } catch (IOException | GeneralSecurityException e) {
             failure = e;
@@ -389,26 +377,5 @@ public final class TlsHandshakeProbe implements Probe {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-
-    /**
-     * Accepts any server chain and keeps it, so the chain can be judged after the handshake. Extended, so
-     * the JDK does not wrap it with its own algorithm and endpoint checks.
-     */
-    private static final class Capture extends X509ExtendedTrustManager {
-        private final AtomicReference<X509Certificate[]> seen;
-
-        Capture(AtomicReference<X509Certificate[]> seen) {
-            this.seen = seen;
-        }
-
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { seen.set(chain.clone()); }
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) { seen.set(chain.clone()); }
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { seen.set(chain.clone()); }
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) { }
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
-        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
     }
 }
