@@ -34,6 +34,7 @@ rm -f "$stage"/lib/reach.aot*
 (cd "$stage/lib" && LC_ALL=C ls -- *.jar) > "$stage/lib/classpath"
 install -m 755 "$repo/dist/src/main/package/reach" "$stage/bin/reach"
 install -m 644 "$repo/shell/src/main/resident/reach-resident.pl" "$stage/libexec/reach-resident.pl"
+install -m 644 "$repo/shell/src/main/launcher/jvm.options" "$stage/lib/jvm.options"
 
 # 2. Written by the packaged reach itself (no plugin of this machine's user, no resident, no cache yet)
 step "man page and completions"
@@ -47,8 +48,8 @@ packaged completion fish > "$stage/share/fish/vendor_completions.d/reach.fish"
 # 3. The start-up cache, made with this runtime by the training run (loopback only), with the launcher's class path
 step "start-up cache (training run)"
 cp=; while IFS= read -r jar; do cp+="${cp:+:}$stage/lib/$jar"; done < "$stage/lib/classpath"
-env -u REACH_PLUGINS HOME="$quiet" XDG_DATA_HOME="$quiet" "$stage/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss4m \
-    --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xlog:aot=off -Xlog:cds=off \
+mapfile -t opts < "$stage/lib/jvm.options"
+env -u REACH_PLUGINS HOME="$quiet" XDG_DATA_HOME="$quiet" "$stage/runtime/bin/java" "${opts[@]}" \
     -XX:AOTCacheOutput="$stage/lib/reach.aot" -Dreach.home="$stage" -cp "$cp" dev.reach.shell.Training </dev/null >"$work/training.log" 2>&1 \
     || [ -s "$stage/lib/reach.aot" ] || { step "the training run failed:"; tail -20 "$work/training.log" >&2; exit 1; }
 rm -f "$stage/lib/reach.aot.config"

@@ -48,7 +48,7 @@ class PackageIT {
 
     @Test
     void tarballHoldsARuntimeTheJarsThePagesAndTheCache() throws IOException {
-        for (String p : List.of("bin/reach", "runtime/bin/java", "lib/classpath", "lib/reach.aot", "libexec/reach-resident.pl",
+        for (String p : List.of("bin/reach", "runtime/bin/java", "lib/classpath", "lib/jvm.options", "lib/reach.aot", "libexec/reach-resident.pl",
                 "plugins", "playbooks/unreachable.yaml", "sdk/repository/dev/reach/reach-spi", "sdk/template/pom.xml",
                 "share/man/man1/reach.1", "share/bash-completion/completions/reach", "share/zsh/site-functions/_reach",
                 "share/fish/vendor_completions.d/reach.fish")) {
