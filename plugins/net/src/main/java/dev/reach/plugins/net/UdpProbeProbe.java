@@ -198,7 +198,7 @@ public final class UdpProbeProbe implements Probe {
         return bytes + "-byte " + kind + "datagram";
     }
 
-    private static Outcome exchange(ProbeContext ctx, NativeSocket s, byte[] payload, int count, Duration timeout)
+    static Outcome exchange(ProbeContext ctx, NativeSocket s, byte[] payload, int count, Duration timeout)
             throws NativeSocket.Failure {
         int sent = 0;
         for (int i = 0; i < count && !ctx.cancelled(); i++) {
