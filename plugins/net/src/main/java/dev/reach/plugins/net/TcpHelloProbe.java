@@ -3,6 +3,7 @@ package dev.reach.plugins.net;
 import dev.reach.plugins.net.HelloDialogue.Leg;
 import dev.reach.plugins.net.HelloDialogue.Transcript;
 import dev.reach.spi.Addresses;
+import dev.reach.spi.Judgement;
 import dev.reach.spi.Needs;
 import dev.reach.spi.Observation;
 import dev.reach.spi.Param;
@@ -224,20 +225,8 @@ public final class TcpHelloProbe implements Probe {
     }
 
     private static Classified connectFailed(Leg first, String target, Duration timeout, String expected) {
-        if (first.end() == TcpConversation.State.CONNECTING) {
-            return new Classified(Status.FAIL, "tcp.filtered", "timeout", expected, target + " gave no answer to the SYN within "
-                    + ParamType.format(timeout));
-        }
-        String errno = Syscalls.errnoName(first.errno());
-        return switch (first.errno()) {
-            case Syscalls.ECONNREFUSED -> new Classified(Status.FAIL, "tcp.refused", "refused", expected, target + " refused the connection ("
-                    + errno + "): nothing listens there");
-            case Syscalls.EHOSTUNREACH -> new Classified(Status.FAIL, "host.unreachable", "host-unreachable", expected, target
-                    + " is unreachable (" + errno + ")");
-            case Syscalls.ENETUNREACH -> new Classified(Status.FAIL, "route.none", "network-unreachable", expected, "no route to " + target + " (" + errno + ")");
-            case Syscalls.ETIMEDOUT -> new Classified(Status.FAIL, "tcp.filtered", "timeout", expected, target + " gave no answer to the SYN (" + errno + ")");
-            default -> new Classified(Status.ERROR, null, "error", expected, "connecting to " + target + " failed: " + errno);
-        };
+        Judgement j = Endpoint.connectFailed(first.end() == TcpConversation.State.CONNECTING ? 0 : first.errno(), target, timeout);
+        return new Classified(j.status(), j.cause(), j.outcome(), expected, j.summary());
     }
 
     /** The status of the answer to an HTTP request, where one was sent and answered; else null. */
