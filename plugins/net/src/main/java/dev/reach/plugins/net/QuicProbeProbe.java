@@ -17,8 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
-import static dev.reach.plugins.net.Syscalls.*;
-
 /**
  * Whether a QUIC server answers on {@code host:port} (UDP, 443 by default): it sends a QUIC Initial of a reserved
  * version (RFC 9000 section 15: versions {@code 0x?a?a?a?a} exist to force version negotiation), padded to the 1200
@@ -85,11 +83,8 @@ public final class QuicProbeProbe implements Probe {
         QuicPackets.Initial initial = QuicPackets.initial();
         ctx.progress("asking " + target + " for QUIC versions");
         UdpProbeProbe.Outcome o;
-        try (NativeSocket s = NativeSocket.open(NativeSocket.familyOf(address), SOCK_DGRAM, IPPROTO_UDP)) {
-            s.setInt(s.v6() ? IPPROTO_IPV6 : IPPROTO_IP, s.v6() ? IPV6_RECVERR : IP_RECVERR, 1);
-            int err = s.connect(to);
-            o = err != 0 ? new UdpProbeProbe.Outcome(null, null, err, 0, 0)
-                    : UdpProbeProbe.exchange(ctx, s, initial.bytes(), (int) p.integer("count"), p.duration("timeout"));
+        try {
+            o = UdpProbeProbe.ask(ctx, to, initial.bytes(), (int) p.integer("count"), p.duration("timeout"));
         } catch (NativeSocket.Failure f) {
             return Observation.error("udp to " + target + " failed: " + f.getMessage()).fact("outcome", "error").build();
         }
@@ -98,11 +93,7 @@ public final class QuicProbeProbe implements Probe {
         Observation.Builder b = c.observation().fact("address", target).fact("sent", o.sent());
         if (vn != null) b.fact("versions", vn.versionNames());
         if (o.reply() != null) b.fact("reply_bytes", o.reply().length);
-        if (o.reply() != null || o.error() != null) b.fact("rtt_ms", o.rttMs());
-        if (o.error() != null) {
-            b.fact("icmp", o.error().describe());
-            if (o.error().offender() != null) b.fact("error_from", Addresses.text(o.error().offender()));
-        }
+        UdpProbeProbe.replyFacts(b, o);
         return b.evidence("udp " + target + " <- " + initial.bytes().length + "-byte QUIC Initial, version "
                 + QuicPackets.hex(QuicPackets.PROBE_VERSION) + " x" + o.sent() + " -> " + switch (c.outcome()) {
             case "quic" -> "Version Negotiation offering " + vn.offered() + " in " + Endpoint.human(o.rttMs());

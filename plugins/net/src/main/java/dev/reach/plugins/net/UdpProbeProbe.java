@@ -104,10 +104,8 @@ public final class UdpProbeProbe implements Probe {
         String target = Addresses.endpoint(address, to.getPort());
         ctx.progress("sending to " + target);
         Outcome o;
-        try (NativeSocket s = NativeSocket.open(NativeSocket.familyOf(address), SOCK_DGRAM, IPPROTO_UDP)) {
-            s.setInt(s.v6() ? IPPROTO_IPV6 : IPPROTO_IP, s.v6() ? IPV6_RECVERR : IP_RECVERR, 1);
-            int err = s.connect(to);
-            o = err != 0 ? new Outcome(null, null, err, 0, 0) : exchange(ctx, s, payload, (int) p.integer("count"), p.duration("timeout"));
+        try {
+            o = ask(ctx, to, payload, (int) p.integer("count"), p.duration("timeout"));
         } catch (NativeSocket.Failure f) {
             return Observation.error("udp to " + target + " failed: " + f.getMessage()).fact("outcome", "error").build();
         }
@@ -118,11 +116,7 @@ public final class UdpProbeProbe implements Probe {
         if (o.reply() != null) {
             b.fact("reply_bytes", o.reply().length).fact("reply_hex", HexFormat.of().formatHex(o.reply(), 0, Math.min(64, o.reply().length)));
         }
-        if (o.reply() != null || o.error() != null) b.fact("rtt_ms", o.rttMs());
-        if (o.error() != null) {
-            b.fact("icmp", o.error().describe());
-            if (o.error().offender() != null) b.fact("error_from", Addresses.text(o.error().offender()));
-        }
+        replyFacts(b, o);
         return b.evidence("udp " + target + " <- " + what + " x" + o.sent() + " -> " + switch (c.outcome()) {
             case "answered" -> o.reply().length + " bytes back in " + Endpoint.human(o.rttMs());
             case "no-response" -> "silence";
@@ -198,7 +192,28 @@ public final class UdpProbeProbe implements Probe {
         return bytes + "-byte " + kind + "datagram";
     }
 
-    static Outcome exchange(ProbeContext ctx, NativeSocket s, byte[] payload, int count, Duration timeout)
+    /**
+     * Sends {@code payload} to {@code to} on a connected socket that queues ICMP errors (IP_RECVERR), up to
+     * {@code count} times, each followed by a wait of {@code timeout}, and says what came back.
+     */
+    static Outcome ask(ProbeContext ctx, InetSocketAddress to, byte[] payload, int count, Duration timeout) throws NativeSocket.Failure {
+        try (NativeSocket s = NativeSocket.open(NativeSocket.familyOf(to.getAddress()), SOCK_DGRAM, IPPROTO_UDP)) {
+            s.setInt(s.v6() ? IPPROTO_IPV6 : IPPROTO_IP, s.v6() ? IPV6_RECVERR : IP_RECVERR, 1);
+            int err = s.connect(to);
+            return err != 0 ? new Outcome(null, null, err, 0, 0) : exchange(ctx, s, payload, count, timeout);
+        }
+    }
+
+    /** The facts of an answer or an ICMP error: the time it took, the error and who sent it. */
+    static void replyFacts(Observation.Builder b, Outcome o) {
+        if (o.reply() != null || o.error() != null) b.fact("rtt_ms", o.rttMs());
+        if (o.error() != null) {
+            b.fact("icmp", o.error().describe());
+            if (o.error().offender() != null) b.fact("error_from", Addresses.text(o.error().offender()));
+        }
+    }
+
+    private static Outcome exchange(ProbeContext ctx, NativeSocket s, byte[] payload, int count, Duration timeout)
             throws NativeSocket.Failure {
         int sent = 0;
         for (int i = 0; i < count && !ctx.cancelled(); i++) {
