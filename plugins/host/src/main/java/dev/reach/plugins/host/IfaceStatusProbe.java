@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Checks an interface — given by name, or the one the route to a host leaves by — from /sys/class/net:
@@ -75,22 +74,14 @@ public final class IfaceStatusProbe implements Probe {
             name = params.string("interface");
         } else if (params.has("host")) {
             try {
-                var l = Routes.lookup(ctx, InetAddress.getByName(params.string("host")), Duration.ofSeconds(3));
-                evidence.addAll(l.evidence());
-                var route = Routes.classify(l);
-                // no route, but the destination is on the subnet of an interface that is down: that interface is the egress
-                Optional<String> downEgress = l.route().isPresent() ? Optional.empty()
-                        : l.down().stream().filter(i -> i.onSubnet(l.destination()).isPresent()).map(IpAddr.Iface::name).findFirst();
-                if (downEgress.isPresent()) {
-                    evidence.add(route.summary());
-                    name = downEgress.get();
-                } else if (l.route().isEmpty() || l.route().get().dev().isEmpty()) {
-                    Observation.Builder b = Observation.fail("no egress interface: " + route.summary()).cause(route.cause());
+                Routes.Egress e = Routes.egress(ctx, InetAddress.getByName(params.string("host")));
+                evidence.addAll(e.evidence());
+                if (e.device().isEmpty()) {
+                    Observation.Builder b = Observation.fail("no egress interface: " + e.failure().summary()).cause(e.failure().cause());
                     evidence.forEach(b::evidence);
                     return b.build();
-                } else {
-                    name = l.route().get().dev();
                 }
+                name = e.device();
             } catch (UnknownHostException | IllegalStateException e) {
                 return Observation.error("cannot find the egress interface: " + e.getMessage()).build();
             }

@@ -248,11 +248,21 @@ final class RouteNetlink {
         }
     }
 
+    /**
+     * The device's name: the JDK knows only devices with an address, so a device without one (a tun no program holds,
+     * a bridge port) is looked up in /sys/class/net.
+     */
     private static String ifname(int index) {
         try {
             NetworkInterface i = NetworkInterface.getByIndex(index);
-            return i == null ? "if" + index : i.getName();
+            if (i != null) return i.getName();
         } catch (SocketException e) {
+            // fall through to /sys
+        }
+        try (var devices = java.nio.file.Files.list(java.nio.file.Path.of("/sys/class/net"))) {
+            return devices.filter(d -> SysClassNet.value(d.resolve("ifindex")).strip().equals(Integer.toString(index)))
+                    .map(d -> d.getFileName().toString()).findFirst().orElse("if" + index);
+        } catch (java.io.IOException | RuntimeException e) {
             return "if" + index;
         }
     }

@@ -44,6 +44,30 @@ final class Routes {
     }
 
     /**
+     * The interface packets to {@code dst} leave by, and the source address they get: the route's device, or, when
+     * there is no route because the interface whose subnet holds {@code dst} was set down (its routes went with it),
+     * that interface. Without either, {@code device} is empty and {@code failure} says why.
+     */
+    record Egress(String device, String source, Judgement failure, List<String> evidence) {
+    }
+
+    static Egress egress(ProbeContext ctx, InetAddress dst) {
+        Lookup l = lookup(ctx, dst, Duration.ofSeconds(3));
+        List<String> evidence = new ArrayList<>(l.evidence());
+        Judgement route = classify(l);
+        Optional<String> downEgress = l.route().isPresent() ? Optional.empty()
+                : l.down().stream().filter(i -> i.onSubnet(l.destination()).isPresent()).map(IpAddr.Iface::name).findFirst();
+        if (downEgress.isPresent()) {
+            evidence.add(route.summary());
+            return new Egress(downEgress.get(), "", route, evidence);
+        }
+        if (l.route().isEmpty() || l.route().get().dev().isEmpty()) {
+            return new Egress("", "", route, evidence);
+        }
+        return new Egress(l.route().get().dev(), l.route().get().prefsrc(), route, evidence);
+    }
+
+    /**
      * Looks the route up: over rtnetlink as {@code ip route get} does, then on refusal the matching entry of
      * every table (as {@code ip route show table all}); through {@code ip -j} when netlink cannot be used
      * (native access off); without ip, /proc/net/route.

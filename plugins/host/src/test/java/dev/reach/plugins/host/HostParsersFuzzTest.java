@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * One fuzz target for every reader of what the host prints (/proc files, {@code ip -j}, {@code nft -j},
- * {@code iptables-save}, {@code /proc/net/netstat}, {@code systemctl show}): the first byte picks the reader, the rest
+ * {@code iptables-save}, {@code /proc/net/netstat}, {@code systemctl show}, {@code ip -d -j link}, {@code wg show dump},
+ * {@code ip xfrm}): the first byte picks the reader, the rest
  * is its text. A line reader keeps what it cannot read in its {@code bad} list and never throws; a JSON reader
  * refuses text that is not JSON with {@link IllegalArgumentException}; no reader throws anything else, hangs or
  * runs out of memory on any text. Seeds under {@code src/test/resources/dev/reach/plugins/host/HostParsersFuzzTestInputs/}
@@ -18,7 +19,7 @@ import java.util.Map;
 class HostParsersFuzzTest {
     @FuzzTest(maxDuration = "20s")
     void hostOutputReaders(FuzzedDataProvider data) {
-        int which = data.consumeInt(0, 9);
+        int which = data.consumeInt(0, 13);
         String text = data.consumeRemainingAsString();
         List<String> bad = new ArrayList<>();
         switch (which) {
@@ -31,6 +32,10 @@ class HostParsersFuzzTest {
             case 6 -> json(() -> RouteTable.parseJson(text));
             case 7 -> json(() -> NeighTable.parseJson(text));
             case 8 -> json(() -> NftRuleset.parse(text, Map.of(), bad));
+            case 9 -> json(() -> TunnelDevice.parse(text));
+            case 10 -> WgDump.parse(text);
+            case 11 -> Xfrm.policies(text);
+            case 12 -> Xfrm.states(text);
             default -> json(() -> Json.parse(text));
         }
     }
