@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * One fuzz target for every reader of what the host prints (/proc files, {@code ip -j}, {@code nft -j},
  * {@code iptables-save}, {@code /proc/net/netstat}, {@code systemctl show}, {@code ip -d -j link}, {@code wg show dump},
- * {@code ip xfrm}): the first byte picks the reader, the rest
+ * {@code ip xfrm}, mountinfo, fstab): the first byte picks the reader, the rest
  * is its text. A line reader keeps what it cannot read in its {@code bad} list and never throws; a JSON reader
  * refuses text that is not JSON with {@link IllegalArgumentException}; no reader throws anything else, hangs or
  * runs out of memory on any text. Seeds under {@code src/test/resources/dev/reach/plugins/host/HostParsersFuzzTestInputs/}
@@ -19,7 +19,7 @@ import java.util.Map;
 class HostParsersFuzzTest {
     @FuzzTest(maxDuration = "20s")
     void hostOutputReaders(FuzzedDataProvider data) {
-        int which = data.consumeInt(0, 13);
+        int which = data.consumeInt(0, 15);
         String text = data.consumeRemainingAsString();
         List<String> bad = new ArrayList<>();
         switch (which) {
@@ -36,6 +36,8 @@ class HostParsersFuzzTest {
             case 10 -> WgDump.parse(text);
             case 11 -> Xfrm.policies(text);
             case 12 -> Xfrm.states(text);
+            case 13 -> Mounts.parse(text);
+            case 14 -> Mounts.fstab(text);
             default -> json(() -> Json.parse(text));
         }
     }
