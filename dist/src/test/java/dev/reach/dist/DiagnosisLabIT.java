@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -357,6 +358,95 @@ class DiagnosisLabIT {
         }
     }
 
+    // tunnels, overlays, and data over an established connection
+
+    /** A tun device no program holds open (the VPN client is not running), with the route to the target through it. */
+    @Test
+    void tunDeviceNoProgramHoldsIsTunnelDown() throws Exception {
+        lab.lab.ip(lab.client, "tuntap", "add", "mode", "tun", "dev", "tun9").orThrow();
+        try {
+            lab.lab.ip(lab.client, "link", "set", "tun9", "up").orThrow();
+            lab.lab.ip(lab.client, "route", "add", "198.18.30.0/24", "dev", "tun9").orThrow();
+            Verdict v = diagnose("198.18.30.5:8080");
+            expect("tun-no-program", "tunnel.down", v);
+            assertThat(v.summary()).contains("tun9 (tun) has no carrier: no program holds the tun device open");
+        } finally {
+            lab.lab.exec(lab.client, "ip", "link", "del", "tun9");
+        }
+    }
+
+    /** An IPsec policy sends the flow to the web port through ESP, and no SA exists: the kernel holds its packets. */
+    @Test
+    void ipsecPolicyWithoutItsSaIsIpsecNoSa() throws Exception {
+        lab.lab.exec(lab.client, "ip", "xfrm", "policy", "add", "src", "198.18.0.1/32", "dst", LabTopology.SERVER + "/32", "proto", "tcp",
+                "dport", "8080", "dir", "out", "tmpl", "src", "198.18.0.1", "dst", LabTopology.ROUTER_CLIENT_SIDE, "proto", "esp",
+                "reqid", "9", "mode", "tunnel").orThrow();
+        try {
+            Verdict v = diagnose(LabTopology.SERVER + ":8080");
+            expect("ipsec-no-sa", "ipsec.no-sa", v);
+            assertThat(v.summary()).contains("no SA exists for it");
+        } finally {
+            lab.lab.exec(lab.client, "ip", "xfrm", "policy", "flush");
+        }
+    }
+
+    /**
+     * A VXLAN between the client and the router (198.18.20.1 - 198.18.20.254) over their 1500-byte link: with MTU 1500
+     * inside, every full-size packet leaves as 1550 bytes (fragmented outside); with 1450 it fits.
+     */
+    @Test
+    void vxlanWithoutRoomForItsHeadersIsOverlayMtuAndWithRoomIsOk() throws Exception {
+        lab.lab.ip(lab.client, "link", "add", "vx9", "type", "vxlan", "id", "9", "remote", LabTopology.ROUTER_CLIENT_SIDE, "local", "198.18.0.1", "dstport", "4789").orThrow();
+        lab.lab.ip(lab.router, "link", "add", "vx9", "type", "vxlan", "id", "9", "remote", "198.18.0.1", "local", LabTopology.ROUTER_CLIENT_SIDE, "dstport", "4789").orThrow();
+        lab.lab.ip(lab.client, "addr", "add", "198.18.20.1/24", "dev", "vx9").orThrow();
+        lab.lab.ip(lab.router, "addr", "add", "198.18.20.254/24", "dev", "vx9").orThrow();
+        for (String ns : List.of(lab.client, lab.router)) lab.lab.ip(ns, "link", "set", "vx9", "mtu", "1500", "up").orThrow();
+        try (var web = lab.pythonIn(lab.router, LabTopology.HTTP, "198.18.20.254", "8080", "0")) {
+            Verdict v = diagnose("198.18.20.254:8080");
+            expect("vxlan-mtu-1500", "overlay.mtu", v);
+            assertThat(v.summary()).contains("with 50 bytes of vxlan headers they leave");
+            assertThat(v.fix()).contains("ip link set vx9 mtu 1450");
+            for (String ns : List.of(lab.client, lab.router)) lab.lab.ip(ns, "link", "set", "vx9", "mtu", "1450").orThrow();
+            expect("vxlan-mtu-1450", "ok", diagnose("198.18.20.254:8080"));
+        } finally {
+            for (String ns : List.of(lab.client, lab.router)) lab.lab.exec(ns, "ip", "link", "del", "vx9");
+        }
+    }
+
+    /** WireGuard (wireguard-go: in user space) toward a peer whose endpoint never answers: no handshake, nothing passes. */
+    @Test
+    void wireguardPeerThatNeverAnswersIsNoHandshake() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(lab.lab.exec(lab.client, "sh", "-c", "command -v wireguard-go && command -v wg").ok(),
+                "wireguard-go and wg (packages wireguard-go, wireguard-tools) are not installed");
+        String wg = "wgl" + ProcessHandle.current().pid() % 100_000;
+        Path key = Files.createTempFile("reach-wg-", ".key");
+        try (var go = lab.lab.spawn(lab.client, "wireguard-go", "-f", wg)) {
+            for (int i = 0; i < 50 && !lab.lab.exec(lab.client, "ip", "link", "show", "dev", wg).ok(); i++) Thread.sleep(100);
+            Files.writeString(key, lab.lab.exec(lab.client, "wg", "genkey").orThrow().out());
+            String peer = lab.lab.exec(lab.client, "sh", "-c", "wg genkey | wg pubkey").orThrow().out().strip();
+            lab.lab.exec(lab.client, "wg", "set", wg, "private-key", key.toString(), "peer", peer, "endpoint",
+                    LabTopology.ROUTER_CLIENT_SIDE + ":51899", "allowed-ips", "198.18.50.0/24").orThrow();
+            lab.lab.ip(lab.client, "link", "set", wg, "mtu", "1420", "up").orThrow();
+            lab.lab.ip(lab.client, "route", "add", "198.18.50.0/24", "dev", wg).orThrow();
+            Verdict v = diagnose("198.18.50.2:8080");
+            expect("wireguard-silent-peer", "tunnel.no-handshake", v);
+            assertThat(v.summary()).contains("has never completed a handshake");
+        } finally {
+            Files.deleteIfExists(key);
+        }
+    }
+
+    /** A service that accepts and never reads: the handshake passes, data stops once the buffers are full. */
+    @Test
+    void serviceThatStopsReadingIsTcpStallAndAnEchoIsOk() throws Exception {
+        try (var mute = lab.python(STOPS_READING, LabTopology.SERVER, "7008"); var echo = lab.python(ECHO, LabTopology.SERVER, "7007")) {
+            Verdict v = diagnose(LabTopology.SERVER + ":7008", "protocol=none", "transfer=echo", "transfer_size=33554432");
+            expect("stops-reading", "tcp.stall", v);
+            assertThat(v.summary()).contains("the peer's receive window is shut");
+            expect("echo-transfer", "ok", diagnose(LabTopology.SERVER + ":7007", "protocol=none", "transfer=echo"));
+        }
+    }
+
     // names
 
     @Test
@@ -563,6 +653,29 @@ class DiagnosisLabIT {
                 t = time.time() + 3600 + 2208988800
                 ts = struct.pack('!II', int(t), int((t - int(t)) * 2**32))
                 s.sendto(bytes([0x24, 2, 0, 0xec]) + bytes(8) + b'LOCL' + ts + d[40:48] + ts + ts, a)
+            """;
+
+    private static final String STOPS_READING = """
+            import socket, sys, threading
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(8); print('ready', flush=True)
+            held = []
+            while True:
+                c, _ = s.accept(); held.append(c)
+            """;
+
+    private static final String ECHO = """
+            import socket, sys, threading
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(8); print('ready', flush=True)
+            def serve(c):
+                with c:
+                    while True:
+                        d = c.recv(65536)
+                        if not d: return
+                        c.sendall(d)
+            while True:
+                c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
             """;
 
     private static final String LOOPBACK_LISTENER = """

@@ -40,6 +40,35 @@ record TunnelDevice(String name, String kind, boolean adminUp, boolean noCarrier
                 remote, local, link, keyed);
     }
 
+    /** Device types (ARPHRD_*) of /sys/class/net/NAME/type that are not tunnels themselves: Ethernet, loopback. */
+    private static final List<String> PLAIN_TYPES = List.of("1", "772");
+    /** Kinds that are Ethernet to the kernel but tunnels: their uevent names them (DEVTYPE=). */
+    private static final List<String> ETHERNET_TUNNELS = List.of("vxlan", "geneve", "gretap", "ip6gretap", "wireguard");
+
+    /**
+     * The device as /sys describes it, when that is enough: a plain Ethernet or loopback device (no tunnel DEVTYPE, not a
+     * tun/tap); empty for anything else, which {@code ip -d link} must describe.
+     */
+    static java.util.Optional<TunnelDevice> plain(java.nio.file.Path sys) {
+        String type = SysClassNet.value(sys.resolve("type")).strip();
+        if (!PLAIN_TYPES.contains(type) || java.nio.file.Files.exists(sys.resolve("tun_flags"))) return java.util.Optional.empty();
+        String devtype = SysClassNet.value(sys.resolve("uevent")).lines().filter(l -> l.startsWith("DEVTYPE="))
+                .map(l -> l.substring(8).strip()).findFirst().orElse("");
+        if (ETHERNET_TUNNELS.contains(devtype)) return java.util.Optional.empty();
+        long flags;
+        long mtu;
+        try {
+            flags = Long.decode(SysClassNet.value(sys.resolve("flags")).strip());
+            mtu = Long.parseLong(SysClassNet.value(sys.resolve("mtu")).strip());
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+        String oper = SysClassNet.value(sys.resolve("operstate")).strip().toUpperCase(java.util.Locale.ROOT);
+        boolean noCarrier = SysClassNet.value(sys.resolve("carrier")).strip().equals("0");
+        return java.util.Optional.of(new TunnelDevice(sys.getFileName().toString(), "", (flags & 1) != 0, noCarrier, oper, mtu,
+                "", "", "", false));
+    }
+
     /** The same device taken as another kind (a tun device that is WireGuard in user space). */
     TunnelDevice as(String otherKind) {
         return new TunnelDevice(name, otherKind, adminUp, noCarrier, operstate, mtu, remote, local, link, keyed);

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Whether the tunnel or overlay packets to a host go through works: the egress device (or one named) as
@@ -40,6 +42,7 @@ public final class TunnelStatusProbe implements Probe {
 
     static final ProbeSpec SPEC = ProbeSpec.builder("tunnel.status", "Checks the tunnel or overlay toward a host: device state, overlay MTU, WireGuard handshakes, the IPsec policy and its SA")
             .param(Param.host("host", "the destination: its egress device is checked, and the IPsec policy for the flow to it"))
+            .param(Param.port("port", "the destination port, for an IPsec policy that names one"))
             .param(Param.string("interface", "a device to check by name instead (wg0, vx0, tun0)"))
             .param(Param.duration("interval", "time between two readings of an SA's counters; 0ms reads once").defaultValue("500ms").range("0ms", "10s"))
             .fact("interface", "string", "the device checked")
@@ -102,16 +105,21 @@ public final class TunnelStatusProbe implements Probe {
         } else {
             return Observation.error("give host=ADDRESS or interface=NAME").build();
         }
-        Exec link = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-d", "-j", "link", "show", "dev", name);
-        if (!link.ok()) {
-            return Observation.error(link.exit() == -1 ? "ip is missing (iproute2): " + link.why() : "cannot read " + name + ": " + link.why())
-                    .fact("interface", name).build();
-        }
-        TunnelDevice dev;
-        try {
-            dev = TunnelDevice.parse(link.out());
-        } catch (IllegalArgumentException e) {
-            return Observation.error(link.line() + " printed what this probe cannot read: " + e.getMessage()).build();
+        // the IPsec policies are read beside the device: two tools at once, not one after the other
+        FutureTask<Exec> policies = new FutureTask<>(() -> Exec.run(ctx, Duration.ofSeconds(3), "ip", "xfrm", "policy", "list"));
+        if (host != null) Thread.ofVirtual().name("tunnel.status ip xfrm").start(policies);
+        TunnelDevice dev = TunnelDevice.plain(Path.of("/sys/class/net", name)).orElse(null);
+        if (dev == null) { // a tunnel or overlay, or a device /sys does not describe: ip says what it is
+            Exec link = Exec.run(ctx, Duration.ofSeconds(3), "ip", "-d", "-j", "link", "show", "dev", name);
+            if (!link.ok()) {
+                return Observation.error(link.exit() == -1 ? "ip is missing (iproute2): " + link.why() : "cannot read " + name + ": " + link.why())
+                        .fact("interface", name).build();
+            }
+            try {
+                dev = TunnelDevice.parse(link.out());
+            } catch (IllegalArgumentException e) {
+                return Observation.error(link.line() + " printed what this probe cannot read: " + e.getMessage()).build();
+            }
         }
         // WireGuard in user space (wireguard-go, boringtun) is a tun device with a control socket of its name
         if (dev.kind().equals("tun") && Files.exists(Path.of("/var/run/wireguard", dev.name() + ".sock"))) {
@@ -131,12 +139,21 @@ public final class TunnelStatusProbe implements Probe {
         }
         overlay(ctx, dev, remote, b, evidence).ifPresent(found::add);
         if (host != null) {
-            ipsec(ctx, source, host, p.duration("interval"), b, evidence, unchecked).ifPresent(found::add);
+            ipsec(ctx, result(policies), source, host, p.has("port") ? p.port("port") : 0, p.duration("interval"), b, evidence, unchecked)
+                    .ifPresent(found::add);
         }
         Judgement j = judge(dev, host, found, unchecked);
         b.status(j.status()).summary(j.summary()).cause(j.cause());
         evidence.forEach(b::evidence);
         return b.build();
+    }
+
+    private static Exec result(FutureTask<Exec> task) throws InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            return new Exec(List.of("ip", "xfrm", "policy", "list"), -1, "", String.valueOf(e.getCause()));
+        }
     }
 
     /** The first fault found; else ok when every check that applies ran; else what could not be checked. Pure. */
@@ -280,15 +297,14 @@ public final class TunnelStatusProbe implements Probe {
                 + "or the keys or endpoint do not match");
     }
 
-    private static Optional<Judgement> ipsec(ProbeContext ctx, String source, InetAddress host, Duration interval,
+    private static Optional<Judgement> ipsec(ProbeContext ctx, Exec pol, String source, InetAddress host, int port, Duration interval,
                                              Observation.Builder b, List<String> evidence, List<String> unchecked) throws InterruptedException {
-        Exec pol = Exec.run(ctx, Duration.ofSeconds(3), "ip", "xfrm", "policy", "list");
         if (!pol.ok()) {
             unchecked.add("IPsec policies (ip xfrm policy: " + pol.why() + "; needs root or CAP_NET_ADMIN)");
             return Optional.empty();
         }
         InetAddress from = source.isEmpty() ? null : InetAddress.ofLiteral(source);
-        Optional<Xfrm.Policy> policy = Xfrm.covering(Xfrm.policies(pol.out()), from, host);
+        Optional<Xfrm.Policy> policy = Xfrm.covering(Xfrm.policies(pol.out()), from, host, port);
         if (policy.isEmpty() || policy.get().templates().isEmpty()) {
             policy.ifPresent(pl -> evidence.add("IPsec policy " + pl.selector() + " action " + pl.action() + ", no template"));
             return Optional.empty();

@@ -19,9 +19,10 @@ final class Xfrm {
         }
     }
 
-    record Policy(String src, String dst, String dir, String action, List<Template> templates) {
+    /** @param dport the selector's destination port, 0 for any */
+    record Policy(String src, String dst, int dport, String dir, String action, List<Template> templates) {
         String selector() {
-            return src + " -> " + dst + " dir " + dir;
+            return src + " -> " + dst + (dport > 0 ? " port " + dport : "") + " dir " + dir;
         }
     }
 
@@ -32,6 +33,7 @@ final class Xfrm {
     }
 
     private static final Pattern SELECTOR = Pattern.compile("^src (\\S+) dst (\\S+)");
+    private static final Pattern DPORT = Pattern.compile("\\bdport (\\d+)");
     private static final Pattern DIR = Pattern.compile("\\bdir (\\w+)");
     private static final Pattern ACTION = Pattern.compile("\\baction (\\w+)");
     private static final Pattern TMPL = Pattern.compile("^tmpl src (\\S+) dst (\\S+)");
@@ -44,15 +46,18 @@ final class Xfrm {
     static List<Policy> policies(String text) {
         List<Policy> out = new ArrayList<>();
         String src = null, dst = null, dir = "", action = "allow";
+        int dport = 0;
         List<Template> tmpls = new ArrayList<>();
         String tsrc = null, tdst = null;
         for (String raw : (text + "\nsrc - dst -").lines().toList()) {
             String line = raw.strip();
             Matcher m = SELECTOR.matcher(line);
             if (!raw.startsWith("\t") && !raw.startsWith(" ") && m.find()) {
-                if (src != null) out.add(new Policy(src, dst, dir, action, List.copyOf(tmpls)));
+                if (src != null) out.add(new Policy(src, dst, dport, dir, action, List.copyOf(tmpls)));
                 src = m.group(1);
                 dst = m.group(2);
+                Matcher port = DPORT.matcher(line);
+                dport = port.find() ? (int) Math.min(number(port.group(1)), 65535) : 0;
                 dir = "";
                 action = "allow";
                 tmpls.clear();
@@ -123,10 +128,10 @@ final class Xfrm {
         }
     }
 
-    /** The first outbound policy whose selector covers {@code from} -> {@code to}. */
-    static Optional<Policy> covering(List<Policy> policies, InetAddress from, InetAddress to) {
+    /** The first outbound policy whose selector covers {@code from} -> {@code to}, port {@code port} (0: any). */
+    static Optional<Policy> covering(List<Policy> policies, InetAddress from, InetAddress to, int port) {
         return policies.stream().filter(p -> p.dir().equals("out"))
-                .filter(p -> covers(p.src(), from) && covers(p.dst(), to)).findFirst();
+                .filter(p -> covers(p.src(), from) && covers(p.dst(), to) && (p.dport() == 0 || port == 0 || p.dport() == port)).findFirst();
     }
 
     private static boolean covers(String selector, InetAddress a) {

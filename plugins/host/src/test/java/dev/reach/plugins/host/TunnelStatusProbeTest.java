@@ -108,10 +108,15 @@ class TunnelStatusProbeTest {
     void theOutboundPolicyForTheFlowAndItsSaAreFound() {
         List<Xfrm.Policy> policies = Xfrm.policies(POLICIES);
         assertThat(policies).hasSize(2);
-        var p = Xfrm.covering(policies, InetAddress.ofLiteral("198.18.9.1"), InetAddress.ofLiteral("198.18.10.5")).orElseThrow();
+        var p = Xfrm.covering(policies, InetAddress.ofLiteral("198.18.9.1"), InetAddress.ofLiteral("198.18.10.5"), 0).orElseThrow();
         assertThat(p.dir()).isEqualTo("out");
         assertThat(p.templates()).containsExactly(new Xfrm.Template("198.18.9.1", "198.18.9.2", "esp", 7, "tunnel"));
-        assertThat(Xfrm.covering(policies, InetAddress.ofLiteral("198.18.9.1"), InetAddress.ofLiteral("198.18.12.5"))).isEmpty();
+        assertThat(Xfrm.covering(policies, InetAddress.ofLiteral("198.18.9.1"), InetAddress.ofLiteral("198.18.12.5"), 0)).isEmpty();
+        List<Xfrm.Policy> web = Xfrm.policies("src 198.18.0.1/32 dst 198.18.1.2/32 proto tcp dport 8080 \n\tdir out priority 0 \n"
+                + "\ttmpl src 198.18.0.1 dst 198.18.0.254\n\t\tproto esp reqid 9 mode tunnel\n");
+        assertThat(web.get(0).dport()).isEqualTo(8080);
+        assertThat(Xfrm.covering(web, null, InetAddress.ofLiteral("198.18.1.2"), 8080)).isPresent();
+        assertThat(Xfrm.covering(web, null, InetAddress.ofLiteral("198.18.1.2"), 22)).as("another port").isEmpty();
         List<Xfrm.State> states = Xfrm.states(STATES);
         assertThat(states).containsExactly(new Xfrm.State("198.18.9.1", "198.18.9.2", "esp", "0x00000100", 7, "tunnel", 8400, 70));
         assertThat(states.get(0).serves(p.templates().get(0))).isTrue();

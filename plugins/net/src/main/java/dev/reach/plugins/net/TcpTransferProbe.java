@@ -33,7 +33,7 @@ import java.time.Duration;
  * $ reach probe tcp.transfer host=198.18.1.2 port=7 mode=echo size=1048576
  * ok: 198.18.1.2:7 echoed 1048576 bytes in 41ms (204.6 Mbit/s each way); rtt 0.09ms, 0 of 730 data segments sent again
  * $ reach probe tcp.transfer host=198.18.1.2 port=7 mode=echo stall=500ms
- * fail [tcp.stall]: the transfer to 198.18.1.2:7 stopped after 2 MiB sent ...: the peer's receive window is shut ...
+ * fail [tcp.stall]: the transfer with 198.18.1.2:7 stopped after 2883584 bytes sent and 0 received: ...: the peer's receive window is shut ...
  * </pre>
  */
 @Extension
@@ -220,7 +220,7 @@ public final class TcpTransferProbe implements Probe {
     }
 
     private static Judgement stall(String summary) {
-        return new Judgement(Status.FAIL, "tcp.stall", "stalled", Character.toUpperCase(summary.charAt(0)) + summary.substring(1));
+        return new Judgement(Status.FAIL, "tcp.stall", "stalled", summary);
     }
 
     private static String rate(Result r) {
