@@ -447,6 +447,16 @@ class DiagnosisLabIT {
         }
     }
 
+    /** An HTTP server that answers with headers and 100 kB of a 10 MB body, then holds the connection without a word. */
+    @Test
+    void anHttpAnswerThatStopsHalfwayIsTcpStall() throws Exception {
+        try (var web = lab.python(STOPS_SENDING, LabTopology.SERVER, "7010")) {
+            Verdict v = diagnose("http://" + LabTopology.SERVER + ":7010/", "timeout=1s");
+            expect("http-stops-sending", "tcp.stall", v);
+            assertThat(v.summary()).contains("stalls").contains("the peer stopped sending");
+        }
+    }
+
     // names
 
     @Test
@@ -662,6 +672,18 @@ class DiagnosisLabIT {
             held = []
             while True:
                 c, _ = s.accept(); held.append(c)
+            """;
+
+    private static final String STOPS_SENDING = """
+            import socket, sys, threading
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(8); print('ready', flush=True)
+            def serve(c):
+                c.recv(4096)
+                c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: 10000000\\r\\n\\r\\n' + b'x' * 100000)
+                threading.Event().wait(30); c.close()
+            while True:
+                c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
             """;
 
     private static final String ECHO = """

@@ -64,6 +64,20 @@ class MountCheckProbeIT {
                 .doesNotContainKey("server");
     }
 
+    /** A bind mount of the tmpfs: its own mount point, the same filesystem. */
+    @Test
+    void aBindMountAnswers() throws Exception {
+        Path bind = Files.createDirectories(dir.resolve("bind"));
+        run("mount", "--bind", dir.resolve("tmpfs").toString(), bind.toString());
+        try {
+            var r = probe("path=" + bind);
+            assertThat(r.status()).as(r.toString()).isEqualTo("ok");
+            assertThat(r.facts()).containsEntry("type", "tmpfs").containsEntry("mountpoint", bind.toString()).containsEntry("source", "reach-test");
+        } finally {
+            run("umount", "-l", bind.toString());
+        }
+    }
+
     @Test
     void anFstabLineNotMountedIsMissing() throws Exception {
         Path fstab = dir.resolve("fstab");

@@ -95,6 +95,27 @@ class TunnelStatusProbeIT {
         }
     }
 
+    /** A static-key ESP SA serving the policy: ok, with the SA and its counters. Kernels without ESP refuse the SA: skipped. */
+    @Test
+    void anIpsecPolicyWithItsSaIsOk() {
+        lab.exec(a, "ip", "xfrm", "policy", "add", "src", "198.18.9.1/32", "dst", "198.18.41.0/24", "dir", "out",
+                "tmpl", "src", "198.18.9.1", "dst", "198.18.9.2", "proto", "esp", "reqid", "11", "mode", "tunnel").orThrow();
+        try {
+            var sa = lab.exec(a, "ip", "xfrm", "state", "add", "src", "198.18.9.1", "dst", "198.18.9.2", "proto", "esp", "spi", "0x1100",
+                    "reqid", "11", "mode", "tunnel", "auth", "hmac(sha256)", "0x" + "11".repeat(32), "enc", "cbc(aes)", "0x" + "22".repeat(16));
+            Assumptions.assumeTrue(sa.ok(), "this kernel cannot hold an ESP SA (ip xfrm state add: " + sa.err().strip() + ")");
+            lab.route(a, "198.18.41.0/24", "198.18.9.2");
+            var r = probe("host=198.18.41.5", "interval=200ms");
+            assertThat(r.status()).as(r.toString()).isEqualTo("ok");
+            assertThat(r.facts().get("ipsec_sa")).isEqualTo("esp 198.18.9.1 -> 198.18.9.2 spi 0x00001100");
+            assertThat(r.facts()).containsKeys("sa_bytes", "sa_moving");
+            assertThat(String.join("\n", r.evidence())).doesNotContain("1111111111");
+        } finally {
+            lab.exec(a, "ip", "xfrm", "state", "flush");
+            lab.exec(a, "ip", "xfrm", "policy", "flush");
+        }
+    }
+
     /**
      * WireGuard between a and b in user space (wireguard-go: this kernel may have no WireGuard module), 198.18.50.1 —
      * 198.18.50.2 over the underlay; a second peer of a's, for 198.18.51.0/24, at an endpoint where nothing answers.
