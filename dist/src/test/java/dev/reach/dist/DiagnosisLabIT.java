@@ -617,6 +617,23 @@ class DiagnosisLabIT {
         expect("udp-dropped", "udp.no-response", diagnose("udp://web.lab.test:9999"));
     }
 
+    /** reach udp://HOST:443 where a QUIC server (ngtcp2's gtlsserver) listens: version negotiation answers, ok; dropped: no response. */
+    @Test
+    void quicServerOnUdp443IsOkAndDroppedIsNoResponse() throws Exception {
+        Path gtlsserver = dev.reach.testkit.Daemon.assumeTool("gtlsserver", "/usr/sbin");
+        try (var quic = lab.lab.spawn(lab.server, gtlsserver.toString(), "-q", "-d", lab.dir.toString(), LabTopology.SERVER, "443",
+                lab.dir.resolve("server.key").toString(), lab.dir.resolve("good.pem").toString())) {
+            for (int i = 0; i < 50 && !lab.lab.exec(lab.server, "ss", "-Hlun", "sport = :443").out().contains(":443"); i++) Thread.sleep(100);
+            Verdict ok = diagnose("udp://web.lab.test:443");
+            expect("quic-443", "ok", ok);
+            assertThat(ok.summary()).contains("speaks QUIC");
+            lab.iptables(lab.server, "-A", "INPUT", "-p", "udp", "--dport", "443", "-j", "DROP");
+            Verdict dropped = diagnose("udp://web.lab.test:443");
+            expect("quic-443-dropped", "udp.no-response", dropped);
+            assertThat(dropped.fix()).contains("QUIC is often dropped where only");
+        }
+    }
+
     /** listen.yaml run on the server itself, where a service listens on 127.0.0.1 only. */
     @Test
     void serviceBoundToLoopbackIsLocalhostOnly() throws Exception {
