@@ -447,6 +447,27 @@ class DiagnosisLabIT {
         }
     }
 
+    /**
+     * The echo's data toward the server meets a rule: reset once 200 kB have passed, or 10 % of what arrives dropped (after
+     * the router's GRO a packet can hold many segments: 4 MB make enough packets for the loss to show every time).
+     */
+    @Test
+    void resetMidTransferIsTcpResetAndLossOnTheDataIsPathLoss() throws Exception {
+        try (var echo = lab.python(ECHO, LabTopology.SERVER, "7007")) {
+            lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "7007", "-m", "connbytes", "--connbytes", "200000:",
+                    "--connbytes-dir", "original", "--connbytes-mode", "bytes", "-j", "REJECT", "--reject-with", "tcp-reset");
+            Verdict reset = diagnose(LabTopology.SERVER + ":7007", "protocol=none", "transfer=echo");
+            expect("reset-mid-transfer", "tcp.reset", reset);
+            assertThat(reset.summary()).contains("moving data over it");
+            lab.iptables(lab.server, "-F");
+            lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "7007", "-m", "statistic", "--mode", "random",
+                    "--probability", "0.1", "-j", "DROP");
+            Verdict loss = diagnose(LabTopology.SERVER + ":7007", "protocol=none", "transfer=echo", "transfer_size=4194304", "timeout=5s");
+            expect("loss-on-the-data", "path.loss", loss);
+            assertThat(loss.summary()).contains("of the data segments were sent again");
+        }
+    }
+
     /** An HTTP server that answers with headers and 100 kB of a 10 MB body, then holds the connection without a word. */
     @Test
     void anHttpAnswerThatStopsHalfwayIsTcpStall() throws Exception {
@@ -632,6 +653,9 @@ class DiagnosisLabIT {
             expect("quic-443-dropped", "udp.no-response", dropped);
             assertThat(dropped.fix()).contains("QUIC is often dropped where only");
         }
+        try (var echo = lab.python(UDP_ECHO, LabTopology.SERVER, "4443")) {
+            expect("quic-port-echo", "quic.not-quic", diagnose("udp://web.lab.test:4443", "protocol=quic"));
+        }
     }
 
     /** listen.yaml run on the server itself, where a service listens on 127.0.0.1 only. */
@@ -701,6 +725,13 @@ class DiagnosisLabIT {
                 threading.Event().wait(30); c.close()
             while True:
                 c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+            """;
+
+    private static final String UDP_ECHO = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], int(sys.argv[2]))); print('ready', flush=True)
+            while True:
+                d, a = s.recvfrom(65535); s.sendto(d, a)
             """;
 
     private static final String ECHO = """

@@ -17,9 +17,10 @@ class TunnelStatusProbeTest {
     private static final String TUN_NO_PROGRAM = """
             [{"ifindex":5,"ifname":"tun7","flags":["NO-CARRIER","POINTOPOINT","MULTICAST","NOARP","UP"],"mtu":1500,"operstate":"DOWN",
               "linkinfo":{"info_kind":"tun","info_data":{"type":"tun","pi":false,"vnet_hdr":false,"multi_queue":false,"persist":true}}}]""";
+    /** ip prints a GRE key as a dotted quad (this one is a key, not an address). */
     private static final String GRE_KEYED = """
             [{"ifindex":7,"ifname":"gre1","link":"eth0","flags":["POINTOPOINT","NOARP","UP","LOWER_UP"],"mtu":1476,"operstate":"UNKNOWN",
-              "linkinfo":{"info_kind":"gre","info_data":{"remote":"198.18.9.2","local":"198.18.9.1","ttl":64,"ikey":"0.0.0.7","okey":"0.0.0.7"}}}]""";
+              "linkinfo":{"info_kind":"gre","info_data":{"remote":"198.18.9.2","local":"198.18.9.1","ttl":64,"ikey":"198.18.0.7","okey":"198.18.0.7"}}}]""";
     private static final String ETH = """
             [{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether"}]""";
     /** wg show wg0 dump: the interface line (private key first), then peers; keys made up for the test. */
