@@ -90,6 +90,7 @@ class MountCheckProbeIT {
     @Test
     void anSshfsMountAnswersThenGoesStaleWhenItsServerIsDropped() throws Exception {
         Root.assumeRootWith("sshd", "ssh", "ssh-keygen", "sshfs");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse here: FUSE mounts (sshfs) cannot be made");
         startSshd();
         Path mnt = Files.createDirectories(dir.resolve("mnt"));
         sshfs = Daemon.start("sshfs", "-f", "-o", "ssh_command=ip netns exec " + a + " ssh -F " + dir.resolve("ssh_config"),

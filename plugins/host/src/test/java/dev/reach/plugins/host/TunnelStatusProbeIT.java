@@ -24,6 +24,7 @@ class TunnelStatusProbeIT {
     @BeforeAll
     static void build() {
         Root.assumeRootWith("ip");
+        Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/dev/net/tun")), "no /dev/net/tun here: tun devices cannot be made");
         lab = Netns.create();
         a = lab.namespace("a");
         b = lab.namespace("b");
