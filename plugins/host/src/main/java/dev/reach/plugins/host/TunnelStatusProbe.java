@@ -137,12 +137,13 @@ public final class TunnelStatusProbe implements Probe {
             Optional<WgDump.Peer> peer = wireguard(ctx, dev, host, b, evidence, unchecked, found);
             remote = peer.map(pr -> pr.endpoint().replaceAll(":\\d+$", "").replaceAll("^\\[(.*)]$", "$1")).orElse("");
         }
-        overlay(ctx, dev, remote, b, evidence).ifPresent(found::add);
+        Overlay room = overlay(ctx, dev, remote, b, evidence);
+        if (room.fault() != null) found.add(room.fault());
         if (host != null) {
             ipsec(ctx, result(policies), source, host, p.has("port") ? p.port("port") : 0, p.duration("interval"), b, evidence, unchecked)
                     .ifPresent(found::add);
         }
-        Judgement j = judge(dev, host, found, unchecked);
+        Judgement j = judge(dev, host, room.compared(), found, unchecked);
         b.status(j.status()).summary(j.summary()).cause(j.cause());
         evidence.forEach(b::evidence);
         return b.build();
@@ -157,9 +158,9 @@ public final class TunnelStatusProbe implements Probe {
     }
 
     /** The first fault found; else ok when every check that applies ran; else what could not be checked. Pure. */
-    static Judgement judge(TunnelDevice dev, InetAddress host, List<Judgement> found, List<String> unchecked) {
+    static Judgement judge(TunnelDevice dev, InetAddress host, boolean roomCompared, List<Judgement> found, List<String> unchecked) {
         if (!found.isEmpty()) return found.get(0);
-        String what = dev.tunnel() ? dev.name() + " (" + dev.kind() + ") is up" + (dev.overhead(false) > 0 ? " and leaves room for its outer headers" : "")
+        String what = dev.tunnel() ? dev.name() + " (" + dev.kind() + ") is up" + (roomCompared ? " and leaves room for its outer headers" : "")
                 : dev.name() + " is not a tunnel or overlay device";
         String ipsec = host == null ? "" : "; no IPsec policy without its SA for the flow to " + Addresses.text(host);
         if (unchecked.isEmpty()) return new Judgement(Status.OK, null, what + ipsec);
@@ -176,8 +177,12 @@ public final class TunnelStatusProbe implements Probe {
         return new Judgement(Status.FAIL, "tunnel.down", dev.name() + " (" + dev.kind() + ") " + why + ": nothing sent into the tunnel leaves");
     }
 
+    /** Whether the overlay's MTU was compared with its underlay's, and the fault found there (null: none). */
+    private record Overlay(boolean compared, Judgement fault) {
+    }
+
     /** VXLAN, GRE, WireGuard...: the device MTU plus the outer headers against the MTU of the device they leave by. */
-    private static Optional<Judgement> overlay(ProbeContext ctx, TunnelDevice dev, String remote, Observation.Builder b,
+    private static Overlay overlay(ProbeContext ctx, TunnelDevice dev, String remote, Observation.Builder b,
                                                List<String> evidence) {
         String underlay = dev.link();
         long routeMtu = 0;
@@ -192,15 +197,15 @@ public final class TunnelStatusProbe implements Probe {
             }
         }
         int overhead = dev.overhead(v6);
-        if (overhead < 0 || underlay.isEmpty()) return Optional.empty();
+        if (overhead < 0 || underlay.isEmpty()) return new Overlay(false, null);
         long underMtu = mtuOf(underlay);
         if (routeMtu > 0 && (underMtu <= 0 || routeMtu < underMtu)) underMtu = routeMtu;
         b.fact("overhead", overhead).fact("underlay", underlay).fact("underlay_mtu", underMtu > 0 ? underMtu : null)
                 .fact("remote", remote.isEmpty() ? null : remote);
-        if (underMtu <= 0) return Optional.empty();
+        if (underMtu <= 0) return new Overlay(false, null);
         evidence.add(dev.name() + " mtu " + dev.mtu() + " + " + overhead + " bytes of " + dev.kind() + " headers = " + (dev.mtu() + overhead)
                 + " on " + underlay + " (mtu " + underMtu + ")");
-        return Optional.ofNullable(overlayMtu(dev, overhead, underlay, underMtu));
+        return new Overlay(true, overlayMtu(dev, overhead, underlay, underMtu));
     }
 
     /** overlay.mtu when the inner MTU plus the outer headers is more than the underlay carries; else null. Pure. */

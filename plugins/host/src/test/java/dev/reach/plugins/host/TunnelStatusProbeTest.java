@@ -131,9 +131,11 @@ class TunnelStatusProbeTest {
     void okOnlyWhenEveryCheckThatAppliesRan() {
         TunnelDevice eth = TunnelDevice.parse(ETH);
         InetAddress host = InetAddress.ofLiteral("198.18.10.5");
-        assertThat(TunnelStatusProbe.judge(eth, host, List.of(), List.of()).status()).isEqualTo(Status.OK);
-        var noRoot = TunnelStatusProbe.judge(eth, host, List.of(), List.of("IPsec policies (needs root)"));
+        assertThat(TunnelStatusProbe.judge(eth, host, false, List.of(), List.of()).status()).isEqualTo(Status.OK);
+        var noRoot = TunnelStatusProbe.judge(eth, host, false, List.of(), List.of("IPsec policies (needs root)"));
         assertThat(noRoot.status()).isEqualTo(Status.SKIPPED);
-        assertThat(TunnelStatusProbe.judge(TunnelDevice.parse(VXLAN), host, List.of(), List.of("IPsec policies")).status()).isEqualTo(Status.WARN);
+        assertThat(TunnelStatusProbe.judge(TunnelDevice.parse(VXLAN), host, true, List.of(), List.of("IPsec policies")).status()).isEqualTo(Status.WARN);
+        assertThat(TunnelStatusProbe.judge(TunnelDevice.parse(VXLAN), host, false, List.of(), List.of()).summary())
+                .as("no underlay MTU to compare with: no claim about room").startsWith("vx0 (vxlan) is up; no IPsec");
     }
 }
