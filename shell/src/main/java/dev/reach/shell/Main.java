@@ -26,7 +26,7 @@ import java.util.Set;
 public final class Main {
     /** The whole command line; {@code probe}, {@code diagnose} and the like build only their own part of it. */
     static final CommandTree TREE = new CommandTree(Main.class, subcommands(),
-            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon", "serve"));
+            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon", "serve", "history", "diff"));
 
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> m = new LinkedHashMap<>(); // in the order help lists them
@@ -38,6 +38,8 @@ public final class Main {
         m.put("causes", CausesCommand.class);
         m.put("plugins", PluginsCommand.class);
         m.put("schema", SchemaCommand.class);
+        m.put("history", dev.reach.shell.history.HistoryCommand.class);
+        m.put("diff", dev.reach.shell.history.DiffCommand.class);
         m.put("shell", ShellCommand.class);
         m.put("daemon", DaemonCommand.class);
         m.put("serve", ServeCommand.class);

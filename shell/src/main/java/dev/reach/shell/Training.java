@@ -57,6 +57,7 @@ public final class Training {
             Files.writeString(dir.resolve("hosts"), "127.0.0.1 " + NAME + "\n");
             Files.writeString(dir.resolve("resolv.conf"), "# no nameserver: the hosts file answers\n");
             HttpsServer https = httpsServer(dir);
+            System.setProperty("reach.history", dir.resolve("history.db").toString()); // the history's classes, not the user's history
             try (Nameserver ns = Nameserver.start()) {
                 // the nameserver is asked first, in the same engine (a second engine would load the plugins' classes
                 // again): the diagnosis itself then gets its name from the hosts file, as the target it is given

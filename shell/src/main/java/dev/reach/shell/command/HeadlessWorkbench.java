@@ -8,6 +8,7 @@ import dev.reach.core.run.RunResult;
 import dev.reach.core.run.SecretValues;
 import dev.reach.core.run.UsageException;
 import dev.reach.core.script.JsPlaybooks;
+import dev.reach.shell.history.Recorder;
 import dev.reach.shell.term.OutputMode;
 import dev.reach.shell.term.ProgressView;
 
@@ -57,25 +58,33 @@ public final class HeadlessWorkbench implements Workbench {
         }
         Cancellation cancel = new Cancellation();
         OutputMode mode = outputMode(common.noColor);   // before the engine: a terminal's width is asked meanwhile
-        try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel)) {
-            return runAndReport(reach, request, common, output, mode, cancel, null, out, err);
+        try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel);
+             Recorder history = Recorder.fromEnvironment(output.noHistory, "cli", System::getenv)) {
+            return runAndReport(reach, request, common, output, mode, cancel, null, history, out, err);
         }
     }
 
     /**
      * Runs the request on this engine with progress on {@code err} and prints its report to {@code out};
      * {@code cancel} stops it, and the report then says so; relative {@code file} values are resolved against
-     * {@code workingDirectory} (null: this process's). The headless run and the resident reach share it.
+     * {@code workingDirectory} (null: this process's). The verdict gains what {@code history} knows of the target, and
+     * the run is recorded there after its report is out. The headless run and the resident reach share it.
      */
     public static int runAndReport(Reach reach, Request request, CommonOptions common, OutputOptions output, OutputMode t,
-                            Cancellation cancel, java.nio.file.Path workingDirectory, PrintWriter out, PrintWriter err) throws Exception {
+                            Cancellation cancel, java.nio.file.Path workingDirectory, Recorder history, PrintWriter out,
+                            PrintWriter err) throws Exception {
         warnAboutPlugins(reach, common, err);
         try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet, t.columns())) {
             RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output)
                     .withWorkingDirectory(workingDirectory)
                     .withSecrets(SecretValues.from(System.in, System::getenv, workingDirectory)));
             progress.close();
-            return Reports.print(result, output, common, t, out, cancel.isCancelled());
+            result = history.amend(result, reach.causes());
+            int code = Reports.print(result, output, common, t, out, cancel.isCancelled());
+            history.record(result);
+            history.problem().ifPresent(p -> err.println("reach: warning: the run is not in the history: " + p
+                    + " (REACH_HISTORY=off or --no-history to stop trying)"));
+            return code;
         } catch (UsageException | PlaybookException e) {
             return usage(e, output, out, err);
         }

@@ -38,6 +38,9 @@ public final class OutputOptions {
         return json && format != null && format != Format.JSON ? "--json and --format " + format.label() + " ask for two formats; give one" : null;
     }
 
+    @Option(names = "--no-history", description = "Do not record this run in the history, nor compare it with earlier runs (also REACH_HISTORY=off).")
+    public boolean noHistory;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report to FILE (one testcase per step).")
     Path junit;
 

@@ -1,5 +1,7 @@
 package dev.reach.shell.repl;
 
+import dev.reach.shell.history.Recorder;
+
 import dev.reach.core.Reach;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.run.Cancellation;
@@ -61,6 +63,7 @@ final class Session implements Workbench, AutoCloseable {
     private final SequencedSet<String> hosts = new LinkedHashSet<>();
     private HostPort target;
     private boolean exitRequested;
+    private Recorder stored;
 
     Session(CompletableFuture<Reach> reach, InterruptHook interrupts, boolean color, boolean live) {
         this(reach, interrupts, color, live, () -> OutputMode.DEFAULT_WIDTH);
@@ -115,10 +118,15 @@ final class Session implements Workbench, AutoCloseable {
         try (AutoCloseable hook = interrupts.on(cancel::cancel);
              ProgressView progress = new ProgressView(err, live && !output.quiet, this::width)) {
             Request filled = withTarget(engine, request);
+            Recorder stored = output.noHistory ? Recorder.off() : history();
             RunResult result = filled.run(engine, HeadlessWorkbench.options(cancel, output.quiet ? null : progress, output));
             progress.close();
+            result = stored.amend(result, engine.causes());
             record(filled, result);
-            return Reports.print(result, output, common, new OutputMode(color && !common.noColor, live, width()), out, cancel.isCancelled());
+            int code = Reports.print(result, output, common, new OutputMode(color && !common.noColor, live, width()), out, cancel.isCancelled());
+            stored.record(result);
+            stored.problem().ifPresent(p -> err.println("reach: warning: the run is not in the history: " + p));
+            return code;
         } catch (UsageException | PlaybookException e) {
             return HeadlessWorkbench.usage(e, output, out, err);
         }
@@ -243,8 +251,17 @@ final class Session implements Workbench, AutoCloseable {
         return v;
     }
 
+    /** The run history (opened at the first run, kept for the session). */
+    synchronized Recorder history() {
+        if (stored == null) stored = Recorder.fromEnvironment(false, "shell", System::getenv);
+        return stored;
+    }
+
     @Override
     public void close() {
         if (reach.isDone() && !reach.isCompletedExceptionally()) reach.join().close();
+        synchronized (this) {
+            if (stored != null) stored.close();
+        }
     }
 }

@@ -299,7 +299,7 @@ final class Resident implements AutoCloseable {
             return;
         }
         try {
-            ResidentWorkbench bench = new ResidentWorkbench(request, this::engine);
+            ResidentWorkbench bench = new ResidentWorkbench(request, this::engine, this::history);
             threads.execute(() -> {
                 try {
                     in.read();              // a byte (Ctrl-C) or the end (the client is gone) cancels
@@ -379,7 +379,18 @@ final class Resident implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         engines.values().forEach(Reach::close);
+        synchronized (this) {
+            if (history != null) history.close();
+        }
         sources.close();
+    }
+
+    private dev.reach.shell.history.Recorder history;
+
+    /** The run history, opened at the first run that records and kept for the resident's life. */
+    synchronized dev.reach.shell.history.Recorder history() {
+        if (history == null) history = dev.reach.shell.history.Recorder.fromEnvironment(false, "cli", System::getenv);
+        return history;
     }
 
     /** The engine for this set-up, built at its first command and kept. */

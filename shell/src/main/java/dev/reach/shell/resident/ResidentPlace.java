@@ -22,7 +22,7 @@ final class ResidentPlace {
      */
     static final List<String> ENVIRONMENT = List.of("PATH", "HOME", "REACH_PLUGINS", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
             "http_proxy", "https_proxy", "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
-            "RES_OPTIONS", "LOCALDOMAIN", "HOSTALIASES");
+            "RES_OPTIONS", "LOCALDOMAIN", "HOSTALIASES", "XDG_STATE_HOME", "REACH_HISTORY", "REACH_HISTORY_MAX_RUNS");
 
     private ResidentPlace() {
     }

@@ -1,5 +1,7 @@
 package dev.reach.shell.resident;
 
+import dev.reach.shell.history.Recorder;
+
 import dev.reach.core.Reach;
 import dev.reach.core.run.Cancellation;
 import dev.reach.shell.command.CommonOptions;
@@ -23,9 +25,13 @@ final class ResidentWorkbench implements Workbench {
     private volatile Cancellation current;
     private volatile boolean cancelled;
 
-    ResidentWorkbench(ResidentWire.ClientRequest request, Function<EngineSetup, Reach> engines) {
+    /** The resident's history, opened on its first run. */
+    private final java.util.function.Supplier<Recorder> history;
+
+    ResidentWorkbench(ResidentWire.ClientRequest request, Function<EngineSetup, Reach> engines, java.util.function.Supplier<Recorder> history) {
         this.request = request;
         this.engines = engines;
+        this.history = history;
     }
 
     void cancelRun() {
@@ -69,7 +75,7 @@ final class ResidentWorkbench implements Workbench {
         if (cancelled) cancel.cancel();
         try {
             return HeadlessWorkbench.runAndReport(engines.apply(common.setup(request.scripted(), this::resolve)), request, common, output,
-                    outputMode(common.noColor), cancel, workingDirectory(), out, err);
+                    outputMode(common.noColor), cancel, workingDirectory(), output.noHistory ? Recorder.off() : history.get(), out, err);
         } finally {
             current = null;
         }

@@ -69,6 +69,15 @@ final class ProbeServer implements AutoCloseable {
         server.setExecutor(threads);
     }
 
+    private volatile dev.reach.shell.history.Recorder history = dev.reach.shell.history.Recorder.off();
+    private volatile java.io.PrintWriter log = new java.io.PrintWriter(java.io.OutputStream.nullOutputStream());
+
+    /** Records every diagnosis it serves in {@code history}; says on {@code log}, once, when it cannot. */
+    void history(dev.reach.shell.history.Recorder recorder, java.io.PrintWriter problems) {
+        this.history = recorder;
+        this.log = problems;
+    }
+
     void start() {
         server.start();
     }
@@ -219,7 +228,12 @@ final class ProbeServer implements AutoCloseable {
             }
             inputs.putAll(m.inputs());
             inputs.putAll(query);
-            RunResult result = reach.run(pb, inputs, RunOptions.defaults().withTimeout(deadline));
+            RunResult result = history.amend(reach.run(pb, inputs, RunOptions.defaults().withTimeout(deadline)), reach.causes());
+            history.record(result);
+            history.problem().ifPresent(p -> {
+                log.println("reach serve: runs are not recorded in the history: " + p);
+                log.flush();
+            });
             if ("json".equals(format)) {
                 StringWriter w = new StringWriter();
                 new JsonReport().render(result, w);

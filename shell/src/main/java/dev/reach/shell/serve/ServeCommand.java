@@ -49,6 +49,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where to listen (default: ${DEFAULT-VALUE}). An address other than loopback needs --token-file.")
     String listen;
 
+    @Option(names = "--no-history", description = "Do not record the diagnoses served in the run history (also REACH_HISTORY=off).")
+    boolean noHistory;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Modules (a playbook with fixed inputs) and an allow list of targets; SIGHUP reloads it.")
     Path config;
 
@@ -120,7 +123,9 @@ public final class ServeCommand implements Callable<Integer> {
         java.security.Security.setProperty("networkaddress.cache.ttl", "0");
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         try (Reach reach = common.reach(false);
-             ProbeServer server = new ProbeServer(reach, address, cfg, token, maxConcurrent, timeout)) {
+             ProbeServer server = new ProbeServer(reach, address, cfg, token, maxConcurrent, timeout);
+             var history = dev.reach.shell.history.Recorder.fromEnvironment(noHistory, "serve", System::getenv)) {
+            server.history(history, err);
             server.start();
             reloadOnHangUp(server, err);
             InetSocketAddress at = server.address();

@@ -29,11 +29,11 @@ class ResidentTest {
     @Test
     void reportsTakeTheClientsWidthItsColumnsFirstThenItsTerminal() throws IOException {
         var terminal = ResidentWire.ClientRequest.read(in("tty=1\0columns=132\0argc=0\0"));
-        assertThat(new ResidentWorkbench(terminal, setup -> null).outputMode(false).width()).isEqualTo(132);
+        assertThat(new ResidentWorkbench(terminal, setup -> null, dev.reach.shell.history.Recorder::off).outputMode(false).width()).isEqualTo(132);
         var told = ResidentWire.ClientRequest.read(in("tty=1\0columns=132\0env.COLUMNS=100\0argc=0\0"));
-        assertThat(new ResidentWorkbench(told, setup -> null).outputMode(false).width()).isEqualTo(100);
+        assertThat(new ResidentWorkbench(told, setup -> null, dev.reach.shell.history.Recorder::off).outputMode(false).width()).isEqualTo(100);
         var piped = ResidentWire.ClientRequest.read(in("tty=0\0argc=0\0"));
-        assertThat(new ResidentWorkbench(piped, setup -> null).outputMode(false).width()).isEqualTo(80);
+        assertThat(new ResidentWorkbench(piped, setup -> null, dev.reach.shell.history.Recorder::off).outputMode(false).width()).isEqualTo(80);
     }
 
     @Test

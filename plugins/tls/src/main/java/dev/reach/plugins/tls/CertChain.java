@@ -45,9 +45,15 @@ final class CertChain {
 
     /** One certificate as people read it; {@code sans} are written {@code DNS:name} or {@code IP:address}. */
     record Cert(String subject, String issuer, List<String> sans, Instant notBefore, Instant notAfter, String key,
-                String signatureAlgorithm, boolean selfIssued) {
+                String signatureAlgorithm, boolean selfIssued, String sha256) {
         Cert {
             sans = List.copyOf(sans);
+        }
+
+        /** A certificate described without its encoding (tests): no fingerprint. */
+        Cert(String subject, String issuer, List<String> sans, Instant notBefore, Instant notAfter, String key,
+             String signatureAlgorithm, boolean selfIssued) {
+            this(subject, issuer, sans, notBefore, notAfter, key, signatureAlgorithm, selfIssued, "");
         }
 
         Map<String, Object> asFact() {
@@ -60,6 +66,7 @@ final class CertChain {
             m.put("key", key);
             m.put("signature_algorithm", signatureAlgorithm);
             m.put("self_issued", selfIssued);
+            if (!sha256.isEmpty()) m.put("sha256", sha256);
             return m;
         }
 
@@ -103,7 +110,16 @@ final class CertChain {
         }
         return new Cert(name(c.getSubjectX500Principal()), name(c.getIssuerX500Principal()), sans,
                 c.getNotBefore().toInstant(), c.getNotAfter().toInstant(), key(c.getPublicKey()), c.getSigAlgName(),
-                c.getSubjectX500Principal().equals(c.getIssuerX500Principal()));
+                c.getSubjectX500Principal().equals(c.getIssuerX500Principal()), fingerprint(c));
+    }
+
+    /** The SHA-256 of the certificate's DER encoding in hex, as {@code openssl x509 -fingerprint -sha256} names it; empty if unreadable. */
+    static String fingerprint(X509Certificate c) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            return "";
+        }
     }
 
     /**

@@ -78,7 +78,7 @@ public final class TlsHandshakeProbe implements Probe {
             .fact("alert", "string", "the TLS alert the server sent, when the handshake failed on one")
             .fact("client_cert", "string", "mutual TLS: requested (the server went on without one) or required (it refused the client without one)")
             .fact("protocols_offered", "list", "protocol versions this client offered")
-            .fact("chain", "list", "each certificate sent: subject, issuer, sans, not_before, not_after, key, signature_algorithm, self_issued")
+            .fact("chain", "list", "each certificate sent: subject, issuer, sans, not_before, not_after, key, signature_algorithm, self_issued, sha256 (of the DER encoding, hex)")
             .fact("days_left", "integer", "whole days until the first certificate of the chain expires (negative: expired)")
             .fact("hostname_verified", "boolean", "whether the leaf certificate covers the verified name")
             .fact("verified_name", "string", "the name checked against the certificate (the host, or sni when it names another)")

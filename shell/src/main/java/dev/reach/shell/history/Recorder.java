@@ -1,0 +1,144 @@
+package dev.reach.shell.history;
+
+import dev.reach.core.playbook.Confidence;
+import dev.reach.core.run.RunResult;
+import dev.reach.core.run.Verdict;
+import dev.reach.core.verdict.CauseCatalog;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * A process's link to the run history: opens it in the background when the process starts a run (the database's
+ * classes and native library load while the run works, not after it), lends the verdict what the history knows
+ * ({@link #amend}), and records each run after its report ({@link #record}). A history that cannot be opened or
+ * written never fails a run: {@link #problem} says why, once.
+ */
+public final class Recorder implements AutoCloseable {
+    private static final Recorder OFF = new Recorder(null, "off");
+
+    private final CompletableFuture<HistoryStore> store;
+    private final String origin;
+    private volatile String problem;
+    private boolean told;
+
+    private Recorder(CompletableFuture<HistoryStore> store, String origin) {
+        this.store = store;
+        this.origin = origin;
+    }
+
+    /** A recorder that records nothing. */
+    public static Recorder off() {
+        return OFF;
+    }
+
+    /** Starts opening the history at {@code file}; runs recorded through it are marked {@code origin} (cli, shell, serve, watch). */
+    public static Recorder open(Path file, int maxRuns, String origin) {
+        CompletableFuture<HistoryStore> f = new CompletableFuture<>();
+        Thread.ofVirtual().name("reach-history").start(() -> {
+            try {
+                f.complete(HistoryStore.open(file, maxRuns));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return new Recorder(f, origin);
+    }
+
+    /** The recorder the environment asks for ({@link History#location}); off with {@code noHistory}. */
+    public static Recorder fromEnvironment(boolean noHistory, String origin, Function<String, String> env) {
+        if (noHistory) return OFF;
+        return History.location(env).map(file -> open(file, History.maxRuns(env), origin)).orElse(OFF);
+    }
+
+    /** The store, once open; empty when history is off or could not be opened. */
+    public Optional<HistoryStore> store() {
+        if (store == null) return Optional.empty();
+        try {
+            return Optional.of(store.join());
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            problem = cause instanceof IOException ? cause.getMessage() : String.valueOf(cause);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code result} with what the history adds: a faulty verdict gains the facts that changed since the target last
+     * worked; a healthy one whose round trip or loss left the target's own baseline becomes {@code path.latency} or
+     * {@code path.loss} (likely), with the baseline as evidence. A cancelled run, or one without a history, is returned as it is.
+     */
+    public RunResult amend(RunResult result, CauseCatalog causes) {
+        if (store == null || result.cancelled()) return result;
+        Optional<HistoryStore> s = store();
+        if (s.isEmpty()) return result;
+        try {
+            RunRecord now = RunFacts.of(result, origin);
+            Verdict v = result.verdict();
+            if (!v.healthy()) {
+                Optional<RunRecord> worked = s.get().lastHealthy(now.target(), now.playbook(), 0);
+                if (worked.isEmpty()) return result;
+                List<String> lines = Drift.evidence(worked.get(), now);
+                if (lines.isEmpty()) return result;
+                List<String> evidence = new ArrayList<>(v.evidence());
+                evidence.addAll(lines);
+                return with(result, new Verdict(v.cause(), v.confidence(), v.summary(), v.fix(), evidence, v.supportedBy(), v.concluded()));
+            }
+            if (!result.healthy()) return result;
+            var past = s.get().healthy(now.target(), now.playbook(), 0, Drift.BASELINE_RUNS);
+            return Drift.departure(now, past).map(d -> with(result, departed(result, now, d, causes))).orElse(result);
+        } catch (IOException e) {
+            problem = e.getMessage();
+            return result;
+        }
+    }
+
+    private static Verdict departed(RunResult result, RunRecord now, Drift.Departure d, CauseCatalog causes) {
+        String host = String.valueOf(result.inputs().getOrDefault("host", now.target()));
+        String what = d.key().equals("loss_pct") ? "loses " + Drift.figure(d.key(), d.value()) + " of its packets"
+                : "its " + d.label() + " is " + Drift.figure(d.key(), d.value());
+        String summary = now.target() + " answers and gets requests through now, but " + what + " where it usually is "
+                + Drift.figure(d.key(), d.median()) + " (median of " + d.runs() + " healthy runs): a change from its own "
+                + "baseline, below the playbook's absolute threshold";
+        String fix = causes.find(d.cause()).map(CauseCatalog.Cause::fix).orElse("").replace("{host}", host);
+        List<String> evidence = new ArrayList<>();
+        evidence.add(d.line());
+        evidence.addAll(result.verdict().evidence());
+        return new Verdict(d.cause(), Confidence.LIKELY, summary, fix, evidence, result.verdict().supportedBy(), false);
+    }
+
+    private static RunResult with(RunResult r, Verdict v) {
+        return new RunResult(r.playbook(), r.source(), r.inputs(), r.steps(), v, r.started(), r.duration(), r.cancelled(), r.defaults());
+    }
+
+    /** Records {@code result} (its verdict as amended); empty when history is off or the write failed ({@link #problem}). */
+    public Optional<RunRecord> record(RunResult result) {
+        if (store == null) return Optional.empty();
+        Optional<HistoryStore> s = store();
+        if (s.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(s.get().record(RunFacts.of(result, origin)));
+        } catch (IOException e) {
+            problem = e.getMessage();
+            return Optional.empty();
+        }
+    }
+
+    /** Why the history could not be used, the first time it is asked after a failure; then empty. */
+    public synchronized Optional<String> problem() {
+        if (problem == null || told) return Optional.empty();
+        told = true;
+        return Optional.of(problem);
+    }
+
+    @Override
+    public void close() {
+        if (store != null) store.thenAccept(HistoryStore::close);
+    }
+}
