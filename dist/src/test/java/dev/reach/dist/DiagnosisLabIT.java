@@ -97,6 +97,111 @@ class DiagnosisLabIT {
         }
     }
 
+    /**
+     * The run history over one target, healthy → fault → healthy four times: the name's answer changes (a hosts file),
+     * the route changes (the client's route to the server's network goes via a box that does not forward), the
+     * certificate is swapped for an expired one, and a delay of 30 ms is added beyond the router (under the 250 ms
+     * threshold: only the target's own baseline can see it). Each fault's verdict says what changed since it last
+     * worked; {@code reach history} shows the transitions; {@code reach diff} names exactly the certificate.
+     */
+    @Test
+    void theHistorySaysWhatChangedSinceItLastWorked() throws Exception {
+        Path history = lab.dir.resolve("history-" + System.nanoTime() + ".db");
+        Path hosts = lab.dir.resolve("hosts-history");
+        Files.writeString(hosts, "198.18.1.2 web.lab.test\n");
+        String target = "web.lab.test:8443";
+        List<String> env = List.of("REACH_HISTORY=" + history);
+        java.util.function.Supplier<JsonNode> run = () -> json(reachWith(env, lab.client, target, "--json", "--set", "hosts_file=" + hosts,
+                "--set", "system=hosts", "--set", "resolv_conf=" + lab.resolvConf, "--set", "ca=" + lab.ca));
+        var tls = lab.tlsServer("good");
+        try {
+            for (int i = 0; i < 5; i++) assertThat(cause(run.get())).as("healthy run " + i).isEqualTo("ok");
+
+            Files.writeString(hosts, "198.18.1.9 web.lab.test\n");       // nothing answers there
+            JsonNode dns = run.get();
+            assertThat(cause(dns)).isNotEqualTo("ok");
+            assertThat(evidence(dns)).contains("  DNS answer: 198.18.1.2 (hosts) → 198.18.1.9 (hosts)")
+                    .anyMatch(l -> l.startsWith("since it last worked ") && l.endsWith("changed:"));
+            Files.writeString(hosts, "198.18.1.2 web.lab.test\n");
+            assertThat(cause(run.get())).isEqualTo("ok");
+
+            String dev = lab.lab.exec(lab.client, "ip", "-o", "route", "get", LabTopology.SERVER).orThrow().out().replaceAll(".* dev (\\S+).*\\s*", "$1");
+            lab.lab.exec(lab.client, "ip", "route", "replace", "198.18.1.0/24", "via", "198.18.4.254").orThrow();
+            JsonNode route = run.get();
+            lab.lab.exec(lab.client, "ip", "route", "replace", "198.18.1.0/24", "via", LabTopology.ROUTER_CLIENT_SIDE).orThrow();
+            assertThat(cause(route)).isNotEqualTo("ok");
+            assertThat(evidence(route)).anyMatch(l -> l.startsWith("  route: via " + LabTopology.ROUTER_CLIENT_SIDE + " dev " + dev)
+                    && l.contains("→ via 198.18.4.254 dev "));
+            assertThat(cause(run.get())).isEqualTo("ok");
+
+            tls.close();
+            tls = lab.tlsServer("expired");
+            JsonNode cert = run.get();
+            assertThat(cause(cert)).isEqualTo("tls.expired");
+            assertThat(evidence(cert)).anyMatch(l -> l.startsWith("  certificate: sha256 ") && l.contains(" → sha256 "));
+            long certRun = lastRun(history, env);
+            Netns.Result diff = reachWith(env, lab.client, "diff", target, "--json");
+            assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+            JsonNode d = new ObjectMapper().readTree(diff.out());
+            assertThat(d.path("to").path("run").asLong()).isEqualTo(certRun);
+            assertThat(d.path("changes").findValuesAsText("key")).as(diff.out()).containsExactly("certificate");
+            tls.close();
+            tls = lab.tlsServer("good");
+            assertThat(cause(run.get())).isEqualTo("ok");
+
+            JsonNode slow;
+            try (var delay = lab.delayBeyondTheRouter(30)) {
+                slow = run.get();
+            }
+            assertThat(cause(slow)).as(slow.path("verdict").toString()).isEqualTo("path.latency");
+            assertThat(slow.path("exit_code").asInt()).isEqualTo(1);
+            assertThat(evidence(slow).getFirst()).startsWith("baseline: ICMP round trip ").contains("usually");
+            assertThat(cause(run.get())).isEqualTo("ok");
+
+            Netns.Result listed = reachWith(env, lab.client, "history", target, "--json");
+            List<String> changedFrom = new ArrayList<>();
+            List<String> causes = new ArrayList<>();
+            for (JsonNode r : new ObjectMapper().readTree(listed.out()).path("runs")) {
+                causes.add(r.path("cause").asText());
+                if (!r.path("changed_from").isNull()) changedFrom.add(r.path("changed_from").asText() + ">" + r.path("cause").asText());
+            }
+            assertThat(causes).hasSize(13);
+            assertThat(changedFrom).hasSize(8).containsSubsequence("ok>" + cause(dns), cause(dns) + ">ok", "ok>tls.expired", "tls.expired>ok",
+                    "ok>path.latency", "path.latency>ok");
+            Netns.Result text = reachWith(env, lab.client, "history", "web.lab.test:8443");
+            assertThat(text.out()).as(text.toString()).contains("(was ok)").contains("tls.expired (certain)");
+        } finally {
+            tls.close();
+        }
+    }
+
+    private static JsonNode json(Netns.Result r) {
+        try {
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            if (!j.has("verdict")) throw new IllegalStateException("no verdict");
+            System.out.printf("lab history %-20s %6.0f ms exit %d%s%n", cause(j), j.path("duration_ms").asDouble(), r.exit(),
+                    r.err().isBlank() ? "" : "\n" + r.err().strip());
+            return j;
+        } catch (Exception e) {
+            throw new AssertionError("reach printed no JSON report: " + r, e);
+        }
+    }
+
+    private static String cause(JsonNode run) {
+        return run.path("verdict").path("cause").asText();
+    }
+
+    private static List<String> evidence(JsonNode run) {
+        List<String> lines = new ArrayList<>();
+        run.path("verdict").path("evidence").forEach(e -> lines.add(e.asText()));
+        return lines;
+    }
+
+    private static long lastRun(Path history, List<String> env) throws Exception {
+        Netns.Result r = reachWith(env, lab.client, "history", "--limit", "1", "--json");
+        return new ObjectMapper().readTree(r.out()).path("runs").get(0).path("run").asLong();
+    }
+
     /** Mutual TLS: the handshake completes on the client's side, then the server refuses a client without a certificate. */
     @Test
     void serverRequiringAClientCertificateIsHandshakeFailure() throws Exception {

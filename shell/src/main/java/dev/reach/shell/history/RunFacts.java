@@ -85,7 +85,8 @@ public final class RunFacts {
             metric(metrics, "loss_pct", f.get("loss_pct"));
         });
         step(steps, "tcp.hello", host).ifPresent(s -> metric(metrics, "tcp_rtt_ms", s.observation().facts().get("rtt_ms")));
-        step(steps, "tcp.connect", host).ifPresent(s -> metric(metrics, "connect_ms", s.observation().facts().get("connect_ms")));
+        step(steps, "tcp.connect", host).filter(s -> s.status() == Status.OK)   // a timeout is no measurement
+                .ifPresent(s -> metric(metrics, "connect_ms", s.observation().facts().get("connect_ms")));
         step(steps, "time.compare", host).ifPresent(s -> metric(metrics, "clock_offset_ms", s.observation().facts().get("offset_ms")));
 
         var v = result.verdict();
@@ -144,14 +145,16 @@ public final class RunFacts {
         return f.get("rcode") != null ? "no address (" + f.get("rcode") + ")" : null;
     }
 
+    /** The way out, without the destination (another answer for the name is not another route): {@code via GW dev DEV src SRC}. */
     private static String route(Map<String, Object> f) {
-        if (f.get("route") != null) return String.valueOf(f.get("route"));
-        if (f.get("type") == null) return null;
-        StringBuilder b = new StringBuilder(String.valueOf(f.get("type")));
-        if (f.get("gateway") != null) b.append(" via ").append(f.get("gateway"));
-        if (f.get("dev") != null) b.append(" dev ").append(f.get("dev"));
-        if (f.get("src") != null) b.append(" src ").append(f.get("src"));
-        return b.toString();
+        if (f.get("type") == null && f.get("dev") == null) return null;
+        StringBuilder b = new StringBuilder();
+        if (f.get("type") != null && !"unicast".equals(f.get("type"))) b.append(f.get("type")).append(' ');
+        if (f.get("gateway") != null) b.append("via ").append(f.get("gateway")).append(' ');
+        if (f.get("dev") != null) b.append("dev ").append(f.get("dev")).append(' ');
+        if (f.get("src") != null) b.append("src ").append(f.get("src")).append(' ');
+        if (f.get("table") != null && !"main".equals(f.get("table"))) b.append("table ").append(f.get("table"));
+        return b.toString().strip();
     }
 
     /** The leaf certificate: fingerprint (first 16 hex digits), subject and end of validity. */
