@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shell's rooms point one way: {@code term} (what output is attached to, live progress) and {@code docs} (the man
- * page, help topics and completion scripts, written from a reference of the command tree) → {@code command} (the
+ * page, help topics and completion scripts, written from a reference of the command tree) and {@code history} (the run
+ * history: its store, the facts it compares, the recorder) → {@code command} (the
  * picocli commands, the workbench they run on, the command tree) → {@code repl} (the JLine shell),
  * {@code resident} (the resident reach) and {@code serve} (the HTTP exporter), which know nothing of each other → the
  * entry point in the shell's own package, the one place that knows every room. A room uses only the rooms before it, read from every
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RoomsTest {
     private static final Path SOURCES = Path.of("src/main/java/dev/reach/shell");
-    private static final Map<String, Integer> RANK = Map.of("term", 1, "docs", 1, "command", 2, "repl", 3, "resident", 3, "serve", 3, "", 4);
+    private static final Map<String, Integer> RANK = Map.of("term", 1, "docs", 1, "history", 1, "command", 2, "repl", 3, "resident", 3, "serve", 3, "", 4);
     private static final Pattern NAMED = Pattern.compile("dev\\.reach\\.shell\\.(?:([a-z]+)\\.)?([A-Z][A-Za-z0-9]*)");
     /** Comments, string and character literals: a name in them is no use of a type. */
     private static final Pattern NOT_CODE = Pattern.compile("/\\*.*?\\*/|//[^\\n]*|\"(?:\\\\.|[^\"\\\\\\n])*\"|'(?:\\\\.|[^'\\\\])'", Pattern.DOTALL);

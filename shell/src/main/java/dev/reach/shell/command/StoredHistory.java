@@ -1,6 +1,8 @@
-package dev.reach.shell.history;
+package dev.reach.shell.command;
 
-import dev.reach.shell.command.DiagnoseCommand;
+import dev.reach.shell.history.RunFacts;
+import dev.reach.shell.history.HistoryStore;
+import dev.reach.shell.history.History;
 
 import java.io.IOException;
 import java.io.PrintWriter;

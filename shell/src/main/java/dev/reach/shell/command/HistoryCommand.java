@@ -1,6 +1,7 @@
-package dev.reach.shell.history;
+package dev.reach.shell.command;
 
-import dev.reach.shell.command.ExitCodes;
+import dev.reach.shell.history.RunRecord;
+import dev.reach.shell.history.HistoryStore;
 import dev.reach.spi.ParamType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,7 +80,7 @@ public final class HistoryCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("schema", "reach.history/1");
             doc.put("runs", rows);
-            out.println(dev.reach.shell.command.Reports.json(doc));
+            out.println(Reports.json(doc));
         } else if (runs.isEmpty()) {
             out.println(key == null ? "no run recorded" + (since != null ? " in the last " + since : "")
                     : "no run of " + key + " recorded" + (since != null ? " in the last " + since : ""));

@@ -1,6 +1,9 @@
-package dev.reach.shell.history;
+package dev.reach.shell.command;
 
-import dev.reach.shell.command.ExitCodes;
+import dev.reach.shell.history.RunRecord;
+import dev.reach.shell.history.RunFacts;
+import dev.reach.shell.history.HistoryStore;
+import dev.reach.shell.history.Drift;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,7 +99,7 @@ public final class DiffCommand implements Callable<Integer> {
             }
             doc.put("changes", rows);
             doc.put("unchanged", Drift.compared(a, b).stream().filter(l -> changes.stream().noneMatch(c -> c.label().equals(l))).toList());
-            out.println(dev.reach.shell.command.Reports.json(doc));
+            out.println(Reports.json(doc));
         } else {
             out.println(b.target() + ": run " + a.id() + " (" + StoredHistory.TIME.format(a.started()) + ", " + a.verdict() + ") → run "
                     + b.id() + " (" + StoredHistory.TIME.format(b.started()) + ", " + b.verdict() + ")");
