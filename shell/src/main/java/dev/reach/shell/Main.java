@@ -12,6 +12,7 @@ import dev.reach.shell.command.PluginsCommand;
 import dev.reach.shell.command.ProbeCommand;
 import dev.reach.shell.command.ProbesCommand;
 import dev.reach.shell.command.RunCommand;
+import dev.reach.shell.command.WatchCommand;
 import dev.reach.shell.command.SchemaCommand;
 import dev.reach.shell.repl.ShellCommand;
 import dev.reach.shell.resident.DaemonCommand;
@@ -28,7 +29,7 @@ import java.util.Set;
 public final class Main {
     /** The whole command line; {@code probe}, {@code diagnose} and the like build only their own part of it. */
     static final CommandTree TREE = new CommandTree(Main.class, subcommands(),
-            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon", "serve", "history", "diff"));
+            Set.of("run", "probe", "diagnose", "listen", "probes", "causes", "plugins", "schema", "daemon", "serve", "history", "diff", "watch"));
 
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> m = new LinkedHashMap<>(); // in the order help lists them
@@ -42,6 +43,7 @@ public final class Main {
         m.put("schema", SchemaCommand.class);
         m.put("history", HistoryCommand.class);
         m.put("diff", DiffCommand.class);
+        m.put("watch", WatchCommand.class);
         m.put("shell", ShellCommand.class);
         m.put("daemon", DaemonCommand.class);
         m.put("serve", ServeCommand.class);
