@@ -34,7 +34,7 @@ push @f, "columns=" . (unpack("S4", $ws))[1] if -t STDOUT && ioctl(STDOUT, 0x541
 # ResidentPlace.ENVIRONMENT (all of it), and what the output depends on
 for my $k (qw(NO_COLOR TERM COLUMNS PATH HOME REACH_PLUGINS XDG_DATA_HOME XDG_CONFIG_HOME
               http_proxy https_proxy no_proxy all_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY ALL_PROXY
-              RES_OPTIONS LOCALDOMAIN HOSTALIASES)) {
+              RES_OPTIONS LOCALDOMAIN HOSTALIASES XDG_STATE_HOME REACH_HISTORY REACH_HISTORY_MAX_RUNS)) {
     push @f, "env.$k=$ENV{$k}" if defined $ENV{$k};
 }
 push @f, "argc=" . scalar(@args), @args;

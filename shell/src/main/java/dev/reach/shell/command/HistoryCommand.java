@@ -20,10 +20,11 @@ import java.util.concurrent.Callable;
 
 /** {@code reach history [TARGET] [--since 2h] [--json]}: the runs recorded, their verdicts, and where the verdict changed. */
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = {"List the runs recorded in the history (every diagnosis, playbook and probe run, from the command line,",
-                "the shell, 'reach serve' and 'reach watch'): when, what, the verdict, and where the verdict changed.",
-                "The history is $XDG_STATE_HOME/reach/history.db (~/.local/state/reach/history.db); REACH_HISTORY=off",
-                "or --no-history on a run records nothing. 'reach diff TARGET' says what changed between two runs."},
+        description = {"List the runs recorded in the history: every diagnosis, playbook and probe run, from the",
+                "command line, the shell, 'reach serve' and 'reach watch': when, what, the verdict, and where the",
+                "verdict changed. 'reach diff TARGET' says what changed between two runs. The history is kept in",
+                "  $XDG_STATE_HOME/reach/history.db (else ~/.local/state/reach/history.db);",
+                "REACH_HISTORY=off, or --no-history on a run, records nothing."},
         footerHeading = "%nExamples:%n",
         footer = {"  reach history                      # the last 50 runs",
                 "  reach history db01:5432 --since 2h",
@@ -32,7 +33,7 @@ public final class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = "Only the runs of this target, like db01:5432 or https://web01/.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = {"Only the runs of this target, like db01:5432", "or https://web01/."})
     String target;
 
     @Option(names = "--since", paramLabel = "DURATION", description = "Only runs of the last DURATION, like 30m, 2h or 7d.")
