@@ -125,6 +125,34 @@ class ReachCommandIT {
     }
 
     /** A misspelt descriptor key reads as a missing one: the problem says which keys, and names the plugin's path once. */
+    /**
+     * A run records itself in the history the environment names, with SQLite from the distribution's own unpacked
+     * library (not copied to /tmp on every start); --no-history records nothing; history and diff read it back.
+     */
+    @Test
+    void runsAreRecordedInTheHistoryAndReadBack(@TempDir Path tmp) throws Exception {
+        if (System.getProperty("os.arch").equals("amd64")) {
+            assertThat(Cli.HOME.resolve("lib/native/sqlite/Linux/x86_64/libsqlitejdbc.so")).isRegularFile();
+        }
+        int closed = Cli.closedPort();
+        var env = java.util.Map.of("REACH_HISTORY", tmp.resolve("h/history.db").toString());
+        assertThat(reach(env, "probe", "tcp.connect", "host=127.0.0.1", "port=" + closed, "-q").exit()).isEqualTo(1);
+        assertThat(reach(env, "probe", "tcp.connect", "host=127.0.0.1", "port=" + closed, "-q", "--no-history").exit()).isEqualTo(1);
+        var r = reach(env, "probe", "tcp.connect", "host=127.0.0.1", "port=" + closed, "-q");
+        assertThat(r.err()).as(r.toString()).doesNotContain("history");
+        var listed = reach(env, "history", "127.0.0.1:" + closed, "--json");
+        JsonNode runs = new ObjectMapper().readTree(listed.out()).path("runs");
+        assertThat(runs.size()).as(listed.toString()).isEqualTo(2);
+        assertThat(runs.get(0).path("playbook").asText()).isEqualTo("probe tcp.connect");
+        assertThat(runs.get(0).path("cause").asText()).isEqualTo("tcp.refused");
+        var diff = reach(env, "diff", "127.0.0.1:" + closed);
+        assertThat(diff.exit()).as(diff.toString()).isZero();
+        assertThat(diff.out()).contains("127.0.0.1:" + closed + ": run 1 (").contains("→ run 2 (");
+        var off = reach(java.util.Map.of("REACH_HISTORY", "off"), "history");
+        assertThat(off.err()).contains("the run history is off");
+        assertThat(reach(env, "diff", "db01:1").exit()).isEqualTo(2);
+    }
+
     @Test
     void aMisspeltPluginIdSaysWhichKeysAndNamesThePathOnce(@TempDir Path tmp) throws Exception {
         Path bad = Files.createDirectories(tmp.resolve("plugins/bad"));
