@@ -111,7 +111,7 @@ public final class WatchCommand implements Callable<Integer> {
         OutputMode mode = bench.outputMode(common.noColor);
         Cancellation stop = new Cancellation();
         return bench.withReach(common, reach -> {
-            try (Recorder history = Recorder.fromEnvironment(noHistory, "watch", System::getenv)) {
+            try (Recorder history = Recorder.fromEnvironment(noHistory, "watch", System::getenv).prepare()) {
                 return mode.interactive() ? onScreen(reach, file, inputs, history, mode.color(), stop, out, err)
                         : piped(reach, file, inputs, history, stop, out, err);
             }

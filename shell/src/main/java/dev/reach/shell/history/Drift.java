@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +17,8 @@ import java.util.Optional;
  * so one slow run among them moves it little.
  */
 public final class Drift {
+    /** The figures a baseline is kept for, in the order they are judged. */
+    public static final List<String> BASELINE = List.of("rtt_ms", "tcp_rtt_ms", "loss_pct");
     /** Healthy runs a baseline needs before it says anything. */
     public static final int BASELINE_MIN_RUNS = 5;
     /** Healthy runs a baseline is made of, at most (the newest). */
@@ -123,7 +124,7 @@ public final class Drift {
      * ten points and six scaled MADs above its median. Empty with fewer than {@link #BASELINE_MIN_RUNS} runs that measured it.
      */
     public static Optional<Departure> departure(RunRecord now, List<RunRecord> past) {
-        for (String key : List.of("rtt_ms", "tcp_rtt_ms", "loss_pct")) {
+        for (String key : BASELINE) {
             Double v = now.metrics().get(key);
             List<RunRecord> with = past.stream().filter(r -> r.metrics().get(key) != null).toList();
             if (v == null || with.size() < BASELINE_MIN_RUNS) continue;
@@ -147,9 +148,5 @@ public final class Drift {
         java.util.Arrays.sort(s);
         int n = s.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    static boolean same(RunRecord a, RunRecord b) {
-        return Objects.equals(a.cause(), b.cause());
     }
 }

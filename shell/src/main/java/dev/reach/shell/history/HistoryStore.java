@@ -1,14 +1,9 @@
 package dev.reach.shell.history;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,7 +25,8 @@ public final class HistoryStore implements AutoCloseable {
     static final int BUSY_MS = 5_000;
     /** The runs kept by default: a run is about 1 kB, so some 20 MB at most. */
     public static final int DEFAULT_MAX_RUNS = 20_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The schema's version, kept in SQLite's user_version: 0 is a new file. */
+    private static final int SCHEMA = 1;
     private static final String COLUMNS = "id, target, playbook, started, duration_ms, cause, confidence, healthy, summary, origin, facts, metrics";
 
     private final Connection db;
@@ -56,16 +52,25 @@ public final class HistoryStore implements AutoCloseable {
         }
         NativeLibrary.point();
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // the driver itself, not DriverManager: that would first look for drivers in every jar of the class path
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setBusyTimeout(BUSY_MS);
+            config.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+            Connection c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, config.toProperties());
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = " + BUSY_MS);
-                s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA synchronous = NORMAL");
-                s.execute("CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, "
-                        + "playbook TEXT NOT NULL, started INTEGER NOT NULL, duration_ms REAL NOT NULL, cause TEXT NOT NULL, "
-                        + "confidence TEXT NOT NULL, healthy INTEGER NOT NULL, summary TEXT NOT NULL, origin TEXT NOT NULL, "
-                        + "facts TEXT NOT NULL, metrics TEXT NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS runs_by_target ON runs (target, id)");
+                int version;
+                try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                    version = r.next() ? r.getInt(1) : 0;
+                }
+                if (version < SCHEMA) {   // made once: a start that finds it made writes nothing before its run
+                    s.execute("PRAGMA journal_mode = WAL");   // kept in the file from then on
+                    s.execute("CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, "
+                            + "playbook TEXT NOT NULL, started INTEGER NOT NULL, duration_ms REAL NOT NULL, cause TEXT NOT NULL, "
+                            + "confidence TEXT NOT NULL, healthy INTEGER NOT NULL, summary TEXT NOT NULL, origin TEXT NOT NULL, "
+                            + "facts TEXT NOT NULL, metrics TEXT NOT NULL)");
+                    s.execute("CREATE INDEX IF NOT EXISTS runs_by_target ON runs (target, id)");
+                    s.execute("PRAGMA user_version = " + SCHEMA);
+                }
             }
             return new HistoryStore(c, file, maxRuns);
         } catch (SQLException e) {
@@ -91,8 +96,8 @@ public final class HistoryStore implements AutoCloseable {
             p.setInt(7, r.healthy() ? 1 : 0);
             p.setString(8, r.summary());
             p.setString(9, r.origin());
-            p.setString(10, JSON.writeValueAsString(r.facts()));
-            p.setString(11, JSON.writeValueAsString(r.metrics()));
+            p.setString(10, FlatJson.write(r.facts()));
+            p.setString(11, FlatJson.write(r.metrics()));
             p.executeUpdate();
             long id;
             try (ResultSet keys = p.getGeneratedKeys()) {
@@ -175,18 +180,31 @@ public final class HistoryStore implements AutoCloseable {
             while (r.next()) {
                 out.add(new RunRecord(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
                         r.getDouble(5), r.getString(6), r.getString(7), r.getInt(8) == 1, r.getString(9), r.getString(10),
-                        map(r.getString(11), new TypeReference<Map<String, String>>() { }),
-                        map(r.getString(12), new TypeReference<Map<String, Double>>() { })));
+                        texts(r.getString(11)), numbers(r.getString(12))));
             }
         }
         return out;
     }
 
-    private static <T> Map<String, T> map(String json, TypeReference<Map<String, T>> type) throws SQLException {
+    private static Map<String, String> texts(String json) throws SQLException {
         try {
-            return JSON.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("a run's facts are not JSON: " + e.getOriginalMessage(), e);
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            FlatJson.read(json).forEach((k, v) -> m.put(k, String.valueOf(v)));
+            return m;
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("a run's facts are not a JSON object of texts: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Double> numbers(String json) throws SQLException {
+        try {
+            Map<String, Double> m = new java.util.LinkedHashMap<>();
+            FlatJson.read(json).forEach((k, v) -> {
+                if (v instanceof Double d) m.put(k, d);
+            });
+            return m;
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("a run's figures are not a JSON object of numbers: " + e.getMessage(), e);
         }
     }
 

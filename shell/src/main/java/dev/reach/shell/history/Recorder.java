@@ -21,15 +21,18 @@ import java.util.function.Function;
  * written never fails a run: {@link #problem} says why, once.
  */
 public final class Recorder implements AutoCloseable {
-    private static final Recorder OFF = new Recorder(null, "off");
+    private static final Recorder OFF = new Recorder(null, 0, "off");
 
-    private final CompletableFuture<HistoryStore> store;
+    private final Path file;
+    private final int maxRuns;
     private final String origin;
+    private CompletableFuture<HistoryStore> store;
     private volatile String problem;
     private boolean told;
 
-    private Recorder(CompletableFuture<HistoryStore> store, String origin) {
-        this.store = store;
+    private Recorder(Path file, int maxRuns, String origin) {
+        this.file = file;
+        this.maxRuns = maxRuns;
         this.origin = origin;
     }
 
@@ -38,17 +41,31 @@ public final class Recorder implements AutoCloseable {
         return OFF;
     }
 
-    /** Starts opening the history at {@code file}; runs recorded through it are marked {@code origin} (cli, shell, serve, watch). */
+    /**
+     * A recorder for the history at {@code file}; runs recorded through it are marked {@code origin} (cli, shell, serve,
+     * watch). It opens the history when first asked ({@link #prepare} asks early, in the background).
+     */
     public static Recorder open(Path file, int maxRuns, String origin) {
-        CompletableFuture<HistoryStore> f = new CompletableFuture<>();
-        Thread.ofVirtual().name("reach-history").start(() -> {
-            try {
-                f.complete(HistoryStore.open(file, maxRuns));
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return new Recorder(f, origin);
+        return new Recorder(file, maxRuns, origin);
+    }
+
+    /**
+     * Starts opening the history in the background, for a run whose verdict will ask it (a playbook's): its classes and
+     * native library load while the run waits on the network, not after it.
+     */
+    public synchronized Recorder prepare() {
+        if (file != null && store == null) {
+            CompletableFuture<HistoryStore> f = new CompletableFuture<>();
+            Thread.ofVirtual().name("reach-history").start(() -> {
+                try {
+                    f.complete(HistoryStore.open(file, maxRuns));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+            store = f;
+        }
+        return this;
     }
 
     /** The recorder the environment asks for ({@link History#location}); off with {@code noHistory}. */
@@ -59,9 +76,21 @@ public final class Recorder implements AutoCloseable {
 
     /** The store, once open; empty when history is off or could not be opened. */
     public Optional<HistoryStore> store() {
-        if (store == null) return Optional.empty();
+        if (file == null) return Optional.empty();
+        CompletableFuture<HistoryStore> f;
+        synchronized (this) {
+            if (store == null) {
+                store = new CompletableFuture<>();
+                try {
+                    store.complete(HistoryStore.open(file, maxRuns));
+                } catch (Throwable t) {
+                    store.completeExceptionally(t);
+                }
+            }
+            f = store;
+        }
         try {
-            return Optional.of(store.join());
+            return Optional.of(f.join());
         } catch (CompletionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             problem = cause instanceof IOException ? cause.getMessage() : String.valueOf(cause);
@@ -75,11 +104,14 @@ public final class Recorder implements AutoCloseable {
      * {@code path.loss} (likely), with the baseline as evidence. A cancelled run, or one without a history, is returned as it is.
      */
     public RunResult amend(RunResult result, CauseCatalog causes) {
-        if (store == null || result.cancelled()) return result;
+        if (file == null || result.cancelled()) return result;
+        RunRecord now = RunFacts.of(result, origin);
+        if (now.facts().isEmpty() && Drift.BASELINE.stream().noneMatch(now.metrics()::containsKey)) {
+            return result;   // nothing to compare (tcp.connect alone, a scan): the history is not even opened before the report
+        }
         Optional<HistoryStore> s = store();
         if (s.isEmpty()) return result;
         try {
-            RunRecord now = RunFacts.of(result, origin);
             Verdict v = result.verdict();
             if (!v.healthy()) {
                 Optional<RunRecord> worked = s.get().lastHealthy(now.target(), now.playbook(), 0);
@@ -119,7 +151,7 @@ public final class Recorder implements AutoCloseable {
 
     /** Records {@code result} (its verdict as amended); empty when history is off or the write failed ({@link #problem}). */
     public Optional<RunRecord> record(RunResult result) {
-        if (store == null) return Optional.empty();
+        if (file == null) return Optional.empty();
         Optional<HistoryStore> s = store();
         if (s.isEmpty()) return Optional.empty();
         try {
@@ -138,7 +170,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (store != null) store.thenAccept(HistoryStore::close);
     }
 }

@@ -253,7 +253,7 @@ final class Session implements Workbench, AutoCloseable {
 
     /** The run history (opened at the first run, kept for the session). */
     synchronized Recorder history() {
-        if (stored == null) stored = Recorder.fromEnvironment(false, "shell", System::getenv);
+        if (stored == null) stored = Recorder.fromEnvironment(false, "shell", System::getenv).prepare();
         return stored;
     }
 

@@ -389,7 +389,7 @@ final class Resident implements AutoCloseable {
 
     /** The run history, opened at the first run that records and kept for the resident's life. */
     synchronized dev.reach.shell.history.Recorder history() {
-        if (history == null) history = dev.reach.shell.history.Recorder.fromEnvironment(false, "cli", System::getenv);
+        if (history == null) history = dev.reach.shell.history.Recorder.fromEnvironment(false, "cli", System::getenv).prepare();
         return history;
     }
 

@@ -124,7 +124,7 @@ public final class ServeCommand implements Callable<Integer> {
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         try (Reach reach = common.reach(false);
              ProbeServer server = new ProbeServer(reach, address, cfg, token, maxConcurrent, timeout);
-             var history = dev.reach.shell.history.Recorder.fromEnvironment(noHistory, "serve", System::getenv)) {
+             var history = dev.reach.shell.history.Recorder.fromEnvironment(noHistory, "serve", System::getenv).prepare()) {
             server.history(history, err);
             server.start();
             reloadOnHangUp(server, err);
