@@ -40,6 +40,11 @@ class DriftTest {
         assertThat(Drift.changes(a, Runs.record(2, 1, "ok", Map.of(), 30))).extracting(Drift.Change::line)
                 .containsExactly("ICMP round trip: 0.400 ms → 30.0 ms");
         assertThat(Drift.changes(Runs.record(1, 0, "ok", Map.of(), 40), Runs.record(2, 1, "ok", Map.of(), 60))).isEmpty();
+        RunRecord cold = new RunRecord(3, "db01:5432", "unreachable", Runs.T0, 100, "ok", "certain", true, "", "cli", Map.of(), Map.of("connect_ms", 7.0));
+        RunRecord warm = new RunRecord(4, "db01:5432", "unreachable", Runs.T0, 100, "ok", "certain", true, "", "cli", Map.of(), Map.of("connect_ms", 2.2));
+        RunRecord slow = new RunRecord(5, "db01:5432", "unreachable", Runs.T0, 100, "ok", "certain", true, "", "cli", Map.of(), Map.of("connect_ms", 350.0));
+        assertThat(Drift.changes(cold, warm)).as("a cold JVM's connect time").isEmpty();
+        assertThat(Drift.changes(cold, slow)).extracting(Drift.Change::line).containsExactly("connect time: 7.0 ms → 350 ms");
     }
 
     @Test
