@@ -3,6 +3,7 @@
 #   1. hyperfine, paired (each command alternates with its twin): `reach 127.0.0.1:CLOSED -q` (the diagnosis) and
 #      `reach probe tcp.connect host=127.0.0.1 port=CLOSED -q`, with REACH_HISTORY=off against a history of their own
 #      that already holds 2 000 runs of the same target (so the drift and baseline lookups have rows to read);
+#      then the same runs timed until their report is out and until the process ends (python3, paired);
 #   2. JMH (bench/src/main/java/dev/reach/bench/HistoryBench.java): the write after the report and the lookups before it,
 #      in a warm JVM, in microseconds.
 #
@@ -59,6 +60,27 @@ print("|---|---:|---:|---:|")
 for what in ("diagnosis", "probe"):
     off, on = r[f"{what}, history off"]["median"] * 1000, r[f"{what}, history on"]["median"] * 1000
     print(f"| {what} | {off:.0f} | {on:.0f} | {on / off:.2f} |")
+PY
+# the report's own time: until its line is out (the write comes after it), and until the process ends
+python3 - "$root/reach" "$port" "$tmp/history.db" "$runs" <<'PY'
+import os, statistics, subprocess, sys, time
+reach, port, hist, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+cmds = {"diagnosis": [reach, f"127.0.0.1:{port}", "-q"],
+        "probe": [reach, "probe", "tcp.connect", "host=127.0.0.1", f"port={port}", "-q"]}
+res = {}
+for _ in range(n):
+    for name, cmd in cmds.items():
+        for mode in ("off", "on"):
+            env = dict(os.environ, REACH_RESIDENT="0", REACH_HISTORY="off" if mode == "off" else hist)
+            t0 = time.perf_counter()
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            p.stdout.readline(); t1 = time.perf_counter()
+            p.wait(); t2 = time.perf_counter()
+            res.setdefault((name, mode), []).append(((t1 - t0) * 1000, (t2 - t0) * 1000))
+print("\n| run | history | until the report, ms (median) | until the process ends, ms (median) |")
+print("|---|---|---:|---:|")
+for (name, mode), v in res.items():
+    print(f"| {name} | {mode} | {statistics.median(x[0] for x in v):.0f} | {statistics.median(x[1] for x in v):.0f} |")
 PY
 echo "rows now in the history: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from runs').fetchone()[0])" "$tmp/history.db")"
 
