@@ -15,10 +15,10 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * A process's link to the run history: opens it in the background when the process starts a run (the database's
- * classes and native library load while the run works, not after it), lends the verdict what the history knows
- * ({@link #amend}), and records each run after its report ({@link #record}). A history that cannot be opened or
- * written never fails a run: {@link #problem} says why, once.
+ * A process's link to the run history: opens it when first needed, or in the background as a run starts
+ * ({@link #prepare}: the database's classes and native library load while the run works, not after it), lends the
+ * verdict what the history knows ({@link #amend}), and records each run after its report ({@link #record}). A history
+ * that cannot be opened or written never fails a run: {@link #problem} says why, once.
  */
 public final class Recorder implements AutoCloseable {
     private static final Recorder OFF = new Recorder(null, 0, "off");

@@ -28,6 +28,7 @@ public final class RunFacts {
             "mtu", "interface MTU",
             "path_mtu", "path MTU",
             "certificate", "certificate",
+            "chain", "rest of the chain",
             "listening", "listening on",
             "http_status", "HTTP status");
 
@@ -70,7 +71,10 @@ public final class RunFacts {
             Object pmtu = first(s.observation().facts(), "path_mtu", "pmtu", "mtu");
             if (pmtu != null) put(facts, "path_mtu", String.valueOf(pmtu));
         });
-        step(steps, "tls.handshake", host).ifPresent(s -> put(facts, "certificate", certificate(s.observation().facts())));
+        step(steps, "tls.handshake", host).ifPresent(s -> {
+            put(facts, "certificate", certificate(s.observation().facts()));
+            put(facts, "chain", chain(s.observation().facts()));
+        });
         step(steps, "sockets.listen", null).ifPresent(s -> {
             if (s.observation().facts().get("addresses") instanceof List<?> l && !l.isEmpty()) put(facts, "listening", join(l));
         });
@@ -87,7 +91,8 @@ public final class RunFacts {
         step(steps, "tcp.hello", host).ifPresent(s -> metric(metrics, "tcp_rtt_ms", s.observation().facts().get("rtt_ms")));
         step(steps, "tcp.connect", host).filter(s -> s.status() == Status.OK)   // a timeout is no measurement
                 .ifPresent(s -> metric(metrics, "connect_ms", s.observation().facts().get("connect_ms")));
-        step(steps, "time.compare", host).ifPresent(s -> metric(metrics, "clock_offset_ms", s.observation().facts().get("offset_ms")));
+        step(steps, "time.compare", host).or(() -> step(steps, "ntp.offset", null))
+                .ifPresent(s -> metric(metrics, "clock_offset_ms", s.observation().facts().get("offset_ms")));
 
         var v = result.verdict();
         return new RunRecord(0, target(result), result.playbook(), result.started(), result.duration().toNanos() / 1e6,
@@ -162,6 +167,18 @@ public final class RunFacts {
         if (!(f.get("chain") instanceof List<?> chain) || chain.isEmpty() || !(chain.getFirst() instanceof Map<?, ?> leaf)) return null;
         String sha = Objects.toString(leaf.get("sha256"), "");
         return (sha.length() >= 16 ? "sha256 " + sha.substring(0, 16) + " " : "") + "'" + leaf.get("subject") + "' until " + leaf.get("not_after");
+    }
+
+    /** The certificates after the leaf, by fingerprint (first 16 hex digits) and subject: an intermediate swapped shows. */
+    private static String chain(Map<String, Object> f) {
+        if (!(f.get("chain") instanceof List<?> chain) || chain.size() < 2) return null;
+        List<String> rest = new ArrayList<>();
+        for (Object c : chain.subList(1, chain.size())) {
+            if (!(c instanceof Map<?, ?> m)) continue;
+            String sha = Objects.toString(m.get("sha256"), "");
+            rest.add((sha.length() >= 16 ? sha.substring(0, 16) + " " : "") + "'" + m.get("subject") + "'");
+        }
+        return rest.isEmpty() ? null : String.join(", ", rest);
     }
 
     private static Object first(Map<String, Object> f, String... keys) {

@@ -22,7 +22,8 @@ class RunFactsTest {
                         .fact("mac", "02:00:00:00:00:01").fact("neighbour", "198.18.0.254").build()),
                 Runs.probe("tls", "tls.handshake", Map.of("host", "db01"), Observation.ok("trusted")
                         .fact("chain", List.of(Map.of("subject", "CN=db01", "not_after", "2027-01-01T00:00:00Z",
-                                "sha256", "0123456789abcdef0123456789abcdef"))).build()),
+                                "sha256", "0123456789abcdef0123456789abcdef"), Map.of("subject", "CN=Lab CA 2",
+                                "sha256", "fedcba9876543210fedcba9876543210"))).build()),
                 Runs.probe("ping", "icmp.ping", Map.of("host", "db01"), Observation.ok("answered")
                         .fact("received", 20).fact("rtt_avg_ms", 0.42).fact("loss_pct", 0.0).build()),
                 Runs.probe("connect", "tcp.connect", Map.of("host", "db01"), Observation.ok("connected").fact("connect_ms", 1.5).build()),
@@ -33,7 +34,8 @@ class RunFactsTest {
                 Map.entry("address", "198.18.2.2 (hosts)"),
                 Map.entry("route", "via 198.18.0.254 dev eth0 src 198.18.0.1"),          // not the destination: another answer is not another route
                 Map.entry("next_hop", "02:00:00:00:00:01 (198.18.0.254)"),
-                Map.entry("certificate", "sha256 0123456789abcdef 'CN=db01' until 2027-01-01T00:00:00Z"));
+                Map.entry("certificate", "sha256 0123456789abcdef 'CN=db01' until 2027-01-01T00:00:00Z"),
+                Map.entry("chain", "fedcba9876543210 'CN=Lab CA 2'"));
         assertThat(r.metrics()).containsEntry("rtt_ms", 0.42).containsEntry("loss_pct", 0.0).containsEntry("connect_ms", 1.5);
         assertThat(r.healthy()).isTrue();
         assertThat(r.origin()).isEqualTo("cli");
