@@ -74,7 +74,6 @@ public final class HeadlessWorkbench implements Workbench {
                             Cancellation cancel, java.nio.file.Path workingDirectory, Recorder history, PrintWriter out,
                             PrintWriter err) throws Exception {
         warnAboutPlugins(reach, common, err);
-        if (request instanceof Request.PlaybookRequest) history.prepare();   // its verdict will ask the history: open it meanwhile
         try (ProgressView progress = new ProgressView(err, t.interactive() && !output.quiet, t.columns())) {
             RunResult result = request.run(reach, options(cancel, output.quiet ? null : progress, output)
                     .withWorkingDirectory(workingDirectory)

@@ -15,10 +15,10 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * A process's link to the run history: opens it when first needed, or in the background as a run starts
- * ({@link #prepare}: the database's classes and native library load while the run works, not after it), lends the
- * verdict what the history knows ({@link #amend}), and records each run after its report ({@link #record}). A history
- * that cannot be opened or written never fails a run: {@link #problem} says why, once.
+ * A process's link to the run history: lends the verdict what the history knows ({@link #amend}: from the target's
+ * {@link HistoryDigest}, a file read, so a command-line run does not open the database before its report), and records
+ * each run after its report ({@link #record}), opening the database then (a long-lived process opens it at once,
+ * {@link #prepare}). A history that cannot be opened or written never fails a run: {@link #problem} says why, once.
  */
 public final class Recorder implements AutoCloseable {
     private static final Recorder OFF = new Recorder(null, 0, "off");
@@ -50,8 +50,8 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * Starts opening the history in the background, for a run whose verdict will ask it (a playbook's): its classes and
-     * native library load while the run waits on the network, not after it.
+     * Starts opening the history in the background: for a process that records many runs (the shell, {@code reach serve},
+     * {@code reach watch}, the resident reach), whose first write then does not wait for it.
      */
     public synchronized Recorder prepare() {
         if (file != null && store == null) {
@@ -109,25 +109,38 @@ public final class Recorder implements AutoCloseable {
         if (now.facts().isEmpty() && Drift.BASELINE.stream().noneMatch(now.metrics()::containsKey)) {
             return result;   // nothing to compare (tcp.connect alone, a scan): the history is not even opened before the report
         }
+        Optional<List<RunRecord>> healthy = healthy(now.target(), now.playbook());
+        if (healthy.isEmpty() || healthy.get().isEmpty()) return result;
+        Verdict v = result.verdict();
+        if (!v.healthy()) {
+            List<String> lines = Drift.evidence(healthy.get().getFirst(), now);
+            if (lines.isEmpty()) return result;
+            List<String> evidence = new ArrayList<>(v.evidence());
+            evidence.addAll(lines);
+            return with(result, new Verdict(v.cause(), v.confidence(), v.summary(), v.fix(), evidence, v.supportedBy(), v.concluded()));
+        }
+        if (!result.healthy()) return result;
+        return Drift.departure(now, healthy.get()).map(d -> with(result, departed(result, now, d, causes))).orElse(result);
+    }
+
+    /**
+     * The target's last healthy runs (newest first, up to a baseline's worth): from its digest when there is one, else
+     * from the database (and the digest is made for the next run); empty when the history cannot be read.
+     */
+    private Optional<List<RunRecord>> healthy(String target, String playbook) {
+        if (!java.nio.file.Files.exists(file)) return Optional.of(List.of());   // nothing recorded yet: nothing to open
+        Path digest = HistoryDigest.file(file, target, playbook);
+        Optional<List<RunRecord>> kept = HistoryDigest.read(digest, target, playbook);
+        if (kept.isPresent()) return kept;
         Optional<HistoryStore> s = store();
-        if (s.isEmpty()) return result;
+        if (s.isEmpty()) return Optional.empty();
         try {
-            Verdict v = result.verdict();
-            if (!v.healthy()) {
-                Optional<RunRecord> worked = s.get().lastHealthy(now.target(), now.playbook(), 0);
-                if (worked.isEmpty()) return result;
-                List<String> lines = Drift.evidence(worked.get(), now);
-                if (lines.isEmpty()) return result;
-                List<String> evidence = new ArrayList<>(v.evidence());
-                evidence.addAll(lines);
-                return with(result, new Verdict(v.cause(), v.confidence(), v.summary(), v.fix(), evidence, v.supportedBy(), v.concluded()));
-            }
-            if (!result.healthy()) return result;
-            var past = s.get().healthy(now.target(), now.playbook(), 0, Drift.BASELINE_RUNS);
-            return Drift.departure(now, past).map(d -> with(result, departed(result, now, d, causes))).orElse(result);
+            List<RunRecord> runs = s.get().healthy(target, playbook, 0, Drift.BASELINE_RUNS);
+            HistoryDigest.write(digest, runs);
+            return Optional.of(runs);
         } catch (IOException e) {
             problem = e.getMessage();
-            return result;
+            return Optional.empty();
         }
     }
 
@@ -155,7 +168,12 @@ public final class Recorder implements AutoCloseable {
         Optional<HistoryStore> s = store();
         if (s.isEmpty()) return Optional.empty();
         try {
-            return Optional.of(s.get().record(RunFacts.of(result, origin)));
+            RunRecord recorded = s.get().record(RunFacts.of(result, origin));
+            if (recorded.healthy()) {   // the runs a verdict compares with changed: the digest follows
+                HistoryDigest.write(HistoryDigest.file(file, recorded.target(), recorded.playbook()),
+                        s.get().healthy(recorded.target(), recorded.playbook(), 0, Drift.BASELINE_RUNS));
+            }
+            return Optional.of(recorded);
         } catch (IOException e) {
             problem = e.getMessage();
             return Optional.empty();

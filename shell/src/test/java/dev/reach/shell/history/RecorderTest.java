@@ -1,0 +1,60 @@
+package dev.reach.shell.history;
+
+import dev.reach.core.verdict.CauseCatalog;
+import dev.reach.spi.Observation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The recorder end to end on a real file: runs recorded, the digest kept beside them, verdicts amended from it. */
+class RecorderTest {
+    @TempDir
+    Path dir;
+
+    private static dev.reach.core.run.RunResult run(String cause, String address, double rttMs) {
+        return Runs.diagnosis(cause, List.of(
+                Runs.probe("dns", "dns.resolve", Map.of("name", "db01"), Observation.ok("answered")
+                        .fact("system_addresses", List.of(address)).fact("system_source", "hosts").build()),
+                Runs.probe("ping", "icmp.ping", Map.of("host", "db01"), Observation.ok("answered")
+                        .fact("received", 20).fact("rtt_avg_ms", rttMs).fact("loss_pct", 0.0).build())));
+    }
+
+    @Test
+    void aFaultSaysWhatChangedAndASlowHealthyRunLeavesItsBaselineFromTheDigest() throws Exception {
+        Path file = dir.resolve("history.db");
+        CauseCatalog causes = CauseCatalog.load();
+        try (Recorder r = Recorder.open(file, HistoryStore.DEFAULT_MAX_RUNS, "cli")) {
+            var first = run("ok", "198.18.2.2", 0.40);
+            assertThat(r.amend(first, causes)).as("nothing recorded yet: as it was").isSameAs(first);
+            for (double rtt : new double[]{0.40, 0.42, 0.38, 0.41, 0.39}) r.record(run("ok", "198.18.2.2", rtt));
+        }
+        Path digest = HistoryDigest.file(file, "db01:5432", "unreachable");
+        assertThat(Files.readAllLines(digest)).hasSize(6).first().isEqualTo("reach history digest 1");
+
+        try (Recorder r = Recorder.open(file, HistoryStore.DEFAULT_MAX_RUNS, "cli")) {
+            var fault = r.amend(run("host.down", "198.18.2.99", 0.4), causes);
+            assertThat(fault.verdict().evidence().getLast()).isEqualTo("  DNS answer: 198.18.2.2 (hosts) → 198.18.2.99 (hosts)");
+            assertThat(fault.verdict().evidence()).anyMatch(l -> l.startsWith("since it last worked ") && l.contains("(run 5, "));
+
+            var slow = r.amend(run("ok", "198.18.2.2", 30.0), causes);
+            assertThat(slow.verdict().cause()).isEqualTo("path.latency");
+            assertThat(slow.healthy()).isFalse();
+            assertThat(slow.verdict().fix()).contains("mtr db01");
+            assertThat(slow.verdict().evidence().getFirst()).startsWith("baseline: ICMP round trip 30.0 ms now; usually 0.400 ms (median of 5");
+            r.record(slow);
+        }
+        assertThat(Files.readAllLines(digest)).as("an unhealthy run leaves the healthy runs as they were").hasSize(6);
+
+        Files.delete(digest);   // made again from the database, then kept
+        try (Recorder r = Recorder.open(file, HistoryStore.DEFAULT_MAX_RUNS, "cli")) {
+            assertThat(r.amend(run("ok", "198.18.2.2", 30.0), causes).verdict().cause()).isEqualTo("path.latency");
+        }
+        assertThat(digest).exists();
+    }
+}
