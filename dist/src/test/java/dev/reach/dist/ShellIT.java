@@ -10,16 +10,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.reach.dist.Terminal.exec;
+import static dev.reach.dist.Terminal.q;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -37,7 +37,7 @@ class ShellIT {
 
     @BeforeAll
     static void tmuxIsInstalled() throws Exception {
-        assumeTrue(exec("tmux", "-V").exit == 0, "tmux is not installed: the shell's end-to-end tests need a pseudo-terminal");
+        assumeTrue(exec("tmux", "-V").exit() == 0, "tmux is not installed: the shell's end-to-end tests need a pseudo-terminal");
     }
 
     @AfterEach
@@ -152,8 +152,8 @@ class ShellIT {
                 q(java), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 q("-Dreach.home=" + Cli.HOME), "-cp", q(Cli.HOME.resolve("lib") + "/*"), "dev.reach.shell.Main", "shell");
         var r = exec("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50", "-c", tmp.toString(), cmd);
-        assertThat(r.exit).as("tmux new-session: " + r.out).isZero();
-        String pid = exec("tmux", "display-message", "-p", "-t", session, "#{pane_pid}").out.strip();
+        assertThat(r.exit()).as("tmux new-session: " + r.out()).isZero();
+        String pid = exec("tmux", "display-message", "-p", "-t", session, "#{pane_pid}").out().strip();
         assertThat(pid).as("the shell is running in tmux (it exits at once when java cannot start)").matches("\\d+");
         panePid = Long.parseLong(pid);
         await("the first prompt", ShellIT::promptLast);
@@ -165,16 +165,16 @@ class ShellIT {
             boolean named = k.equals("Tab") || k.equals("Enter") || k.equals("BSpace") || k.startsWith("C-");
             if (!named) cmd.add("-l"); // literal text, not key names
             cmd.add(k);
-            assertThat(exec(cmd.toArray(String[]::new)).exit).isZero(); // a Tab's redraw is awaited by its caller
+            assertThat(exec(cmd.toArray(String[]::new)).exit()).isZero(); // a Tab's redraw is awaited by its caller
         }
     }
 
     private String screen() throws Exception {
-        return exec("tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", session).out;
+        return exec("tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", session).out();
     }
 
     private String colouredScreen() throws Exception {
-        return exec("tmux", "capture-pane", "-p", "-e", "-t", session).out;
+        return exec("tmux", "capture-pane", "-p", "-e", "-t", session).out();
     }
 
     private String await(String what, Predicate<String> ready) throws Exception {
@@ -183,14 +183,7 @@ class ShellIT {
 
     /** Polls the screen until {@code ready} holds; fails with the screen after {@link #WAIT_MS}. */
     private String await(String what, Callable<String> capture, Predicate<String> ready) throws Exception {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
-        String s = "";
-        while (System.nanoTime() < deadline) {
-            s = capture.call();
-            if (ready.test(s)) return s;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("waited " + WAIT_MS / 1000 + " s for " + what + "; the screen:\n" + s);
+        return Terminal.await(what, WAIT_MS, capture, ready);
     }
 
     private void awaitExit() throws Exception {
@@ -205,28 +198,5 @@ class ShellIT {
     private static boolean promptLast(String screen) {
         List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
         return !lines.isEmpty() && lines.getLast().matches("reach( \\S+)?>\\s*");
-    }
-
-    private static String q(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private record Exec(int exit, String out) {
-    }
-
-    private static Exec exec(String... cmd) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return new Exec(127, e.toString());
-        }
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError(String.join(" ", cmd) + " did not finish");
-            return new Exec(p.exitValue(), out);
-        } finally {
-            p.destroyForcibly();
-        }
     }
 }

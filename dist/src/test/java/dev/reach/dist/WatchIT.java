@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.reach.dist.Terminal.exec;
+import static dev.reach.dist.Terminal.q;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -137,38 +139,7 @@ class WatchIT {
         return exec("tmux", "capture-pane", "-p", "-e", "-t", session).out();
     }
 
-    /** Polls until {@code ready} holds; fails with what was seen after {@link #WAIT_MS}. */
     private static String await(String what, Callable<String> capture, Predicate<String> ready) throws Exception {
-        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
-        String s = "";
-        while (System.nanoTime() < deadline) {
-            s = capture.call();
-            if (ready.test(s)) return s;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("waited " + WAIT_MS / 1000 + " s for " + what + "; saw:\n" + s);
-    }
-
-    private static String q(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private record Exec(int exit, String out) {
-    }
-
-    private static Exec exec(String... cmd) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return new Exec(127, e.toString());
-        }
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError(String.join(" ", cmd) + " did not finish");
-            return new Exec(p.exitValue(), out);
-        } finally {
-            p.destroyForcibly();
-        }
+        return Terminal.await(what, WAIT_MS, capture, ready);
     }
 }
