@@ -45,7 +45,7 @@ class ResidentIT {
         checkout = Files.createTempDirectory("reach-checkout");   // stands for the sources of a checkout: 'engine' is what it looks for
         Files.createDirectories(checkout.resolve("engine/src"));
         Files.writeString(checkout.resolve("engine/src/A.java"), "class A {}\n");
-        env = Map.of("XDG_RUNTIME_DIR", runtime.toString());
+        env = Map.of("XDG_RUNTIME_DIR", runtime.toString(), "REACH_HISTORY", runtime.resolve("history.db").toString());
         Cli.Result r = Cli.finish(Cli.start(List.of("-Dreach.checkout=" + checkout), env, "daemon", "start", "--idle", "5m"), "daemon", "start");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("reach: started; resident reach ").contains("0 command(s) served");
@@ -68,11 +68,14 @@ class ResidentIT {
     void servesADiagnosisWithTheSameVerdictAndExitCodeAsItsOwnJvm() throws Exception {
         int port = Cli.closedPort();
         Cli.Result served = client(Cli.REPO, Map.of(), "127.0.0.1:" + port);
-        Cli.Result own = Cli.reach("127.0.0.1:" + port);
+        Cli.Result own = Cli.reach(env, "127.0.0.1:" + port);
         assertThat(served.exit()).as(served.toString()).isEqualTo(1).isEqualTo(own.exit());
         assertThat(served.out()).contains("Verdict: tcp.refused (certain)");
         assertThat(verdict(served.out())).isEqualTo(verdict(own.out())).isNotEmpty();
         assertThat(status()).contains("1 command(s) served");
+        // both runs are in the history, the resident's warming up is not
+        var runs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Cli.reach(env, "history", "--json").out()).path("runs");
+        assertThat(runs.findValuesAsText("target")).as(runs.toString()).containsExactly("127.0.0.1:" + port, "127.0.0.1:" + port);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.reach.shell.repl;
 
-import dev.reach.shell.history.Recorder;
-
 import dev.reach.core.Reach;
 import dev.reach.core.playbook.PlaybookException;
 import dev.reach.core.run.Cancellation;
@@ -20,6 +18,7 @@ import dev.reach.shell.command.OutputOptions;
 import dev.reach.shell.command.Reports;
 import dev.reach.shell.command.Request;
 import dev.reach.shell.command.Workbench;
+import dev.reach.shell.history.Recorder;
 import dev.reach.shell.term.OutputMode;
 import dev.reach.shell.term.ProgressView;
 import dev.reach.spi.Param;
@@ -118,14 +117,14 @@ final class Session implements Workbench, AutoCloseable {
         try (AutoCloseable hook = interrupts.on(cancel::cancel);
              ProgressView progress = new ProgressView(err, live && !output.quiet, this::width)) {
             Request filled = withTarget(engine, request);
-            Recorder stored = output.noHistory ? Recorder.off() : history();
+            Recorder recorder = output.noHistory ? Recorder.off() : history();
             RunResult result = filled.run(engine, HeadlessWorkbench.options(cancel, output.quiet ? null : progress, output));
             progress.close();
-            result = stored.amend(result, engine.causes());
+            result = recorder.amend(result, engine.causes());
             record(filled, result);
             int code = Reports.print(result, output, common, new OutputMode(color && !common.noColor, live, width()), out, cancel.isCancelled());
-            stored.record(result);
-            stored.problem().ifPresent(p -> err.println("reach: warning: the run is not in the history: " + p));
+            recorder.record(result);
+            recorder.problem().ifPresent(p -> err.println("reach: warning: the run is not in the history: " + p));
             return code;
         } catch (UsageException | PlaybookException e) {
             return HeadlessWorkbench.usage(e, output, out, err);

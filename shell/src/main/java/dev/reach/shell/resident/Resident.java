@@ -5,6 +5,7 @@ import dev.reach.core.run.AbandonedThreads;
 import dev.reach.shell.command.CommandTree;
 import dev.reach.shell.command.EngineSetup;
 import dev.reach.shell.command.ExitCodes;
+import dev.reach.shell.history.Recorder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -157,7 +158,9 @@ final class Resident implements AutoCloseable {
         long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
         for (int round = 0; round < 12 && System.nanoTime() < end; round++) {
             for (List<String> args : commands) {
-                ResidentWire.exchange(socket, fields, args, OutputStream.nullOutputStream());
+                List<String> unrecorded = new ArrayList<>(args);
+                unrecorded.add("--no-history");   // warming up is no run of the user's: it stays out of the history
+                ResidentWire.exchange(socket, fields, unrecorded, OutputStream.nullOutputStream());
             }
         }
         served.set(0);
@@ -385,11 +388,11 @@ final class Resident implements AutoCloseable {
         sources.close();
     }
 
-    private dev.reach.shell.history.Recorder history;
+    private Recorder history;
 
     /** The run history, opened at the first run that records and kept for the resident's life. */
-    synchronized dev.reach.shell.history.Recorder history() {
-        if (history == null) history = dev.reach.shell.history.Recorder.fromEnvironment(false, "cli", System::getenv).prepare();
+    synchronized Recorder history() {
+        if (history == null) history = Recorder.fromEnvironment(false, "cli", System::getenv).prepare();
         return history;
     }
 

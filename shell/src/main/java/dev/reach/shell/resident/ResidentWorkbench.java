@@ -1,7 +1,5 @@
 package dev.reach.shell.resident;
 
-import dev.reach.shell.history.Recorder;
-
 import dev.reach.core.Reach;
 import dev.reach.core.run.Cancellation;
 import dev.reach.shell.command.CommonOptions;
@@ -11,6 +9,7 @@ import dev.reach.shell.command.HeadlessWorkbench;
 import dev.reach.shell.command.OutputOptions;
 import dev.reach.shell.command.Request;
 import dev.reach.shell.command.Workbench;
+import dev.reach.shell.history.Recorder;
 import dev.reach.shell.term.OutputMode;
 
 import java.io.PrintWriter;
