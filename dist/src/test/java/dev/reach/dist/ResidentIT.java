@@ -322,11 +322,14 @@ class ResidentIT {
             // runs it in a JVM of its own), and the resident's log says why
             Cli.Result after = client(Cli.REPO, Map.of(), "probes");
             assertThat(after.exit()).as(after.toString()).isEqualTo(DECLINED);
+            // its log says why once it has shut down (its engines and history closed, up to a few seconds after it
+            // stopped taking clients)
+            Path log;
             try (var logs = Files.list(runtime.resolve("reach"))) {
-                Path log = logs.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
-                assertThat(Files.readString(log)).contains("reach: stopped: 5 probe threads still ran after their steps gave up"
-                        + " on them (more than 4)");
+                log = logs.filter(f -> f.toString().endsWith(".log")).findFirst().orElseThrow();
             }
+            Terminal.await("the resident's log to say why it stopped", 15_000, () -> Files.readString(log),
+                    text -> text.contains("reach: stopped: 5 probe threads still ran after their steps gave up on them (more than 4)"));
         } finally {
             pid().ifPresent(p -> { p.destroy(); p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join(); });
             Files.deleteIfExists(jar);
