@@ -32,15 +32,15 @@ db = sqlite3.connect(sys.argv[1])
 db.execute("PRAGMA journal_mode=WAL")
 db.execute("""CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, playbook TEXT NOT NULL,
   started INTEGER NOT NULL, duration_ms REAL NOT NULL, cause TEXT NOT NULL, confidence TEXT NOT NULL, healthy INTEGER NOT NULL,
-  summary TEXT NOT NULL, origin TEXT NOT NULL, facts TEXT NOT NULL, metrics TEXT NOT NULL)""")
+  worked INTEGER NOT NULL, summary TEXT NOT NULL, origin TEXT NOT NULL, facts TEXT NOT NULL, metrics TEXT NOT NULL)""")
 db.execute("CREATE INDEX IF NOT EXISTS runs_by_target ON runs (target, id)")
 now = int(time.time() * 1000)
 facts = json.dumps({"route": "local dev lo table local src 127.0.0.1", "mtu": "lo 65536"})
 for i in range(2000):
     for pb in ("unreachable", "probe tcp.connect"):
-        db.execute("INSERT INTO runs (target, playbook, started, duration_ms, cause, confidence, healthy, summary, origin, facts, metrics) "
-                   "VALUES (?,?,?,?,?,?,?,?,?,?,?)", (f"127.0.0.1:{sys.argv[2]}", pb, now - (2000 - i) * 60000, 150.0,
-                   "tcp.refused", "certain", 0, "refused", "cli", facts, json.dumps({"rtt_ms": 0.05, "loss_pct": 0.0})))
+        db.execute("INSERT INTO runs (target, playbook, started, duration_ms, cause, confidence, healthy, worked, summary, origin, facts, metrics) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (f"127.0.0.1:{sys.argv[2]}", pb, now - (2000 - i) * 60000, 150.0,
+                   "tcp.refused", "certain", 0, 0, "refused", "cli", facts, json.dumps({"rtt_ms": 0.05, "loss_pct": 0.0})))
 db.commit()
 PY
 unset REACH_HISTORY

@@ -72,7 +72,7 @@ public class HistoryBench {
 
     @Benchmark
     public Object amend() throws IOException {
-        var last = store.lastHealthy("db01:5432", "unreachable", 0);
-        return Drift.departure(run, store.healthy("db01:5432", "unreachable", 0, Drift.BASELINE_RUNS)).isPresent() ? last : null;
+        var last = store.lastWorked("db01:5432", "unreachable", 0);
+        return Drift.departure(run, store.worked("db01:5432", "unreachable", 0, Drift.BASELINE_RUNS)).isPresent() ? last : null;
     }
 }

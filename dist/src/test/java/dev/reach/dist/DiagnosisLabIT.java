@@ -144,7 +144,11 @@ class DiagnosisLabIT {
             assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
             JsonNode d = new ObjectMapper().readTree(diff.out());
             assertThat(d.path("to").path("run").asLong()).isEqualTo(certRun);
-            assertThat(d.path("changes").findValuesAsText("key")).as(diff.out()).containsExactly("certificate");
+            List<String> facts = new ArrayList<>();
+            d.path("changes").forEach(c -> {
+                if (c.path("kind").asText().equals("fact")) facts.add(c.path("key").asText());
+            });
+            assertThat(facts).as(diff.out()).containsExactly("certificate");   // figures (round trips) vary run to run
             tls.close();
             tls = lab.tlsServer("good");
             assertThat(cause(run.get())).isEqualTo("ok");

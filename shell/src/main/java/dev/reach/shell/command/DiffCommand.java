@@ -34,7 +34,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET", description = "What was diagnosed, like db01:5432 or https://web01/.")
     String target;
 
-    @Option(names = "--from", paramLabel = "RUN", description = "The earlier run's number (default: the last healthy run before --to).")
+    @Option(names = "--from", paramLabel = "RUN", description = "The earlier run's number (default: the last run before --to in which it worked).")
     Long from;
 
     @Option(names = "--to", paramLabel = "RUN", description = "The later run's number (default: the newest run of TARGET).")
@@ -68,7 +68,7 @@ public final class DiffCommand implements Callable<Integer> {
             if (from != null) {
                 earlier = store.run(from);
             } else {
-                earlier = store.lastHealthy(b.target(), b.playbook(), b.id());
+                earlier = store.lastWorked(b.target(), b.playbook(), b.id());
                 if (earlier.isEmpty()) {
                     List<RunRecord> before = store.runs(b.target(), null, 200).stream().filter(r -> r.id() < b.id()).toList();
                     earlier = before.isEmpty() ? Optional.empty() : Optional.of(before.getLast());
@@ -92,6 +92,7 @@ public final class DiffCommand implements Callable<Integer> {
             for (Drift.Change c : changes) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("key", c.key());
+                m.put("kind", c.metric() ? "figure" : "fact");   // a figure is a measurement: it varies run to run
                 m.put("label", c.label());
                 m.put("before", c.before());
                 m.put("after", c.after());

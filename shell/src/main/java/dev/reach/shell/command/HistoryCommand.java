@@ -126,6 +126,7 @@ public final class HistoryCommand implements Callable<Integer> {
         m.put("cause", r.cause());
         m.put("confidence", r.confidence());
         m.put("healthy", r.healthy());
+        m.put("worked", r.worked());
         m.put("summary", r.summary());
         m.put("changed_from", changedFrom);
         m.put("facts", r.facts());

@@ -17,12 +17,26 @@ import java.util.Optional;
  * so one slow run among them moves it little.
  */
 public final class Drift {
+    /** How the evidence line of a departure from the baseline begins (first of its verdict's evidence). */
+    static final String EVIDENCE = "baseline: ";
+
+    /**
+     * Whether {@code v} is a healthy run's verdict turned into a departure from its baseline by the history: the target
+     * worked in that run (the request got through), so the run still counts towards the baseline.
+     */
+    public static boolean departed(dev.reach.core.run.Verdict v) {
+        return (v.cause().equals("path.latency") || v.cause().equals("path.loss")) && !v.concluded()
+                && !v.evidence().isEmpty() && v.evidence().getFirst().startsWith(EVIDENCE);
+    }
+
     /** The figures a baseline is kept for, in the order they are judged. */
     public static final List<String> BASELINE = List.of("rtt_ms", "tcp_rtt_ms", "loss_pct");
     /** Healthy runs a baseline needs before it says anything. */
     public static final int BASELINE_MIN_RUNS = 5;
     /** Healthy runs a baseline is made of, at most (the newest). */
     public static final int BASELINE_RUNS = 30;
+    /** The least rise of a round trip over its baseline that counts, in ms. */
+    static final double RTT_FLOOR_MS = 5;
     /** MADs (scaled to a standard deviation, ×1.4826) a figure must lie above the median. */
     static final double MADS = 6;
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -39,7 +53,7 @@ public final class Drift {
 
     /**
      * The facts that differ between {@code from} and {@code to} (only those both runs observed), then the figures
-     * that moved by at least 2× and 1 ms (a connect time 3× and 10 ms, loss 5 points, a clock offset a second).
+     * that moved by at least 2× and 1 ms (a connect time 3× and 100 ms, loss 5 points, a clock offset a second).
      */
     public static List<Change> changes(RunRecord from, RunRecord to) {
         List<Change> out = new ArrayList<>();
@@ -65,8 +79,8 @@ public final class Drift {
     private static boolean moved(String key, double a, double b) {
         if (key.equals("loss_pct")) return Math.abs(b - a) >= 5;
         if (key.equals("clock_offset_ms")) return Math.abs(b - a) >= 1000;
-        if (key.equals("connect_ms")) {   // timed by the JVM, a cold one: a few ms either way are its own noise
-            return Math.max(a, b) - Math.min(a, b) >= 10 && Math.max(a, b) >= 3 * Math.min(a, b);
+        if (key.equals("connect_ms")) {   // timed by a cold JVM on a busy machine: tens of ms either way are its own noise
+            return Math.max(a, b) - Math.min(a, b) >= 100 && Math.max(a, b) >= 3 * Math.min(a, b);
         }
         double lo = Math.min(a, b);
         double hi = Math.max(a, b);
@@ -116,14 +130,15 @@ public final class Drift {
         }
 
         public String line() {
-            return "baseline: " + label + " " + figure(key, value) + " now; usually " + figure(key, median) + " (median of "
+            return EVIDENCE + label + " " + figure(key, value) + " now; usually " + figure(key, median) + " (median of "
                     + runs + " healthy runs since " + WHEN.format(since) + ", MAD " + figure(key, mad) + ")";
         }
     }
 
     /**
      * Whether {@code now} (a healthy run) left the baseline of {@code past} (healthy runs of the same target and
-     * playbook, any order): a round trip at least twice its median and above it by six scaled MADs and 1 ms, or a loss
+     * playbook, any order): a round trip at least twice its median and above it by six scaled MADs and {@value #RTT_FLOOR_MS}
+     * ms (less is a busy machine's noise as much as the path's), or a loss
      * ten points and six scaled MADs above its median. Empty with fewer than {@link #BASELINE_MIN_RUNS} runs that measured it.
      */
     public static Optional<Departure> departure(RunRecord now, List<RunRecord> past) {
@@ -137,7 +152,7 @@ public final class Drift {
             double spread = MADS * 1.4826 * mad;
             boolean out = key.equals("loss_pct")
                     ? v - median >= Math.max(10, spread)
-                    : v >= 2 * median && v - median >= Math.max(1, spread);
+                    : v >= 2 * median && v - median >= Math.max(RTT_FLOOR_MS, spread);
             if (out) {
                 Instant since = with.stream().map(RunRecord::started).min(Comparator.naturalOrder()).orElse(now.started());
                 return Optional.of(new Departure(key, RunFacts.METRIC_LABELS.get(key), v, median, mad, with.size(), since));

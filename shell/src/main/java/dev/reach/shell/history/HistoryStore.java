@@ -27,7 +27,7 @@ public final class HistoryStore implements AutoCloseable {
     public static final int DEFAULT_MAX_RUNS = 20_000;
     /** The schema's version, kept in SQLite's user_version: 0 is a new file. */
     private static final int SCHEMA = 1;
-    private static final String COLUMNS = "id, target, playbook, started, duration_ms, cause, confidence, healthy, summary, origin, facts, metrics";
+    private static final String COLUMNS = "id, target, playbook, started, duration_ms, cause, confidence, healthy, worked, summary, origin, facts, metrics";
 
     private final Connection db;
     private final Path file;
@@ -66,7 +66,7 @@ public final class HistoryStore implements AutoCloseable {
                     s.execute("PRAGMA journal_mode = WAL");   // kept in the file from then on
                     s.execute("CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, "
                             + "playbook TEXT NOT NULL, started INTEGER NOT NULL, duration_ms REAL NOT NULL, cause TEXT NOT NULL, "
-                            + "confidence TEXT NOT NULL, healthy INTEGER NOT NULL, summary TEXT NOT NULL, origin TEXT NOT NULL, "
+                            + "confidence TEXT NOT NULL, healthy INTEGER NOT NULL, worked INTEGER NOT NULL, summary TEXT NOT NULL, origin TEXT NOT NULL, "
                             + "facts TEXT NOT NULL, metrics TEXT NOT NULL)");
                     s.execute("CREATE INDEX IF NOT EXISTS runs_by_target ON runs (target, id)");
                     s.execute("PRAGMA user_version = " + SCHEMA);
@@ -86,7 +86,7 @@ public final class HistoryStore implements AutoCloseable {
     /** Records a run and returns it with its number; every 100th run the oldest past the bound are pruned. */
     public synchronized RunRecord record(RunRecord r) throws IOException {
         try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (target, playbook, started, duration_ms, cause, "
-                + "confidence, healthy, summary, origin, facts, metrics) VALUES (?,?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                + "confidence, healthy, worked, summary, origin, facts, metrics) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
             p.setString(1, r.target());
             p.setString(2, r.playbook());
             p.setLong(3, r.started().toEpochMilli());
@@ -94,10 +94,11 @@ public final class HistoryStore implements AutoCloseable {
             p.setString(5, r.cause());
             p.setString(6, r.confidence());
             p.setInt(7, r.healthy() ? 1 : 0);
-            p.setString(8, r.summary());
-            p.setString(9, r.origin());
-            p.setString(10, FlatJson.write(r.facts()));
-            p.setString(11, FlatJson.write(r.metrics()));
+            p.setInt(8, r.worked() ? 1 : 0);
+            p.setString(9, r.summary());
+            p.setString(10, r.origin());
+            p.setString(11, FlatJson.write(r.facts()));
+            p.setString(12, FlatJson.write(r.metrics()));
             p.executeUpdate();
             long id;
             try (ResultSet keys = p.getGeneratedKeys()) {
@@ -145,15 +146,18 @@ public final class HistoryStore implements AutoCloseable {
         }
     }
 
-    /** The last healthy run of {@code target} by {@code playbook} before run {@code before} (0: the newest). */
-    public synchronized Optional<RunRecord> lastHealthy(String target, String playbook, long before) throws IOException {
-        return healthy(target, playbook, before, 1).stream().findFirst();
+    /** The last run of {@code target} by {@code playbook} that worked, before run {@code before} (0: the newest). */
+    public synchronized Optional<RunRecord> lastWorked(String target, String playbook, long before) throws IOException {
+        return worked(target, playbook, before, 1).stream().findFirst();
     }
 
-    /** Up to {@code limit} healthy runs of {@code target} by {@code playbook} before run {@code before} (0: any), newest first. */
-    public synchronized List<RunRecord> healthy(String target, String playbook, long before, int limit) throws IOException {
+    /**
+     * Up to {@code limit} runs of {@code target} by {@code playbook} that worked ({@link RunRecord#worked}), before run
+     * {@code before} (0: any), newest first.
+     */
+    public synchronized List<RunRecord> worked(String target, String playbook, long before, int limit) throws IOException {
         try (PreparedStatement p = db.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE target = ? AND playbook = ? "
-                + "AND healthy = 1 AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?")) {
+                + "AND worked = 1 AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?")) {
             p.setString(1, target);
             p.setString(2, playbook);
             p.setLong(3, before);
@@ -179,8 +183,8 @@ public final class HistoryStore implements AutoCloseable {
         try (ResultSet r = p.executeQuery()) {
             while (r.next()) {
                 out.add(new RunRecord(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
-                        r.getDouble(5), r.getString(6), r.getString(7), r.getInt(8) == 1, r.getString(9), r.getString(10),
-                        texts(r.getString(11)), numbers(r.getString(12))));
+                        r.getDouble(5), r.getString(6), r.getString(7), r.getInt(8) == 1, r.getInt(9) == 1, r.getString(10),
+                        r.getString(11), texts(r.getString(12)), numbers(r.getString(13))));
             }
         }
         return out;

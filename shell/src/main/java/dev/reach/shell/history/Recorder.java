@@ -135,7 +135,7 @@ public final class Recorder implements AutoCloseable {
         Optional<HistoryStore> s = store();
         if (s.isEmpty()) return Optional.empty();
         try {
-            List<RunRecord> runs = s.get().healthy(target, playbook, 0, Drift.BASELINE_RUNS);
+            List<RunRecord> runs = s.get().worked(target, playbook, 0, Drift.BASELINE_RUNS);
             HistoryDigest.write(digest, runs);
             return Optional.of(runs);
         } catch (IOException e) {
@@ -169,9 +169,9 @@ public final class Recorder implements AutoCloseable {
         if (s.isEmpty()) return Optional.empty();
         try {
             RunRecord recorded = s.get().record(RunFacts.of(result, origin));
-            if (recorded.healthy()) {   // the runs a verdict compares with changed: the digest follows
+            if (recorded.worked()) {   // the runs a verdict compares with changed: the digest follows
                 HistoryDigest.write(HistoryDigest.file(file, recorded.target(), recorded.playbook()),
-                        s.get().healthy(recorded.target(), recorded.playbook(), 0, Drift.BASELINE_RUNS));
+                        s.get().worked(recorded.target(), recorded.playbook(), 0, Drift.BASELINE_RUNS));
             }
             return Optional.of(recorded);
         } catch (IOException e) {

@@ -95,8 +95,9 @@ public final class RunFacts {
                 .ifPresent(s -> metric(metrics, "clock_offset_ms", s.observation().facts().get("offset_ms")));
 
         var v = result.verdict();
+        boolean worked = result.healthy() || !result.cancelled() && Drift.departed(v);
         return new RunRecord(0, target(result), result.playbook(), result.started(), result.duration().toNanos() / 1e6,
-                v.cause(), v.confidence().label(), result.healthy(), v.summary(), origin, facts, metrics);
+                v.cause(), v.confidence().label(), result.healthy(), worked, v.summary(), origin, facts, metrics);
     }
 
     /**

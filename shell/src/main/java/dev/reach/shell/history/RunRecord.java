@@ -18,23 +18,33 @@ import java.util.Map;
  * @param cause      the verdict's cause ({@code ok} when healthy)
  * @param confidence certain, likely or possible
  * @param healthy    whether the run was healthy (exit code 0)
+ * @param worked     whether the target worked: healthy, or healthy but for the history's own baseline (such a run still
+ *                   counts towards the baseline, which so follows a path that changed for good)
  * @param summary    the verdict's summary
  * @param origin     where it ran: cli, shell, serve, watch
  * @param facts      comparable facts by key ({@link RunFacts#LABELS}), as text
  * @param metrics    figures by key ({@link RunFacts#METRIC_LABELS})
  */
 public record RunRecord(long id, String target, String playbook, Instant started, double durationMs, String cause,
-                        String confidence, boolean healthy, String summary, String origin, Map<String, String> facts,
-                        Map<String, Double> metrics) {
+                        String confidence, boolean healthy, boolean worked, String summary, String origin,
+                        Map<String, String> facts, Map<String, Double> metrics) {
     public RunRecord {
         facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
+    /** A run that worked exactly when it was healthy. */
+    public RunRecord(long id, String target, String playbook, Instant started, double durationMs, String cause,
+                     String confidence, boolean healthy, String summary, String origin, Map<String, String> facts,
+                     Map<String, Double> metrics) {
+        this(id, target, playbook, started, durationMs, cause, confidence, healthy, healthy, summary, origin, facts, metrics);
+    }
+
     /** The same run under its number in the history. */
     public RunRecord withId(long number) {
-        return new RunRecord(number, target, playbook, started, durationMs, cause, confidence, healthy, summary, origin, facts, metrics);
+        return new RunRecord(number, target, playbook, started, durationMs, cause, confidence, healthy, worked, summary, origin, facts, metrics);
     }
+
 
     /** The verdict as one word with its confidence: {@code host.down (certain)}, or {@code ok}. */
     public String verdict() {

@@ -30,9 +30,9 @@ class HistoryStoreTest {
             assertThat(first.id()).isEqualTo(1);
             assertThat(fault.id()).isEqualTo(3);
             assertThat(store.run(1)).contains(first);
-            assertThat(store.lastHealthy("db01:5432", "unreachable", 0)).map(RunRecord::id).contains(2L);
-            assertThat(store.lastHealthy("db01:5432", "unreachable", 2)).map(RunRecord::id).contains(1L);
-            assertThat(store.lastHealthy("db01:5432", "other", 0)).isEmpty();
+            assertThat(store.lastWorked("db01:5432", "unreachable", 0)).map(RunRecord::id).contains(2L);
+            assertThat(store.lastWorked("db01:5432", "unreachable", 2)).map(RunRecord::id).contains(1L);
+            assertThat(store.lastWorked("db01:5432", "other", 0)).isEmpty();
             assertThat(store.runs("db01:5432", null, 2)).extracting(RunRecord::id).containsExactly(2L, 3L);
             assertThat(store.runs(null, Runs.T0.plusSeconds(90), 50)).extracting(RunRecord::id).containsExactly(3L);
             assertThat(store.run(3).orElseThrow().facts()).containsEntry("address", "198.18.2.99 (hosts)");

@@ -48,12 +48,27 @@ class RecorderTest {
             assertThat(slow.verdict().fix()).contains("mtr db01");
             assertThat(slow.verdict().evidence().getFirst()).startsWith("baseline: ICMP round trip 30.0 ms now; usually 0.400 ms (median of 5");
             r.record(slow);
+            r.record(fault);
         }
-        assertThat(Files.readAllLines(digest)).as("an unhealthy run leaves the healthy runs as they were").hasSize(6);
+        assertThat(Files.readAllLines(digest)).as("the slow run worked, the fault did not").hasSize(7);
+
+        // the path stays slower: the baseline follows it once most of the runs that worked are slow
+        int flagged = 0;
+        String last = "";
+        try (Recorder r = Recorder.open(file, HistoryStore.DEFAULT_MAX_RUNS, "cli")) {
+            for (int i = 0; i < 10; i++) {
+                var again = r.amend(run("ok", "198.18.2.2", 30.0 + i % 2), causes);
+                last = again.verdict().cause();
+                if (last.equals("path.latency")) flagged++;
+                r.record(again);
+            }
+        }
+        assertThat(last).isEqualTo("ok");
+        assertThat(flagged).as("slow runs flagged before the baseline moved").isBetween(4, 6);
 
         Files.delete(digest);   // made again from the database, then kept
         try (Recorder r = Recorder.open(file, HistoryStore.DEFAULT_MAX_RUNS, "cli")) {
-            assertThat(r.amend(run("ok", "198.18.2.2", 30.0), causes).verdict().cause()).isEqualTo("path.latency");
+            assertThat(r.amend(run("ok", "198.18.2.2", 300.0), causes).verdict().cause()).isEqualTo("path.latency");
         }
         assertThat(digest).exists();
     }
