@@ -17,18 +17,6 @@ import java.util.Optional;
  * so one slow run among them moves it little.
  */
 public final class Drift {
-    /** How the evidence line of a departure from the baseline begins (first of its verdict's evidence). */
-    static final String EVIDENCE = "baseline: ";
-
-    /**
-     * Whether {@code v} is a healthy run's verdict turned into a departure from its baseline by the history: the target
-     * worked in that run (the request got through), so the run still counts towards the baseline.
-     */
-    public static boolean departed(dev.reach.core.run.Verdict v) {
-        return (v.cause().equals("path.latency") || v.cause().equals("path.loss")) && !v.concluded()
-                && !v.evidence().isEmpty() && v.evidence().getFirst().startsWith(EVIDENCE);
-    }
-
     /** The figures a baseline is kept for, in the order they are judged. */
     public static final List<String> BASELINE = List.of("rtt_ms", "tcp_rtt_ms", "loss_pct");
     /** Healthy runs a baseline needs before it says anything. */
@@ -130,7 +118,7 @@ public final class Drift {
         }
 
         public String line() {
-            return EVIDENCE + label + " " + figure(key, value) + " now; usually " + figure(key, median) + " (median of "
+            return RunFacts.BASELINE_EVIDENCE + label + " " + figure(key, value) + " now; usually " + figure(key, median) + " (median of "
                     + runs + " healthy runs since " + WHEN.format(since) + ", MAD " + figure(key, mad) + ")";
         }
     }

@@ -40,7 +40,19 @@ public final class RunFacts {
             "connect_ms", "connect time",
             "clock_offset_ms", "clock offset");
 
+    /** How the evidence line of a departure from the baseline begins ({@link Drift.Departure}, its verdict's first line). */
+    static final String BASELINE_EVIDENCE = "baseline: ";
+
     private RunFacts() {
+    }
+
+    /**
+     * Whether {@code v} is a healthy run's verdict that the history turned into a departure from its baseline: the
+     * target worked in that run (the request got through), so the run still counts towards the baseline.
+     */
+    static boolean departed(dev.reach.core.run.Verdict v) {
+        return (v.cause().equals("path.latency") || v.cause().equals("path.loss")) && !v.concluded()
+                && !v.evidence().isEmpty() && v.evidence().getFirst().startsWith(BASELINE_EVIDENCE);
     }
 
     private static Map<String, String> labels(String... kv) {
@@ -95,7 +107,7 @@ public final class RunFacts {
                 .ifPresent(s -> metric(metrics, "clock_offset_ms", s.observation().facts().get("offset_ms")));
 
         var v = result.verdict();
-        boolean worked = result.healthy() || !result.cancelled() && Drift.departed(v);
+        boolean worked = result.healthy() || !result.cancelled() && departed(v);
         return new RunRecord(0, target(result), result.playbook(), result.started(), result.duration().toNanos() / 1e6,
                 v.cause(), v.confidence().label(), result.healthy(), worked, v.summary(), origin, facts, metrics);
     }
