@@ -96,6 +96,13 @@ final class LabTopology implements AutoCloseable {
             if (!up) {
                 throw new IllegalStateException("the lab's path from the client to " + SERVER + " does not answer ping");
             }
+            // the first scenario that waited for the router's ICMP host-unreachable right after the lab was made heard
+            // nothing in 5 s, twice in full suites (never alone): the router is asked for one now, for an address
+            // nothing holds (its ARP fails after ~3 s), so the scenarios meet a router that has sent one. A mitigation:
+            // the cause is not known.
+            for (int i = 0; i < 2; i++) {
+                if (lab.exec(client, "ping", "-n", "-c", "1", "-W", "5", "198.18.1.98").out().contains("Unreachable")) break;
+            }
         } catch (RuntimeException | IOException e) {
             lab.close();
             throw e;
