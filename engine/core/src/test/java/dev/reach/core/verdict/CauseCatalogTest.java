@@ -77,7 +77,7 @@ class CauseCatalogTest {
         assertThat(inconclusive.reachOwn()).isTrue();
         assertThat(inconclusive.evidence()).startsWith("the checks that would decide could not run");
         assertThat(causes.causes()).filteredOn(CauseCatalog.Cause::reachOwn).extracting(CauseCatalog.Cause::code)
-                .containsExactlyInAnyOrder("quic.not-quic", "tcp.stall", "overlay.mtu", "tunnel.down", "tunnel.no-handshake", "ipsec.no-sa", "mount.stale", "mount.missing", CauseCatalog.INCONCLUSIVE);
+                .containsExactlyInAnyOrder("quic.not-quic", "tcp.stall", "overlay.mtu", "tunnel.down", "tunnel.no-handshake", "ipsec.no-sa", "mount.stale", "mount.missing", "path.filtered", "path.reply-lost", CauseCatalog.INCONCLUSIVE);
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc socket calls of {@link RouteNetlink} (netlink) and {@link ArpSocket} (packet socket), each leaving
+ * The libc socket calls of {@link RouteNetlink} (netlink), {@link ArpSocket} and {@link FlowCapture} (packet sockets), each leaving
  * the errno it met in the caller's capture segment ({@link #CAPTURE}).
  *
  * <p>Every call is bound with one descriptor, six 64-bit integers in and one out, the same as the net
@@ -37,6 +37,7 @@ final class LibC {
         static final MethodHandle SEND = bind("send");
         static final MethodHandle SENDTO = bind("sendto");
         static final MethodHandle RECV = bind("recv");
+        static final MethodHandle RECVFROM = bind("recvfrom");
         static final MethodHandle POLL = bind("poll");
         static final MethodHandle CLOSE = bind("close");
 
@@ -89,6 +90,13 @@ final class LibC {
 
     static long recv(MemorySegment st, int fd, MemorySegment buffer, int flags) throws Throwable {
         return (long) Calls.RECV.invokeExact(st, (long) fd, buffer.address(), buffer.byteSize(), (long) flags, 0L, 0L);
+    }
+
+    /** {@code from} receives the sender's address; {@code fromLength} holds its size in (an int) and the length written out. */
+    static long recvfrom(MemorySegment st, int fd, MemorySegment buffer, int flags, MemorySegment from, MemorySegment fromLength)
+            throws Throwable {
+        return (long) Calls.RECVFROM.invokeExact(st, (long) fd, buffer.address(), buffer.byteSize(), (long) flags, from.address(),
+                fromLength.address());
     }
 
     /** {@code pollfds} holds whole {@code struct pollfd}s (8 bytes each). */
