@@ -792,6 +792,78 @@ class DiagnosisLabIT {
         }
     }
 
+    // both ends: reach HOST:PORT --server-via 'ip netns exec SERVER', the server's reach started by the client's
+
+    @Test
+    void bothEndsHealthyIsOkWithTheServersViewAttached() throws Exception {
+        JsonNode json = report(diagnoseWithServer(LabTopology.SERVER + ":8080"));
+        expect("both-ends healthy", "ok", verdict(json, "both-ends healthy"));
+        JsonNode server = serverStep(json);
+        assertThat(server.path("facts").path("flow_outcome").asText()).as(server.toString()).isEqualTo("established");
+        assertThat(server.path("facts").path("flow_in_interfaces").toString()).contains(lab.serverLink.devB());
+        assertThat(json.path("verdict").path("evidence").toString()).contains("[B] flow.watch: the handshake from 198.18.0.1 completed");
+    }
+
+    @Test
+    void bothEndsFirewallDropOnTheServerIsNamedFromTheServersSideWithTheKernelsReason() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        JsonNode json = report(diagnoseWithServer(LabTopology.SERVER + ":8080"));
+        Verdict v = verdict(json, "both-ends server firewall");
+        expect("both-ends server firewall", "firewall.local", v);
+        assertThat(v.summary()).startsWith("On B: SYN from 198.18.0.1").contains("NETFILTER_DROP").contains("dport 8080").contains("(A alone: tcp.filtered)");
+        assertThat(json.path("verdict").path("evidence").toString()).contains("[B] ").contains("[A] tcp.filtered");
+    }
+
+    @Test
+    void bothEndsDropOnTheRouterNeverReachedTheServer() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        Verdict v = verdict(report(diagnoseWithServer(LabTopology.SERVER + ":8080")), "both-ends router drop");
+        expect("both-ends router drop", "path.filtered", v);
+        assertThat(v.summary()).contains("left A and never reached B").contains("saw nothing from 198.18.0.1");
+    }
+
+    @Test
+    void bothEndsStrictRpFilterWithAnAsymmetricRouteIsRpfilterDrop() throws Exception {
+        lab.lab.exec(lab.server, "sysctl", "-qw", "net.ipv4.conf." + lab.serverSecondLink.devB() + ".rp_filter=1").orThrow();
+        Verdict v = verdict(report(diagnoseWithServer(LabTopology.SERVER_SECOND + ":8080")), "both-ends rp_filter");
+        expect("both-ends rp_filter", "rpfilter.drop", v);
+        assertThat(v.summary()).contains("IP_RPFILTER").contains(lab.serverSecondLink.devB());
+    }
+
+    @Test
+    void bothEndsListenerOnLoopbackOnlyIsNamedFromTheClientsCommand() throws Exception {
+        try (var local = lab.python(LOOPBACK_LISTENER)) {
+            Verdict v = verdict(report(diagnoseWithServer(LabTopology.SERVER + ":9090")), "both-ends loopback listener");
+            expect("both-ends loopback listener", "listen.localhost-only", v);
+            assertThat(v.summary()).contains("127.0.0.1:9090").contains("(A alone: tcp.refused)");
+        }
+    }
+
+    @Test
+    void bothEndsWithAServerCommandThatFailsIsTheClientsVerdictWithWhy() throws Exception {
+        Netns.Result r = reach(lab.client, LabTopology.SERVER + ":8080", "--json", "--server-via", "ip netns exec no-such-namespace");
+        JsonNode json = report(r);
+        expect("both-ends server command fails", "ok", verdict(json, "both-ends server command fails"));
+        assertThat(json.path("verdict").path("evidence").toString()).contains("[B] the server's view is absent: it ended (exit");
+        assertThat(serverStep(json).path("status").asText()).isEqualTo("skipped");
+    }
+
+    /** {@code reach TARGET --server-via 'ip netns exec SERVER'} in the client namespace, the server's reach the same distribution. */
+    private static Netns.Result diagnoseWithServer(String target) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String serverReach = String.join(" ", java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dreach.home=" + HOME, "-cp", CP, "dev.reach.shell.Main");
+        return reach(lab.client, target, "--json", "--set", "resolv_conf=" + lab.resolvConf, "--set", "hosts_file=" + lab.hosts,
+                "--set", "system=hosts", "--server-via", "ip netns exec " + lab.server, "--server-reach", serverReach);
+    }
+
+    private static JsonNode serverStep(JsonNode json) {
+        for (JsonNode s : json.path("steps")) {
+            if (s.path("id").asText().equals("server")) return s;
+        }
+        throw new AssertionError("no server step in " + json);
+    }
+
     /** Connects to ADDRESS PORT every 100 ms for at most 60 s (stopped by PID before that), one SYN at a time. */
     private static final String RETRYING_CLIENT = """
             import socket, sys, time
@@ -916,16 +988,24 @@ class DiagnosisLabIT {
     /** The verdict of a --json report, printed with the run's duration and summary (for a scenario that flakes). */
     private static Verdict verdict(Netns.Result r) {
         String target = String.join(" ", r.command().subList(r.command().indexOf("dev.reach.shell.Main") + 1, r.command().size()));
-        JsonNode json;
+        return verdict(report(r), target);
+    }
+
+    private static JsonNode report(Netns.Result r) {
         try {
-            json = new ObjectMapper().readTree(r.out());
+            JsonNode json = new ObjectMapper().readTree(r.out());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("exit", r.exit());
+            return json;
         } catch (Exception e) {
             throw new AssertionError("reach printed no JSON report: " + r, e);
         }
+    }
+
+    private static Verdict verdict(JsonNode json, String what) {
         Verdict v = new Verdict(json.path("verdict").path("cause").asText(), json.path("verdict").path("summary").asText(),
                 json.path("verdict").path("fix").asText(),
-                json.path("duration_ms").asDouble(), r.exit(), json.path("healthy").asBoolean());
-        System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", v.cause(), v.ms(), target, v.summary());
+                json.path("duration_ms").asDouble(), json.path("exit").asInt(), json.path("healthy").asBoolean());
+        System.out.printf("lab %-24s %6.0f ms  %s%n    %s%n", v.cause(), v.ms(), what, v.summary());
         return v;
     }
 }

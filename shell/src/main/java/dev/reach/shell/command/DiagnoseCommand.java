@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
                 "In the shell, HOST:PORT defaults to the current target."},
         footerHeading = "%nExamples:%n",
         footer = {"  reach diagnose 127.0.0.1:5432", "  reach diagnose [::1]:22 --json", "  reach 127.0.0.1:5432",
-                "  reach https://localhost:8443/", "  reach udp://127.0.0.1:53", "  reach web01:80 --set resolv_conf=/tmp/resolv.conf --set system=hosts"})
+                "  reach https://localhost:8443/", "  reach udp://127.0.0.1:53", "  reach web01:80 --set resolv_conf=/tmp/resolv.conf --set system=hosts",
+                "  reach db01:5432 --server-via 'ssh admin@db01'", "  reach 198.18.1.2:80 --server-via 'ip netns exec B'"})
 public final class DiagnoseCommand implements Callable<Integer> {
     static final String PLAYBOOK = "unreachable.yaml";
 
@@ -47,6 +48,17 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--patient",
             description = "Wait out the whole --timeout for a silent port or host, instead of deciding from the round trips measured beside it.")
     boolean patient;
+
+    @picocli.CommandLine.Option(names = "--server-via", paramLabel = "CMD",
+            description = {"Also look from the server: run 'reach listen PORT --from A --watch ...' on it through CMD (how you run a command",
+                    "there: 'ssh admin@db01', 'kubectl exec -i -n db pg-0 --', 'docker exec -i pg', 'ip netns exec B') while this side",
+                    "connects, and join both views in one verdict. CMD is split like a shell would and run without one; the server",
+                    "needs reach, and root to watch packets."})
+    String serverVia;
+
+    @picocli.CommandLine.Option(names = "--server-reach", paramLabel = "COMMAND", defaultValue = "reach",
+            description = "The reach command on the server, for --server-via (default: reach, on its PATH).")
+    String serverReach;
 
     @Mixin
     CommonOptions common;
@@ -78,7 +90,63 @@ public final class DiagnoseCommand implements Callable<Integer> {
             if (patient) inputs.put("patient", "true");
             inputs.putAll(extra);
         }
-        return bench.execute(new Request.PlaybookRequest(playbook(), inputs), common, output, spec.commandLine().getOut(), err);
+        if (serverVia == null) {
+            return bench.execute(new Request.PlaybookRequest(playbook(), inputs), common, output, spec.commandLine().getOut(), err);
+        }
+        if (target == null) {
+            err.println("reach: --server-via needs HOST:PORT, like 'diagnose db01:5432 --server-via \"ssh admin@db01\"'");
+            return ExitCodes.USAGE;
+        }
+        return withServer(inputs, err);
+    }
+
+    /** The diagnosis with the server's side run beside it ({@link ServerVia}) and joined into its verdict ({@link ServerJoin}). */
+    private int withServer(Map<String, Object> inputs, java.io.PrintWriter err) throws Exception {
+        String host = String.valueOf(inputs.get("host"));
+        int port = Integer.parseInt(String.valueOf(inputs.get("port")));
+        String proto = String.valueOf(inputs.getOrDefault("proto", "tcp"));
+        java.time.Duration timeout = (java.time.Duration) dev.reach.spi.ParamType.DURATION.convert(String.valueOf(inputs.getOrDefault("timeout", "3s")));
+        java.time.Duration watch = timeout.plusSeconds(2);   // the handshake's own bound, and its retries' time
+        ServerVia.Started started;
+        String client = clientAddress(host, port);
+        if (client.startsWith("!")) {
+            started = new ServerVia.Started(null, ServerVia.View.absent(client.substring(1), List.of(serverVia)));
+        } else {
+            List<String> argv;
+            try {
+                argv = ServerVia.argv(serverVia, serverReach, port, client, watch, proto);
+            } catch (IllegalArgumentException e) {
+                err.println("reach: --server-via: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (common.verbose) err.println("reach: the server's side: " + String.join(" ", argv));
+            started = ServerVia.start(argv);
+        }
+        ServerVia server = started.server();
+        try {
+            java.util.function.UnaryOperator<dev.reach.core.run.RunResult> join = r -> ServerJoin.join(r,
+                    server == null ? started.absent() : server.await(watch.plusSeconds(5)), serverVia);
+            return bench.execute(new Request.PlaybookRequest(playbook(), inputs, join), common, output, spec.commandLine().getOut(), err);
+        } finally {
+            if (server != null) server.close();
+        }
+    }
+
+    /**
+     * The address this host sends from toward {@code host} (the server watches for it), found by the kernel's route
+     * lookup of a UDP socket's connect, which sends nothing; "!why" when there is none.
+     */
+    static String clientAddress(String host, int port) {
+        try {
+            java.net.InetAddress to = java.net.InetAddress.getByName(host);
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+                s.connect(to, port);
+                java.net.InetAddress from = s.getLocalAddress();
+                return from == null || from.isAnyLocalAddress() ? "!no route from here to " + host : dev.reach.spi.Addresses.text(from);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "!the address A sends from toward " + host + " is unknown (" + e.getMessage() + ")";
+        }
     }
 
     /**

@@ -47,6 +47,12 @@ public final class ListenCommand implements Callable<Integer> {
             description = "The address of a client that gets no answer: checks the route back to it (strict rp_filter).")
     String src;
 
+    @Option(names = "--watch", paramLabel = "DURATION",
+            description = "With --from: watch that client's packets to PORT arrive (and this host's answers, and what the kernel "
+                    + "drops and why) for at most DURATION while it connects; it stops once they decide. Root (a packet socket, "
+                    + "tracefs). 'reach: watching ...' on standard error says when to connect.")
+    String watch;
+
     @Mixin
     CommonOptions common;
 
@@ -61,6 +67,13 @@ public final class ListenCommand implements Callable<Integer> {
         if (host != null) inputs.put("host", host);
         if (service != null) inputs.put("service", service);
         if (src != null) inputs.put("src", src);
+        if (watch != null) {
+            if (src == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--watch needs --from CLIENT: the address whose packets to watch (e.g. --from 198.18.4.1 --watch 30s)");
+            }
+            inputs.put("watch", watch);
+        }
         return bench.execute(new Request.PlaybookRequest(EngineSetup.playbooksDir().resolve(PLAYBOOK), inputs),
                 common, output, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -38,15 +38,22 @@ public sealed interface Request {
         }
     }
 
-    /** {@code run FILE k=v...}: a playbook with raw inputs. */
-    record PlaybookRequest(Path file, Map<String, Object> inputs) implements Request {
+    /**
+     * {@code run FILE k=v...}: a playbook with raw inputs; {@code then} amends the result before anything reads it (the
+     * server's side joined in by {@code --server-via}), the identity otherwise.
+     */
+    record PlaybookRequest(Path file, Map<String, Object> inputs, java.util.function.UnaryOperator<RunResult> then) implements Request {
         public PlaybookRequest {
             inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         }
 
+        public PlaybookRequest(Path file, Map<String, Object> inputs) {
+            this(file, inputs, java.util.function.UnaryOperator.identity());
+        }
+
         @Override
         public RunResult run(Reach reach, RunOptions options) throws UsageException, PlaybookException {
-            return reach.run(reach.load(file), inputs, options);
+            return then.apply(reach.run(reach.load(file), inputs, options));
         }
 
         @Override

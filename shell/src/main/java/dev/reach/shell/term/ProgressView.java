@@ -20,11 +20,15 @@ import java.util.stream.Collectors;
  * (not cut: logs keep whole lines). Quiet at first ({@link #QUIET_MS}, {@link #QUIET_PLAIN_MS}), so quick runs print
  * only their report. Steps skipped by their condition, or cut short because the evidence had decided, are not shown
  * as they finish, either way. What a step reports is {@link Visible}: a server's bytes never act on the terminal.
+ * A step that says it is {@link #WATCHING} (a packet watch in place: the other side may start now) is said at once,
+ * in either mode, as one line: {@code reach: watching ...} (the client side of {@code --server-via} waits for it).
  */
 public final class ProgressView implements RunListener, AutoCloseable {
     public static final long QUIET_MS = 700;
     /** Plain lines (piped output) start later: they stay in logs, so only truly long runs get them. */
     public static final long QUIET_PLAIN_MS = 2000;
+    /** How a step's progress message begins when it has started watching for something another party does. */
+    public static final String WATCHING = "watching ";
     private static final String[] SPIN = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
 
     private final PrintWriter err;
@@ -69,7 +73,16 @@ public final class ProgressView implements RunListener, AutoCloseable {
     public void on(RunEvent event) {
         switch (event) {
             case RunEvent.StepStarted s -> running.put(s.id(), Visible.text(s.probe() + " " + params(s.params())));
-            case RunEvent.StepProgress p -> running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + Visible.text(p.message()));
+            case RunEvent.StepProgress p -> {
+                running.computeIfPresent(p.id(), (k, v) -> v.replaceAll(" · .*", "") + " · " + Visible.text(p.message()));
+                if (p.message().startsWith(WATCHING)) {
+                    synchronized (this) {
+                        clear();
+                        err.println("reach: " + Visible.text(p.message()));
+                        err.flush();
+                    }
+                }
+            }
             case RunEvent.StepFinished f -> {
                 running.remove(f.result().id());
                 if (f.result().skippedByCondition() || f.result().cutShort()) return;   // the report says why; noise here
