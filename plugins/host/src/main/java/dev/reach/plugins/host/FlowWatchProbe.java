@@ -43,6 +43,9 @@ public final class FlowWatchProbe implements Probe {
             .param(Param.duration("timeout", "how long to watch at most (it stops once the flow is decided)")
                     .defaultValue("5s").range("100ms", "1m"))
             .param(Param.bool("drops", "also read the kernel's drop reasons meanwhile (root, tracefs)").defaultValue(true))
+            .param(Param.choice("end", "decided: at the timeout or once the flow is decided; stdin: also when standard input"
+                    + " closes, if it is a pipe or socket (the client side of --server-via closes it when it is done)", "decided", "stdin")
+                    .defaultValue("decided"))
             .fact("outcome", "string", "none (nothing arrived), unanswered, answered (no ACK came back), refused (a reset) or established")
             .fact("client", "string", "the client address watched")
             .fact("requests", "integer", "SYNs (datagrams) from the client that arrived")
@@ -112,10 +115,15 @@ public final class FlowWatchProbe implements Probe {
         }
         long t0 = System.nanoTime();
         DropTrace.Counts counts = null;
+        java.util.concurrent.atomic.AtomicBoolean inputClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean untilEof = params.string("end").equals("stdin") && StdinEnd.watchable();
         try {
             FlowCapture.capture(tcp ? 6 : 17, port, timeout.toNanos(),
-                    () -> ctx.progress("watching " + what + " from " + who + " for " + ParamType.format(timeout)),
-                    seen::add, us -> seen.decided(us) || ctx.cancelled());
+                    () -> {
+                        if (untilEof) StdinEnd.onEof(() -> inputClosed.set(true));
+                        ctx.progress("watching " + what + " from " + who + " for " + ParamType.format(timeout));
+                    },
+                    seen::add, us -> seen.decided(us) || ctx.cancelled() || inputClosed.get());
             if (trace != null) counts = trace.stop();
         } catch (SocketException | IllegalStateException e) {
             return Observation.skipped("the packets could not be watched: " + e.getMessage()).fact("outcome", "unavailable").build();
@@ -132,6 +140,9 @@ public final class FlowWatchProbe implements Probe {
                 .fact("drop_reasons", counts == null ? Map.of() : KernelDropsProbe.byReason(counts.window()))
                 .fact("drops", drops).fact("watched_ms", watched);
         seen.lines().forEach(b::evidence);
+        if (inputClosed.get() && !seen.decided(Long.MAX_VALUE / 2)) {
+            b.evidence("the watch ended when its standard input closed (the client side was done), after " + watched + " ms");
+        }
         if (counts != null) {
             counts.window().stream().limit(6).forEach(d -> b.evidence("kernel drop: " + d.text()));
             if (counts.window().isEmpty()) b.evidence("kernel drops: none while watching");
