@@ -848,6 +848,53 @@ class DiagnosisLabIT {
         assertThat(serverStep(json).path("status").asText()).isEqualTo("skipped");
     }
 
+    /**
+     * Over real OpenSSH: an sshd the test starts in the server namespace (on the lab's server address only; host key,
+     * user key, known_hosts and configs made here), reached from the client as {@code --server-via 'ssh -F CONFIG b'};
+     * the server's reach is a wrapper script, as an installed reach is (ssh hands the remote shell one line).
+     */
+    @Test
+    void bothEndsOverOpenSshNameTheServersFirewall() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                lab.lab.exec(lab.client, "sh", "-c", "command -v ssh && (command -v sshd || test -x /usr/sbin/sshd)").ok(),
+                "needs ssh and sshd (openssh-client, openssh-server)");
+        Path ssh = Files.createDirectories(lab.dir.resolve("ssh"));
+        for (String key : List.of("host", "user")) {
+            lab.lab.exec(lab.client, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ssh.resolve(key).toString()).orThrow();
+        }
+        Files.copy(ssh.resolve("user.pub"), ssh.resolve("authorized_keys"));
+        Files.writeString(ssh.resolve("known_hosts"), LabTopology.SERVER + " " + Files.readString(ssh.resolve("host.pub")));
+        Files.writeString(ssh.resolve("sshd_config"), String.join("\n", "ListenAddress " + LabTopology.SERVER, "Port 22",
+                "HostKey " + ssh.resolve("host"), "AuthorizedKeysFile " + ssh.resolve("authorized_keys"), "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no", "PidFile none", "PermitRootLogin prohibit-password", ""));
+        Path config = Files.writeString(ssh.resolve("ssh_config"), String.join("\n", "Host b", "  HostName " + LabTopology.SERVER,
+                "  User root", "  IdentityFile " + ssh.resolve("user"), "  IdentitiesOnly yes", "  UserKnownHostsFile " + ssh.resolve("known_hosts"),
+                "  StrictHostKeyChecking yes", "  BatchMode yes", "  ConnectTimeout 5", ""));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path wrapper = Files.writeString(ssh.resolve("reach-on-b"), "#!/bin/sh\nexec " + java
+                + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dreach.home=" + HOME + " -cp '" + CP
+                + "' dev.reach.shell.Main \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        Files.createDirectories(Path.of("/run/sshd"));   // sshd's privilege separation folder
+        String sshd = lab.lab.exec(lab.server, "sh", "-c", "command -v sshd || echo /usr/sbin/sshd").out().strip();
+        try (Netns.Spawned daemon = lab.lab.spawn(lab.server, sshd, "-D", "-e", "-f", ssh.resolve("sshd_config").toString())) {
+            boolean listening = false;
+            for (int i = 0; i < 50 && !listening; i++) {   // at most 5 s
+                listening = lab.lab.exec(lab.server, "ss", "-Hltn", "sport = :22").out().contains(":22");
+                if (!listening) Thread.sleep(100);
+            }
+            assertThat(listening).as("sshd listens: " + daemon.output()).isTrue();
+            lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+            JsonNode json = report(reach(lab.client, LabTopology.SERVER + ":8080", "--json", "--set", "resolv_conf=" + lab.resolvConf,
+                    "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts", "--server-via", "ssh -F " + config + " b",
+                    "--server-reach", wrapper.toString()));
+            Verdict v = verdict(json, "both-ends over ssh");
+            expect("both-ends over ssh", "firewall.local", v);
+            assertThat(v.summary()).startsWith("On B: SYN from 198.18.0.1").contains("NETFILTER_DROP");
+            assertThat(serverStep(json).path("evidence").toString()).contains("ran: ssh -F " + config + " b " + wrapper + " listen 8080 --from 198.18.0.1");
+        }
+    }
+
     /** {@code reach TARGET --server-via 'ip netns exec SERVER'} in the client namespace, the server's reach the same distribution. */
     private static Netns.Result diagnoseWithServer(String target) {
         String java = ProcessHandle.current().info().command().orElse("java");
