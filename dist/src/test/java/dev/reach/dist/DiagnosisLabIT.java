@@ -895,6 +895,34 @@ class DiagnosisLabIT {
         }
     }
 
+    /** A playbook of the user's own whose step says {@code on: server}: it runs there, the step beside it here. */
+    @Test
+    void bothEndsAPlaybookStepMarkedOnServerRunsOnTheServer() throws Exception {
+        Path pb = Files.writeString(lab.dir.resolve("two-sided.yaml"), """
+                name: two-sided
+                description: the route from here, and who listens there
+                inputs:
+                  port: {type: port, required: true}
+                steps:
+                  - id: both
+                    parallel:
+                      - {id: here, probe: sockets.listen, with: {port: "${inputs.port}"}}
+                      - {id: there, probe: sockets.listen, on: server, with: {port: "${inputs.port}"}}
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String serverReach = String.join(" ", java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dreach.home=" + HOME, "-cp", CP, "dev.reach.shell.Main");
+        JsonNode json = report(reach(lab.client, "run", pb.toString(), "--set", "port=8080", "--json",
+                "--server-via", "ip netns exec " + lab.server, "--server-reach", serverReach));
+        JsonNode both = json.path("steps").path(0).path("children");
+        assertThat(both.path(0).path("cause").asText()).as("nothing listens on 8080 in the client namespace").isEqualTo("listen.none");
+        assertThat(both.path(1).path("status").asText()).as(both.path(1).toString()).isEqualTo("ok");
+        assertThat(both.path(1).path("facts").path("addresses").toString()).contains("0.0.0.0:8080");
+        assertThat(both.path(1).path("evidence").toString()).contains("on the server: ip netns exec " + lab.server);
+        JsonNode alone = report(reach(lab.client, "run", pb.toString(), "--set", "port=8080", "--json"));
+        assertThat(alone.path("steps").path(0).path("children").path(1).path("status").asText()).isEqualTo("skipped");
+    }
+
     /** {@code reach TARGET --server-via 'ip netns exec SERVER'} in the client namespace, the server's reach the same distribution. */
     private static Netns.Result diagnoseWithServer(String target) {
         String java = ProcessHandle.current().info().command().orElse("java");

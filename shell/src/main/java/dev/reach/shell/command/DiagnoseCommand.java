@@ -49,16 +49,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
             description = "Wait out the whole --timeout for a silent port or host, instead of deciding from the round trips measured beside it.")
     boolean patient;
 
-    @picocli.CommandLine.Option(names = "--server-via", paramLabel = "CMD",
-            description = {"Also look from the server: run 'reach listen PORT --from A --watch ...' on it through CMD (how you run a command",
-                    "there: 'ssh admin@db01', 'kubectl exec -i -n db pg-0 --', 'docker exec -i pg', 'ip netns exec B') while this side",
-                    "connects, and join both views in one verdict. CMD is split like a shell would and run without one; the server",
-                    "needs reach, and root to watch packets."})
-    String serverVia;
-
-    @picocli.CommandLine.Option(names = "--server-reach", paramLabel = "COMMAND", defaultValue = "reach",
-            description = "The reach command on the server, for --server-via (default: reach, on its PATH).")
-    String serverReach;
+    @Mixin
+    ServerOptions server;
 
     @Mixin
     CommonOptions common;
@@ -90,18 +82,33 @@ public final class DiagnoseCommand implements Callable<Integer> {
             if (patient) inputs.put("patient", "true");
             inputs.putAll(extra);
         }
-        if (serverVia == null) {
+        java.util.Optional<ServerCommand> via;
+        try {
+            via = server.command(bench);
+        } catch (IllegalArgumentException e) {
+            err.println("reach: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (via.isEmpty()) {
             return bench.execute(new Request.PlaybookRequest(playbook(), inputs), common, output, spec.commandLine().getOut(), err);
         }
         if (target == null) {
-            err.println("reach: --server-via needs HOST:PORT, like 'diagnose db01:5432 --server-via \"ssh admin@db01\"'");
-            return ExitCodes.USAGE;
+            if (bench.target().isEmpty() || bench.target().get().port() == null) {
+                err.println("reach: --server-via needs HOST:PORT, like 'diagnose db01:5432 --server-via \"ssh admin@db01\"'");
+                return ExitCodes.USAGE;
+            }
+            inputs = new java.util.LinkedHashMap<>(inputs);
+            inputs.putIfAbsent("host", bench.target().get().host());
+            inputs.putIfAbsent("port", bench.target().get().port());
         }
-        return withServer(inputs, err);
+        return withServer(inputs, via.get(), err);
     }
 
-    /** The diagnosis with the server's side run beside it ({@link ServerVia}) and joined into its verdict ({@link ServerJoin}). */
-    private int withServer(Map<String, Object> inputs, java.io.PrintWriter err) throws Exception {
+    /**
+     * The diagnosis with the server's side run beside it ({@link ServerVia}) and joined into its verdict ({@link ServerJoin});
+     * steps marked {@code on: server} run there too.
+     */
+    private int withServer(Map<String, Object> inputs, ServerCommand via, java.io.PrintWriter err) throws Exception {
         String host = String.valueOf(inputs.get("host"));
         int port = Integer.parseInt(String.valueOf(inputs.get("port")));
         String proto = String.valueOf(inputs.getOrDefault("proto", "tcp"));
@@ -110,23 +117,17 @@ public final class DiagnoseCommand implements Callable<Integer> {
         ServerVia.Started started;
         String client = clientAddress(host, port);
         if (client.startsWith("!")) {
-            started = new ServerVia.Started(null, ServerVia.View.absent(client.substring(1), List.of(serverVia)));
+            started = new ServerVia.Started(null, ServerVia.View.absent(client.substring(1), via.prefix()));
         } else {
-            List<String> argv;
-            try {
-                argv = ServerVia.argv(serverVia, serverReach, port, client, watch, proto);
-            } catch (IllegalArgumentException e) {
-                err.println("reach: --server-via: " + e.getMessage());
-                return ExitCodes.USAGE;
-            }
+            List<String> argv = ServerVia.argv(via, port, client, watch, proto);
             if (common.verbose) err.println("reach: the server's side: " + String.join(" ", argv));
             started = ServerVia.start(argv);
         }
         ServerVia server = started.server();
         try {
-            java.util.function.UnaryOperator<dev.reach.core.run.RunResult> join = r -> ServerJoin.join(r,
-                    server == null ? started.absent() : server.await(watch.plusSeconds(5)), serverVia);
-            return bench.execute(new Request.PlaybookRequest(playbook(), inputs, join), common, output, spec.commandLine().getOut(), err);
+            var around = new Request.Around(o -> o.withServer(via), r -> ServerJoin.join(r,
+                    server == null ? started.absent() : server.await(watch.plusSeconds(5)), via.via()));
+            return bench.execute(new Request.PlaybookRequest(playbook(), inputs, around), common, output, spec.commandLine().getOut(), err);
         } finally {
             if (server != null) server.close();
         }

@@ -39,26 +39,32 @@ public sealed interface Request {
     }
 
     /**
-     * {@code run FILE k=v...}: a playbook with raw inputs; {@code then} amends the result before anything reads it (the
-     * server's side joined in by {@code --server-via}), the identity otherwise.
+     * {@code run FILE k=v...}: a playbook with raw inputs; {@code around} adds to its run options (where steps marked
+     * {@code on: server} run) and amends its result before anything reads it (the server's view joined in by {@code
+     * --server-via}); {@link Around#NONE} otherwise.
      */
-    record PlaybookRequest(Path file, Map<String, Object> inputs, java.util.function.UnaryOperator<RunResult> then) implements Request {
+    record PlaybookRequest(Path file, Map<String, Object> inputs, Around around) implements Request {
         public PlaybookRequest {
             inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         }
 
         public PlaybookRequest(Path file, Map<String, Object> inputs) {
-            this(file, inputs, java.util.function.UnaryOperator.identity());
+            this(file, inputs, Around.NONE);
         }
 
         @Override
         public RunResult run(Reach reach, RunOptions options) throws UsageException, PlaybookException {
-            return then.apply(reach.run(reach.load(file), inputs, options));
+            return around.result().apply(reach.run(reach.load(file), inputs, around.options().apply(options)));
         }
 
         @Override
         public boolean scripted() {
             return file.getFileName() != null && file.getFileName().toString().endsWith(".js");
         }
+    }
+
+    /** What a request adds to its run's options, and how it amends its result. */
+    record Around(java.util.function.UnaryOperator<RunOptions> options, java.util.function.UnaryOperator<RunResult> result) {
+        public static final Around NONE = new Around(java.util.function.UnaryOperator.identity(), java.util.function.UnaryOperator.identity());
     }
 }

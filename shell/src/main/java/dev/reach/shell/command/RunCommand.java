@@ -48,6 +48,9 @@ public final class RunCommand implements Callable<Integer> {
     boolean check;
 
     @Mixin
+    ServerOptions server;
+
+    @Mixin
     CommonOptions common;
 
     @Mixin
@@ -68,6 +71,15 @@ public final class RunCommand implements Callable<Integer> {
         } catch (UsageException e) {
             return HeadlessWorkbench.usage(e, err);
         }
-        return bench.execute(new Request.PlaybookRequest(playbook, raw), common, output, out, err);
+        java.util.Optional<ServerCommand> via;
+        try {
+            via = server.command(bench);
+        } catch (IllegalArgumentException e) {
+            err.println("reach: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Request.Around around = via.map(v -> new Request.Around(o -> o.withServer(v), java.util.function.UnaryOperator.<dev.reach.core.run.RunResult>identity()))
+                .orElse(Request.Around.NONE);
+        return bench.execute(new Request.PlaybookRequest(playbook, raw, around), common, output, out, err);
     }
 }

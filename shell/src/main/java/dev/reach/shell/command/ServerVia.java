@@ -52,19 +52,14 @@ final class ServerVia implements AutoCloseable {
     }
 
     /**
-     * The argv run on A: the prefix's words, then {@code reach listen PORT --from CLIENT --watch WATCH --json} (and {@code
+     * The argv run on A: the server command's words, then {@code listen PORT --from CLIENT --watch WATCH --json} (and {@code
      * --proto udp} for UDP).
-     *
-     * @throws IllegalArgumentException when the prefix does not split (an open quote) or is empty
      */
-    static List<String> argv(String prefix, String reach, int port, String client, Duration watch, String proto) {
-        List<String> words = new ArrayList<>(ShellWords.split(prefix));
-        if (words.isEmpty()) throw new IllegalArgumentException("--server-via needs a command, like 'ssh admin@db01' or 'ip netns exec B'");
-        words.addAll(ShellWords.split(reach));
-        words.addAll(List.of("listen", Integer.toString(port), "--from", client, "--watch", dev.reach.spi.ParamType.format(watch),
-                "--json", "--no-history", "--no-color"));
+    static List<String> argv(ServerCommand server, int port, String client, Duration watch, String proto) {
+        List<String> words = new ArrayList<>(List.of("listen", Integer.toString(port), "--from", client, "--watch",
+                dev.reach.spi.ParamType.format(watch), "--json", "--no-history", "--no-color"));
         if (proto.equals("udp")) words.addAll(List.of("--proto", "udp"));
-        return List.copyOf(words);
+        return server.argv(words);
     }
 
     /** Starts B's side and waits (at most {@link #ARMING}) until it watches; empty with why when it could not. */

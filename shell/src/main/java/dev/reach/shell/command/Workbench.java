@@ -37,6 +37,16 @@ public interface Workbench {
         return dir == null || path == null ? path : dir.resolve(path);
     }
 
+    /** The server the shell's {@code target --server-via} names; headless runs have none. */
+    default java.util.Optional<ServerCommand> server() {
+        return java.util.Optional.empty();
+    }
+
+    /** The shell's target, for a command that needs its host and port before the run fills them in; headless runs have none. */
+    default java.util.Optional<HostPort> target() {
+        return java.util.Optional.empty();
+    }
+
     /** Whether a default host is set (the shell's {@code target}); headless runs have none. */
     default boolean hasTarget() {
         return false;

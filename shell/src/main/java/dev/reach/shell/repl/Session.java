@@ -61,6 +61,7 @@ final class Session implements Workbench, AutoCloseable {
     private final List<Entry> entries = new ArrayList<>();
     private final SequencedSet<String> hosts = new LinkedHashSet<>();
     private HostPort target;
+    private dev.reach.shell.command.ServerCommand server;
     private boolean exitRequested;
     private Recorder stored;
 
@@ -150,7 +151,7 @@ final class Session implements Workbench, AutoCloseable {
                     .orElse(p);
             case Request.PlaybookRequest p -> {
                 var inputs = engine.load(p.file()).inputs();
-                yield new Request.PlaybookRequest(p.file(), fill(p.inputs(), inputs::containsKey));
+                yield new Request.PlaybookRequest(p.file(), fill(p.inputs(), inputs::containsKey), p.around());
             }
         };
     }
@@ -176,8 +177,19 @@ final class Session implements Workbench, AutoCloseable {
         if (t != null) hosts.add(t.host());
     }
 
-    Optional<HostPort> target() {
+    @Override
+    public Optional<HostPort> target() {
         return Optional.ofNullable(target);
+    }
+
+    /** The server {@code target --server-via} named (empty: none); diagnoses and playbooks use it unless given one. */
+    void server(dev.reach.shell.command.ServerCommand s) {
+        server = s;
+    }
+
+    @Override
+    public Optional<dev.reach.shell.command.ServerCommand> server() {
+        return Optional.ofNullable(server);
     }
 
     List<Entry> entries() {

@@ -27,10 +27,11 @@ class ShellWordsTest {
 
     @Test
     void theServersCommandIsThePrefixThenReachListenWithOnlyThePortTheClientAndDurations() {
-        List<String> argv = ServerVia.argv("ip netns exec B", "reach", 5432, "198.18.0.1", Duration.ofSeconds(5), "tcp");
+        List<String> argv = ServerVia.argv(ServerCommand.of("ip netns exec B", "reach"), 5432, "198.18.0.1", Duration.ofSeconds(5), "tcp");
         assertThat(argv).containsExactly("ip", "netns", "exec", "B", "reach", "listen", "5432", "--from", "198.18.0.1", "--watch", "5s",
                 "--json", "--no-history", "--no-color");
-        assertThat(ServerVia.argv("ssh b", "/opt/reach/bin/reach", 53, "198.18.0.1", Duration.ofSeconds(5), "udp")).endsWith("--proto", "udp");
-        assertThatThrownBy(() -> ServerVia.argv(" ", "reach", 1, "x", Duration.ofSeconds(1), "tcp")).hasMessageContaining("--server-via needs a command");
+        assertThat(ServerVia.argv(ServerCommand.of("ssh b", "/opt/reach/bin/reach"), 53, "198.18.0.1", Duration.ofSeconds(5), "udp"))
+                .startsWith("ssh", "b", "/opt/reach/bin/reach", "listen").endsWith("--proto", "udp");
+        assertThatThrownBy(() -> ServerCommand.of(" ", "reach")).hasMessageContaining("--server-via needs a command");
     }
 }

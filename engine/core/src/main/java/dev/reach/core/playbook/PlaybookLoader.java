@@ -184,7 +184,19 @@ public final class PlaybookLoader {
                 allowed = java.util.stream.Stream.concat(allowed.stream(), java.util.stream.Stream.of("until")).toList(); // said once
             }
             y.onlyKeys(m, what, allowed);
-            if (inParallel && m.containsKey("on")) {
+            Node onNode = m.containsKey("on") ? m.get("on").getValueNode() : null;
+            boolean where = onNode instanceof org.yaml.snakeyaml.nodes.ScalarNode;   // on: server, not a map of branches
+            boolean onServer = false;
+            if (where) {
+                String side = y.text(onNode, "on");
+                if (!"server".equals(side) && !"client".equals(side)) {
+                    y.problem(onNode, "'on:' is either a map of outcomes to where the run goes next (on: {fail: diagnose}) or where the"
+                            + " probe runs: server or client (allowed: server, client)");
+                } else if (!kind.equals("probe") && !kind.equals("foreach")) {
+                    y.problem(onNode, "'on: " + side + "' says where a probe runs; " + what + " runs none of its own (put it on its probe steps)");
+                }
+                onServer = "server".equals(side);
+            } else if (inParallel && onNode != null) {
                 y.problem(m.get("on").getKeyNode(), "a step inside 'parallel' cannot branch; put 'on:' on the parallel step");
             }
             if (inParallel && kind.equals("verdict")) {
@@ -193,11 +205,11 @@ public final class PlaybookLoader {
             }
             StepCommon common = new StepCommon(id == null ? "?" : id, y.pos(n),
                     m.containsKey("when") ? condition(m.get("when").getValueNode(), "when") : null,
-                    m.containsKey("on") && !inParallel ? new BranchReader(y).branches(m.get("on").getValueNode()) : List.of(),
+                    onNode != null && !where && !inParallel ? new BranchReader(y).branches(onNode) : List.of(),
                     m.containsKey("timeout") ? duration(m.get("timeout").getValueNode()) : null);
             return switch (kind) {
-                case "probe" -> probeStep(common, m);
-                case "foreach" -> forEach(common, m);
+                case "probe" -> probeStep(common, m, onServer);
+                case "foreach" -> forEach(common, m, onServer);
                 case "verdict" -> verdict(common, m.get("verdict").getValueNode());
                 case "parallel" -> parallel(common, m.get("parallel").getValueNode(),
                         m.containsKey("until") ? m.get("until").getValueNode() : null);
@@ -205,14 +217,14 @@ public final class PlaybookLoader {
             };
         }
 
-        private Step.ProbeStep probeStep(StepCommon common, Map<String, NodeTuple> m) {
+        private Step.ProbeStep probeStep(StepCommon common, Map<String, NodeTuple> m, boolean onServer) {
             Node probeNode = m.get("probe").getValueNode();
             String probe = y.text(probeNode, "probe");
             Map<String, Arg> with = m.containsKey("with") ? args(m.get("with").getValueNode()) : Map.of();
-            return probe == null ? null : new Step.ProbeStep(common, probe, y.pos(probeNode), with);
+            return probe == null ? null : new Step.ProbeStep(common, probe, y.pos(probeNode), with, onServer);
         }
 
-        private Step forEach(StepCommon common, Map<String, NodeTuple> m) {
+        private Step forEach(StepCommon common, Map<String, NodeTuple> m, boolean onServer) {
             Node itemsNode = m.get("foreach").getValueNode();
             Template items;
             Object v = y.value(itemsNode);
@@ -240,7 +252,7 @@ public final class PlaybookLoader {
                     return null;
                 }
             }
-            Step.ProbeStep body = probeStep(new StepCommon(common.id(), common.pos(), null, List.of(), common.timeout()), m);
+            Step.ProbeStep body = probeStep(new StepCommon(common.id(), common.pos(), null, List.of(), common.timeout()), m, onServer);
             return body == null ? null : new Step.ForEachStep(common, items, y.pos(itemsNode), as, body);
         }
 

@@ -100,6 +100,8 @@ public final class PlaybookSchema {
         d.set("probe", probeIds());
         d.set("probeCall", probeCall());
         d.set("on", on());
+        d.set("side", object().put("description", "where the step's probe runs: server (through --server-via) or client (here, the default)")
+                .set("enum", JSON.arrayNode().add("server").add("client")));
         d.set("target", target());
         d.set("verdict", object().put("type", "object").put("description", "concludes the run with a cause, a summary, a fix and the steps that support it")
                 .<ObjectNode>set("required", JSON.arrayNode().add("cause"))
@@ -117,13 +119,18 @@ public final class PlaybookSchema {
 
     /** One kind of step: its keys (a branch's without 'on:'), the ones that make it that kind required. */
     private ObjectNode kind(String kind, boolean branch) {
-        List<String> keys = PlaybookLoader.STEP_KEYS.get(kind).stream().filter(k -> !(branch && k.equals("on"))).toList();
+        boolean probes = kind.equals("probe") || kind.equals("foreach");   // 'on: server' says where their probe runs
+        List<String> keys = PlaybookLoader.STEP_KEYS.get(kind).stream().filter(k -> !(branch && k.equals("on") && !probes)).toList();
         ArrayNode required = JSON.arrayNode().add("id");
         keys.stream().filter(PlaybookLoader.KINDS::contains).forEach(required::add);
         if (!PlaybookLoader.KINDS.contains(kind)) required.add(kind); // foreach: a probe step with 'foreach:'
         ObjectNode s = object().put("title", kind + " step").put("type", "object");
         s.set("required", required);
-        s.set("properties", keys(keys, this::stepKey));
+        ObjectNode properties = keys(keys, this::stepKey);
+        if (probes) {
+            properties.set("on", branch ? ref("side") : object().set("anyOf", JSON.arrayNode().add(ref("on")).add(ref("side"))));
+        }
+        s.set("properties", properties);
         s.put("additionalProperties", false);
         if (keys.contains("probe")) s.set("allOf", JSON.arrayNode().add(ref("probeCall")));
         return s;

@@ -23,9 +23,14 @@ public sealed interface Step permits Step.ProbeStep, Step.VerdictStep, Step.ForE
     }
 
     /** Runs a probe with parameters rendered from templates. */
-    record ProbeStep(StepCommon common, String probe, SourcePos probePos, Map<String, Arg> with) implements Step {
+    /** {@code onServer}: the step said {@code on: server}, so its probe runs on the other end (see {@code ServerProbes}). */
+    record ProbeStep(StepCommon common, String probe, SourcePos probePos, Map<String, Arg> with, boolean onServer) implements Step {
         public ProbeStep {
             with = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(with));
+        }
+
+        public ProbeStep(StepCommon common, String probe, SourcePos probePos, Map<String, Arg> with) {
+            this(common, probe, probePos, with, false);
         }
     }
 

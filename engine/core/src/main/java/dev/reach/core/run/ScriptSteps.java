@@ -92,11 +92,11 @@ final class ScriptSteps implements PlaybookHost {
     }
 
     @Override
-    public Map<String, Object> probe(String id, String probe, Map<String, Object> params) {
+    public Map<String, Object> probe(String id, String probe, Map<String, Object> params, boolean onServer) {
         open();
         Bound b = bind(probe, params);
         StepResult r = run.invoke(id == null ? number("probe") : unique(id), b.probe(), b.binding().params(), run.options().stepTimeout(),
-                run.options().cancellation());
+                run.options().cancellation(), onServer);
         return record(r);
     }
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Derives the one verdict of a run that no verdict step concluded: the first fault with a cause, else
- * "inconclusive" when something could not be checked, else healthy. A derived verdict is never more than
+ * "inconclusive" when something could not be checked (a step that broke, or one that could not run at all), else healthy. A derived verdict is never more than
  * {@code likely}: only a playbook that weighed the evidence may say {@code certain} about a fault.
  */
 public final class Verdicts {
@@ -81,6 +81,15 @@ public final class Verdicts {
             }
         }
         boolean checked = steps.stream().anyMatch(s -> s.status() == Status.OK || s.status() == Status.WARN);
+        // a check that did not run (its needs unmet, no server for 'on: server') never adds up to ok; one its condition
+        // left out, or that was cut short because the evidence had decided, was not needed
+        Optional<StepResult> missed = steps.stream().flatMap(Verdicts::flat)
+                .filter(s -> s.status() == Status.SKIPPED && !s.skippedByCondition() && !s.cutShort() && s.children().isEmpty()).findFirst();
+        if (checked && missed.isPresent()) {
+            StepResult s = missed.get();
+            return new Verdict(INCONCLUSIVE, Confidence.POSSIBLE, "A check could not run: " + s.id() + ": " + s.observation().summary(),
+                    "Give it what it needs (see the evidence), then run again.", evidence(s), List.of(s.id()), false);
+        }
         if (!checked) {
             List<String> why = steps.stream().map(s -> s.id() + ": " + s.observation().summary()).toList();
             return new Verdict(INCONCLUSIVE, Confidence.POSSIBLE, "Nothing could be checked: every step was skipped.",
@@ -91,6 +100,10 @@ public final class Verdicts {
         String summary = "Every check answered as expected" + (warnings.isEmpty() ? "." : ", with warnings.");
         return new Verdict(Verdict.OK, Confidence.CERTAIN, summary, "", warnings,
                 steps.stream().filter(s -> s.status() == Status.OK || s.status() == Status.WARN).map(StepResult::id).toList(), false);
+    }
+
+    private static java.util.stream.Stream<StepResult> flat(StepResult s) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(s), s.children().stream().flatMap(Verdicts::flat));
     }
 
     /**

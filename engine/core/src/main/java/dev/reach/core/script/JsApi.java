@@ -46,7 +46,7 @@ final class JsApi {
     static void install(Context context, PlaybookHost host) {
         Map<String, Object> api = new LinkedHashMap<>();
         api.put("probe", fn(a -> host.probe(option(a, 2, "id"), text(a, 0, "probe(id, params): the probe id, like 'tcp.connect'"),
-                object(a, 1, "probe(id, params): params"))));
+                object(a, 1, "probe(id, params): params"), side(a, 2))));
         api.put("parallel", fn(a -> host.parallel(option(a, 1, "id"), calls(a), until(a, 1))));
         api.put("include", fn(a -> host.include(option(a, 2, "id"), text(a, 0, "include(path, inputs): the playbook's path"),
                 object(a, 1, "include(path, inputs): inputs"))));
@@ -94,6 +94,16 @@ final class JsApi {
     private static String option(Value[] a, int i, String key) {
         if (a.length <= i || a[i].isNull()) return null;
         return stepId(JsValues.toJava(a[i]) instanceof Map<?, ?> m ? m.get(key) : null);
+    }
+
+    /** Whether the options say {@code on: 'server'} ({@code 'client'} or nothing: here); anything else is the script's error. */
+    private static boolean side(Value[] a, int i) {
+        if (a.length <= i || a[i].isNull()) return false;
+        Object v = JsValues.toJava(a[i]) instanceof Map<?, ?> m ? m.get("on") : null;
+        if (v == null || "client".equals(v)) return false;
+        if ("server".equals(v)) return true;
+        throw new IllegalArgumentException("on: " + (v instanceof String ? "'" + v + "'" : Scope.text(v))
+                + " says where the probe runs: 'server' or 'client'");
     }
 
     /** A step id the script gave ({@code id: 'connect'}), or null when it gave none; anything else is its error. */

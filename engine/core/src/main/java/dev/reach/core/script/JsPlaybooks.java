@@ -207,7 +207,7 @@ public final class JsPlaybooks {
             return new IllegalStateException("the host API works only inside main(); move the call into main");
         }
 
-        public Map<String, Object> probe(String id, String probe, Map<String, Object> params) { throw notNow(); }
+        public Map<String, Object> probe(String id, String probe, Map<String, Object> params, boolean onServer) { throw notNow(); }
         public List<Map<String, Object>> parallel(String id, List<Call> calls, Until until) { throw notNow(); }
         public Map<String, Object> include(String id, String path, Map<String, Object> inputs) { throw notNow(); }
         public Map<String, Object> verdict(VerdictCall verdict) { throw notNow(); }

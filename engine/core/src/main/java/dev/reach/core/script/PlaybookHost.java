@@ -14,8 +14,11 @@ import java.util.Map;
  */
 public interface PlaybookHost {
 
-    /** Runs one probe as a step; {@code id} null means the next {@code probe-N}. */
-    Map<String, Object> probe(String id, String probe, Map<String, Object> params);
+    /**
+     * Runs one probe as a step; {@code id} null means the next {@code probe-N}; {@code onServer}: on the other end
+     * ({@code probe('flow.watch', {...}, {on: 'server'})}).
+     */
+    Map<String, Object> probe(String id, String probe, Map<String, Object> params, boolean onServer);
 
     /**
      * Runs the calls at once, as one group step; their results in call order. With {@code until} (or null),

@@ -112,7 +112,9 @@ class PlaybookSchemaTest {
         assertThat(names(generated().get("properties"))).containsExactlyElementsOf(PlaybookLoader.TOP_KEYS);
         PlaybookLoader.STEP_KEYS.forEach((kind, keys) -> assertThat(names(d.get("step." + kind).get("properties")))
                 .as(kind).containsExactlyElementsOf(keys));
-        assertThat(names(d.get("branch.probe").get("properties"))).doesNotContain("on");
+        assertThat(d.get("branch.probe").get("properties").get("on").get("$ref").asText()).as("inside parallel, 'on:' only says where")
+                .isEqualTo("#/definitions/side");
+        assertThat(names(d.get("branch.parallel").get("properties"))).doesNotContain("on");
         assertThat(d.has("branch.verdict")).as("no verdict inside parallel").isFalse();
         assertThat(names(d.get("verdict").get("properties"))).containsExactlyElementsOf(PlaybookLoader.VERDICT_KEYS);
         assertThat(names(d.get("input").get("anyOf").get(1).get("properties"))).containsExactlyElementsOf(InputsReader.INPUT_KEYS);

@@ -63,6 +63,29 @@ class JsPlaybookTest {
             """;
 
     @Test
+    void aProbeCalledWithOnServerRunsThroughTheRunsServerAndAnyOtherSideIsTheScriptsError() throws Exception {
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunOptions withServer = RunOptions.defaults().withServer((probe, params, timeout, cancel) -> {
+            asked.add(probe + " " + params);
+            return dev.reach.spi.Observation.ok("seen on B").fact("where", "B").build();
+        });
+        RunResult r = REACH.run(REACH.load(write("s.js", """
+                export function main() {
+                  const b = probe('test.fixed', {note: 'x'}, {id: 'there', on: 'server'});
+                  const a = probe('test.fixed', {}, {on: 'client'});
+                  return verdict({cause: 'ok', summary: b.facts.where + ' ' + a.summary});
+                }
+                """)), Map.of(), withServer);
+        assertThat(r.verdict().summary()).isEqualTo("B told ok");
+        assertThat(asked).containsExactly("test.fixed {note=x}");
+        assertThat(r.steps().getFirst().id()).isEqualTo("there");
+        RunResult bad = run("""
+                export function main() { return probe('test.fixed', {}, {on: 'moon'}); }
+                """, Map.of());
+        assertThat(bad.verdict().summary()).contains("on: 'moon' says where the probe runs: 'server' or 'client'");
+    }
+
+    @Test
     void aSecretInputReachesTheScriptButTheResultShowsItHidden() throws Exception {
         RunResult r = run("""
                 export const metadata = {inputs: {token: {type: 'string', secret: true}}};
