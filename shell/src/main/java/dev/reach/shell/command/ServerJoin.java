@@ -73,6 +73,16 @@ final class ServerJoin {
         });
         List<String> support = new ArrayList<>(av.supportedBy());
         support.add(STEP);
+        JsonNode others = flow.map(f -> f.path("facts").path("others")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+        if (outcome.equals("none") && others.isArray() && !others.isEmpty()) {
+            // B saw the port asked from elsewhere: a NAT between may be A; nothing says A's packets were lost
+            ev.addAll(av.evidence());
+            List<String> from = new ArrayList<>();
+            others.forEach(o -> from.add(o.asText()));
+            ev.add("[B] nothing arrived from A's address, but SYNs to the port came from " + String.join(", ", from)
+                    + " meanwhile: a NAT between the two would make A's packets look like those");
+            return withEvidence(av, ev);
+        }
         if (outcome.equals("none") && A_SILENT.contains(av.cause())) {
             String client = flow.get().path("facts").path("client").asText("A");
             String trace = a.steps().stream().flatMap(ServerJoin::flat).filter(s -> s.id().equals("trace") && s.status() != Status.SKIPPED)

@@ -65,6 +65,18 @@ class ServerJoinTest {
     }
 
     @Test
+    void nothingFromTheClientsAddressButSynsFromAnotherIsNotPathFiltered() throws Exception {
+        String json = """
+                {"schema": "reach.run/1", "verdict": {"cause": "path.filtered", "confidence": "likely", "summary": "nothing", "fix": "",
+                 "evidence": []}, "steps": [{"id": "flow", "facts": {"outcome": "none", "others": ["198.19.7.7"]}, "children": []}]}
+                """;
+        var b = new ServerVia.View(Optional.of(new ObjectMapper().readTree(json)), "", List.of("ssh", "b"));
+        Verdict v = ServerJoin.join(a("tcp.filtered"), b, "ssh b").verdict();
+        assertThat(v.cause()).isEqualTo("tcp.filtered");
+        assertThat(v.evidence()).last().asString().contains("SYNs to the port came from 198.19.7.7").contains("NAT");
+    }
+
+    @Test
     void aFaultBeforeAnyPacketLeftTheClientStandsWhateverTheServerSaw() throws Exception {
         Verdict v = ServerJoin.join(a("dns.nxdomain"), b("path.filtered", "none"), "ssh b").verdict();
         assertThat(v.cause()).as("nothing arrived because nothing was sent: the name never resolved").isEqualTo("dns.nxdomain");

@@ -144,8 +144,13 @@ public final class FlowWatchProbe implements Probe {
             b.evidence("the watch ended when its standard input closed (the client side was done), after " + watched + " ms");
         }
         if (counts != null) {
-            counts.window().stream().limit(6).forEach(d -> b.evidence("kernel drop: " + d.text()));
+            // the drops that name a cause, each; the rest (the whole machine's, mostly unrelated) in one line
+            counts.window().stream().filter(d -> KernelDropsProbe.MEANING.containsKey(d.reason())).limit(4)
+                    .forEach(d -> b.evidence("kernel drop: " + d.text()));
+            List<String> rest = KernelDropsProbe.byReason(counts.window()).entrySet().stream()
+                    .filter(e -> !KernelDropsProbe.MEANING.containsKey(e.getKey())).limit(4).map(e -> e.getKey() + " ×" + e.getValue()).toList();
             if (counts.window().isEmpty()) b.evidence("kernel drops: none while watching");
+            else if (!rest.isEmpty()) b.evidence("other kernel drops meanwhile (the whole machine): " + String.join(", ", rest));
         } else {
             b.evidence("kernel drop reasons " + drops);
         }
