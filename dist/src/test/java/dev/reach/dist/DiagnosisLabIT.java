@@ -830,6 +830,20 @@ class DiagnosisLabIT {
         assertThat(v.summary()).contains("IP_RPFILTER").contains(lab.serverSecondLink.devB());
     }
 
+    /**
+     * The server answers from the other link: clients come in by 198.18.3.2, the server's route back leaves by its first
+     * link, and a firewall on the router drops what comes back that way (as a stateful box that saw only one direction
+     * would). A alone sees silence; B sees its SYN-ACK leave and A's SYN come again.
+     */
+    @Test
+    void bothEndsAnAnswerLostOnTheWayBackIsPathReplyLost() throws Exception {
+        lab.iptables(lab.router, "-A", "FORWARD", "-i", lab.serverLink.devA(), "-s", LabTopology.SERVER_SECOND, "-j", "DROP");
+        Verdict v = verdict(report(diagnoseWithServer(LabTopology.SERVER_SECOND + ":8080")), "both-ends reply lost");
+        expect("both-ends reply lost", "path.reply-lost", v);
+        assertThat(v.summary()).contains("arrived on " + lab.serverSecondLink.devB()).contains("SYN-ACK out on " + lab.serverLink.devB())
+                .contains("the route back");
+    }
+
     @Test
     void bothEndsListenerOnLoopbackOnlyIsNamedFromTheClientsCommand() throws Exception {
         try (var local = lab.python(LOOPBACK_LISTENER)) {

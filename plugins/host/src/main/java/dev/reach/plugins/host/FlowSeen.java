@@ -14,7 +14,8 @@ import java.util.Set;
  * ({@link #decided}): a connection is decided when its handshake completed or was answered by a reset; a SYN that
  * got no answer within {@link #UNANSWERED_US} of the first (more may have come meanwhile) (the kernel answers a SYN in microseconds when it answers at all); a
  * SYN-ACK that the client never acknowledged once the client sent its SYN again (its answer did not arrive) or
- * {@link #UNACKNOWLEDGED_US} went by. With no client address given, the first source seen is the client.
+ * {@link #UNACKNOWLEDGED_US} went by. With no client address given, the first source seen is the client. Only the
+ * connections whose SYN this watch saw count: a SYN-ACK sent again for one begun before it says nothing of this one.
  */
 final class FlowSeen {
     static final long UNANSWERED_US = 500_000;
@@ -25,6 +26,8 @@ final class FlowSeen {
     private final int port;
     private InetAddress client;
     private final Set<String> others = new LinkedHashSet<>();
+    /** The client's source ports whose SYN (datagram) this watch saw: an answer counts only to one of them. */
+    private final Set<Integer> ports = new java.util.HashSet<>();
     private final Set<String> inIfaces = new LinkedHashSet<>();
     private final Set<String> outIfaces = new LinkedHashSet<>();
     private final List<String> lines = new ArrayList<>();
@@ -48,6 +51,11 @@ final class FlowSeen {
         if (client == null || !client.equals(peer)) {
             if (toPort && others.size() < 8) others.add(Addresses.text(p.src()));
             return decided(p.micros());
+        }
+        if (toPort && (!tcp || p.syn())) ports.add(p.sport());
+        int clientPort = toPort ? p.sport() : p.dport();
+        if (!ports.contains(clientPort)) {
+            return decided(p.micros());   // a connection begun before the watch (a SYN-ACK sent again, its data): not this one's
         }
         if (toPort) inIfaces.add(p.iface());
         else outIfaces.add(p.iface());

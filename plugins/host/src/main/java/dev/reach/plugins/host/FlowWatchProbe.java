@@ -54,6 +54,7 @@ public final class FlowWatchProbe implements Probe {
             .fact("in_interfaces", "list", "interfaces the client's packets arrived on")
             .fact("out_interfaces", "list", "interfaces the answers left by")
             .fact("others", "list", "other sources that sent to the port meanwhile (a NAT in between shows here)")
+            .fact("resent", "boolean", "the client sent its SYN again after this host had answered (the answer did not reach it)")
             .fact("drop_reasons", "map", "the kernel's drops by reason while watching (the whole machine)")
             .fact("drops", "string", "read, or why the kernel's drop reasons were not read")
             .fact("watched_ms", "number", "how long it watched")
@@ -137,6 +138,7 @@ public final class FlowWatchProbe implements Probe {
         Observation.Builder b = j.observation().fact("client", seen.client() == null ? null : Addresses.text(seen.client()))
                 .fact("requests", seen.requests()).fact("answers", seen.answers()).fact("resets", seen.resets())
                 .fact("in_interfaces", seen.inIfaces()).fact("out_interfaces", seen.outIfaces()).fact("others", seen.others())
+                .fact("resent", seen.resentAfterAnswer())
                 .fact("drop_reasons", counts == null ? Map.of() : KernelDropsProbe.byReason(counts.window()))
                 .fact("drops", drops).fact("watched_ms", watched);
         seen.lines().forEach(b::evidence);

@@ -65,6 +65,18 @@ class FlowSeenTest {
     }
 
     @Test
+    void anAnswerToAConnectionBegunBeforeTheWatchIsNotThisOnesAnswer() {
+        FlowSeen s = new FlowSeen(true, 8080, CLIENT);
+        assertThat(s.add(new Packet(500, false, "eth1", SERVER, CLIENT, 8080, 39999, SYN | ACK))).isFalse();
+        assertThat(s.outcome()).isEqualTo("none");
+        s.add(in(1000, SYN));
+        s.add(new Packet(1500, false, "eth1", SERVER, CLIENT, 8080, 39999, SYN | ACK));
+        assertThat(s.answers()).isZero();
+        assertThat(s.decided(1000 + FlowSeen.UNANSWERED_US + 1)).isTrue();
+        assertThat(s.outcome()).isEqualTo("unanswered");
+    }
+
+    @Test
     void aResetIsRefusedAndOtherSourcesAreListedNotCounted() {
         FlowSeen s = new FlowSeen(true, 8080, CLIENT);
         s.add(new Packet(10, true, "eth0", InetAddress.ofLiteral("198.18.9.9"), SERVER, 1234, 8080, SYN));
