@@ -50,6 +50,7 @@ public final class FirewallRulesProbe implements Probe {
             .fact("chain", "string", "table and chain of that rule")
             .fact("backend", "string", "nft, iptables, or nft+iptables (iptables-nft tables read through iptables-save)")
             .fact("undecided", "list", "rules before the verdict whose conditions this probe cannot evaluate")
+            .fact("counter_packets", "integer", "the deciding rule's packet counter, where it has one (nft)")
             .fact("flow", "string", "the flow evaluated")
             .needs(Needs.root("CAP_NET_ADMIN").withNote("nft or iptables-save"))
             .example("reach probe firewall.rules direction=in proto=tcp dst=198.18.0.2 port=5432")
@@ -60,7 +61,10 @@ public final class FirewallRulesProbe implements Probe {
             .build();
 
     /** The chains read and where from; {@code problem} non-empty when they could not be read. */
-    record Ruleset(List<Chain> chains, String backend, String problem, List<String> notes) {
+    record Ruleset(List<Chain> chains, String backend, String problem, List<String> notes, String listing) {
+        Ruleset(List<Chain> chains, String backend, String problem, List<String> notes) {
+            this(chains, backend, problem, notes, "");
+        }
     }
 
     @Override
@@ -94,6 +98,11 @@ public final class FirewallRulesProbe implements Probe {
         Observation.Builder b = c.observation().fact("verdict", o.verdict())
                 .fact("rule", o.rule()).fact("chain", o.chain().isEmpty() ? null : o.chain()).fact("backend", rs.backend())
                 .fact("undecided", o.maybes()).fact("flow", flow.text());
+        long counter = o.byPolicy() || o.chain().isEmpty() ? -1 : NftRuleset.counter(rs.listing(), o.chain(), o.rule());
+        if (counter >= 0) {
+            b.fact("counter_packets", counter);
+            b.evidence("the rule's counter: " + counter + " packets");
+        }
         rs.notes().forEach(b::evidence);
         o.trace().stream().limit(30).forEach(b::evidence);
         o.maybes().stream().limit(10).forEach(m -> b.evidence("undecided: " + m));
@@ -129,6 +138,7 @@ public final class FirewallRulesProbe implements Probe {
         }
         List<Chain> chains = new ArrayList<>();
         String backend = "iptables";
+        String listing = "";
         if (nft) {
             Exec json = Exec.run(ctx, timeout, "nft", "-j", "list", "ruleset");
             if (!json.ok()) {
@@ -136,6 +146,7 @@ public final class FirewallRulesProbe implements Probe {
                         + (ctx.privileges().root() ? "" : " (reading the ruleset needs root or CAP_NET_ADMIN)"), notes);
             }
             Exec text = Exec.run(ctx, timeout, "nft", "-a", "list", "ruleset");
+            listing = text.out();
             try {
                 chains.addAll(NftRuleset.parse(json.out(), NftRuleset.texts(text.out()), bad));
             } catch (IllegalArgumentException e) {
@@ -164,6 +175,6 @@ public final class FirewallRulesProbe implements Probe {
             chains.addAll(IptablesSave.parse(save.out(), v6 ? "ip6" : "ip", bad));
         }
         bad.stream().limit(5).forEach(l -> notes.add("skipped a rule this probe cannot read: " + l));
-        return new Ruleset(chains, backend, "", notes);
+        return new Ruleset(chains, backend, "", notes, listing);
     }
 }

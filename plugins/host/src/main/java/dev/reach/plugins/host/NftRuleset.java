@@ -49,6 +49,33 @@ final class NftRuleset {
         return out;
     }
 
+    private static final Pattern PACKETS = Pattern.compile(" counter packets (\\d+) bytes \\d+");
+
+    /**
+     * The packet counter of the rule {@code text} in {@code chain} ({@code table FAMILY TABLE chain NAME}, as {@link
+     * Firewall.Outcome#chain()} says it) in {@code nft -a list ruleset}; -1 when that rule has no counter or is not there.
+     */
+    static long counter(String listing, String chain, String text) {
+        String table = "";
+        String name = "";
+        for (String raw : listing.lines().toList()) {
+            String line = raw.strip();
+            Matcher t = TABLE.matcher(line);
+            Matcher c = CHAIN.matcher(line);
+            Matcher h = HANDLE.matcher(line);
+            if (t.find()) {
+                table = t.group(1) + " " + t.group(2);
+            } else if (c.find()) {
+                name = c.group(1);
+            } else if (h.matches() && chain.equals("table " + table + " chain " + name)
+                    && COUNTER.matcher(h.group(1)).replaceAll("").equals(text)) {
+                Matcher p = PACKETS.matcher(h.group(1));
+                return p.find() ? Long.parseLong(p.group(1)) : -1;
+            }
+        }
+        return -1;
+    }
+
     static List<Chain> parse(String json, Map<String, String> texts, List<String> bad) {
         Object root = Json.parse(json);
         List<?> items = Json.list(Json.map(root).get("nftables"));

@@ -29,6 +29,15 @@ class FirewallRulesProbeTest {
     }
 
     @Test
+    void theDecidingRulesCounterIsFoundByItsChainAndText() {
+        String listing = Samples.read("nft-ruleset.txt").replace("tcp dport 8083 counter packets 0 bytes 0", "tcp dport 8083 counter packets 7 bytes 420");
+        assertThat(NftRuleset.counter(listing, "table ip filter chain INPUT", "tcp dport 8083 reject with tcp reset")).isEqualTo(7);
+        assertThat(NftRuleset.counter(listing, "table inet f chain input", "ip saddr 198.18.0.0/24 tcp dport { 8085, 8086 } drop")).isZero();
+        assertThat(NftRuleset.counter(listing, "table inet f chain input", "tcp dport 8083 reject with tcp reset")).as("another chain").isEqualTo(-1);
+        assertThat(NftRuleset.counter(listing, "table inet f chain sub", "tcp dport 1-1000 drop")).as("a rule without a counter").isEqualTo(-1);
+    }
+
+    @Test
     void nftJsonGivesBaseAndRegularChains() {
         assertThat(NFT).extracting(Chain::where).containsExactlyInAnyOrder("table ip filter chain INPUT",
                 "table inet f chain input", "table inet f chain sub", "table inet f chain out");
