@@ -910,6 +910,20 @@ class DiagnosisLabIT {
         }
     }
 
+    /** The shell's {@code target HOST:PORT --server-via CMD}: the diagnoses that follow look from both ends. */
+    @Test
+    void bothEndsFromTheShellsTarget() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "DROP");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String reach = String.join(" ", java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dreach.home=" + HOME, "-cp", "'" + CP + "'", "dev.reach.shell.Main");
+        Path script = Files.writeString(lab.dir.resolve("shell-input"), "target " + LabTopology.SERVER + ":8080 --server-via 'ip netns exec "
+                + lab.server + "' --server-reach \"" + reach.replace("'", "") + "\"\ndiagnose -q --no-history\nexit\n");
+        Netns.Result r = lab.lab.exec(Duration.ofSeconds(60), lab.client, "sh", "-c", reach + " shell < " + script);
+        assertThat(r.out()).as(r.toString()).contains("the server's side runs through: ip netns exec " + lab.server)
+                .contains("firewall.local (certain): On B: SYN from 198.18.0.1");
+    }
+
     /** A playbook of the user's own whose step says {@code on: server}: it runs there, the step beside it here. */
     @Test
     void bothEndsAPlaybookStepMarkedOnServerRunsOnTheServer() throws Exception {
