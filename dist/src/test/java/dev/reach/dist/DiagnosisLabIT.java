@@ -821,6 +821,27 @@ class DiagnosisLabIT {
         Verdict v = verdict(report(diagnoseWithServer(LabTopology.SERVER + ":8080")), "both-ends router drop");
         expect("both-ends router drop", "path.filtered", v);
         assertThat(v.summary()).contains("left A and never reached B").contains("saw nothing from 198.18.0.1");
+        assertThat(v.fix()).contains("B's own firewall is not the cause");
+    }
+
+    /**
+     * A rule in the client's own netdev egress hook (which its firewall reading does not evaluate) drops the SYNs before
+     * they leave: the server sees nothing, and so it would look like a drop on the way, but the client's own watch saw
+     * no SYN leave and its kernel named the drop.
+     */
+    @Test
+    void bothEndsASynThatNeverLeftTheClientIsTheClientsOwnDropNotThePaths() throws Exception {
+        lab.lab.exec(lab.client, "nft", "add", "table", "netdev", "egress_lab").orThrow();
+        try {
+            lab.lab.exec(lab.client, "nft", "add", "chain", "netdev", "egress_lab", "e",
+                    "{ type filter hook egress device " + lab.clientLink.devA() + " priority 0; }").orThrow();
+            lab.lab.exec(lab.client, "nft", "add", "rule", "netdev", "egress_lab", "e", "tcp", "dport", "8080", "drop").orThrow();
+            Verdict v = verdict(report(diagnoseWithServer(LabTopology.SERVER + ":8080")), "both-ends dropped on the client");
+            expect("both-ends dropped on the client", "firewall.local", v);
+            assertThat(v.summary()).startsWith("A's packets to port 8080 never left A").contains("NETFILTER_DROP").contains("B saw nothing");
+        } finally {
+            lab.lab.exec(lab.client, "nft", "delete", "table", "netdev", "egress_lab");
+        }
     }
 
     @Test

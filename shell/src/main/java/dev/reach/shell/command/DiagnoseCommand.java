@@ -114,6 +114,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
         String proto = String.valueOf(inputs.getOrDefault("proto", "tcp"));
         java.time.Duration timeout = (java.time.Duration) dev.reach.spi.ParamType.DURATION.convert(String.valueOf(inputs.getOrDefault("timeout", "3s")));
         java.time.Duration watch = timeout.plusSeconds(2);   // the handshake's own bound, and its retries' time
+        inputs = new java.util.LinkedHashMap<>(inputs);
+        inputs.putIfAbsent("egress", "true");   // a silent SYN: did it leave this host at all? (B's silence means little otherwise)
         ServerVia.Started started;
         String client = clientAddress(host, port);
         if (client.startsWith("!")) {

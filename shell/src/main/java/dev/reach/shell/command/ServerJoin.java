@@ -83,7 +83,24 @@ final class ServerJoin {
                     + " meanwhile: a NAT between the two would make A's packets look like those");
             return withEvidence(av, ev);
         }
+        Optional<StepResult> egress = a.steps().stream().flatMap(ServerJoin::flat)
+                .filter(s -> s.id().equals("egress") && s.status() != Status.SKIPPED).findFirst();
+        if (outcome.equals("none") && A_SILENT.contains(av.cause()) && egress.isPresent()
+                && "none".equals(egress.get().observation().facts().get("outcome"))) {
+            // nothing reached B because nothing left A: A's own kernel kept it (its drop reason, where one was read)
+            Observation eo = egress.get().observation();
+            ev.add("[A] " + eo.summary());
+            eo.evidence().stream().filter(e -> e.startsWith("kernel drop")).forEach(e -> ev.add("[A] " + e));
+            ev.addAll(aLines);
+            ev.addAll(bLines);
+            String cause = eo.cause().orElse(av.cause());
+            return new Verdict(cause, Confidence.LIKELY, "A's packets to port " + a.inputs().get("port") + " never left A: " + eo.summary()
+                    + "; B saw nothing from it either (A alone: " + av.cause() + ")",
+                    cause.equals(av.cause()) ? av.fix() : "Find what on this host drops them: nft list ruleset (every family, netdev"
+                            + " egress included), tc filter show dev DEV egress, ip xfrm policy.", ev, support, true);
+        }
         if (outcome.equals("none") && A_SILENT.contains(av.cause())) {
+            egress.ifPresent(e -> ev.add("[A] " + e.observation().summary()));
             String client = flow.get().path("facts").path("client").asText("A");
             String trace = a.steps().stream().flatMap(ServerJoin::flat).filter(s -> s.id().equals("trace") && s.status() != Status.SKIPPED)
                     .findFirst().map(s -> "; from A, " + s.briefSummary()).orElse("");

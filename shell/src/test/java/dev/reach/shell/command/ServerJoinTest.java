@@ -54,6 +54,20 @@ class ServerJoinTest {
     }
 
     @Test
+    void nothingArrivingBecauseNothingLeftTheClientIsTheClientsOwnDrop() throws Exception {
+        var egress = new dev.reach.core.run.StepResult("egress", "probe", "flow.watch", Map.of(),
+                dev.reach.spi.Observation.fail("firewall.local", "no SYN to 198.18.1.2 tcp port 8080 left this host in 1500ms: the kernel here dropped 2 packet(s)")
+                        .fact("outcome", "none").evidence("kernel drop: NETFILTER_DROP ×2 at nft_do_chain+0x4/0x6").build(), "", List.of());
+        RunResult a = a("tcp.filtered");
+        a = new RunResult(a.playbook(), a.source(), a.inputs(), List.of(egress), a.verdict(), a.started(), a.duration(), false);
+        Verdict v = ServerJoin.join(a, b("path.filtered", "none"), "ssh b").verdict();
+        assertThat(v.cause()).isEqualTo("firewall.local");
+        assertThat(v.summary()).startsWith("A's packets to port 8080 never left A: no SYN").contains("B saw nothing from it either");
+        assertThat(v.evidence()).contains("[A] kernel drop: NETFILTER_DROP ×2 at nft_do_chain+0x4/0x6");
+        assertThat(v.fix()).contains("netdev");
+    }
+
+    @Test
     void aWorkingConnectionStaysOkAndTheServersAbsenceOnlyAddsWhy() throws Exception {
         Verdict ok = ServerJoin.join(a("ok"), b("firewall.local", "established"), "ssh b").verdict();
         assertThat(ok.cause()).isEqualTo("ok");

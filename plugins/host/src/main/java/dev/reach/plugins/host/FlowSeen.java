@@ -35,18 +35,27 @@ final class FlowSeen {
     private long firstRequest = -1, firstAnswer = -1, established = -1, firstReset = -1;
     private boolean resentAfterAnswer;
 
+    /** Watching this host's own requests to {@code client:port} leave (this host is the client), not a client's arrive. */
+    private final boolean outbound;
+
     FlowSeen(boolean tcp, int port, InetAddress client) {
+        this(tcp, port, client, false);
+    }
+
+    /** {@code outbound}: this host connects to {@code peer:port}; its requests leave and the answers arrive. */
+    FlowSeen(boolean tcp, int port, InetAddress peer, boolean outbound) {
         this.tcp = tcp;
         this.port = port;
-        this.client = client;
+        this.client = peer;
+        this.outbound = outbound;
     }
 
     /** Takes one captured packet; true once the flow is decided. */
     boolean add(Packet p) {
-        boolean toPort = p.in() && p.dport() == port;
-        boolean fromPort = !p.in() && p.sport() == port;
+        boolean toPort = p.in() != outbound && p.dport() == port;     // a request: arriving, or leaving when outbound
+        boolean fromPort = p.in() == outbound && p.sport() == port;   // an answer
         if (!toPort && !fromPort) return decided(p.micros());
-        InetAddress peer = toPort ? p.src() : p.dst();
+        InetAddress peer = toPort != outbound ? p.src() : p.dst();
         if (client == null && toPort && (!tcp || p.syn())) client = p.src();
         if (client == null || !client.equals(peer)) {
             if (toPort && others.size() < 8) others.add(Addresses.text(p.src()));
@@ -57,7 +66,7 @@ final class FlowSeen {
         if (!ports.contains(clientPort)) {
             return decided(p.micros());   // a connection begun before the watch (a SYN-ACK sent again, its data): not this one's
         }
-        if (toPort) inIfaces.add(p.iface());
+        if (p.in()) inIfaces.add(p.iface());
         else outIfaces.add(p.iface());
         if (!tcp) {
             if (toPort) {
@@ -99,15 +108,20 @@ final class FlowSeen {
 
     /** Whether what was seen by {@code now} (µs) says what happened. */
     boolean decided(long now) {
+        if (outbound) return firstRequest >= 0;   // what is asked of this side: did its request leave?
         if (!tcp) return datagramsOut > 0 || (firstRequest >= 0 && now - firstRequest > UNANSWERED_US);
         if (established >= 0 || firstReset >= 0) return true;
         if (firstAnswer >= 0) return resentAfterAnswer || now - firstAnswer > UNACKNOWLEDGED_US;
         return firstRequest >= 0 && now - firstRequest > UNANSWERED_US;
     }
 
-    /** none, unanswered, answered (no ACK came back), refused (reset), established (TCP); none, unanswered, answered (UDP). */
+    /**
+     * none, unanswered, answered (no ACK came back), refused (reset), established (TCP); none, unanswered, answered (UDP);
+     * outbound: none (no request left this host) or left (and what came back, if it came before the first left).
+     */
     String outcome() {
         if (firstRequest < 0) return "none";
+        if (outbound && firstAnswer < 0 && firstReset < 0) return "left";
         if (!tcp) return datagramsOut > 0 ? "answered" : "unanswered";
         if (established >= 0) return "established";
         if (firstReset >= 0) return "refused";

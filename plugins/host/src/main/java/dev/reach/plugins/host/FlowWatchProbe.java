@@ -39,6 +39,11 @@ public final class FlowWatchProbe implements Probe {
     static final ProbeSpec SPEC = ProbeSpec.builder("flow.watch", "Watches a client's packets to a port arrive, and this host's answers")
             .param(Param.port("port", "the port clients connect to").required())
             .param(Param.host("src", "the client's address (default: the first that sends to the port)"))
+            .param(Param.choice("direction", "in: a client's packets arrive here (run on the server); out: this host's own packets"
+                    + " to dst leave (run on the client: did they leave at all?)", "in", "out").defaultValue("in"))
+            .param(Param.host("dst", "with direction=out: the server this host connects to"))
+            .param(Param.bool("connect", "with direction=out: once watching, connect to dst:port itself (one TCP connect, held"
+                    + " until the watch ends, so the kernel sends its SYN again after 1 s)").defaultValue(false))
             .param(Param.choice("proto", "tcp or udp", "tcp", "udp").defaultValue("tcp"))
             .param(Param.duration("timeout", "how long to watch at most (it stops once the flow is decided)")
                     .defaultValue("5s").range("100ms", "1m"))
@@ -46,8 +51,9 @@ public final class FlowWatchProbe implements Probe {
             .param(Param.choice("end", "decided: at the timeout or once the flow is decided; stdin: also when standard input"
                     + " closes, if it is a pipe or socket (the client side of --server-via closes it when it is done)", "decided", "stdin")
                     .defaultValue("decided"))
-            .fact("outcome", "string", "none (nothing arrived), unanswered, answered (no ACK came back), refused (a reset) or established")
-            .fact("client", "string", "the client address watched")
+            .fact("outcome", "string", "none (nothing arrived), unanswered, answered (no ACK came back), refused (a reset) or established;"
+                    + " direction=out: none (nothing left this host) or left")
+            .fact("client", "string", "the peer watched: the client (direction=in), the server (direction=out)")
             .fact("requests", "integer", "SYNs (datagrams) from the client that arrived")
             .fact("answers", "integer", "SYN-ACKs (datagrams) this host sent back")
             .fact("resets", "integer", "resets this host sent back")
@@ -90,18 +96,23 @@ public final class FlowWatchProbe implements Probe {
         if (!FlowCapture.available()) {
             return Observation.skipped("native access is off for the host plugin: no packet socket").fact("outcome", "unavailable").build();
         }
+        boolean out = params.string("direction").equals("out");
+        String peerParam = out ? "dst" : "src";
+        if (out && !params.has("dst")) {
+            return Observation.error("direction=out needs dst: the server this host connects to").build();
+        }
         InetAddress client = null;
-        if (params.has("src")) {
+        if (params.has(peerParam)) {
             try {
-                client = InetAddress.getByName(params.string("src"));
+                client = InetAddress.getByName(params.string(peerParam));
             } catch (UnknownHostException e) {
-                return Observation.error("src " + params.string("src") + " did not resolve").build();
+                return Observation.error(peerParam + " " + params.string(peerParam) + " did not resolve").build();
             }
         }
-        String who = client == null ? "any client" : Addresses.text(client);
+        String who = (out ? "to " : "from ") + (client == null ? "any client" : Addresses.text(client));
         String what = (tcp ? "tcp" : "udp") + " port " + port;
         Duration timeout = ctx.bound(params.duration("timeout"));
-        FlowSeen seen = new FlowSeen(tcp, port, client);
+        FlowSeen seen = new FlowSeen(tcp, port, client, out);
         DropTrace trace = null;
         String drops;
         if (!params.bool("drops")) {
@@ -118,11 +129,15 @@ public final class FlowWatchProbe implements Probe {
         DropTrace.Counts counts = null;
         java.util.concurrent.atomic.AtomicBoolean inputClosed = new java.util.concurrent.atomic.AtomicBoolean();
         boolean untilEof = params.string("end").equals("stdin") && StdinEnd.watchable();
+        boolean connect = out && tcp && params.bool("connect");
+        InetAddress dst = client;
+        java.util.concurrent.atomic.AtomicReference<java.nio.channels.SocketChannel> held = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             FlowCapture.capture(tcp ? 6 : 17, port, timeout.toNanos(),
                     () -> {
                         if (untilEof) StdinEnd.onEof(() -> inputClosed.set(true));
-                        ctx.progress("watching " + what + " from " + who + " for " + ParamType.format(timeout));
+                        ctx.progress("watching " + what + " " + who + " for " + ParamType.format(timeout));
+                        if (connect) held.set(connectOnce(dst, port));   // after the filter holds: its SYN is seen, or known lost
                     },
                     seen::add, us -> seen.decided(us) || ctx.cancelled() || inputClosed.get());
             if (trace != null) counts = trace.stop();
@@ -132,9 +147,11 @@ public final class FlowWatchProbe implements Probe {
             drops = "not read: " + e.getMessage();
         } finally {
             if (trace != null) trace.close();
+            closeQuietly(held.get());
         }
         double watched = (System.nanoTime() - t0) / 100_000 / 10.0;
-        Judgement j = classify(seen, counts, what, Duration.ofNanos(System.nanoTime() - t0));
+        Judgement j = out ? classifyOut(seen, counts, what, Duration.ofNanos(System.nanoTime() - t0))
+                : classify(seen, counts, what, Duration.ofNanos(System.nanoTime() - t0));
         Observation.Builder b = j.observation().fact("client", seen.client() == null ? null : Addresses.text(seen.client()))
                 .fact("requests", seen.requests()).fact("answers", seen.answers()).fact("resets", seen.resets())
                 .fact("in_interfaces", seen.inIfaces()).fact("out_interfaces", seen.outIfaces()).fact("others", seen.others())
@@ -180,6 +197,51 @@ public final class FlowWatchProbe implements Probe {
                     : new Judgement(Status.OK, null, "answered", "datagrams from " + from + " arrived on " + on + " and were answered");
             default -> unanswered(s, drops, from, on, req + count, what);
         };
+    }
+
+    /** One non-blocking connect (its SYN, and the kernel's resend after 1 s while it is held); null when it cannot start. */
+    private static java.nio.channels.SocketChannel connectOnce(InetAddress dst, int port) {
+        try {
+            java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.connect(new java.net.InetSocketAddress(dst, port));
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            return null;   // no route, no descriptor: then no SYN left, and the watch says so
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.SocketChannel ch) {
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException e) {
+            // closing a connect attempt: nothing to do
+        }
+    }
+
+    /** This host's own packets: did they leave it, and if not, what did its kernel drop meanwhile. Pure. */
+    static Judgement classifyOut(FlowSeen s, DropTrace.Counts drops, String what, Duration watched) {
+        String to = s.client() == null ? "the server" : Addresses.text(s.client());
+        String req = what.startsWith("tcp") ? "SYN" : "datagram";
+        if (!s.outcome().equals("none")) {
+            return new Judgement(Status.OK, null, "left", "this host's " + req + " to " + to + " " + what + " left on "
+                    + String.join(", ", s.outIfaces()));
+        }
+        String head = "no " + req + " to " + to + " " + what + " left this host in " + ParamType.format(watched);
+        if (drops == null) {
+            return new Judgement(Status.FAIL, null, "none", head + "; the kernel's drop reasons were not read");
+        }
+        for (var m : KernelDropsProbe.MEANING.entrySet()) {
+            if (drops.of(m.getKey()) > 0) {
+                String where = drops.window().stream().filter(d -> d.reason().equals(m.getKey())).findFirst().map(DropTrace.Drop::function).orElse("?");
+                return new Judgement(Status.FAIL, m.getValue()[0], "none", head + ": the kernel here dropped " + drops.of(m.getKey())
+                        + " packet(s) " + m.getValue()[1] + " (" + m.getKey() + " at " + where + ")");
+            }
+        }
+        List<String> seen = new ArrayList<>();
+        drops.window().stream().limit(3).forEach(d -> seen.add(d.text()));
+        return new Judgement(Status.FAIL, null, "none", head + (seen.isEmpty() ? "; the kernel dropped nothing meanwhile"
+                : "; the kernel dropped meanwhile: " + String.join(", ", seen)));
     }
 
     private static Judgement unanswered(FlowSeen s, DropTrace.Counts drops, String from, String on, String req, String what) {

@@ -98,6 +98,21 @@ class FlowSeenTest {
     }
 
     @Test
+    void outboundItIsDecidedOnceThisHostsOwnSynLeavesAndNoneWhenNothingDid() {
+        FlowSeen s = new FlowSeen(true, 8080, SERVER, true);
+        assertThat(s.add(in(10, SYN))).as("a SYN arriving is not this host's own").isFalse();
+        assertThat(s.outcome()).isEqualTo("none");
+        var drops = DropTrace.count("x kfree_skb: skbaddr=0 rx_sk=0 protocol=2048 location=nft_do_chain+0x4/0x6 reason: NETFILTER_DROP\n", 0, List.of());
+        var none = FlowWatchProbe.classifyOut(s, drops, "tcp port 8080", Duration.ofSeconds(2));
+        assertThat(none.cause()).isEqualTo("firewall.local");
+        assertThat(none.summary()).startsWith("no SYN to 198.18.0.2 tcp port 8080 left this host in 2s: the kernel here dropped 1");
+        assertThat(s.add(new Packet(20, false, "eth0", CLIENT, SERVER, 40000, 8080, SYN))).isTrue();
+        assertThat(s.outcome()).isEqualTo("left");
+        assertThat(FlowWatchProbe.classifyOut(s, drops, "tcp port 8080", Duration.ofSeconds(2)).summary())
+                .isEqualTo("this host's SYN to 198.18.0.2 tcp port 8080 left on eth0");
+    }
+
+    @Test
     void theFilterIsNineteenInstructionsEndingInAcceptAndDrop() {
         long[] f = FlowCapture.filter(6, 8080);
         assertThat(f).hasSize(19);
