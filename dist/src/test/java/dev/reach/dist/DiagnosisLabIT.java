@@ -812,7 +812,8 @@ class DiagnosisLabIT {
         expect("both-ends server firewall", "firewall.local", v);
         assertThat(v.summary()).startsWith("On B: SYN from 198.18.0.1").contains("NETFILTER_DROP").contains("dport 8080").contains("(A alone: tcp.filtered)")
                 .containsPattern("its counter rose by [1-9]\\d* packets? while the client connected");
-        assertThat(json.path("verdict").path("evidence").toString()).contains("[B] ").contains("[A] tcp.filtered");
+        assertThat(json.path("verdict").path("evidence").toString()).contains("[B] ").contains("[A] tcp.filtered")
+                .containsPattern("\\[B\\] +at -?\\d+\\.\\d ms of A's run: in " + lab.serverLink.devB() + " SYN 198\\.18\\.0\\.1:");
     }
 
     @Test

@@ -69,7 +69,7 @@ final class ServerJoin {
         List<String> bLines = new ArrayList<>();
         bLines.add("[B] " + bCause + ": " + bv.path("summary").asText());
         bv.path("evidence").forEach(e -> {
-            if (bLines.size() < 16) bLines.add("[B] " + e.asText());
+            if (bLines.size() < 16) bLines.add("[B] " + onAsClock(e.asText(), b.watching(), a.started()));
         });
         List<String> support = new ArrayList<>(av.supportedBy());
         support.add(STEP);
@@ -124,6 +124,21 @@ final class ServerJoin {
         ev.add("[B] " + bCause + ": " + bv.path("summary").asText());
         flowLine(flow).ifPresent(l -> ev.add("[B] " + l));
         return withEvidence(av, ev);
+    }
+
+    private static final java.util.regex.Pattern PACKET_LINE = java.util.regex.Pattern.compile("^(\\s*)(\\d+(?:\\.\\d+)?) ms (in |out) (.*)$");
+
+    /**
+     * One timeline: a packet line of B's watch ({@code 330.0 ms in eth0 SYN ...}, counted from B's watch beginning) on
+     * A's run's clock ({@code at 212.4 ms of A's run: in eth0 SYN ...}), from when A heard the watch begin; other lines
+     * as they are. The two clocks meet through the pipe between them: a millisecond or so on one host, a round trip
+     * over ssh.
+     */
+    static String onAsClock(String line, java.time.Instant watching, java.time.Instant runStarted) {
+        java.util.regex.Matcher m = PACKET_LINE.matcher(line);
+        if (watching == null || runStarted == null || !m.matches()) return line;
+        double ms = Double.parseDouble(m.group(2)) - java.time.Duration.between(watching, runStarted).toNanos() / 1e6;
+        return String.format(java.util.Locale.ROOT, "%sat %.1f ms of A's run: %s %s", m.group(1), ms, m.group(3).strip(), m.group(4).strip());
     }
 
     private static Verdict withEvidence(Verdict v, List<String> evidence) {

@@ -29,8 +29,15 @@ final class ServerVia implements AutoCloseable {
     /** How long B may take to start watching (an ssh connection and a JVM). */
     static final Duration ARMING = Duration.ofSeconds(15);
 
-    /** What B said: its report (empty when there is none) and, when there is none, why. */
-    record View(Optional<JsonNode> report, String absent, List<String> command) {
+    /**
+     * What B said: its report (empty when there is none) and, when there is none, why; {@code watching} is when A heard
+     * B's watch begin (null when it did not), the moment B's packet times count from.
+     */
+    record View(Optional<JsonNode> report, String absent, List<String> command, java.time.Instant watching) {
+        View(Optional<JsonNode> report, String absent, List<String> command) {
+            this(report, absent, command, null);
+        }
+
         static View absent(String why, List<String> command) {
             return new View(Optional.empty(), why, command);
         }
@@ -41,6 +48,7 @@ final class ServerVia implements AutoCloseable {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final List<String> errLines = new ArrayList<>();
     private final CountDownLatch armed = new CountDownLatch(1);
+    private volatile java.time.Instant watching;
     private final Thread outReader;
     private final Thread errReader;
 
@@ -122,7 +130,7 @@ final class ServerVia implements AutoCloseable {
             if (report == null || !"reach.run/1".equals(report.path("schema").asText())) {
                 return View.absent("it printed no reach.run/1 report (exit " + process.exitValue() + ")" + lastError(), command);
             }
-            return new View(Optional.of(report), "", command);
+            return new View(Optional.of(report), "", command, watching);
         } catch (IOException e) {
             return View.absent("its output is not a reach.run/1 report (exit " + process.exitValue() + ")" + lastError(), command);
         }
@@ -151,7 +159,10 @@ final class ServerVia implements AutoCloseable {
     private void readErr() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("reach: watching")) armed.countDown();
+                if (line.startsWith("reach: watching") && armed.getCount() > 0) {
+                    watching = java.time.Instant.now();
+                    armed.countDown();
+                }
                 synchronized (errLines) {
                     if (errLines.size() < 200) errLines.add(line);
                 }

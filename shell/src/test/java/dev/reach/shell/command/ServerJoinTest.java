@@ -68,6 +68,17 @@ class ServerJoinTest {
     }
 
     @Test
+    void theServersPacketTimesAreSaidOnTheClientsRunsClock() {
+        java.time.Instant watching = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        java.time.Instant started = watching.plusMillis(150);
+        assertThat(ServerJoin.onAsClock("330.0 ms in  eth0 SYN 198.18.0.1:40000 > 198.18.1.2:8080", watching, started))
+                .isEqualTo("at 180.0 ms of A's run: in eth0 SYN 198.18.0.1:40000 > 198.18.1.2:8080");
+        assertThat(ServerJoin.onAsClock("  330.0 ms out eth1 SYN-ACK", watching, started)).isEqualTo("  at 180.0 ms of A's run: out eth1 SYN-ACK");
+        assertThat(ServerJoin.onAsClock("kernel drop: NETFILTER_DROP ×1 at nft_do_chain", watching, started)).startsWith("kernel drop");
+        assertThat(ServerJoin.onAsClock("330.0 ms in  eth0 SYN", null, started)).isEqualTo("330.0 ms in  eth0 SYN");
+    }
+
+    @Test
     void aWorkingConnectionStaysOkAndTheServersAbsenceOnlyAddsWhy() throws Exception {
         Verdict ok = ServerJoin.join(a("ok"), b("firewall.local", "established"), "ssh b").verdict();
         assertThat(ok.cause()).isEqualTo("ok");

@@ -102,7 +102,7 @@ final class FlowSeen {
 
     private void line(Packet p, String what) {
         if (lines.size() >= MAX_LINES) return;
-        lines.add(String.format("%.1f ms %s %s %s %s:%d > %s:%d", p.micros() / 1000.0, p.in() ? "in " : "out", p.iface(), what,
+        lines.add(String.format(java.util.Locale.ROOT, "%.1f ms %s %s %s %s:%d > %s:%d", p.micros() / 1000.0, p.in() ? "in " : "out", p.iface(), what,
                 Addresses.text(p.src()), p.sport(), Addresses.text(p.dst()), p.dport()));
     }
 
