@@ -876,6 +876,23 @@ class DiagnosisLabIT {
         }
     }
 
+    /** Without root on the server nothing is watched there, and what the server can read still names the cause. */
+    @Test
+    void bothEndsWithoutRootOnTheServerTheServersOwnReadingStillNamesALoopbackListener() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(lab.lab.exec(lab.server, "sh", "-c", "command -v setpriv").ok(), "needs setpriv (util-linux)");
+        try (var local = lab.python(LOOPBACK_LISTENER)) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            String serverReach = String.join(" ", java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                    "-Dreach.home=" + HOME, "-cp", CP, "dev.reach.shell.Main");
+            JsonNode json = report(reach(lab.client, LabTopology.SERVER + ":9090", "--json", "--set", "resolv_conf=" + lab.resolvConf,
+                    "--set", "hosts_file=" + lab.hosts, "--set", "system=hosts", "--server-reach", serverReach, "--server-via",
+                    "ip netns exec " + lab.server + " setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp REACH_HISTORY=off"));
+            Verdict v = verdict(json, "both-ends, no root on the server");
+            expect("both-ends, no root on the server", "listen.localhost-only", v);
+            assertThat(json.path("verdict").path("evidence").toString()).contains("[B] the packets were not watched there: flow.watch cannot run here: needs root or CAP_NET_RAW");
+        }
+    }
+
     @Test
     void bothEndsWithAServerCommandThatFailsIsTheClientsVerdictWithWhy() throws Exception {
         Netns.Result r = reach(lab.client, LabTopology.SERVER + ":8080", "--json", "--server-via", "ip netns exec no-such-namespace");

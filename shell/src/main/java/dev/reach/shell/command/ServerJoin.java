@@ -71,6 +71,8 @@ final class ServerJoin {
         bv.path("evidence").forEach(e -> {
             if (bLines.size() < 16) bLines.add("[B] " + onAsClock(e.asText(), b.watching(), a.started()));
         });
+        flow.filter(f -> f.path("status").asText().equals("skipped") && !f.path("summary").asText().startsWith("condition false"))
+                .ifPresent(f -> bLines.add("[B] the packets were not watched there: " + f.path("summary").asText()));
         List<String> support = new ArrayList<>(av.supportedBy());
         support.add(STEP);
         JsonNode others = flow.map(f -> f.path("facts").path("others")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());

@@ -87,6 +87,11 @@ final class ServerVia implements AutoCloseable {
                             : "it ended (exit " + p.waitFor() + ") before watching";
                     s.errReader.join(Duration.ofMillis(500));
                     s.close();
+                    if (!p.isAlive()) {
+                        // it could not watch (no root there) but looked at the rest: that view stands, without the wire's
+                        View early = s.await(Duration.ofSeconds(2));
+                        if (early.report().isPresent()) return new Started(null, early);
+                    }
                     return new Started(null, View.absent(why + s.lastError(), argv));
                 }
             }
