@@ -35,6 +35,23 @@ final class BranchReader {
         return out;
     }
 
+    /**
+     * The scalar form of {@code on:}, where a probe runs: true for {@code server}, false for {@code client}; anything
+     * else, or either on a step that runs no probe of its own ({@code probes} false), is a problem said at its place.
+     */
+    boolean onServer(Node n, boolean probes, String what) {
+        String side = y.text(n, "on");
+        if (!"server".equals(side) && !"client".equals(side)) {
+            y.problem(n, "'on:' is either a map of outcomes to where the run goes next (on: {fail: diagnose}) or where the"
+                    + " probe runs: server or client (allowed: server, client)");
+            return false;
+        }
+        if (!probes) {
+            y.problem(n, "'on: " + side + "' says where a probe runs; " + what + " runs none of its own (put it on its probe steps)");
+        }
+        return "server".equals(side);
+    }
+
     private Target target(Node n) {
         if (n instanceof ScalarNode) {
             String t = y.text(n, "an 'on:' target");

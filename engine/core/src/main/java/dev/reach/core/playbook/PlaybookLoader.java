@@ -185,18 +185,9 @@ public final class PlaybookLoader {
             }
             y.onlyKeys(m, what, allowed);
             Node onNode = m.containsKey("on") ? m.get("on").getValueNode() : null;
-            boolean where = onNode instanceof org.yaml.snakeyaml.nodes.ScalarNode;   // on: server, not a map of branches
-            boolean onServer = false;
-            if (where) {
-                String side = y.text(onNode, "on");
-                if (!"server".equals(side) && !"client".equals(side)) {
-                    y.problem(onNode, "'on:' is either a map of outcomes to where the run goes next (on: {fail: diagnose}) or where the"
-                            + " probe runs: server or client (allowed: server, client)");
-                } else if (!kind.equals("probe") && !kind.equals("foreach")) {
-                    y.problem(onNode, "'on: " + side + "' says where a probe runs; " + what + " runs none of its own (put it on its probe steps)");
-                }
-                onServer = "server".equals(side);
-            } else if (inParallel && onNode != null) {
+            boolean where = onNode instanceof ScalarNode;   // on: server, not a map of branches
+            boolean onServer = where && new BranchReader(y).onServer(onNode, kind.equals("probe") || kind.equals("foreach"), what);
+            if (!where && inParallel && onNode != null) {
                 y.problem(m.get("on").getKeyNode(), "a step inside 'parallel' cannot branch; put 'on:' on the parallel step");
             }
             if (inParallel && kind.equals("verdict")) {

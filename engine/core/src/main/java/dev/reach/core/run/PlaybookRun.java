@@ -202,13 +202,8 @@ final class PlaybookRun {
 
     /**
      * Runs a probe with bound parameters as step {@code id}, stopped by {@code stop}: the one place YAML
-     * and JS steps run a probe.
+     * and JS steps run a probe; with {@code onServer} it runs on the other end ({@link ServerProbes}), not here.
      */
-    StepResult invoke(String id, Probe probe, dev.reach.spi.Params bound, Duration stepDeadline, Cancellation stop) {
-        return invoke(id, probe, bound, stepDeadline, stop, false);
-    }
-
-    /** The same; with {@code onServer} the probe runs on the other end ({@link ServerProbes}), not here. */
     StepResult invoke(String id, Probe probe, dev.reach.spi.Params bound, Duration stepDeadline, Cancellation stop, boolean onServer) {
         Map<String, Object> params = bound.asMap();
         Map<String, Object> shown = probe.spec().shown(params); // secrets stay in the probe
@@ -219,44 +214,10 @@ final class PlaybookRun {
         }
         options.listener().on(new RunEvent.StepStarted(prefix + id, probeId, Redaction.params(shown, options.secretTexts())));
         Duration timeout = bounded(stepTimeout(params, stepDeadline));
-        Observation obs = onServer ? onServer(probe, params, timeout, stop)
+        Observation obs = onServer ? ServerSteps.run(options.server(), probe, params, timeout, stop)
                 : runner.invoker().invoke(probe, bound, timeout, stop,
                         m -> options.listener().on(new RunEvent.StepProgress(prefix + id, Redaction.text(m, options.secretTexts()))));
         return finished(new StepResult(id, "probe", probeId, shown, obs, "", List.of()));
-    }
-
-    /** A probe of a step marked {@code on: server}: its parameters as typed go to {@link RunOptions#server()}; no secret leaves. */
-    private Observation onServer(Probe probe, Map<String, Object> params, Duration timeout, Cancellation stop) {
-        long t0 = System.nanoTime();
-        if (options.server() == null) {
-            return Observation.skipped("this step runs on the server (on: server), and no server was given (--server-via CMD)").build();
-        }
-        Map<String, String> typed = new LinkedHashMap<>();
-        for (var p : probe.spec().params()) {
-            if (!params.containsKey(p.name()) || p.defaultValue().map(d -> d.equals(params.get(p.name()))).orElse(false)) continue;
-            if (p.isSecret()) {
-                return Observation.error("parameter '" + p.name() + "' is a secret, and a command line to the server is no place for one:"
-                        + " run this step here, or run reach on the server yourself").build();
-            }
-            typed.put(p.name(), typed(params.get(p.name())));
-        }
-        Observation o;
-        try {
-            o = options.server().run(probe.spec().id(), typed, timeout, stop);
-        } catch (RuntimeException e) {
-            o = Observation.error("the server's side broke: " + dev.reach.spi.Failures.text(e)).build();
-        }
-        Observation seen = o == null ? Observation.error("the server's side returned nothing").build() : o;
-        return seen.duration().isZero() ? seen.withDuration(Duration.ofNanos(System.nanoTime() - t0)) : seen;
-    }
-
-    /** A parameter's value as a person types it: 3s, 22,80,443, true. */
-    private static String typed(Object v) {
-        return switch (v) {
-            case Duration d -> dev.reach.spi.ParamType.format(d);
-            case java.util.Collection<?> c -> String.join(",", c.stream().map(PlaybookRun::typed).toList());
-            default -> String.valueOf(v);
-        };
     }
 
     StepResult finished(StepResult r) {

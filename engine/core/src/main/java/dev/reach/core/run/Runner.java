@@ -96,7 +96,7 @@ public final class Runner {
         RunOptions masked = options.withSecretTexts(Redaction.texts(probe.spec().params().stream().filter(dev.reach.spi.Param::isSecret)
                 .map(p -> binding.params().find(p.name()).orElse(null)).toList()));
         StepResult step = new PlaybookRun(this, one, Map.of(), masked, started.plus(timeout), "")
-                .invoke(id, probe, binding.params(), stepTimeout, options.cancellation());
+                .invoke(id, probe, binding.params(), stepTimeout, options.cancellation(), false);
         boolean cancelled = options.cancellation().isCancelled();
         Verdict verdict = verdicts.derive(List.of(step), cancelled ? "cancelled" : null);
         RunResult result = new RunResult(one.name(), "", shown, List.of(step), verdict, started,

@@ -115,7 +115,7 @@ final class ScriptSteps implements PlaybookHost {
             Bound b = bound.get(i);
             String childId = calls.get(i).id() != null ? unique(calls.get(i).id()) : group + "[" + i + "]";
             childIds.add(childId);
-            tasks.add(stop -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout(), stop));
+            tasks.add(stop -> run.invoke(childId, b.probe(), b.binding().params(), run.options().stepTimeout(), stop, false));
         }
         ParallelSteps.Until u = until == null ? null : new ParallelSteps.Until(until.source(), finished -> {
             Map<String, Object> byId = new LinkedHashMap<>();

@@ -31,6 +31,16 @@ final class NftRuleset {
     /** Rule texts by {@code family table chain handle}, from {@code nft -a list ruleset}; counters left out. */
     static Map<String, String> texts(String listing) {
         Map<String, String> out = new HashMap<>();
+        lines(listing, (table, chain, handle, text) -> out.put(table + " " + chain + " " + handle, COUNTER.matcher(text).replaceAll("")));
+        return out;
+    }
+
+    /** A rule line of {@code nft -a list ruleset}: its table ({@code FAMILY NAME}), chain, handle and text (counter included). */
+    private interface RuleLine {
+        void take(String table, String chain, String handle, String text);
+    }
+
+    private static void lines(String listing, RuleLine each) {
         String table = "";
         String chain = "";
         for (String raw : listing.lines().toList()) {
@@ -43,10 +53,9 @@ final class NftRuleset {
             } else if (c.find()) {
                 chain = c.group(1);
             } else if (h.matches() && !line.startsWith("type ")) {
-                out.put(table + " " + chain + " " + h.group(2), COUNTER.matcher(h.group(1)).replaceAll(""));
+                each.take(table, chain, h.group(2), h.group(1));
             }
         }
-        return out;
     }
 
     private static final Pattern PACKETS = Pattern.compile(" counter packets (\\d+) bytes \\d+");
@@ -56,24 +65,14 @@ final class NftRuleset {
      * Firewall.Outcome#chain()} says it) in {@code nft -a list ruleset}; -1 when that rule has no counter or is not there.
      */
     static long counter(String listing, String chain, String text) {
-        String table = "";
-        String name = "";
-        for (String raw : listing.lines().toList()) {
-            String line = raw.strip();
-            Matcher t = TABLE.matcher(line);
-            Matcher c = CHAIN.matcher(line);
-            Matcher h = HANDLE.matcher(line);
-            if (t.find()) {
-                table = t.group(1) + " " + t.group(2);
-            } else if (c.find()) {
-                name = c.group(1);
-            } else if (h.matches() && chain.equals("table " + table + " chain " + name)
-                    && COUNTER.matcher(h.group(1)).replaceAll("").equals(text)) {
-                Matcher p = PACKETS.matcher(h.group(1));
-                return p.find() ? Long.parseLong(p.group(1)) : -1;
+        long[] found = {-1};
+        lines(listing, (table, name, handle, line) -> {
+            if (found[0] < 0 && chain.equals("table " + table + " chain " + name) && COUNTER.matcher(line).replaceAll("").equals(text)) {
+                Matcher p = PACKETS.matcher(line);
+                found[0] = p.find() ? Long.parseLong(p.group(1)) : -1;
             }
-        }
-        return -1;
+        });
+        return found[0];
     }
 
     static List<Chain> parse(String json, Map<String, String> texts, List<String> bad) {
