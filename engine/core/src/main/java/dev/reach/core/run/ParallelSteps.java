@@ -5,7 +5,6 @@ import dev.reach.spi.Status;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,21 +79,27 @@ final class ParallelSteps {
         String decidedBy = null;
         Exception failure = null;
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var done = new ExecutorCompletionService<StepResult>(pool);
-            Map<Future<StepResult>, Integer> index = new HashMap<>();
-            for (int i = 0; i < branches.size(); i++) {
-                Branch b = branches.get(i);
-                index.put(done.submit(() -> {
-                    gate.acquire();
-                    try {
-                        return b.run(stop);
-                    } finally {
-                        gate.release();
-                    }
-                }), i);
-            }
+            var done = new ExecutorCompletionService<Map.Entry<Integer, StepResult>>(pool);
+            // One dispatcher takes the permits in branch order, so branches start in order (a foreach's
+            // items as written); a branch that waited for its turn past a cut starts cut short.
+            pool.submit(() -> {
+                for (int i = 0; i < branches.size(); i++) {
+                    int at = i;
+                    Branch b = branches.get(i);
+                    gate.acquireUninterruptibly();
+                    done.submit(() -> {
+                        try {
+                            return Map.entry(at, b.run(stop));
+                        } catch (RuntimeException e) {
+                            return Map.entry(at, broke(e));
+                        } finally {
+                            gate.release();
+                        }
+                    });
+                }
+            });
             for (int n = 0; n < branches.size(); n++) {
-                Future<StepResult> f;
+                Future<Map.Entry<Integer, StepResult>> f;
                 try {
                     f = done.take();
                 } catch (InterruptedException e) {
@@ -102,8 +107,9 @@ final class ParallelSteps {
                     parent.root().cancel();
                     break;
                 }
-                StepResult r = result(f);
-                results[index.get(f)] = r;
+                Map.Entry<Integer, StepResult> got = result(f);
+                StepResult r = got.getValue();
+                if (got.getKey() >= 0) results[got.getKey()] = r;
                 finished.add(r);
                 if (until == null || decidedBy != null || failure != null) continue;
                 try {
@@ -123,14 +129,19 @@ final class ParallelSteps {
         return new Outcome(out, decidedBy, failure, Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private static StepResult result(Future<StepResult> f) {
+    private static StepResult broke(Throwable e) {
+        return new StepResult("?", "probe", "", Map.of(), Observation.error("step broke: " + e).build(), "", List.of());
+    }
+
+    /** A finished branch's index and result; index -1 when the branch broke (its slot then says "interrupted"). */
+    private static Map.Entry<Integer, StepResult> result(Future<Map.Entry<Integer, StepResult>> f) {
         try {
             return f.get(); // done: it came from the completion queue
         } catch (ExecutionException e) {
-            return new StepResult("?", "probe", "", Map.of(), Observation.error("step broke: " + e.getCause()).build(), "", List.of());
+            return Map.entry(-1, broke(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new StepResult("?", "probe", "", Map.of(), Observation.error("interrupted").build(), "", List.of());
+            return Map.entry(-1, new StepResult("?", "probe", "", Map.of(), Observation.error("interrupted").build(), "", List.of()));
         }
     }
 
