@@ -2,7 +2,11 @@ package dev.reach.shell.command;
 
 import picocli.CommandLine;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +55,10 @@ public final class CommandTree {
             System.arraycopy(args, 0, diagnose, 1, args.length);
             args = diagnose;
         }
+        ProbeCommand plain = ProbeCommand.plainWords(bench, args);
+        if (plain != null) {
+            return runPlain(plain, out, err);
+        }
         CommandLine cmd = commandLine(args.length > 0 ? args[0] : null, bench);
         if (out != null) cmd.setOut(out);
         if (err != null) cmd.setErr(err);
@@ -73,6 +81,40 @@ public final class CommandTree {
         return false;
     }
 
+    /** A {@code reach probe} read without picocli, on writers made as picocli makes them when none is given. */
+    private static int runPlain(ProbeCommand probe, PrintWriter out, PrintWriter err) {
+        PrintWriter o = out != null ? out : writer(System.out, "sun.stdout.encoding");
+        PrintWriter e = err != null ? err : writer(System.err, "sun.stderr.encoding");
+        try {
+            return probe.run(o, e);
+        } catch (Exception ex) {
+            return internalError(ex, probe.verbose(), e);
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    private static PrintWriter writer(PrintStream stream, String encodingProperty) {
+        Charset charset = Charset.defaultCharset();
+        String name = System.getProperty(encodingProperty);
+        try {
+            if (name != null) charset = Charset.forName(name);
+        } catch (IllegalArgumentException unknown) {
+            // picocli falls back to the default charset too
+        }
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
+    }
+
+    /** A command that threw: one line on {@code err} (and its stack trace with --verbose); exit code 3. */
+    private static int internalError(Exception ex, boolean verbose, PrintWriter err) {
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.println("reach: internal error: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        return ExitCodes.INTERNAL;
+    }
+
     /** The whole tree on a headless workbench: every subcommand (completion scripts and help need it). */
     public CommandLine commandLine() {
         return commandLine(null, new HeadlessWorkbench());
@@ -91,15 +133,8 @@ public final class CommandTree {
             subcommands.forEach(cmd::addSubcommand);
         }
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean verbose = parseResult.hasMatchedOption("--verbose")
-                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-            if (verbose) {
-                ex.printStackTrace(commandLine.getErr());
-            }
-            commandLine.getErr().println("reach: internal error: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
-            return ExitCodes.INTERNAL;
-        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> internalError(ex, parseResult.hasMatchedOption("--verbose")
+                || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose")), commandLine.getErr()));
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("reach: " + ex.getMessage());

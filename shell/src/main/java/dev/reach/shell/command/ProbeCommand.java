@@ -7,10 +7,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code reach probe ID k=v ...}: runs one probe and reports it like a one-step playbook. */
@@ -41,10 +44,64 @@ public final class ProbeCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    /**
+     * The boolean options of {@code reach probe}, which {@link #plainWords} reads itself; {@code ProbeCommandTest} holds
+     * this list to picocli's model of the command, so an option added there and not here fails the build.
+     */
+    static final Set<String> FLAGS = Set.of("--json", "-q", "--quiet", "--no-history", "--no-color", "-v", "--verbose");
+
+    /**
+     * {@code reach probe ID [NAME=VALUE | FLAG]...} read without picocli, or null when the words need picocli: help, an
+     * option with a value, an {@code @file}, {@code --}, a flag given twice, a word that is neither. picocli's model of
+     * the command (reflection, a proxy class per annotation type) is about 0.1 s of a fresh start, as long as a small
+     * probe takes; this reads the same words into the same fields.
+     */
+    static ProbeCommand plainWords(Workbench bench, String... args) {
+        if (args.length < 2 || !"probe".equals(args[0]) || args[1].startsWith("-") || args[1].startsWith("@")) {
+            return null;
+        }
+        ProbeCommand c = new ProbeCommand(bench);
+        c.id = args[1];
+        c.common = new CommonOptions();
+        c.output = new OutputOptions();
+        Set<String> given = new HashSet<>();
+        for (int i = 2; i < args.length; i++) {
+            String w = args[i];
+            String option = switch (w) {
+                case "--json" -> "json";
+                case "-q", "--quiet" -> "quiet";
+                case "--no-history" -> "no-history";
+                case "--no-color" -> "no-color";
+                case "-v", "--verbose" -> "verbose";
+                default -> null;
+            };
+            if (option == null) {
+                if (w.startsWith("-") || w.startsWith("@") || w.indexOf('=') <= 0) return null;
+                c.words.add(w);
+            } else if (!given.add(option)) {
+                return null; // picocli says why an option may not be given twice
+            }
+        }
+        c.output.json = given.contains("json");
+        c.output.quiet = given.contains("quiet");
+        c.output.noHistory = given.contains("no-history");
+        c.common.noColor = given.contains("no-color");
+        c.common.verbose = given.contains("verbose");
+        return c;
+    }
+
+    /** Whether {@code -v} was given (an internal error then prints its stack trace). */
+    boolean verbose() {
+        return common.verbose;
+    }
+
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Runs the probe, its report to {@code out}, progress and problems to {@code err}. */
+    int run(PrintWriter out, PrintWriter err) throws Exception {
         Map<String, Object> params;
         try {
             params = keyValues(words);
