@@ -55,6 +55,8 @@ class PackageIT {
             assertThat(home.resolve(p)).as(p).exists();
         }
         assertThat(Files.isExecutable(home.resolve("bin/reach"))).isTrue();
+        // which plugin jar registers which probe, written by the training run: 'reach probe ID' loads that jar alone
+        assertThat(home.resolve("plugins/.probe-index")).content().containsPattern("reach-plugin-net-[^\t]*\\.jar\t\\d+\t\\d+\t.*tcp\\.connect");
         // the class path file names every jar of lib/, in the order the start-up cache was made with
         try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
             assertThat(Files.readAllLines(home.resolve("lib/classpath")))

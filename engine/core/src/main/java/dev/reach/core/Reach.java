@@ -75,6 +75,7 @@ public final class Reach implements AutoCloseable {
         });
         if (b.pathList != null) lb.pathList(b.pathList);
         b.probes.forEach(lb::probe);
+        lb.only(b.only);
         this.loader = lb.build();
         this.scripts = new ScriptEngine();
         switch (System.getProperty("reach.scripts", b.warmScripts ? "background" : "lazy")) {
@@ -320,6 +321,7 @@ public final class Reach implements AutoCloseable {
         private String pathList;
         private boolean development;
         private boolean warmScripts = true;
+        private String only;
 
         /** A directory of plugin jars (or, in development mode, a source tree of plugin modules). */
         public Builder pluginDirectory(Path dir) {
@@ -371,6 +373,15 @@ public final class Reach implements AutoCloseable {
          */
         public Builder warmScripts(boolean on) {
             warmScripts = on;
+            return this;
+        }
+
+        /**
+         * This engine runs the one probe {@code probeId} (as {@code reach probe} does): only the built-in plugin that
+         * registers it loads, when the built-in directory's index says which (else every plugin, as always).
+         */
+        public Builder onlyProbe(String probeId) {
+            only = probeId;
             return this;
         }
 

@@ -22,7 +22,12 @@ public record EngineSetup(List<Path> pluginDirs, boolean scripted) {
      * plugin folder, REACH_PLUGINS and --plugins.
      */
     public Reach build() {
-        Reach.Builder b = Reach.builder().warmScripts(scripted);
+        return build(null);
+    }
+
+    /** The same engine for a run of the one probe {@code onlyProbe} (null: any): it may load only that probe's plugin. */
+    public Reach build(String onlyProbe) {
+        Reach.Builder b = Reach.builder().warmScripts(scripted).onlyProbe(onlyProbe);
         String home = System.getProperty("reach.home");
         String devPlugins = System.getProperty("reach.dev.plugins"); // the launcher's REACH_DEV=1: the source tree
         if (devPlugins != null) {

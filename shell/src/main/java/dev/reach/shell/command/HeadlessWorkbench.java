@@ -58,7 +58,7 @@ public final class HeadlessWorkbench implements Workbench {
         }
         Cancellation cancel = new Cancellation();
         OutputMode mode = outputMode(common.noColor);   // before the engine: a terminal's width is asked meanwhile
-        try (Reach reach = common.reach(request.scripted()); Interrupts ignored = Interrupts.on(cancel);
+        try (Reach reach = common.setup(request.scripted()).build(request.onlyProbe()); Interrupts ignored = Interrupts.on(cancel);
              Recorder history = Recorder.fromEnvironment(output.noHistory, "cli", System::getenv)) {
             return runAndReport(reach, request, common, output, mode, cancel, null, history, out, err);
         }

@@ -21,6 +21,11 @@ public sealed interface Request {
      */
     boolean scripted();
 
+    /** The one probe this request runs, or null when it may run any: its engine then loads only that probe's plugin. */
+    default String onlyProbe() {
+        return null;
+    }
+
     /** {@code probe ID k=v...}; {@code params} are the raw words' values, as typed. */
     record ProbeRequest(String id, Map<String, Object> params) implements Request {
         public ProbeRequest {
@@ -30,6 +35,11 @@ public sealed interface Request {
         @Override
         public RunResult run(Reach reach, RunOptions options) throws UsageException {
             return reach.probe(id, params, options);
+        }
+
+        @Override
+        public String onlyProbe() {
+            return id;
         }
 
         @Override

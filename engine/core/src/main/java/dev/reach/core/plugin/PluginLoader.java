@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 
@@ -49,6 +51,8 @@ public final class PluginLoader implements AutoCloseable {
     private final List<Probe> embedded;
     private final AbandonedThreads abandoned;
     private final Duration callLimit;
+    /** The one probe the run needs (null: all): with a valid {@link ProbeIndex}, only its built-in plugin loads. */
+    private final String only;
     private final ReachPluginManager manager;
     private Result result;
 
@@ -78,6 +82,7 @@ public final class PluginLoader implements AutoCloseable {
         this.embedded = List.copyOf(b.embedded);
         this.abandoned = b.abandoned;
         this.callLimit = b.callLimit;
+        this.only = b.only;
         this.manager = new ReachPluginManager(b.development, b.engineVersion);
     }
 
@@ -113,7 +118,12 @@ public final class PluginLoader implements AutoCloseable {
 
         List<String> loadOrder = new ArrayList<>();
         java.util.Set<String> shipped = new java.util.HashSet<>();
-        for (Path path : PluginPaths.find(directories, development, problems)) {
+        List<Path> paths = onlyJar().map(List::of).orElse(null);
+        boolean everything = paths == null;
+        if (everything) {
+            paths = PluginPaths.find(directories, development, problems);
+        }
+        for (Path path : paths) {
             try {
                 String id = manager.load(path);
                 loadOrder.add(id);
@@ -159,7 +169,22 @@ public final class PluginLoader implements AutoCloseable {
                         d.getPluginDescription(), p.getPluginPath(), ids, own.stream().map(CauseCatalog.Cause::code).toList()));
             }
         }
+        if (everything && !development && problems.isEmpty()) {
+            for (Path dir : builtIn) {
+                Map<Path, List<String>> probesByJar = new LinkedHashMap<>();
+                plugins.stream().filter(p -> dir.equals(p.path().getParent())).forEach(p -> probesByJar.put(p.path(), p.probeIds()));
+                ProbeIndex.write(dir, probesByJar);
+            }
+        }
         return new Result(registry, plugins, problems, causes);
+    }
+
+    /** The built-in jar that alone registers the one probe this load is for, by its directory's index. */
+    private java.util.Optional<Path> onlyJar() {
+        if (only == null || development || !embedded.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return builtIn.stream().map(dir -> ProbeIndex.jarFor(dir, only)).flatMap(java.util.Optional::stream).findFirst();
     }
 
     /** The causes the plugin's own reach-causes.tsv declares (looked up in the plugin alone, not its parents). */
@@ -293,6 +318,7 @@ public final class PluginLoader implements AutoCloseable {
         private boolean development;
         private AbandonedThreads abandoned = new AbandonedThreads();
         private Duration callLimit = PluginCalls.LIMIT;
+        private String only;
 
         private Builder(String engineVersion) {
             this.engineVersion = Objects.requireNonNull(engineVersion);
@@ -335,6 +361,16 @@ public final class PluginLoader implements AutoCloseable {
          */
         public Builder development(boolean on) {
             development = on;
+            return this;
+        }
+
+        /**
+         * The run needs this one probe: when the built-in directory's index names the jar that registers it, that jar
+         * is the only plugin loaded (a plugin from elsewhere cannot take a built-in probe's id); else all load.
+         * Loading everything (with no problem) writes that index.
+         */
+        public Builder only(String probeId) {
+            only = probeId;
             return this;
         }
 

@@ -1,0 +1,122 @@
+package dev.reach.core.plugin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Which jar of the built-in plugin directory registers which probes: the file {@value #FILE} in that directory,
+ * one line per jar ({@code NAME TAB SIZE TAB MODIFIED-MS TAB ID,ID,...}). A run that needs one probe ({@code reach
+ * probe ID}) then loads that one jar instead of every plugin (each costs 10-20 ms of a fresh start). The index is
+ * written after a load of every plugin that met no problem, and it is believed only while the directory holds
+ * exactly the jars it lists, each of the size and modification time it says; anything else (a jar added, rebuilt or
+ * removed, a probe it does not list) means loading everything, as without it. A directory that cannot be written
+ * (an installed package: its index comes with it) is left as it is.
+ */
+final class ProbeIndex {
+    static final String FILE = ".probe-index";
+
+    private ProbeIndex() {
+    }
+
+    /** The jar in {@code dir} that registers {@code probeId}, by a valid index; empty when that cannot be said. */
+    static Optional<Path> jarFor(Path dir, String probeId) {
+        Map<String, String> lines = read(dir);
+        if (lines.isEmpty() || !lines.keySet().equals(current(dir).keySet())) {
+            return Optional.empty();
+        }
+        Path found = null;
+        for (var line : lines.entrySet()) {
+            String[] f = line.getValue().split("\t", -1);
+            if (f.length != 4 || !line.getValue().equals(stamp(dir.resolve(f[0]), f[3]))) {
+                return Optional.empty(); // rebuilt or touched since
+            }
+            if (List.of(f[3].split(",")).contains(probeId)) {
+                if (found != null) return Optional.empty(); // two jars claim it: the full load says which wins
+                found = dir.resolve(f[0]);
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /**
+     * Writes the index of {@code dir} from a load in which every plugin there loaded: {@code probes} gives each jar's
+     * probe ids. Not written when unchanged, when a plugin of the directory is not a jar, or when {@code dir} cannot be
+     * written.
+     */
+    static void write(Path dir, Map<Path, List<String>> probes) {
+        Map<String, String> want = current(dir);
+        if (want.isEmpty() || !want.keySet().equals(names(probes))) {
+            return;
+        }
+        Map<String, String> lines = new TreeMap<>();
+        for (var e : probes.entrySet()) {
+            String line = stamp(e.getKey(), String.join(",", e.getValue().stream().sorted().toList()));
+            if (line == null) return;
+            lines.put(e.getKey().getFileName().toString(), line);
+        }
+        if (lines.equals(read(dir))) {
+            return;
+        }
+        Path tmp = dir.resolve(FILE + "." + ProcessHandle.current().pid());
+        try {
+            Files.writeString(tmp, String.join("\n", lines.values()) + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing was written, or it cannot be removed either
+            }
+        }
+    }
+
+    private static java.util.Set<String> names(Map<Path, List<String>> probes) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        probes.keySet().forEach(p -> out.add(p.getFileName().toString()));
+        return out;
+    }
+
+    /** The plugins in {@code dir} as the loader finds them, by file name; empty when one is not a plain jar. */
+    private static Map<String, String> current(Path dir) {
+        List<PluginProblem> problems = new ArrayList<>();
+        Map<String, String> out = new TreeMap<>();
+        for (Path p : PluginPaths.find(List.of(dir), false, problems)) {
+            if (!Files.isRegularFile(p)) return Map.of();
+            out.put(p.getFileName().toString(), "");
+        }
+        return problems.isEmpty() ? out : Map.of();
+    }
+
+    /** {@code NAME TAB SIZE TAB MODIFIED TAB IDS} of a jar, or null when it cannot be read. */
+    private static String stamp(Path jar, String ids) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+            return jar.getFileName() + "\t" + a.size() + "\t" + a.lastModifiedTime().toMillis() + "\t" + ids;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The index's lines by jar name; empty when there is none or it cannot be read. */
+    private static Map<String, String> read(Path dir) {
+        Map<String, String> out = new TreeMap<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve(FILE), StandardCharsets.UTF_8)) {
+                int tab = line.indexOf('\t');
+                if (tab > 0) out.put(line.substring(0, tab), line);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return out;
+    }
+}

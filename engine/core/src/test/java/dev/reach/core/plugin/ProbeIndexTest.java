@@ -1,0 +1,99 @@
+package dev.reach.core.plugin;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A run of one probe loads only the built-in jar that registers it, by an index a full load wrote; else everything. */
+class ProbeIndexTest {
+    @TempDir
+    Path dir;
+
+    private final List<PluginLoader> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeLoaders() {
+        opened.forEach(PluginLoader::close);
+    }
+
+    private PluginLoader.Result load(UnaryOperator<PluginLoader.Builder> setup) {
+        PluginLoader loader = setup.apply(PluginLoader.builder(PluginLoaderTest.ENGINE)).build();
+        opened.add(loader);
+        return loader.load();
+    }
+
+    private List<String> loadedFor(Path shipped, String probe) {
+        return load(b -> b.builtInDirectory(shipped).only(probe)).plugins().stream().map(LoadedPlugin::id).toList();
+    }
+
+    @Test
+    void aFullLoadWritesTheIndexAndAOneProbeRunThenLoadsOnlyItsJar() throws Exception {
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        TestPlugin.withProbe("alpha", "alpha.one", "a").probe("alpha.TwoProbe", "alpha.two", "\"a2\"").jar(shipped);
+        TestPlugin.withProbe("beta", "beta.one", "b").jar(shipped);
+
+        assertThat(loadedFor(shipped, "beta.one")).as("no index yet: everything").containsExactly("alpha", "beta");
+        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).contains("\talpha.one,alpha.two\n").contains("\tbeta.one\n");
+
+        PluginLoader.Result r = load(b -> b.builtInDirectory(shipped).only("alpha.two"));
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactly("alpha");
+        assertThat(r.registry().find("alpha.two").orElseThrow().run(null, new dev.reach.spi.Params(java.util.Map.of())).summary())
+                .isEqualTo("a2");
+        assertThat(r.problems()).isEmpty();
+        assertThat(loadedFor(shipped, "no.such")).as("a probe the index does not list: everything").containsExactly("alpha", "beta");
+    }
+
+    @Test
+    void anIndexThatNoLongerDescribesTheDirectoryIsNotBelieved() throws Exception {
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        Path alpha = TestPlugin.withProbe("alpha", "alpha.one", "a").jar(shipped);
+        TestPlugin.withProbe("beta", "beta.one", "b").jar(shipped);
+        loadedFor(shipped, "beta.one");
+        assertThat(loadedFor(shipped, "beta.one")).containsExactly("beta");
+
+        Files.setLastModifiedTime(alpha, FileTime.fromMillis(Files.getLastModifiedTime(alpha).toMillis() - 60_000));
+        assertThat(loadedFor(shipped, "beta.one")).as("a jar touched since").containsExactly("alpha", "beta");
+        assertThat(loadedFor(shipped, "beta.one")).as("the full load wrote it again").containsExactly("beta");
+
+        TestPlugin.withProbe("gamma", "beta.one", "c").jar(shipped);
+        assertThat(loadedFor(shipped, "beta.one")).as("a jar added: which one wins is the full load's to say")
+                .contains("alpha", "beta", "gamma");
+
+        Files.delete(shipped.resolve(shipped.toFile().list((d, n) -> n.startsWith("gamma"))[0]));
+        loadedFor(shipped, "alpha.one");
+        Files.delete(alpha);
+        assertThat(loadedFor(shipped, "beta.one")).as("a jar removed").containsExactly("beta");
+        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).doesNotContain("alpha");
+    }
+
+    @Test
+    void aLoadWithAProblemWritesNoIndexAndPluginsFromElsewhereAreNotIndexed() throws Exception {
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        Path user = Files.createDirectories(dir.resolve("user"));
+        TestPlugin.withProbe("alpha", "alpha.one", "a").jar(shipped);
+        TestPlugin.withProbe("mine", "mine.one", "m").jar(user);
+        Files.writeString(user.resolve("broken.jar"), "not a jar");
+
+        load(b -> b.builtInDirectory(shipped).directory(user).only("alpha.one"));
+        assertThat(shipped.resolve(ProbeIndex.FILE)).as("a problem: the load was not whole").doesNotExist();
+
+        Files.delete(user.resolve("broken.jar"));
+        assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("mine.one")).plugins())
+                .extracting(LoadedPlugin::id).containsExactly("alpha", "mine");
+        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).contains("alpha.one").doesNotContain("mine");
+        assertThat(user.resolve(ProbeIndex.FILE)).doesNotExist();
+        assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("mine.one")).plugins())
+                .as("a probe of a plugin from elsewhere: everything").extracting(LoadedPlugin::id).containsExactly("alpha", "mine");
+        assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("alpha.one")).plugins())
+                .extracting(LoadedPlugin::id).containsExactly("alpha");
+    }
+}
