@@ -118,11 +118,14 @@ public final class PluginLoader implements AutoCloseable {
 
         List<String> loadOrder = new ArrayList<>();
         java.util.Set<String> shipped = new java.util.HashSet<>();
-        List<Path> paths = onlyJar().map(List::of).orElse(null);
-        boolean everything = paths == null;
-        if (everything) {
-            paths = PluginPaths.find(directories, development, problems);
-        }
+        // one probe whose built-in jar the index names: that jar, and the plugins of the other directories (few or none;
+        // what is wrong with them is still said on every run), not the other built-in ones
+        java.util.Optional<Path> onlyJar = onlyJar();
+        boolean everything = onlyJar.isEmpty();
+        List<Path> paths = new ArrayList<>();
+        onlyJar.ifPresent(paths::add);
+        paths.addAll(PluginPaths.find(everything ? directories : directories.stream().filter(d -> !builtIn.contains(d)).toList(),
+                development, problems));
         for (Path path : paths) {
             try {
                 String id = manager.load(path);
@@ -366,7 +369,7 @@ public final class PluginLoader implements AutoCloseable {
 
         /**
          * The run needs this one probe: when the built-in directory's index names the jar that registers it, that jar
-         * is the only plugin loaded (a plugin from elsewhere cannot take a built-in probe's id); else all load.
+         * is the only built-in plugin loaded (the other directories' plugins load as always); else all load.
          * Loading everything (with no problem) writes that index.
          */
         public Builder only(String probeId) {

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Which jar of the built-in plugin directory registers which probes: the file {@value #FILE} in that directory,
  * one line per jar ({@code NAME TAB SIZE TAB MODIFIED-MS TAB ID,ID,...}). A run that needs one probe ({@code reach
- * probe ID}) then loads that one jar instead of every plugin (each costs 10-20 ms of a fresh start). The index is
+ * probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start). The index is
  * written after a load of every plugin that met no problem, and it is believed only while the directory holds
  * exactly the jars it lists, each of the size and modification time it says; anything else (a jar added, rebuilt or
  * removed, a probe it does not list) means loading everything, as without it. A directory that cannot be written

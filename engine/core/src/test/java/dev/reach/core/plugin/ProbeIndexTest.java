@@ -76,6 +76,23 @@ class ProbeIndexTest {
     }
 
     @Test
+    void onlyTheBuiltInPluginsAreLeftOut() throws Exception {
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        Path user = Files.createDirectories(dir.resolve("user"));
+        TestPlugin.withProbe("alpha", "alpha.one", "a").jar(shipped);
+        TestPlugin.withProbe("beta", "beta.one", "b").jar(shipped);
+        load(b -> b.builtInDirectory(shipped));
+        TestPlugin.withProbe("impostor", "alpha.one", "i").jar(user);
+
+        PluginLoader.Result r = load(b -> b.directory(user).builtInDirectory(shipped).only("alpha.one"));
+
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactlyInAnyOrder("alpha", "impostor");
+        assertThat(r.registry().pluginOf("alpha.one")).contains("alpha");
+        assertThat(r.problems()).singleElement().extracting(PluginProblem::message).asString()
+                .contains("probe id 'alpha.one' of plugin 'impostor'");
+    }
+
+    @Test
     void aLoadWithAProblemWritesNoIndexAndPluginsFromElsewhereAreNotIndexed() throws Exception {
         Path shipped = Files.createDirectories(dir.resolve("shipped"));
         Path user = Files.createDirectories(dir.resolve("user"));
@@ -94,6 +111,7 @@ class ProbeIndexTest {
         assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("mine.one")).plugins())
                 .as("a probe of a plugin from elsewhere: everything").extracting(LoadedPlugin::id).containsExactly("alpha", "mine");
         assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("alpha.one")).plugins())
-                .extracting(LoadedPlugin::id).containsExactly("alpha");
+                .as("a plugin from elsewhere still loads, so its problems are still said").extracting(LoadedPlugin::id)
+                .containsExactly("alpha", "mine");
     }
 }
