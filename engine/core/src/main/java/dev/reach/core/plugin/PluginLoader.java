@@ -120,10 +120,10 @@ public final class PluginLoader implements AutoCloseable {
         java.util.Set<String> shipped = new java.util.HashSet<>();
         // one probe whose built-in jar the index names: that jar, and the plugins of the other directories (few or none;
         // what is wrong with them is still said on every run), not the other built-in ones
-        java.util.Optional<Path> onlyJar = onlyJar();
+        java.util.Optional<ProbeIndex.Hit> onlyJar = onlyJar();
         boolean everything = onlyJar.isEmpty();
         List<Path> paths = new ArrayList<>();
-        onlyJar.ifPresent(paths::add);
+        onlyJar.ifPresent(hit -> paths.add(hit.jar()));
         paths.addAll(PluginPaths.find(everything ? directories : directories.stream().filter(d -> !builtIn.contains(d)).toList(),
                 development, problems));
         for (Path path : paths) {
@@ -150,7 +150,9 @@ public final class PluginLoader implements AutoCloseable {
                 .filter(p -> p != null && p.getPluginState().isStarted()).toList();
         for (PluginWrapper plugin : started) {
             try {
-                addProbes(plugin, shipped.contains(plugin.getPluginId()), probes, problems, calls);
+                // the one probe the index names, when this is its jar: its plugin's other probes are not created
+                String onlyClass = onlyJar.filter(hit -> hit.jar().equals(plugin.getPluginPath())).map(ProbeIndex.Hit::className).orElse(null);
+                addProbes(plugin, shipped.contains(plugin.getPluginId()), onlyClass, probes, problems, calls);
             } catch (PluginRefused e) {
                 problems.add(e.toProblem());
                 manager.unload(plugin.getPluginId());
@@ -175,7 +177,8 @@ public final class PluginLoader implements AutoCloseable {
         if (everything && !development && problems.isEmpty()) {
             for (Path dir : builtIn) {
                 Map<Path, List<String>> probesByJar = new LinkedHashMap<>();
-                plugins.stream().filter(p -> dir.equals(p.path().getParent())).forEach(p -> probesByJar.put(p.path(), p.probeIds()));
+                plugins.stream().filter(p -> dir.equals(p.path().getParent())).forEach(p -> probesByJar.put(p.path(), p.probeIds().stream()
+                        .map(id -> id + "=" + ProbeRegistry.unwrap(registry.find(id).orElseThrow()).getClass().getName()).toList()));
                 ProbeIndex.write(dir, probesByJar);
             }
         }
@@ -183,7 +186,7 @@ public final class PluginLoader implements AutoCloseable {
     }
 
     /** The built-in jar that alone registers the one probe this load is for, by its directory's index. */
-    private java.util.Optional<Path> onlyJar() {
+    private java.util.Optional<ProbeIndex.Hit> onlyJar() {
         if (only == null || development || !embedded.isEmpty()) {
             return java.util.Optional.empty();
         }
@@ -217,8 +220,8 @@ public final class PluginLoader implements AutoCloseable {
      * Creates each probe the plugin's index names, its constructor and spec() under the {@link PluginCalls} deadline; a
      * plugin-wide fault throws (and none of its probes is registered), a faulty probe is a problem.
      */
-    private void addProbes(PluginWrapper plugin, boolean builtIn, ProbeRegistry.Builder probes, List<PluginProblem> problems,
-                           PluginCalls calls) {
+    private void addProbes(PluginWrapper plugin, boolean builtIn, String onlyClass, ProbeRegistry.Builder probes,
+                           List<PluginProblem> problems, PluginCalls calls) {
         String id = plugin.getPluginId();
         ProbeClasses classes = new ProbeClasses(id, plugin.getPluginClassLoader());
         var spi = classes.bundledSpi();
@@ -229,6 +232,9 @@ public final class PluginLoader implements AutoCloseable {
         List<String> names = classes.hasOwnIndex()
                 ? manager.getExtensionClassNames(id).stream().sorted().toList()
                 : List.of();
+        if (onlyClass != null && names.contains(onlyClass)) {
+            names = List.of(onlyClass);
+        }
         int own = 0;                                // index lines naming a class of this plugin
         List<PluginCalls.Call<Made>> making = new ArrayList<>();
         List<String> makingNames = new ArrayList<>();     // the class of each call, in the same order

@@ -14,8 +14,9 @@ import java.util.TreeMap;
 
 /**
  * Which jar of the built-in plugin directory registers which probes: the file {@value #FILE} in that directory,
- * one line per jar ({@code NAME TAB SIZE TAB MODIFIED-MS TAB ID,ID,...}). A run that needs one probe ({@code reach
- * probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start). The index is
+ * one line per jar ({@code NAME TAB SIZE TAB MODIFIED-MS TAB ID=CLASS,ID=CLASS,...}). A run that needs one probe ({@code
+ * reach probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start),
+ * and creates that one probe of it. The index is
  * written after a load of every plugin that met no problem, and it is believed only while the directory holds
  * exactly the jars it lists, each of the size and modification time it says; anything else (a jar added, rebuilt or
  * removed, a probe it does not list) means loading everything, as without it. A directory that cannot be written
@@ -27,21 +28,28 @@ final class ProbeIndex {
     private ProbeIndex() {
     }
 
+    /** Where a probe comes from: the jar, and the class the jar's extension index names for it. */
+    record Hit(Path jar, String className) {
+    }
+
     /** The jar in {@code dir} that registers {@code probeId}, by a valid index; empty when that cannot be said. */
-    static Optional<Path> jarFor(Path dir, String probeId) {
+    static Optional<Hit> jarFor(Path dir, String probeId) {
         Map<String, String> lines = read(dir);
         if (lines.isEmpty() || !lines.keySet().equals(current(dir).keySet())) {
             return Optional.empty();
         }
-        Path found = null;
+        Hit found = null;
         for (var line : lines.entrySet()) {
             String[] f = line.getValue().split("\t", -1);
             if (f.length != 4 || !line.getValue().equals(stamp(dir.resolve(f[0]), f[3]))) {
                 return Optional.empty(); // rebuilt or touched since
             }
-            if (List.of(f[3].split(",")).contains(probeId)) {
-                if (found != null) return Optional.empty(); // two jars claim it: the full load says which wins
-                found = dir.resolve(f[0]);
+            for (String pair : f[3].split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals(probeId)) {
+                    if (found != null) return Optional.empty(); // two jars claim it: the full load says which wins
+                    found = new Hit(dir.resolve(f[0]), pair.substring(eq + 1));
+                }
             }
         }
         return Optional.ofNullable(found);
@@ -49,7 +57,7 @@ final class ProbeIndex {
 
     /**
      * Writes the index of {@code dir} from a load in which every plugin there loaded: {@code probes} gives each jar's
-     * probe ids. Not written when unchanged, when a plugin of the directory is not a jar, or when {@code dir} cannot be
+     * probes, {@code ID=CLASS}. Not written when unchanged, when a plugin of the directory is not a jar, or when {@code dir} cannot be
      * written.
      */
     static void write(Path dir, Map<Path, List<String>> probes) {

@@ -42,10 +42,12 @@ class ProbeIndexTest {
         TestPlugin.withProbe("beta", "beta.one", "b").jar(shipped);
 
         assertThat(loadedFor(shipped, "beta.one")).as("no index yet: everything").containsExactly("alpha", "beta");
-        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).contains("\talpha.one,alpha.two\n").contains("\tbeta.one\n");
+        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).containsPattern("\talpha\\.one=[\\w.]+,alpha\\.two=alpha\\.TwoProbe\n")
+                .containsPattern("\tbeta\\.one=[\\w.]+\n");
 
         PluginLoader.Result r = load(b -> b.builtInDirectory(shipped).only("alpha.two"));
         assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactly("alpha");
+        assertThat(r.registry().ids()).as("its plugin's other probes are not even created").containsExactly("alpha.two");
         assertThat(r.registry().find("alpha.two").orElseThrow().run(null, new dev.reach.spi.Params(java.util.Map.of())).summary())
                 .isEqualTo("a2");
         assertThat(r.problems()).isEmpty();
