@@ -56,7 +56,7 @@ class PackageIT {
         }
         assertThat(Files.isExecutable(home.resolve("bin/reach"))).isTrue();
         // which plugin jar registers which probe, written by the training run: 'reach probe ID' loads that jar alone
-        assertThat(home.resolve("plugins/.probe-index")).content().containsPattern("reach-plugin-net-[^\t]*\\.jar\t\\d+\t\\d+\t.*tcp\\.connect");
+        assertThat(home.resolve("plugins/.probe-index")).content().containsPattern("reach-plugin-net-[^\t]*\\.jar\t\\d+\t\\d+\t.*tcp\\.connect=");
         // the class path file names every jar of lib/, in the order the start-up cache was made with
         try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
             assertThat(Files.readAllLines(home.resolve("lib/classpath")))
@@ -94,6 +94,19 @@ class PackageIT {
                 "host=127.0.0.1", "port=" + closed);
         assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
         assertThat(probe.out()).contains("Verdict: tcp.refused");
+    }
+
+    /** The packaged probe index is still true once unpacked (tar keeps whole seconds): a probe loads its own plugin alone. */
+    @Test
+    void aProbeLoadsOnlyItsOwnPluginFromTheUnpackedTarball(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("classes.log");
+        Map<String, String> env = new java.util.HashMap<>(bare(System.getenv("PATH")));
+        env.put("REACH_JAVA_OPTS", "-Xlog:class+load:file=" + log);
+        Result probe = run(unpacked, env, home.resolve("bin/reach").toString(), "probe", "tcp.connect", "host=127.0.0.1",
+                "port=" + Cli.closedPort(), "--no-history");
+        assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("dev.reach.plugins.net.TcpConnectProbe ")
+                .doesNotContain("dev.reach.plugins.dns.", "dev.reach.plugins.tls.", "dev.reach.plugins.net.TcpScanProbe ");
     }
 
     /**

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Which jar of the built-in plugin directory registers which probes: the file {@value #FILE} in that directory,
- * one line per jar ({@code NAME TAB SIZE TAB MODIFIED-MS TAB ID=CLASS,ID=CLASS,...}). A run that needs one probe ({@code
+ * one line per jar ({@code NAME TAB SIZE TAB MODIFIED TAB ID=CLASS,ID=CLASS,...}; the modification time in whole
+ * seconds, as tar and dpkg keep it, so the index of a package stays true once unpacked). A run that needs one probe ({@code
  * reach probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start),
  * and creates that one probe of it. The index is
  * written after a load of every plugin that met no problem, and it is believed only while the directory holds
@@ -108,7 +110,7 @@ final class ProbeIndex {
     private static String stamp(Path jar, String ids) {
         try {
             BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-            return jar.getFileName() + "\t" + a.size() + "\t" + a.lastModifiedTime().toMillis() + "\t" + ids;
+            return jar.getFileName() + "\t" + a.size() + "\t" + a.lastModifiedTime().to(TimeUnit.SECONDS) + "\t" + ids;
         } catch (IOException e) {
             return null;
         }
