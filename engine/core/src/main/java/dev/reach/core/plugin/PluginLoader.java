@@ -174,7 +174,7 @@ public final class PluginLoader implements AutoCloseable {
                         d.getPluginDescription(), p.getPluginPath(), ids, own.stream().map(CauseCatalog.Cause::code).toList()));
             }
         }
-        if (everything && !development && problems.isEmpty()) {
+        if (everything && !development) {   // ProbeIndex.write: only when every jar of the folder loaded
             for (Path dir : builtIn) {
                 Map<Path, List<String>> probesByJar = new LinkedHashMap<>();
                 plugins.stream().filter(p -> dir.equals(p.path().getParent())).forEach(p -> probesByJar.put(p.path(), p.probeIds().stream()

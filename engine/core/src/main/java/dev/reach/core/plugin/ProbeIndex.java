@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * seconds, as tar and dpkg keep it, so the index of a package stays true once unpacked). A run that needs one probe ({@code
  * reach probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start),
  * and creates that one probe of it. The index is
- * written after a load of every plugin that met no problem, and it is believed only while the directory holds
+ * written after a load of every plugin in which every jar of the directory loaded, and it is believed only while the directory holds
  * exactly the jars it lists, each of the size and modification time it says; anything else (a jar added, rebuilt or
  * removed, a probe it does not list) means loading everything, as without it. A directory that cannot be written
  * (an installed package: its index comes with it) is left as it is.

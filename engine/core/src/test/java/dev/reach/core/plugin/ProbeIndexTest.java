@@ -98,25 +98,29 @@ class ProbeIndexTest {
     }
 
     @Test
-    void aLoadWithAProblemWritesNoIndexAndPluginsFromElsewhereAreNotIndexed() throws Exception {
+    void aJarOfTheFolderThatDoesNotLoadKeepsTheIndexUnwrittenAndPluginsFromElsewhereAreNotIndexed() throws Exception {
         Path shipped = Files.createDirectories(dir.resolve("shipped"));
         Path user = Files.createDirectories(dir.resolve("user"));
         TestPlugin.withProbe("alpha", "alpha.one", "a").jar(shipped);
         TestPlugin.withProbe("mine", "mine.one", "m").jar(user);
-        Files.writeString(user.resolve("broken.jar"), "not a jar");
+        Files.writeString(shipped.resolve("broken.jar"), "not a jar");
 
         load(b -> b.builtInDirectory(shipped).directory(user).only("alpha.one"));
-        assertThat(shipped.resolve(ProbeIndex.FILE)).as("a problem: the load was not whole").doesNotExist();
+        assertThat(shipped.resolve(ProbeIndex.FILE)).as("a jar of the folder did not load").doesNotExist();
 
-        Files.delete(user.resolve("broken.jar"));
-        assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("mine.one")).plugins())
-                .extracting(LoadedPlugin::id).containsExactly("alpha", "mine");
-        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).contains("alpha.one").doesNotContain("mine");
+        Files.delete(shipped.resolve("broken.jar"));
+        Files.writeString(user.resolve("broken.jar"), "not a jar");
+        PluginLoader.Result r = load(b -> b.builtInDirectory(shipped).directory(user).only("mine.one"));
+        assertThat(r.plugins()).extracting(LoadedPlugin::id).containsExactly("alpha", "mine");
+        assertThat(r.problems()).as("the user's broken jar").hasSize(1);
+        assertThat(Files.readString(shipped.resolve(ProbeIndex.FILE))).as("the folder's jars all loaded")
+                .contains("alpha.one").doesNotContain("mine");
         assertThat(user.resolve(ProbeIndex.FILE)).doesNotExist();
         assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("mine.one")).plugins())
                 .as("a probe of a plugin from elsewhere: everything").extracting(LoadedPlugin::id).containsExactly("alpha", "mine");
-        assertThat(load(b -> b.builtInDirectory(shipped).directory(user).only("alpha.one")).plugins())
-                .as("a plugin from elsewhere still loads, so its problems are still said").extracting(LoadedPlugin::id)
+        PluginLoader.Result one = load(b -> b.builtInDirectory(shipped).directory(user).only("alpha.one"));
+        assertThat(one.plugins()).as("a plugin from elsewhere still loads, so its problems are still said").extracting(LoadedPlugin::id)
                 .containsExactly("alpha", "mine");
+        assertThat(one.problems()).hasSize(1);
     }
 }
