@@ -45,10 +45,12 @@ public final class ProbeCommand implements Callable<Integer> {
     OutputOptions output;
 
     /**
-     * The boolean options of {@code reach probe}, which {@link #plainWords} reads itself; {@code ProbeCommandTest} holds
-     * this list to picocli's model of the command, so an option added there and not here fails the build.
+     * The boolean options of {@code reach probe} by name, which {@link #plainWords} reads itself (the value: which option
+     * a name sets); {@code ProbeCommandTest} holds these names to picocli's model of the command, so an option added
+     * there and not here fails the build.
      */
-    static final Set<String> FLAGS = Set.of("--json", "-q", "--quiet", "--no-history", "--no-color", "-v", "--verbose");
+    static final Map<String, String> FLAGS = Map.of("--json", "json", "-q", "quiet", "--quiet", "quiet", "--no-history", "no-history",
+            "--no-color", "no-color", "-v", "verbose", "--verbose", "verbose");
 
     /**
      * {@code reach probe ID [NAME=VALUE | FLAG]...} read without picocli, or null when the words need picocli: help, an
@@ -67,14 +69,7 @@ public final class ProbeCommand implements Callable<Integer> {
         Set<String> given = new HashSet<>();
         for (int i = 2; i < args.length; i++) {
             String w = args[i];
-            String option = switch (w) {
-                case "--json" -> "json";
-                case "-q", "--quiet" -> "quiet";
-                case "--no-history" -> "no-history";
-                case "--no-color" -> "no-color";
-                case "-v", "--verbose" -> "verbose";
-                default -> null;
-            };
+            String option = FLAGS.get(w);
             if (option == null) {
                 if (w.startsWith("-") || w.startsWith("@") || w.indexOf('=') <= 0) return null;
                 c.words.add(w);

@@ -375,8 +375,8 @@ public final class PluginLoader implements AutoCloseable {
 
         /**
          * The run needs this one probe: when the built-in directory's index names the jar that registers it, that jar
-         * is the only built-in plugin loaded (the other directories' plugins load as always); else all load.
-         * Loading everything (with no problem) writes that index.
+         * is the only built-in plugin loaded, and that probe the only one of it created (the other directories' plugins
+         * load as always); else all load. A load of everything writes that index ({@link ProbeIndex}).
          */
         public Builder only(String probeId) {
             only = probeId;

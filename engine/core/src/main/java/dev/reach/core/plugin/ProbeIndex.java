@@ -14,15 +14,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Which jar of the built-in plugin directory registers which probes: the file {@value #FILE} in that directory,
- * one line per jar ({@code NAME TAB SIZE TAB MODIFIED TAB ID=CLASS,ID=CLASS,...}; the modification time in whole
- * seconds, as tar and dpkg keep it, so the index of a package stays true once unpacked). A run that needs one probe ({@code
- * reach probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start),
- * and creates that one probe of it. The index is
- * written after a load of every plugin in which every jar of the directory loaded, and it is believed only while the directory holds
- * exactly the jars it lists, each of the size and modification time it says; anything else (a jar added, rebuilt or
- * removed, a probe it does not list) means loading everything, as without it. A directory that cannot be written
- * (an installed package: its index comes with it) is left as it is.
+ * Which jar of the built-in plugin directory registers which probes: the file {@value #FILE} in that directory, one
+ * line per jar ({@code NAME TAB SIZE TAB MODIFIED TAB ID=CLASS,ID=CLASS,...}, the modification time in whole seconds
+ * as tar and dpkg keep it, so a package's index stays true once unpacked). A run that needs one probe ({@code reach
+ * probe ID}) then loads that one jar instead of every built-in plugin (each costs 10-20 ms of a fresh start), and
+ * creates that one probe of it. The index is written after a load of every plugin in which every jar of the directory
+ * loaded; it is believed only while the directory holds exactly the jars it lists, each of the size and modification
+ * time it says. Anything else (a jar added, rebuilt or removed, a probe it does not list, two jars claiming one id)
+ * means loading everything, as without it. A directory that cannot be written (an installed package, whose index
+ * comes with it) is left as it is.
  */
 final class ProbeIndex {
     static final String FILE = ".probe-index";
@@ -58,9 +58,9 @@ final class ProbeIndex {
     }
 
     /**
-     * Writes the index of {@code dir} from a load in which every plugin there loaded: {@code probes} gives each jar's
-     * probes, {@code ID=CLASS}. Not written when unchanged, when a plugin of the directory is not a jar, or when {@code dir} cannot be
-     * written.
+     * Writes the index of {@code dir} from a load of every plugin: {@code probes} gives each loaded jar of {@code dir}
+     * its probes, {@code ID=CLASS}. Not written when a jar of the directory did not load (it is not in {@code probes}),
+     * when a plugin there is not a jar, when nothing changed, or when {@code dir} cannot be written.
      */
     static void write(Path dir, Map<Path, List<String>> probes) {
         Map<String, String> want = current(dir);

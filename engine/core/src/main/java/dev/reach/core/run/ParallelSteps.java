@@ -90,8 +90,8 @@ final class ParallelSteps {
                     done.submit(() -> {
                         try {
                             return Map.entry(at, b.run(stop));
-                        } catch (RuntimeException e) {
-                            return Map.entry(at, broke(e));
+                        } catch (RuntimeException | Error e) {
+                            return Map.entry(at, broke(e)); // said in its own slot, as a step that broke
                         } finally {
                             gate.release();
                         }
@@ -133,7 +133,7 @@ final class ParallelSteps {
         return new StepResult("?", "probe", "", Map.of(), Observation.error("step broke: " + e).build(), "", List.of());
     }
 
-    /** A finished branch's index and result; index -1 when the branch broke (its slot then says "interrupted"). */
+    /** A finished branch's index and result; index -1 only when its task failed outside the branch (its slot then says "interrupted"). */
     private static Map.Entry<Integer, StepResult> result(Future<Map.Entry<Integer, StepResult>> f) {
         try {
             return f.get(); // done: it came from the completion queue
