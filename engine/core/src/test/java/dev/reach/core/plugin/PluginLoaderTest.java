@@ -5,8 +5,8 @@ import dev.reach.core.run.AbandonedThreads;
 import dev.reach.core.verdict.CauseCatalog;
 import dev.reach.spi.Params;
 import dev.reach.spi.Probe;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -15,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -29,17 +28,11 @@ class PluginLoaderTest {
     @TempDir
     Path dir;
 
-    private final List<PluginLoader> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeLoaders() {
-        opened.forEach(PluginLoader::close);
-    }
+    @RegisterExtension
+    final Loaders loaders = new Loaders();
 
     private PluginLoader.Result load(UnaryOperator<PluginLoader.Builder> setup) {
-        PluginLoader loader = setup.apply(PluginLoader.builder(ENGINE)).build();
-        opened.add(loader);
-        return loader.load();
+        return loaders.load(setup);
     }
 
     private PluginLoader.Result load(Path... dirs) {
@@ -226,7 +219,7 @@ class PluginLoaderTest {
                 "plugin 'loopy': its probe class loopy.LoopProbe did not return from spec() within 2s; left out");
         assertThat(r.registry().ids()).containsExactly("echo.say");
         assertGoodLoaded(r);
-        assertThat(opened.getLast().abandoned().list()).extracting(e -> e.name()).containsExactlyInAnyOrder(
+        assertThat(loaders.last().abandoned().list()).extracting(e -> e.name()).containsExactlyInAnyOrder(
                 "plugin 'stuck', probe class stuck.StuckProbe", "plugin 'loopy', probe class loopy.LoopProbe");
         assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("plugin-load-") && t.isAlive())
                 .isNotEmpty().allMatch(Thread::isDaemon);
@@ -381,7 +374,7 @@ class PluginLoaderTest {
             assertThat(r.plugins()).extracting(LoadedPlugin::id, LoadedPlugin::probeIds).contains(
                     org.assertj.core.groups.Tuple.tuple("net", List.of("tcp.connect")),
                     org.assertj.core.groups.Tuple.tuple("evil", List.of("evil.extra")));
-            opened.removeLast().close();
+            loaders.closeLast();
         }
     }
 
@@ -481,7 +474,7 @@ class PluginLoaderTest {
                 .isEqualTo("plugin 'asleep' did not finish starting within 300ms; left out");
         assertThat(r.registry().ids()).containsExactly("echo.say");
         assertGoodLoaded(r);
-        assertThat(opened.getLast().abandoned().list()).extracting(AbandonedThreads.Entry::name)
+        assertThat(loaders.last().abandoned().list()).extracting(AbandonedThreads.Entry::name)
                 .containsExactly("plugin 'asleep', start()");
         assertThat(ms).as("ms to load").isLessThan(10_000);
     }

@@ -1,13 +1,12 @@
 package dev.reach.core.plugin;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -18,17 +17,11 @@ class ProbeIndexTest {
     @TempDir
     Path dir;
 
-    private final List<PluginLoader> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeLoaders() {
-        opened.forEach(PluginLoader::close);
-    }
+    @RegisterExtension
+    final Loaders loaders = new Loaders();
 
     private PluginLoader.Result load(UnaryOperator<PluginLoader.Builder> setup) {
-        PluginLoader loader = setup.apply(PluginLoader.builder(PluginLoaderTest.ENGINE)).build();
-        opened.add(loader);
-        return loader.load();
+        return loaders.load(setup);
     }
 
     private List<String> loadedFor(Path shipped, String probe) {
