@@ -59,6 +59,13 @@ public final class CommandTree {
         if (plain != null) {
             return runPlain(plain, out, err);
         }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // what picocli prints for it, without building the whole tree first (0.2 s of a fresh start)
+            PrintWriter o = out != null ? out : writer(System.out, "sun.stdout.encoding");
+            for (String line : new ReachCommand.Version().getVersion()) o.println(line);
+            o.flush();
+            return ExitCodes.HEALTHY;
+        }
         CommandLine cmd = commandLine(args.length > 0 ? args[0] : null, bench);
         if (out != null) cmd.setOut(out);
         if (err != null) cmd.setErr(err);

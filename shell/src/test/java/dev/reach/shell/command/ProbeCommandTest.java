@@ -81,4 +81,14 @@ class ProbeCommandTest {
         assertThat(Main.run("probe", "no.such-probe", "--no-history")).as("an unknown probe is a usage error").isEqualTo(2);
         assertThat(Main.run("probe", "no.such-probe", "port", "--no-history")).as("through picocli").isEqualTo(2);
     }
+
+    @Test
+    void versionIsWhatPicocliWouldPrint() {
+        java.io.StringWriter plain = new java.io.StringWriter();
+        assertThat(Main.tree().run(new HeadlessWorkbench(), new java.io.PrintWriter(plain), new java.io.PrintWriter(new java.io.StringWriter()),
+                "--version")).isZero();
+        java.io.StringWriter viaPicocli = new java.io.StringWriter();
+        Main.tree().commandLine().printVersionHelp(new java.io.PrintWriter(viaPicocli, true));
+        assertThat(plain.toString()).startsWith("reach ").isEqualTo(viaPicocli.toString());
+    }
 }
