@@ -17,10 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -120,7 +119,8 @@ public final class PluginLoader implements AutoCloseable {
         java.util.Set<String> shipped = new java.util.HashSet<>();
         // one probe whose built-in jar the index names: that jar, and the plugins of the other directories (few or none;
         // what is wrong with them is still said on every run), not the other built-in ones
-        java.util.Optional<ProbeIndex.Hit> onlyJar = onlyJar();
+        Optional<ProbeIndex.Hit> onlyJar = only == null || development || !embedded.isEmpty() ? Optional.empty()
+                : ProbeIndex.find(builtIn, only);
         boolean everything = onlyJar.isEmpty();
         List<Path> paths = new ArrayList<>();
         onlyJar.ifPresent(hit -> paths.add(hit.jar()));
@@ -174,23 +174,10 @@ public final class PluginLoader implements AutoCloseable {
                         d.getPluginDescription(), p.getPluginPath(), ids, own.stream().map(CauseCatalog.Cause::code).toList()));
             }
         }
-        if (everything && !development) {   // ProbeIndex.write: only when every jar of the folder loaded
-            for (Path dir : builtIn) {
-                Map<Path, List<String>> probesByJar = new LinkedHashMap<>();
-                plugins.stream().filter(p -> dir.equals(p.path().getParent())).forEach(p -> probesByJar.put(p.path(), p.probeIds().stream()
-                        .map(id -> id + "=" + ProbeRegistry.unwrap(registry.find(id).orElseThrow()).getClass().getName()).toList()));
-                ProbeIndex.write(dir, probesByJar);
-            }
+        if (everything && !development) {
+            ProbeIndex.writeAll(builtIn, plugins, registry);
         }
         return new Result(registry, plugins, problems, causes);
-    }
-
-    /** The built-in jar that alone registers the one probe this load is for, by its directory's index. */
-    private java.util.Optional<ProbeIndex.Hit> onlyJar() {
-        if (only == null || development || !embedded.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        return builtIn.stream().map(dir -> ProbeIndex.jarFor(dir, only)).flatMap(java.util.Optional::stream).findFirst();
     }
 
     /** The causes the plugin's own reach-causes.tsv declares (looked up in the plugin alone, not its parents). */

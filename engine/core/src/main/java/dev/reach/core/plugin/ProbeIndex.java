@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,24 @@ final class ProbeIndex {
 
     /** Where a probe comes from: the jar, and the class the jar's extension index names for it. */
     record Hit(Path jar, String className) {
+    }
+
+    /** Where {@code probeId} comes from, by the first of {@code dirs} whose valid index names it. */
+    static Optional<Hit> find(List<Path> dirs, String probeId) {
+        return dirs.stream().map(dir -> jarFor(dir, probeId)).flatMap(Optional::stream).findFirst();
+    }
+
+    /**
+     * Writes the index of each of {@code dirs} after a load of every plugin: {@code plugins} are those that loaded,
+     * {@code registry} holds their probes (see {@link #write}).
+     */
+    static void writeAll(List<Path> dirs, List<LoadedPlugin> plugins, ProbeRegistry registry) {
+        for (Path dir : dirs) {
+            Map<Path, List<String>> probes = new LinkedHashMap<>();
+            plugins.stream().filter(p -> dir.equals(p.path().getParent())).forEach(p -> probes.put(p.path(), p.probeIds().stream()
+                    .map(id -> id + "=" + ProbeRegistry.unwrap(registry.find(id).orElseThrow()).getClass().getName()).toList()));
+            write(dir, probes);
+        }
     }
 
     /** The jar in {@code dir} that registers {@code probeId}, by a valid index; empty when that cannot be said. */
