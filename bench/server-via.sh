@@ -17,25 +17,7 @@ REPEAT=${REPEAT:-5}
 for t in ip iptables python3 nc; do command -v "$t" >/dev/null || { echo "server-via.sh: $t is missing" >&2; exit 2; }; done
 
 ID=sv$$
-C=$ID-c R=$ID-r S=$ID-s
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for n in $C $R $S; do ip netns del "$n" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-for n in $C $R $S; do ip netns add "$n"; ip -n "$n" link set lo up; done
-ip link add c0 netns $C type veth peer name r0 netns $R
-ip link add r1 netns $R type veth peer name s0 netns $S
-ip -n $C addr add 198.18.0.1/24 dev c0; ip -n $R addr add 198.18.0.254/24 dev r0
-ip -n $R addr add 198.18.1.254/24 dev r1; ip -n $S addr add 198.18.1.2/24 dev s0
-for p in "$C c0" "$R r0" "$R r1" "$S s0"; do set -- $p; ip -n "$1" link set "$2" up; done
-ip -n $C route add 198.18.1.0/24 via 198.18.0.254
-ip -n $S route add 198.18.0.0/24 via 198.18.1.254
-ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
+. "$ROOT/bench/lab.sh"   # C, R, S, TMP, PIDS; cleaned up on exit
 SERVE='import http.server, sys
 class H(http.server.BaseHTTPRequestHandler):
     timeout = 5
