@@ -140,6 +140,11 @@ public final class Training {
         tls.init(kmf.getKeyManagers(), null, null);
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        // each connection on its own thread, as a real server serves them: by default the dispatcher thread runs
+        // every exchange itself, and the diagnosis' tcp.hello opens two connections at once (its request and a
+        // full-size segment beside it), each a ClientHello it never finishes; when the full-size one was read
+        // first, the server sat in its handshake until the probe gave up on the other after 3 s (CI, stop 35)
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", ex -> {
             ex.sendResponseHeaders(200, -1);
             ex.close();
