@@ -7,7 +7,7 @@
 #   2. JMH (bench/src/main/java/dev/reach/bench/HistoryBench.java): the write after the report and the lookups before it,
 #      in a warm JVM, in microseconds.
 #
-#   bench/history.sh                       (needs hyperfine, python3; builds nothing: run ./reach --version first)
+#   bench/history.sh                       (needs hyperfine, python3; builds nothing: run ./reach --version and ./reach probe --help first)
 #   RUNS=15 BENCH_SKIP_JMH=1 bench/history.sh
 #
 # The closed port is one this script binds and releases on 127.0.0.1; nothing else is a target. The history files live

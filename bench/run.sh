@@ -108,6 +108,7 @@ EOF
 
   # The launcher builds the distribution when it is missing or stale: do that now, not while measuring.
   "$root/reach" --version >/dev/null || { echo "bench: ./reach --version failed (see above); nothing measured" >&2; exit 2; }
+  "$root/reach" probe --help >/dev/null   # the start-up cache of 'reach probe', made on its first use
   stamp="$root/dist/target/reach/.built"
   stamp_before="$(stat -c %Y.%y "$stamp" 2>/dev/null || echo none)"
 

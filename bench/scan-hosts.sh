@@ -55,6 +55,7 @@ declare -A RANGE=([silent]=127.1.0.0-127.1.39.15 [refusing]=127.2.0.0-127.2.39.1
 
 if [[ " $WAYS " == *" launcher "* || " $WAYS " == *" resident "* ]]; then
   REACH_RESIDENT=0 "$ROOT/reach" --version >/dev/null   # builds the distribution and its cache now if stale, untimed
+  REACH_RESIDENT=0 "$ROOT/reach" probe --help >/dev/null  # and the cache 'reach probe' starts with
 fi
 if [[ " $WAYS " == *" resident "* ]]; then
   ip netns exec "$NS" "$ROOT/reach" daemon start --idle 10m >/dev/null

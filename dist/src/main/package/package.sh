@@ -30,7 +30,7 @@ step "runtime (jlink: $modules)"
 
 step "layout"
 cp -a "$dist"/lib "$dist"/plugins "$dist"/playbooks "$dist"/sdk "$stage"/
-rm -f "$stage"/lib/reach.aot*
+rm -f "$stage"/lib/reach*.aot*
 (cd "$stage/lib" && LC_ALL=C ls -- *.jar) > "$stage/lib/classpath"
 install -m 755 "$repo/dist/src/main/package/reach" "$stage/bin/reach"
 install -m 644 "$repo/shell/src/main/resident/reach-resident.pl" "$stage/libexec/reach-resident.pl"
@@ -45,14 +45,19 @@ packaged completion bash > "$stage/share/bash-completion/completions/reach"
 packaged completion zsh > "$stage/share/zsh/site-functions/_reach"
 packaged completion fish > "$stage/share/fish/vendor_completions.d/reach.fish"
 
-# 3. The start-up cache, made with this runtime by the training run (loopback only), with the launcher's class path
-step "start-up cache (training run)"
+# 3. The start-up caches, made with this runtime by the training runs (loopback only), with the launcher's class
+#    path: reach.aot (a diagnosis; its load of every plugin writes the probe index) and reach-probe.aot ('reach
+#    probe ...': one probe of each kind, each plugin found through that index)
+step "start-up caches (training runs)"
 cp=; while IFS= read -r jar; do cp+="${cp:+:}$stage/lib/$jar"; done < "$stage/lib/classpath"
 mapfile -t opts < "$stage/lib/jvm.options"
-env -u REACH_PLUGINS HOME="$quiet" XDG_DATA_HOME="$quiet" "$stage/runtime/bin/java" "${opts[@]}" \
-    -XX:AOTCacheOutput="$stage/lib/reach.aot" -Dreach.home="$stage" -cp "$cp" dev.reach.shell.Training </dev/null >"$work/training.log" 2>&1 \
-    || [ -s "$stage/lib/reach.aot" ] || { step "the training run failed:"; tail -20 "$work/training.log" >&2; exit 1; }
-rm -f "$stage/lib/reach.aot.config"
+for cache in reach reach-probe; do
+  training=(); [ "$cache" = reach-probe ] && training=(probe)
+  env -u REACH_PLUGINS HOME="$quiet" XDG_DATA_HOME="$quiet" "$stage/runtime/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$stage/lib/$cache.aot" \
+      -Dreach.home="$stage" -cp "$cp" dev.reach.shell.Training "${training[@]}" </dev/null >"$work/training-$cache.log" 2>&1 \
+      || [ -s "$stage/lib/$cache.aot" ] || { step "the training run failed:"; tail -20 "$work/training-$cache.log" >&2; exit 1; }
+  rm -f "$stage/lib/$cache.aot.config"
+done
 
 step "tarball"
 tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "$target/$name.tar.gz" "$name"

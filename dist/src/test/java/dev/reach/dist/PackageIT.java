@@ -48,7 +48,7 @@ class PackageIT {
 
     @Test
     void tarballHoldsARuntimeTheJarsThePagesAndTheCache() throws IOException {
-        for (String p : List.of("bin/reach", "runtime/bin/java", "lib/classpath", "lib/jvm.options", "lib/reach.aot", "libexec/reach-resident.pl",
+        for (String p : List.of("bin/reach", "runtime/bin/java", "lib/classpath", "lib/jvm.options", "lib/reach.aot", "lib/reach-probe.aot", "libexec/reach-resident.pl",
                 "plugins", "playbooks/unreachable.yaml", "sdk/repository/dev/reach/reach-spi", "sdk/template/pom.xml",
                 "share/man/man1/reach.1", "share/bash-completion/completions/reach", "share/zsh/site-functions/_reach",
                 "share/fish/vendor_completions.d/reach.fish")) {
@@ -110,7 +110,7 @@ class PackageIT {
     }
 
     /**
-     * The start-up cache was made where the package was built and still serves where it is unpacked: the JVM checks the
+     * The start-up caches were made where the package was built and still serve where it is unpacked: the JVM checks the
      * class path's jars by name, size and time (kept by tar and dpkg), in the order lib/classpath gives them.
      */
     @Test
@@ -121,6 +121,15 @@ class PackageIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         long shared = r.out().lines().filter(l -> l.contains("source: shared objects file")).count();
         assertThat(shared).as("classes loaded from the start-up cache").isGreaterThan(1000);
+        // 'reach probe' starts with its own cache: as many classes from it, none of the playbooks' YAML (the other has them)
+        Result probe = run(unpacked, env, home.resolve("bin/reach").toString(), "probe", "tcp.connect", "host=127.0.0.1",
+                "port=" + Cli.closedPort(), "--no-history");
+        assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
+        List<String> fromCache = probe.out().lines().filter(l -> l.contains("source: shared objects file")).toList();
+        assertThat(fromCache).as("classes loaded from the probe's start-up cache").hasSizeGreaterThan(1000)
+                .noneMatch(l -> l.contains("org.yaml.snakeyaml."));
+        assertThat(r.out().lines().filter(l -> l.contains("org.yaml.snakeyaml.") && l.contains("source: shared objects file")))
+                .as("the diagnosis' cache, which --version starts with, holds the YAML parser").isNotEmpty();
     }
 
     /** The diagnosis, and a JS playbook (GraalJS on the packaged runtime), with PATH=/usr/bin:/bin and no JAVA_HOME. */

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -26,22 +27,46 @@ class ReachCommandIT {
      */
     @Test
     void trainingRunRecordsAStartUpCacheThatAStartUses(@TempDir Path dir) throws Exception {
+        String out = trainAndStart(dir, List.of(), List.of("--version"), 0);
+        assertThat(out).contains("reach ");
+    }
+
+    /**
+     * The second cache, for {@code reach probe}: its training runs one probe of each kind (a nameserver, a scan, a
+     * route, TLS and HTTP against servers of its own on loopback), each of which must end ok; a probe then starts
+     * with it.
+     */
+    @Test
+    void probeTrainingRecordsTheCacheAProbeStartsWith(@TempDir Path dir) throws Exception {
+        int closed = Cli.closedPort();
+        String out = trainAndStart(dir, List.of("probe"), List.of("probe", "tcp.connect", "host=127.0.0.1", "port=" + closed, "--no-history"), 1);
+        assertThat(out).contains("127.0.0.1:" + closed + " refused the connection");
+    }
+
+    /** Trains a cache ({@code dev.reach.shell.Training} with {@code training}), then runs {@code command} with it; its output. */
+    private static String trainAndStart(Path dir, List<String> training, List<String> command, int exit) throws Exception {
         Path cache = dir.resolve("reach.aot");
         String javaCommand = ProcessHandle.current().info().command().orElse("java");
         List<String> jvm = List.of(javaCommand, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + Cli.HOME, "-cp", Cli.HOME.resolve("lib") + "/*");
-        Process train = new ProcessBuilder(Stream.concat(jvm.stream(), Stream.of("-XX:AOTCacheOutput=" + cache, "dev.reach.shell.Training")).toList())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("train.txt").toFile()).start();
-        assertThat(train.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("training finishes").isTrue();
-        assertThat(train.exitValue()).as(Files.readString(dir.resolve("train.txt"))).isZero();
+                "--sun-misc-unsafe-memory-access=allow", "-Dreach.home=" + Cli.HOME, "-Dreach.history=" + dir.resolve("history.db"),
+                "-cp", Cli.HOME.resolve("lib") + "/*");
+        List<String> train = new ArrayList<>(jvm);
+        train.addAll(List.of("-XX:AOTCacheOutput=" + cache, "dev.reach.shell.Training"));
+        train.addAll(training);
+        Process p = new ProcessBuilder(train).redirectErrorStream(true).redirectOutput(dir.resolve("train.txt").toFile()).start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("training finishes").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("train.txt"))).isZero();
         assertThat(Files.size(cache)).as("the cache").isGreaterThan(1 << 20);
 
-        Process run = new ProcessBuilder(Stream.concat(jvm.stream(), Stream.of("-XX:AOTCache=" + cache, "-Xlog:class+load",
-                "dev.reach.shell.Main", "--version")).toList()).redirectErrorStream(true).redirectOutput(dir.resolve("run.txt").toFile()).start();
+        List<String> start = new ArrayList<>(jvm);
+        start.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:class+load", "dev.reach.shell.Main"));
+        start.addAll(command);
+        Process run = new ProcessBuilder(start).redirectErrorStream(true).redirectOutput(dir.resolve("run.txt").toFile()).start();
         assertThat(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(dir.resolve("run.txt"));
-        assertThat(run.exitValue()).as(out).isZero();
-        assertThat(out).contains("reach ").contains("dev.reach.shell.Main source: shared objects file").doesNotContain("[error]");
+        assertThat(run.exitValue()).as(out).isEqualTo(exit);
+        assertThat(out).contains("dev.reach.shell.Main source: shared objects file").doesNotContain("[error]");
+        return out;
     }
 
     @Test

@@ -46,6 +46,14 @@ public final class Training {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("probe")) {
+            probe();
+            return;
+        }
+        if (args.length > 0) {
+            System.err.println("usage: Training [probe]");
+            System.exit(2);
+        }
         PrintStream out = System.out;
         PrintStream err = System.err;
         Path dir = Files.createTempDirectory("reach-training");
@@ -93,6 +101,59 @@ public final class Training {
             // the launcher keeps the cache either way; a test sees that the path it was meant to record did not run
             System.err.println("reach training: the run ended with exit code " + code + ", not 0 (healthy)" + failures);
             System.exit(code);
+        }
+    }
+
+    /**
+     * The training of the second cache, the one {@code reach probe ...} starts with: the probes scripts loop over,
+     * each once, each from a plugin of its own (a plugin loaded twice would be two loaders of the same classes, which
+     * the cache keeps neither of): in text {@code dns.resolve} against this class's nameserver, {@code tcp.scan --json}
+     * of 2 049 loopback addresses (one port open on 127.0.0.1, every other connect refused),
+     * {@code tls.handshake} and {@code http.get} against its HTTPS server, and {@code route.lookup}. That path needs a
+     * fraction of the classes of a diagnosis (no JavaScript, no YAML, no playbook): a start with the diagnosis' cache
+     * preloads all of those too, a probe started with this one only its own. The plugin of each probe is found
+     * through the probe index the diagnosis' training wrote (without it every plugin loads, as in any run without
+     * the index).
+     */
+    private static void probe() throws Exception {
+        PrintStream out = System.out;
+        Path dir = Files.createTempDirectory("reach-training");
+        StringBuilder failures = new StringBuilder();
+        HttpsServer https = httpsServer(dir); // first: the nameserver below stops after a second without a question
+        try (PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+             ServerSocket open = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Nameserver ns = Nameserver.start()) {
+            System.setOut(nowhere);
+            System.setProperty("reach.history", dir.resolve("history.db").toString());
+            try {
+                List<List<String>> runs = new java.util.ArrayList<>(List.of(
+                        List.of("probe", "dns.resolve", "name=" + NAME, "server=127.0.0.1:" + ns.port(), "type=A", "system=off", "timeout=2s"),
+                        List.of("probe", "tcp.scan", "hosts=127.0.0.1,127.3.0.0-127.3.7.255", "ports=" + closedPort() + "," + open.getLocalPort(),
+                                "timeout=1s", "--json"),
+                        List.of("probe", "route.lookup", "host=127.0.0.1")));
+                if (https != null) {
+                    String port = String.valueOf(https.getAddress().getPort());
+                    String ca = "ca=" + dir.resolve("ca.pem");
+                    runs.add(List.of("probe", "tls.handshake", "host=127.0.0.1", "port=" + port, "sni=" + NAME, ca, "timeout=3s"));
+                    runs.add(List.of("probe", "http.get", "url=https://" + NAME + ":" + port + "/", "address=127.0.0.1", ca, "proxy=off", "timeout=3s"));
+                }
+                for (List<String> run : runs) {
+                    int code = Main.run(run.toArray(String[]::new));
+                    if (code != 0) failures.append("\n  reach ").append(String.join(" ", run)).append(": exit code ").append(code);
+                }
+            } finally {
+                if (https != null) https.stop(0);
+            }
+        } finally {
+            System.setOut(out);
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        if (!failures.isEmpty()) {
+            // the launcher keeps the cache either way; a test sees that the path it was meant to record did not run
+            System.err.println("reach training: a probe did not end in 0 (ok)" + failures);
+            System.exit(1);
         }
     }
 
