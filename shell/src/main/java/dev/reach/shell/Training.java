@@ -119,7 +119,7 @@ public final class Training {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("reach-training");
         StringBuilder failures = new StringBuilder();
-        HttpsServer https = httpsServer(dir); // first: the nameserver below stops after a second without a question
+        HttpsServer https = httpsServer(dir);
         try (PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
              ServerSocket open = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
              Nameserver ns = Nameserver.start()) {
@@ -255,7 +255,7 @@ public final class Training {
     /**
      * A nameserver on 127.0.0.1 (UDP and TCP on one port) for the training: it answers every question for
      * {@link #NAME} with its own bytes turned into a reply, an A record 127.0.0.1 added to A questions. At most
-     * 8 questions a transport, and a second at most each; closed by the training.
+     * 8 questions or idle seconds a transport; closed by the training.
      */
     private record Nameserver(DatagramSocket udp, ServerSocket tcp, Thread thread) implements AutoCloseable {
         static Nameserver start() throws IOException {
@@ -282,8 +282,10 @@ public final class Training {
                         u.receive(p);
                         byte[] reply = reply(Arrays.copyOf(p.getData(), p.getLength()));
                         u.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                    } catch (java.net.SocketTimeoutException idle) {
+                        // a second without a question (a cold engine may take longer to ask): wait on, 8 s at most
                     } catch (IOException e) {
-                        break; // closed, or a second without a question
+                        break; // closed
                     }
                 }
                 try {
