@@ -20,6 +20,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -93,9 +94,7 @@ public final class Training {
         } finally {
             System.setOut(out);
             System.setErr(err);
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
         }
         if (code != 0) {
             // the launcher keeps the cache either way; a test sees that the path it was meant to record did not run
@@ -126,7 +125,7 @@ public final class Training {
             System.setOut(nowhere);
             System.setProperty("reach.history", dir.resolve("history.db").toString());
             try {
-                List<List<String>> runs = new java.util.ArrayList<>(List.of(
+                List<List<String>> runs = new ArrayList<>(List.of(
                         List.of("probe", "dns.resolve", "name=" + NAME, "server=127.0.0.1:" + ns.port(), "type=A", "system=off", "timeout=2s"),
                         List.of("probe", "tcp.scan", "hosts=127.0.0.1,127.3.0.0-127.3.7.255", "ports=" + closedPort() + "," + open.getLocalPort(),
                                 "timeout=1s", "--json"),
@@ -146,14 +145,19 @@ public final class Training {
             }
         } finally {
             System.setOut(out);
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
         }
         if (!failures.isEmpty()) {
             // the launcher keeps the cache either way; a test sees that the path it was meant to record did not run
             System.err.println("reach training: a probe did not end in 0 (ok)" + failures);
             System.exit(1);
+        }
+    }
+
+    /** Deletes the training's temporary folder and all it holds. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
