@@ -84,9 +84,10 @@ final class HistoryDigest {
             b.append(FlatJson.write(m)).append('\n');
         }
         Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".digest", ".tmp");
+        // named by process and thread, not by Files.createTempFile: its random name costs a SecureRandom's start
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId() + ".tmp");
         try {
-            Files.writeString(tmp, b, StandardCharsets.UTF_8);
+            Files.writeString(tmp, b, StandardCharsets.UTF_8);   // readable as the database beside it is
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

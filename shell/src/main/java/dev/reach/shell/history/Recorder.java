@@ -106,7 +106,7 @@ public final class Recorder implements AutoCloseable {
     public RunResult amend(RunResult result, CauseCatalog causes) {
         if (file == null || result.cancelled()) return result;
         RunRecord now = RunFacts.of(result, origin);
-        if (now.facts().isEmpty() && Drift.BASELINE.stream().noneMatch(now.metrics()::containsKey)) {
+        if (!comparable(now)) {
             return result;   // nothing to compare (tcp.connect alone, a scan): the history is not even opened before the report
         }
         Optional<List<RunRecord>> healthy = healthy(now.target(), now.playbook());
@@ -121,6 +121,11 @@ public final class Recorder implements AutoCloseable {
         }
         if (!result.healthy()) return result;
         return Drift.departure(now, healthy.get()).map(d -> with(result, departed(result, now, d, causes))).orElse(result);
+    }
+
+    /** Whether a verdict on this run could compare it with earlier ones: it has facts, or a metric of the baseline. */
+    private static boolean comparable(RunRecord run) {
+        return !run.facts().isEmpty() || Drift.BASELINE.stream().anyMatch(run.metrics()::containsKey);
     }
 
     /**
@@ -169,7 +174,7 @@ public final class Recorder implements AutoCloseable {
         if (s.isEmpty()) return Optional.empty();
         try {
             RunRecord recorded = s.get().record(RunFacts.of(result, origin));
-            if (recorded.worked()) {   // the runs a verdict compares with changed: the digest follows
+            if (recorded.worked() && comparable(recorded)) {   // the runs a verdict compares with changed: the digest follows
                 HistoryDigest.write(HistoryDigest.file(file, recorded.target(), recorded.playbook()),
                         s.get().worked(recorded.target(), recorded.playbook(), 0, Drift.BASELINE_RUNS));
             }

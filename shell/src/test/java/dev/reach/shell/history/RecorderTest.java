@@ -72,4 +72,21 @@ class RecorderTest {
         }
         assertThat(digest).exists();
     }
+
+    /** A run a verdict cannot compare (no facts, no baseline metric: a scan) is recorded without a digest, and a write leaves no temporary file. */
+    @Test
+    void aRunWithNothingToCompareIsRecordedWithoutADigest() throws Exception {
+        Path file = dir.resolve("history.db");
+        var scan = Runs.diagnosis("ok", List.of(Runs.probe("scan", "tcp.scan", Map.of("hosts", "127.0.0.1"),
+                Observation.ok("scanned 1 port").fact("scanned", 1).build())));
+        assertThat(RunFacts.of(scan, "cli").facts()).as("the scan has no fact to compare").isEmpty();
+        try (Recorder r = Recorder.open(file, HistoryStore.DEFAULT_MAX_RUNS, "cli")) {
+            assertThat(r.record(scan)).isPresent();
+            assertThat(dir.resolve("history.db.d")).doesNotExist();
+            r.record(run("ok", "198.18.2.2", 0.40));
+        }
+        try (var files = Files.list(dir.resolve("history.db.d"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).singleElement().asString().matches("[0-9a-f]{24}\\.txt");
+        }
+    }
 }
