@@ -31,7 +31,9 @@ step "runtime (jlink: $modules)"
 step "layout"
 cp -a "$dist"/lib "$dist"/plugins "$dist"/playbooks "$dist"/sdk "$stage"/
 rm -f "$stage"/lib/reach*.aot*
-(cd "$stage/lib" && LC_ALL=C ls -- *.jar) > "$stage/lib/classpath"
+# reach's own jars first: a resource of reach's (its version, its catalogue) is then found without opening the
+# others, the largest of which (icu4j, js-language) the class path would otherwise open and index before it
+(cd "$stage/lib" && { LC_ALL=C ls -- reach-*.jar; LC_ALL=C ls -- *.jar | grep -v '^reach-'; }) > "$stage/lib/classpath"
 install -m 755 "$repo/dist/src/main/package/reach" "$stage/bin/reach"
 install -m 644 "$repo/shell/src/main/resident/reach-resident.pl" "$stage/libexec/reach-resident.pl"
 install -m 644 "$repo/shell/src/main/launcher/jvm.options" "$stage/lib/jvm.options"
@@ -46,13 +48,14 @@ packaged completion zsh > "$stage/share/zsh/site-functions/_reach"
 packaged completion fish > "$stage/share/fish/vendor_completions.d/reach.fish"
 
 # 3. The start-up caches, made with this runtime by the training runs (loopback only), with the launcher's class
-#    path: reach.aot (a diagnosis; its load of every plugin writes the probe index) and reach-probe.aot ('reach
-#    probe ...': one probe of each kind, each plugin found through that index)
+#    path: reach.aot (a diagnosis; its load of every plugin writes the probe index), reach-probe-tls.aot ('reach
+#    probe tls.*|http.* ...') and reach-probe.aot (every other probe): one probe of each kind, each plugin found
+#    through that index
 step "start-up caches (training runs)"
 cp=; while IFS= read -r jar; do cp+="${cp:+:}$stage/lib/$jar"; done < "$stage/lib/classpath"
 mapfile -t opts < "$stage/lib/jvm.options"
-for cache in reach reach-probe; do
-  training=(); [ "$cache" = reach-probe ] && training=(probe)
+for cache in reach reach-probe reach-probe-tls; do
+  case $cache in reach) training=() ;; reach-probe) training=(probe) ;; reach-probe-tls) training=(probe-tls) ;; esac
   env -u REACH_PLUGINS HOME="$quiet" XDG_DATA_HOME="$quiet" "$stage/runtime/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$stage/lib/$cache.aot" \
       -Dreach.home="$stage" -cp "$cp" dev.reach.shell.Training "${training[@]}" </dev/null >"$work/training-$cache.log" 2>&1 \
       || [ -s "$stage/lib/$cache.aot" ] || { step "the training run failed:"; tail -20 "$work/training-$cache.log" >&2; exit 1; }

@@ -48,7 +48,7 @@ class PackageIT {
 
     @Test
     void tarballHoldsARuntimeTheJarsThePagesAndTheCache() throws IOException {
-        for (String p : List.of("bin/reach", "runtime/bin/java", "lib/classpath", "lib/jvm.options", "lib/reach.aot", "lib/reach-probe.aot", "libexec/reach-resident.pl",
+        for (String p : List.of("bin/reach", "runtime/bin/java", "lib/classpath", "lib/jvm.options", "lib/reach.aot", "lib/reach-probe.aot", "lib/reach-probe-tls.aot", "libexec/reach-resident.pl",
                 "plugins", "playbooks/unreachable.yaml", "sdk/repository/dev/reach/reach-spi", "sdk/template/pom.xml",
                 "share/man/man1/reach.1", "share/bash-completion/completions/reach", "share/zsh/site-functions/_reach",
                 "share/fish/vendor_completions.d/reach.fish")) {
@@ -121,13 +121,20 @@ class PackageIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         long shared = r.out().lines().filter(l -> l.contains("source: shared objects file")).count();
         assertThat(shared).as("classes loaded from the start-up cache").isGreaterThan(1000);
-        // 'reach probe' starts with its own cache: as many classes from it, none of the playbooks' YAML (the other has them)
+        // 'reach probe' starts with its own cache: as many classes from it, none of the playbooks' YAML (the other has
+        // them), and none of the TLS handshake's, which only the TLS and HTTP probes' cache holds
         Result probe = run(unpacked, env, home.resolve("bin/reach").toString(), "probe", "tcp.connect", "host=127.0.0.1",
                 "port=" + Cli.closedPort(), "--no-history");
         assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
         List<String> fromCache = probe.out().lines().filter(l -> l.contains("source: shared objects file")).toList();
         assertThat(fromCache).as("classes loaded from the probe's start-up cache").hasSizeGreaterThan(1000)
-                .noneMatch(l -> l.contains("org.yaml.snakeyaml."));
+                .noneMatch(l -> l.contains("org.yaml.snakeyaml.")).noneMatch(l -> l.contains("sun.security.ssl."));
+        Result tls = run(unpacked, env, home.resolve("bin/reach").toString(), "probe", "tls.handshake", "host=127.0.0.1",
+                "port=" + Cli.closedPort(), "--no-history");
+        assertThat(tls.exit()).as(tls.toString()).isEqualTo(1);
+        assertThat(tls.out().lines().filter(l -> l.contains("source: shared objects file")))
+                .as("classes loaded from the TLS probes' start-up cache").hasSizeGreaterThan(1000)
+                .anyMatch(l -> l.contains("sun.security.ssl.")).noneMatch(l -> l.contains("org.yaml.snakeyaml."));
         assertThat(r.out().lines().filter(l -> l.contains("org.yaml.snakeyaml.") && l.contains("source: shared objects file")))
                 .as("the diagnosis' cache, which --version starts with, holds the YAML parser").isNotEmpty();
     }

@@ -32,15 +32,23 @@ class ReachCommandIT {
     }
 
     /**
-     * The second cache, for {@code reach probe}: its training runs one probe of each kind (a nameserver, a scan, a
-     * route, TLS and HTTP against servers of its own on loopback), each of which must end ok; a probe then starts
-     * with it.
+     * The cache of {@code reach probe}: its training runs one probe of each kind but TLS (a nameserver, a scan, a
+     * route, against servers of its own on loopback), each of which must end ok; a probe then starts with it.
      */
     @Test
     void probeTrainingRecordsTheCacheAProbeStartsWith(@TempDir Path dir) throws Exception {
         int closed = Cli.closedPort();
         String out = trainAndStart(dir, List.of("probe"), List.of("probe", "tcp.connect", "host=127.0.0.1", "port=" + closed, "--no-history"), 1);
         assertThat(out).contains("127.0.0.1:" + closed + " refused the connection");
+    }
+
+    /** The cache of the TLS and HTTP probes: TLS and HTTP against an HTTPS server of its own, each ok; a TLS probe starts with it. */
+    @Test
+    void tlsProbeTrainingRecordsTheCacheATlsProbeStartsWith(@TempDir Path dir) throws Exception {
+        int closed = Cli.closedPort();
+        String out = trainAndStart(dir, List.of("probe-tls"),
+                List.of("probe", "tls.handshake", "host=127.0.0.1", "port=" + closed, "--no-history"), 1);
+        assertThat(out).contains("refused").containsPattern("sun\\.security\\.ssl\\.\\S+ source: shared objects file");
     }
 
     /** Trains a cache ({@code dev.reach.shell.Training} with {@code training}), then runs {@code command} with it; its output. */

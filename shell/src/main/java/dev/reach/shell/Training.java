@@ -47,12 +47,12 @@ public final class Training {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("probe")) {
-            probe();
+        if (args.length == 1 && (args[0].equals("probe") || args[0].equals("probe-tls"))) {
+            probe(args[0].equals("probe-tls"));
             return;
         }
         if (args.length > 0) {
-            System.err.println("usage: Training [probe]");
+            System.err.println("usage: Training [probe | probe-tls]");
             System.exit(2);
         }
         PrintStream out = System.out;
@@ -104,33 +104,36 @@ public final class Training {
     }
 
     /**
-     * The training of the second cache, the one {@code reach probe ...} starts with: the probes scripts loop over,
-     * each once, each from a plugin of its own (a plugin loaded twice would be two loaders of the same classes, which
-     * the cache keeps neither of): in text {@code dns.resolve} against this class's nameserver, {@code tcp.scan --json}
-     * of 2 049 loopback addresses (one port open on 127.0.0.1, every other connect refused),
-     * {@code tls.handshake} and {@code http.get} against its HTTPS server, and {@code route.lookup}. That path needs a
-     * fraction of the classes of a diagnosis (no JavaScript, no YAML, no playbook): a start with the diagnosis' cache
-     * preloads all of those too, a probe started with this one only its own. The plugin of each probe is found
-     * through the probe index the diagnosis' training wrote (without it every plugin loads, as in any run without
-     * the index).
+     * The training of the caches {@code reach probe ...} starts with: the probes scripts loop over, each once, each
+     * from a plugin of its own (a plugin loaded twice would be two loaders of the same classes, which the cache keeps
+     * neither of). Without {@code tls}: in text {@code dns.resolve} against this class's nameserver,
+     * {@code tcp.scan --json} of 2 049 loopback addresses (one port open on 127.0.0.1, every other connect refused)
+     * and {@code route.lookup}; with it, {@code tls.handshake} and {@code http.get} against its HTTPS server (the
+     * launchers start the {@code tls.*} and {@code http.*} probes with that cache). Either path needs a fraction of
+     * the classes of a diagnosis (no JavaScript, no YAML, no playbook), and the TLS one a thousand more than the
+     * others (the handshake, certificates, the ciphers): the JVM preloads every class of the cache it starts with,
+     * so each start preloads what its own kind of probe needs. The plugin of each probe is found through the probe
+     * index the diagnosis' training wrote (without it every plugin loads, as in any run without the index).
      */
-    private static void probe() throws Exception {
+    private static void probe(boolean tls) throws Exception {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("reach-training");
         StringBuilder failures = new StringBuilder();
-        HttpsServer https = httpsServer(dir);
+        HttpsServer https = tls ? httpsServer(dir) : null;
         try (PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-             ServerSocket open = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-             Nameserver ns = Nameserver.start()) {
+             ServerSocket open = tls ? null : new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Nameserver ns = tls ? null : Nameserver.start()) {
             System.setOut(nowhere);
             System.setProperty("reach.history", dir.resolve("history.db").toString());
             try {
-                List<List<String>> runs = new ArrayList<>(List.of(
-                        List.of("probe", "dns.resolve", "name=" + NAME, "server=127.0.0.1:" + ns.port(), "type=A", "system=off", "timeout=2s"),
-                        List.of("probe", "tcp.scan", "hosts=127.0.0.1,127.3.0.0-127.3.7.255", "ports=" + closedPort() + "," + open.getLocalPort(),
-                                "timeout=1s", "--json"),
-                        List.of("probe", "route.lookup", "host=127.0.0.1")));
-                if (https != null) {
+                List<List<String>> runs = new ArrayList<>();
+                if (tls && https == null) failures.append("\n  no keytool in this runtime: no HTTPS server for the TLS probes");
+                if (!tls) {
+                    runs.add(List.of("probe", "dns.resolve", "name=" + NAME, "server=127.0.0.1:" + ns.port(), "type=A", "system=off", "timeout=2s"));
+                    runs.add(List.of("probe", "tcp.scan", "hosts=127.0.0.1,127.3.0.0-127.3.7.255", "ports=" + closedPort() + "," + open.getLocalPort(),
+                            "timeout=1s", "--json"));
+                    runs.add(List.of("probe", "route.lookup", "host=127.0.0.1"));
+                } else if (https != null) {
                     String port = String.valueOf(https.getAddress().getPort());
                     String ca = "ca=" + dir.resolve("ca.pem");
                     runs.add(List.of("probe", "tls.handshake", "host=127.0.0.1", "port=" + port, "sni=" + NAME, ca, "timeout=3s"));
