@@ -94,6 +94,7 @@ class PackageIT {
                 "host=127.0.0.1", "port=" + closed);
         assertThat(probe.exit()).as(probe.toString()).isEqualTo(1);
         assertThat(probe.out()).contains("Verdict: tcp.refused");
+        assertThat(probe.err()).as("the launcher's JVM options (SLF4J's provider named) add nothing to stderr").isEmpty();
     }
 
     /** The packaged probe index is still true once unpacked (tar keeps whole seconds): a probe loads its own plugin alone. */
@@ -155,6 +156,7 @@ class PackageIT {
             Result ok = run(work, bare("/usr/bin:/bin"), home.resolve("bin/reach").toString(), "127.0.0.1:" + port);
             assertThat(ok.exit()).as(ok.toString()).isZero();
             assertThat(ok.out()).contains("Verdict: ok");
+            assertThat(ok.err()).as("a diagnosis on a pipe says nothing on stderr").isEmpty();
             Path js = work.resolve("check.js");
             Files.writeString(js, """
                     export const metadata = {name: 'check', inputs: {port: {type: 'port', required: true}}};
