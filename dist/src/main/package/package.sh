@@ -32,7 +32,7 @@ step "layout"
 cp -a "$dist"/lib "$dist"/plugins "$dist"/playbooks "$dist"/sdk "$stage"/
 rm -f "$stage"/lib/reach*.aot*
 # reach's own jars first, then SQLite's (the history reads its version from there): the resources a run reads are
-# then found without opening the other twenty jars, which the class path would open and index before them (the
+# then found without opening the other twenty-one jars, which the class path would open and index before them (the
 # largest, icu4j and js-language, first); their classes come from the start-up cache
 (cd "$stage/lib" && { LC_ALL=C ls -- reach-*.jar sqlite-jdbc-*.jar; LC_ALL=C ls -- *.jar | grep -v '^reach-\|^sqlite-jdbc-'; }) > "$stage/lib/classpath"
 install -m 755 "$repo/dist/src/main/package/reach" "$stage/bin/reach"

@@ -58,11 +58,11 @@ public final class Main {
     public static void main(String[] args) {
         int code = run(args);
         if (endsWithoutHooks(args)) {
-            // Runtime.exit first asks for the System.Logger of java.lang.Runtime, to log the exit: a search of every jar
-            // of the class path for a logger service, the only reason a probe would open the twenty jars it reads no
-            // resource of (about 10 ms of its start). A run's output is written and its history closed when it returns,
-            // and it registers no shutdown hook but java.util.logging's (which only flushes its handlers): it ends as
-            // exit would after the hooks.
+            // Runtime.exit first asks for the System.Logger of java.lang.Runtime, to log the exit: a search of every
+            // jar of the class path for a logger service, the only reason a probe would open the twenty-one jars it
+            // reads no resource of (about 10 ms of its start). A run's output is written and its history closed when
+            // it returns, and it registers no shutdown hook but java.util.logging's (which only flushes its handlers):
+            // it ends as exit would after the hooks.
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(code);
@@ -70,7 +70,7 @@ public final class Main {
         System.exit(code);
     }
 
-    /** Whether the command line is a run (a probe, a playbook, a diagnosis), which leaves nothing for a shutdown hook to do. */
+    /** Whether the command line is a run (a probe, a playbook, a diagnosis): one that leaves a shutdown hook nothing to do. */
     static boolean endsWithoutHooks(String... args) {
         return args.length > 0 && (Set.of("probe", "run", "diagnose").contains(args[0]) || TREE.isDiagnosis(args));
     }
