@@ -135,6 +135,7 @@ public final class JsExpressions implements Expressions, AutoCloseable {
                 return JsValues.toJava(result);
             } catch (PolyglotException e) {
                 if (e.getMessage() != null && e.getMessage().contains("tatement count limit")) {
+                    discard();   // Truffle cancels a context that ran out of statements, for good: the next expression gets a new one
                     throw new ExprException(expr, "stopped after " + Sandbox.STATEMENT_LIMIT + " statements (an endless loop?)");
                 }
                 if (e.isCancelled() || e.isInterrupted() || watchdog.tripped() != null) {
@@ -205,6 +206,12 @@ public final class JsExpressions implements Expressions, AutoCloseable {
         }
         context.resetLimits(); // the statement limit counts per expression, not per process
         return context;
+    }
+
+    /** Closes the context and forgets what was compiled in it: the next expression starts a new one. */
+    private void discard() {
+        compiled.clear();
+        close();
     }
 
     @Override

@@ -77,6 +77,15 @@ class JsExpressionsTest {
                 .isInstanceOf(ExprException.class).hasMessageMatching(".*(cancelled|statements).*");
     }
 
+    /** A runaway loop ends at the statement limit, which cancels its context for good: the next expression gets a new one. */
+    @Test
+    void anExpressionAfterOneThatRanOutOfStatementsStillRuns() throws Exception {
+        assertThatThrownBy(() -> JS.eval(expr("(() => { let i = 0; while (true) { i++; } })()"), SCOPE))
+                .isInstanceOf(ExprException.class).hasMessageContaining("statements");
+        assertThat(JS.eval(expr("[1, 2, 3].map(x => x * 2).length"), SCOPE)).isEqualTo(3L);
+        assertThat(JS.eval(expr("inputs.host.split('.').length"), SCOPE)).isEqualTo(4L);
+    }
+
     @Test
     void aHugeAllocationIsStopped() {
         assertThatThrownBy(() -> JS.eval(expr("(() => { const a = []; for (let i = 0; i < 5e6; i++) a.push('x'.repeat(64) + i); return a.length; })()"),
