@@ -126,13 +126,19 @@ class WatchIT {
                 .containsPattern("connect +tcp.connect +fail +[0-9.]+ms +[0-9.]+ms +\\d+/\\d+  \\d\\d:\\d\\d:\\d\\d");
         assertThat(colouredScreen()).as("the fault in red").contains("\u001b[1m\u001b[31mtcp.refused");
         exec("tmux", "send-keys", "-t", session, "C-c");
-        String end = await("the summary", this::screen, s -> s.contains("watched " + target + " for "));
+        // with the scrollback: once the pane is dead, tmux's "Pane is dead" line scrolls the screen up by one
+        String end = await("the summary", this::screenAndScrollback, s -> s.contains("watched " + target + " for "));
         assertThat(end).containsPattern("\\d+ rounds: ok [0-9.]+s \\(1 span\\), .*tcp.refused \\(certain\\) [0-9.]+s \\(1 span\\); [12] changes?")
                 .doesNotContain("STEP");   // the live screen is gone: the terminal is as it was
     }
 
     private String screen() throws Exception {
         return exec("tmux", "capture-pane", "-p", "-t", session).out();   // not -J: the screen is drawn by cursor moves
+    }
+
+    /** The normal screen and what scrolled off it (the alternate screen keeps no scrollback, so no live screen in it). */
+    private String screenAndScrollback() throws Exception {
+        return exec("tmux", "capture-pane", "-p", "-S", "-", "-t", session).out();
     }
 
     private String colouredScreen() throws Exception {
