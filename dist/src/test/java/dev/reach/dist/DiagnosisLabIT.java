@@ -162,6 +162,14 @@ class DiagnosisLabIT {
             assertThat(evidence(slow).getFirst()).startsWith("baseline: ICMP round trip ").contains("usually");
             assertThat(cause(run.get())).isEqualTo("ok");
 
+            // ICMP dropped by the router from now on, while the service answers: every echo unanswered is a filter
+            // (icmp.blocked), not a loss of 100 % against a baseline of 0 %
+            lab.iptables(lab.router, "-A", "FORWARD", "-p", "icmp", "-j", "DROP");
+            JsonNode blocked = run.get();
+            lab.iptables(lab.router, "-D", "FORWARD", "-p", "icmp", "-j", "DROP");
+            assertThat(cause(blocked)).as(blocked.path("verdict").toString()).isEqualTo("ok");
+            assertThat(blocked.path("exit_code").asInt()).isZero();
+
             Netns.Result listed = reachWith(env, lab.client, "history", target, "--json");
             List<String> changedFrom = new ArrayList<>();
             List<String> causes = new ArrayList<>();
@@ -169,7 +177,7 @@ class DiagnosisLabIT {
                 causes.add(r.path("cause").asText());
                 if (!r.path("changed_from").isNull()) changedFrom.add(r.path("changed_from").asText() + ">" + r.path("cause").asText());
             }
-            assertThat(causes).hasSize(13);
+            assertThat(causes).hasSize(14);
             assertThat(changedFrom).hasSize(8).containsSubsequence("ok>" + cause(dns), cause(dns) + ">ok", "ok>tls.expired", "tls.expired>ok",
                     "ok>path.latency", "path.latency>ok");
             Netns.Result text = reachWith(env, lab.client, "history", "web.lab.test:8443");

@@ -128,11 +128,13 @@ public final class Drift {
      * playbook, any order): a round trip at least twice its median and above it by six scaled MADs and {@value #RTT_FLOOR_MS}
      * ms (less is a busy machine's noise as much as the path's), or a loss
      * ten points and six scaled MADs above its median. Empty with fewer than {@link #BASELINE_MIN_RUNS} runs that measured it.
+     * A ping that got no echo back at all measured no loss: in a run whose request got through, the path carries
+     * packets, and only the echo is filtered ({@code icmp.blocked}, informational); such runs count neither way.
      */
     public static Optional<Departure> departure(RunRecord now, List<RunRecord> past) {
         for (String key : BASELINE) {
-            Double v = now.metrics().get(key);
-            List<RunRecord> with = past.stream().filter(r -> r.metrics().get(key) != null).toList();
+            Double v = measured(key, now.metrics().get(key));
+            List<RunRecord> with = past.stream().filter(r -> measured(key, r.metrics().get(key)) != null).toList();
             if (v == null || with.size() < BASELINE_MIN_RUNS) continue;
             double[] xs = with.stream().mapToDouble(r -> r.metrics().get(key)).toArray();
             double median = median(xs);
@@ -147,6 +149,11 @@ public final class Drift {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code v}, or null where it is no measurement of {@code key}: a loss of every echo (see {@link #departure}). */
+    private static Double measured(String key, Double v) {
+        return key.equals("loss_pct") && v != null && v >= 100 ? null : v;
     }
 
     static double median(double[] xs) {

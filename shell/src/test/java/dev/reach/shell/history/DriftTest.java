@@ -73,6 +73,28 @@ class DriftTest {
     }
 
     @Test
+    void lossIsJudgedOnlyWhereSomeEchoCameBack() {
+        List<RunRecord> past = new ArrayList<>();
+        for (int i = 0; i < 6; i++) past.add(withLoss(Runs.record(i + 1, i, "ok", Map.of(), -1), 0));
+        var lossy = Drift.departure(withLoss(Runs.record(9, 10, "ok", Map.of(), -1), 40), past);
+        assertThat(lossy).isPresent();
+        assertThat(lossy.get().cause()).isEqualTo("path.loss");
+        // the request got through and not one echo came back: ICMP is filtered (icmp.blocked), not lost on the path
+        assertThat(Drift.departure(withLoss(Runs.record(9, 10, "ok", Map.of(), -1), 100), past)).isEmpty();
+        // nor do runs that saw ICMP filtered make a baseline: two of six measured nothing, four are no baseline yet
+        past.set(0, withLoss(past.get(0), 100));
+        past.set(1, withLoss(past.get(1), 100));
+        assertThat(Drift.departure(withLoss(Runs.record(9, 10, "ok", Map.of(), -1), 40), past)).isEmpty();
+    }
+
+    private static RunRecord withLoss(RunRecord r, double lossPct) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>(r.metrics());
+        m.put("loss_pct", lossPct);
+        return new RunRecord(r.id(), r.target(), r.playbook(), r.started(), r.durationMs(), r.cause(), r.confidence(), r.healthy(),
+                r.worked(), r.summary(), r.origin(), r.facts(), m);
+    }
+
+    @Test
     void agesReadAsPeopleSayThem() {
         var t = Runs.T0;
         assertThat(Drift.ago(t, t.plusSeconds(41))).isEqualTo("41s");
