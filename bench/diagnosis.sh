@@ -186,6 +186,9 @@ flush; ip netns exec $S iptables -A INPUT -p tcp --dport 8080 -j REJECT --reject
 row reject-reset web.lab.test:8080 web.lab.test 8080 nc
 flush; ip netns exec $R iptables -A FORWARD -p icmp -j DROP
 row icmp-blocked web.lab.test:8080 web.lab.test 8080 nc
+flush; ip netns exec $S iptables -A INPUT -p icmp --icmp-type echo-request -m limit --limit 10/s --limit-burst 5 -j ACCEPT
+ip netns exec $S iptables -A INPUT -p icmp --icmp-type echo-request -j DROP
+row icmp-rate-limited web.lab.test:8080 web.lab.test 8080 nc
 flush; ip netns exec $R iptables -A FORWARD -m statistic --mode random --probability 0.3 -j DROP
 row loss-30 198.18.1.2:8080 198.18.1.2 8080 nc
 flush

@@ -79,6 +79,20 @@ class DiagnosisLabIT {
         expect("hosts-only name (system)", "ok", diagnoseAsSystem("web.example.test:8080"));
     }
 
+    /**
+     * The server answers echo through a token bucket (a burst of 6, then one a minute), as hardening guides and routers'
+     * control planes do: the first pings answered, the rest not. The service works: no path.loss.
+     */
+    @Test
+    void rateLimitedIcmpIsNoFalseAlarm() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-m", "limit", "--limit", "1/minute",
+                "--limit-burst", "6", "-j", "ACCEPT");
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j", "DROP");
+        Verdict v = diagnose("web.lab.test:8080");
+        expect("icmp-rate-limited", "ok", v);
+        assertThat(v.summary()).contains("ICMP echo is rate-limited (");
+    }
+
     @Test
     void blockedIcmpIsNoFalseAlarm() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "-j", "DROP");

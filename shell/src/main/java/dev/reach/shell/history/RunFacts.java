@@ -98,7 +98,8 @@ public final class RunFacts {
         step(steps, "icmp.ping", host).ifPresent(s -> {
             Map<String, Object> f = s.observation().facts();
             if (number(f.get("received")) != null && number(f.get("received")) > 0) metric(metrics, "rtt_ms", f.get("rtt_avg_ms"));
-            metric(metrics, "loss_pct", f.get("loss_pct"));
+            // answers in a burst, then silence: a rate limit's share, not the path's loss
+            if (!"rate-limited".equals(f.get("outcome"))) metric(metrics, "loss_pct", f.get("loss_pct"));
         });
         step(steps, "tcp.hello", host).ifPresent(s -> metric(metrics, "tcp_rtt_ms", s.observation().facts().get("rtt_ms")));
         step(steps, "tcp.connect", host).filter(s -> s.status() == Status.OK)   // a timeout is no measurement

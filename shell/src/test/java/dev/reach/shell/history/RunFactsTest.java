@@ -54,6 +54,14 @@ class RunFactsTest {
     }
 
     @Test
+    void aRateLimitedPingGivesARoundTripButNoLossFigure() {
+        var run = Runs.diagnosis("ok", List.of(
+                Runs.probe("ping", "icmp.ping", Map.of("host", "db01"), Observation.warn(null, "a burst, then silence")
+                        .fact("outcome", "rate-limited").fact("received", 4).fact("rtt_avg_ms", 0.3).fact("loss_pct", 80.0).build())));
+        assertThat(RunFacts.of(run, "cli").metrics()).containsOnlyKeys("rtt_ms");
+    }
+
+    @Test
     void targetsAreKeyedAsTheUserTypesThem() {
         assertThat(RunFacts.target(Map.of("host", "db01", "port", 5432), "unreachable")).isEqualTo("db01:5432");
         assertThat(RunFacts.target(Map.of("host", "::1", "port", 22), "unreachable")).isEqualTo("[::1]:22");

@@ -57,7 +57,10 @@ public final class IcmpPingProbe implements Probe {
             .param(Param.choice("family", "address family: any, 4 or 6", "any", "4", "6").defaultValue("any"))
             .param(Param.choice("method", "auto (ping socket, raw socket, system ping, in that order) or one of them",
                     "auto", "dgram", "raw", "system").defaultValue("auto"))
-            .fact("outcome", "string", "ok, partial-loss, no-reply, an ICMP kind (admin-prohibited, host-unreachable, ...), unresolved, error")
+            .fact("outcome", "string", "ok, partial-loss, rate-limited (the first requests answered in a burst, then"
+                    + " silence: a rate limit's shape, not random loss), no-reply, an ICMP kind (admin-prohibited,"
+                    + " host-unreachable, ...), unresolved, error")
+            .fact("replies", "string", "each request in order, ! answered and . not, as routers print a ping")
             .fact("method", "string", "dgram (ICMP datagram socket), raw (raw socket) or system (ping parsed)")
             .fact("address", "string", "the address pinged")
             .fact("sent", "integer", "echo requests sent")
@@ -154,6 +157,11 @@ public final class IcmpPingProbe implements Probe {
                     .fact("rtt_max_ms", EchoStats.round3(stats.max())).fact("rtt_mdev_ms", EchoStats.round3(stats.mdev()));
             if (stats.ttls().getLast() >= 0) b.fact("ttl", stats.ttls().getLast());
             b.evidence(stats.rttLine());
+            String pattern = stats.pattern();
+            if (pattern != null) {
+                b.fact("replies", pattern);
+                if (stats.received() < stats.sent()) b.evidence("replies in order (! answered, . not): " + pattern);
+            }
         }
         if (!stats.errors().isEmpty()) {
             b.fact("icmp_errors", stats.errors().stream().map(IcmpError::describe).toList());
@@ -182,6 +190,15 @@ public final class IcmpPingProbe implements Probe {
         if (s.received() > 0 && s.received() == s.sent()) {
             return new Judgement(Status.OK, null, "ok", target + " answered " + s.received() + " of " + s.sent()
                     + " echo requests" + how + ", " + s.rttLine() + ttl);
+        }
+        if (s.burstThenSilence() && s.errors().isEmpty()) {
+            int lead = s.leadingAnswers();
+            int later = s.received() - lead;
+            return new Judgement(Status.WARN, null, "rate-limited", target + " answered the first " + lead + " of " + s.sent()
+                    + " echo requests" + (later == 0 ? " and none after" : " and " + later + " of the " + (s.sent() - lead) + " after")
+                    + how + ": a burst, then silence, the shape of an ICMP rate limit at the host or on the path, not of"
+                    + " random loss (" + s.lossPercent() + "% unanswered; slower pings, interval=1s, measure the path past it), "
+                    + s.rttLine() + ttl);
         }
         if (s.received() > 0) {
             String errs = s.errors().isEmpty() ? "" : "; also " + s.errors().getFirst().describe();
@@ -274,6 +291,7 @@ public final class IcmpPingProbe implements Probe {
         List<Double> rtts = new ArrayList<>();
         List<Integer> ttls = new ArrayList<>();
         Map<Integer, IcmpError> errors = new LinkedHashMap<>();
+        List<Integer> answeredSeqs = new ArrayList<>();
         long timeoutNs = timeout.toNanos();
         long next = System.nanoTime();
         long last = next;
@@ -323,6 +341,7 @@ public final class IcmpPingProbe implements Probe {
                             && r.from().getAddress().equals(target) && arrived - sentAt.get(q) <= timeoutNs -> {
                         rtts.add(Millis.of(arrived - sentAt.remove(q)));
                         ttls.add(ttl);
+                        answeredSeqs.add(q);
                         answered++;
                     }
                     case IcmpEcho.Error(int q, IcmpError e) when sentAt.containsKey(q) && !errors.containsKey(q) -> {
@@ -333,6 +352,6 @@ public final class IcmpPingProbe implements Probe {
                 }
             }
         }
-        return new EchoStats(method, seq, rtts, ttls, new ArrayList<>(errors.values()));
+        return new EchoStats(method, seq, rtts, ttls, new ArrayList<>(errors.values()), answeredSeqs);
     }
 }

@@ -65,12 +65,14 @@ final class PingCommand {
         List<Integer> ttls = new ArrayList<>();
         List<IcmpError> errors = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
+        List<Integer> answered = new ArrayList<>();
         for (String line : output.lines().toList()) {
             Matcher r = REPLY.matcher(line);
             if (r.find()) {
                 if (seen.add(Integer.parseInt(r.group(1)))) {
                     rtts.add(Double.parseDouble(r.group(3)));
                     ttls.add(Integer.parseInt(r.group(2)));
+                    answered.add(Integer.parseInt(r.group(1)) - 1);   // ping counts from 1
                 }
                 continue;
             }
@@ -79,7 +81,7 @@ final class PingCommand {
                 errors.add(error(e.group(1), e.group(3)));
             }
         }
-        return new EchoStats("system", count, rtts, ttls, errors);
+        return new EchoStats("system", count, rtts, ttls, errors, answered);
     }
 
     /** Maps ping's words back to the ICMP type/code it printed them for. */

@@ -29,6 +29,48 @@ class IcmpPingProbeIT {
                 .containsEntry("loss_pct", "0.0");
     }
 
+    /** A token bucket on the router (iptables' limit match, a burst of 4): four answers in a row, then silence. */
+    @Test
+    void echoLetThroughInABurstThenDroppedIsARateLimitNotPathLoss() {
+        String limit = "FORWARD -d " + SERVER + " -p icmp --icmp-type echo-request -m limit --limit 1/minute --limit-burst 4 -j ACCEPT";
+        String drop = "FORWARD -d " + SERVER + " -p icmp --icmp-type echo-request -j DROP";
+        iptables("-I " + limit);
+        iptables("-I " + drop.replace("FORWARD", "FORWARD 2"));
+        try {
+            var r = lab.probe(IcmpPingProbe.class, "host=" + SERVER, "count=20", "interval=5ms", "timeout=300ms");
+            assertThat(r.status()).as(r.toString()).isEqualTo("warn");
+            assertThat(r.cause()).as(r.toString()).isEmpty();
+            assertThat(r.facts()).as(r.toString()).containsEntry("outcome", "rate-limited").containsEntry("received", "4")
+                    .containsEntry("replies", "!!!!................");
+        } finally {
+            iptables("-D " + limit);
+            iptables("-D " + drop);
+        }
+    }
+
+    /** Every other request dropped (iptables' statistic match, nth): loss spread over the round is the path's loss. */
+    @Test
+    void echoLostEveryOtherTimeIsPathLoss() {
+        String nth = "FORWARD -d " + SERVER + " -p icmp --icmp-type echo-request -m statistic --mode nth --every 2 --packet 0 -j DROP";
+        iptables("-I " + nth);
+        try {
+            var r = lab.probe(IcmpPingProbe.class, "host=" + SERVER, "count=20", "interval=5ms", "timeout=300ms");
+            assertThat(r.status()).as(r.toString()).isEqualTo("warn");
+            assertThat(r.cause()).as(r.toString()).isEqualTo("path.loss");
+            assertThat(r.facts()).as(r.toString()).containsEntry("outcome", "partial-loss").containsEntry("received", "10");
+            assertThat(r.facts().get("replies")).matches("(!\\.){10}|(\\.!){10}");
+        } finally {
+            iptables("-D " + nth);
+        }
+    }
+
+    /** Runs {@code iptables} in the router with these words (no quoting: none has a space). */
+    private static void iptables(String words) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("iptables"));
+        cmd.addAll(java.util.List.of(words.split(" ")));
+        lab.lab.exec(lab.router, cmd.toArray(String[]::new)).orThrow();
+    }
+
     @Test
     void droppedEchoIsAllLostWithoutACause() {
         var r = lab.probe(IcmpPingProbe.class, "host=" + DROPPED_HOST, "count=2", "interval=20ms", "timeout=300ms");

@@ -36,6 +36,42 @@ class IcmpPingProbeTest {
     }
 
     @Test
+    void aBurstAnsweredThenSilenceIsARateLimitNotLoss() {
+        // a token bucket of 4 (iptables -m limit --limit-burst 4): the first four answered, then nothing
+        var c = IcmpPingProbe.classify(stats(20, 0, 1, 2, 3), "198.18.1.2", 56, false);
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.cause()).as("no loss on the path is shown").isNull();
+        assertThat(c.outcome()).isEqualTo("rate-limited");
+        assertThat(c.summary()).startsWith("198.18.1.2 answered the first 4 of 20 echo requests and none after (raw socket): a burst,")
+                .contains("rate limit", "80.0% unanswered");
+        // its refill lets one more through later
+        assertThat(IcmpPingProbe.classify(stats(20, 0, 1, 2, 3, 4, 15), "x", 56, false).summary())
+                .contains("the first 5 of 20 echo requests and 1 of the 15 after");
+        assertThat(stats(20, 0, 1, 2, 3, 4, 15).pattern()).isEqualTo("!!!!!..........!....");
+    }
+
+    @Test
+    void lossSpreadOverTheRoundOrTooFewRequestsAreNoRateLimit() {
+        assertThat(IcmpPingProbe.classify(stats(20, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18), "x", 56, false).cause()).isEqualTo("path.loss");
+        assertThat(stats(20, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18).burstThenSilence()).as("every other one: no burst").isFalse();
+        assertThat(stats(20, 0, 1, 3, 4, 5, 6, 9, 10, 11, 12, 15, 16, 17, 19).burstThenSilence()).as("30 % lost at random").isFalse();
+        assertThat(stats(20, 0, 1, 2, 5, 7, 9, 11, 13, 15).burstThenSilence()).as("a third of the rest answered").isFalse();
+        assertThat(stats(20, 0, 1, 2, 5, 9, 13, 17).burstThenSilence()).as("a quarter of the rest answered").isTrue();
+        assertThat(stats(20, 0, 1, 5).burstThenSilence()).as("two in a row are no burst").isFalse();
+        assertThat(stats(6, 0, 1, 2).burstThenSilence()).as("three after the burst are too few to tell").isFalse();
+        assertThat(stats(8, 0, 1, 2).burstThenSilence()).isTrue();
+        assertThat(new EchoStats("system", 20, List.of(0.1, 0.1, 0.1), List.of(64, 64, 64), List.of()).burstThenSilence())
+                .as("order unknown").isFalse();
+    }
+
+    /** A raw-socket round of {@code sent} requests of which these sequence numbers were answered, each in 0.1 ms. */
+    private static EchoStats stats(int sent, Integer... answered) {
+        List<Double> rtts = java.util.Collections.nCopies(answered.length, 0.1);
+        List<Integer> ttls = java.util.Collections.nCopies(answered.length, 64);
+        return new EchoStats("raw", sent, rtts, ttls, List.of(), List.of(answered));
+    }
+
+    @Test
     void rejectedEchoNamesTheFirewallAddress() {
         var err = IcmpError.icmp(false, 3, 13, 0, ROUTER);
         var c = IcmpPingProbe.classify(new EchoStats("raw", 2, List.of(), List.of(), List.of(err, err)), "198.18.1.4", 56, false);
@@ -135,6 +171,8 @@ class IcmpPingProbeTest {
         assertThat(s.errors()).extracting(IcmpError::describe)
                 .containsExactly("ICMP 3/13 admin-prohibited from 198.18.0.254", "ICMP 3/4 frag-needed (next-hop mtu 1280) from 198.18.0.254");
         assertThat(s.lossPercent()).isEqualTo(50.0);
+        assertThat(s.answered()).containsExactly(0, 2);
+        assertThat(s.pattern()).isEqualTo("!.!.");
     }
 
     // real loopback: whether ICMP can be sent here is decided from the host (privileges, ping_group_range, the ping
