@@ -93,6 +93,21 @@ class DiagnosisLabIT {
         assertThat(v.summary()).contains("ICMP echo is rate-limited (");
     }
 
+    /**
+     * SYNs to the port rate-limited on the server (one a second, a burst of one), pings untouched: the service answers,
+     * but connections wait for the kernel to send their SYN again. Not ok: the application's connects take 1 s or 3 s
+     * more, or time out.
+     */
+    @Test
+    void synsDroppedByARateLimitArePathLossNotOk() throws Exception {
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "--syn", "-m", "limit", "--limit", "1/s",
+                "--limit-burst", "1", "-j", "ACCEPT");
+        lab.iptables(lab.server, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "--syn", "-j", "DROP");
+        Verdict v = diagnose("web.lab.test:8080");
+        expect("syn-rate-limited", "path.loss", v);
+        assertThat(v.summary()).contains("SYN(s) of reach's connections to it went unanswered", "while pings lost 0");
+    }
+
     @Test
     void blockedIcmpIsNoFalseAlarm() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "-j", "DROP");

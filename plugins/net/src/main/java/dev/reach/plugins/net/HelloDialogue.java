@@ -32,7 +32,13 @@ final class HelloDialogue {
 
     /** What one conversation came to, for {@link TcpHelloProbe#classify}. */
     record Leg(String role, int mss, TcpConversation.State end, byte[] answer, int sent, boolean acked, boolean reacted,
-               double connectMs, double ackMs, double firstByteMs, double waitedMs, TcpConversation.Info info, int errno) {
+               double connectMs, double ackMs, double firstByteMs, double waitedMs, TcpConversation.Info info, int errno,
+               int synRetransmits) {
+        Leg(String role, int mss, TcpConversation.State end, byte[] answer, int sent, boolean acked, boolean reacted,
+            double connectMs, double ackMs, double firstByteMs, double waitedMs, TcpConversation.Info info, int errno) {
+            this(role, mss, end, answer, sent, acked, reacted, connectMs, ackMs, firstByteMs, waitedMs, info, errno, 0);
+        }
+
         boolean answeredWithBytes() {
             return answer.length > 0;
         }
@@ -209,6 +215,6 @@ final class HelloDialogue {
         if (seen.containsKey(c)) return seen.get(c);
         boolean reacted = c.sent() > 0 && (c.state() == TcpConversation.State.RESET || c.state() == TcpConversation.State.CLOSED);
         return new Leg(c.role, c.mss, c.state(), c.received(), c.sent(), c.acked(), reacted, c.connectMs(), c.ackMs(),
-                c.firstByteMs(), c.waitedMs(now), c.info(), c.errno());
+                c.firstByteMs(), c.waitedMs(now), c.info(), c.errno(), c.synRetransmits());
     }
 }

@@ -76,8 +76,9 @@ public final class IcmpPingProbe implements Probe {
             .example("reach probe icmp.ping host=198.18.0.2 count=5 interval=100ms")
             .example("reach probe icmp.ping host=198.18.0.2 size=1472 df=true")
             .about("Sends ICMP echo: loss %, min/avg/max/mdev RTT, TTL, and any ICMP error received instead with its "
-                    + "sender (`admin.prohibited`, `net.unreachable`, `host.unreachable`); `path.loss` on partial loss. "
-                    + "Ping socket, raw socket or system `ping`, saying which. IPv4 and IPv6.")
+                    + "sender (`admin.prohibited`, `net.unreachable`, `host.unreachable`); `path.loss` on partial loss, but no cause when the"
+                    + " first requests were answered in a burst and then none (`rate-limited`: an ICMP rate limit's shape);"
+                    + " the replies in order as `!!!!....`. Ping socket, raw socket or system `ping`, saying which. IPv4 and IPv6.")
             .causes("path.loss", "admin.prohibited", "host.unreachable", "net.unreachable", "route.none", "udp.closed",
                     "mtu.blackhole")
             .build();

@@ -44,9 +44,16 @@ final class SynRace {
      * @param icmp      the ICMP error queued about the SYN (with its sender), or null
      * @param icmpVia   null when {@code icmp} came about the SYN itself; else what it came about ("port 443",
      *                  "the ICMP echo"): a router's word on the whole host, true of this port too
+     * @param synsLost  SYNs of the connection that went unanswered before it connected: the kernel's retransmissions,
+     *                  and the first SYN where the second (from another port) is the one that connected
      */
     record Result(int errno, double connectMs, String local, String aliveBy, double aliveMs, boolean retried, List<Port> ports,
-                  String echo, IcmpError icmp, String icmpVia) {
+                  String echo, IcmpError icmp, String icmpVia, int synsLost) {
+        Result(int errno, double connectMs, String local, String aliveBy, double aliveMs, boolean retried, List<Port> ports,
+               String echo, IcmpError icmp, String icmpVia) {
+            this(errno, connectMs, local, aliveBy, aliveMs, retried, ports, echo, icmp, icmpVia, 0);
+        }
+
         Result(int errno, double connectMs, String local, String aliveBy, double aliveMs, boolean retried, List<Port> ports,
                String echo, IcmpError icmp) {
             this(errno, connectMs, local, aliveBy, aliveMs, retried, ports, echo, icmp, null);
@@ -201,7 +208,8 @@ final class SynRace {
             // the connection went away already: no local address to tell
         }
         double ms = c == retry ? Millis.of(System.nanoTime() - t0) : connectMs;
-        return new Result(0, ms, local, aliveBy, aliveMs, retry != null, ports(others), why(echo), null);
+        return new Result(0, ms, local, aliveBy, aliveMs, retry != null, ports(others), why(echo), null, null,
+                c.synRetransmits() + (c == retry ? 1 : 0));
     }
 
     /** Waits for any connect still pending to finish, at most {@code millis}. */

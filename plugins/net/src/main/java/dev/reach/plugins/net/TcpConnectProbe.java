@@ -65,6 +65,8 @@ public final class TcpConnectProbe implements Probe {
             .fact("local", "string", "local address:port of the connection, on success")
             .fact("remote", "string", "the address:port tried")
             .fact("connect_ms", "number", "time from the first SYN to the kernel's answer")
+            .fact("syns_lost", "integer", "on success: SYNs that went unanswered before one connected (the kernel's"
+                    + " retransmissions, and a first SYN a second one from another port overtook)")
             .fact("resolve_ms", "number", "time to resolve the name (names only)")
             .fact("icmp", "string", "on unreachable: the ICMP error the kernel queued, e.g. 'ICMP 3/13 admin-prohibited from 198.18.0.254'")
             .fact("icmp_from", "string", "on unreachable: the address that sent that ICMP error")
@@ -85,7 +87,8 @@ public final class TcpConnectProbe implements Probe {
                     + "`host.unreachable` and this host's own ARP failure apart. With `wait=adaptive` (the default) it asks"
                     + " the host otherwise beside the SYN (an ICMP echo, `other_ports`), and once anything answers a SYN "
                     + "silent for max(250 ms, 20 round trips), resent once halfway, is dropped; `wait=full` waits the whole"
-                    + " timeout. IPv4 and IPv6.")
+                    + " timeout. Once connected, `syns_lost` counts the SYNs that went unanswered first (the kernel's"
+                    + " retransmissions, and a first SYN the second overtook). IPv4 and IPv6.")
             .causes("admin.prohibited", "firewall.local", "host.unreachable", "net.unreachable", "route.none",
                     "tcp.filtered", "tcp.refused")
             .build();
@@ -188,6 +191,13 @@ public final class TcpConnectProbe implements Probe {
             if (!race.ports().isEmpty()) b.evidence("other ports: " + String.join(", ", race.ports().stream().map(SynRace.Port::text).toList()));
             if (race.echo() != null) b.evidence(race.echo());
             if (race.retried() && race.errno() < 0) b.evidence("a second SYN, from another port, got no answer either");
+        }
+        if (race.errno() == 0) {
+            b.fact("syns_lost", race.synsLost());
+            if (race.synsLost() > 0) {
+                b.evidence("connected after " + race.synsLost() + (race.synsLost() == 1 ? " SYN" : " SYNs") + " went unanswered ("
+                        + Millis.human(took) + " to connect)");
+            }
         }
         c.evidence().forEach(b::evidence); // last, after the lines above (Judgement.observation() would put it first)
         return b.fact("address", Addresses.text(remote.getAddress())).fact("addresses", addresses)

@@ -51,6 +51,7 @@ final class TcpConversation implements AutoCloseable {
     private long firstByteAt;
     private int sent;
     private Info lastInfo = Info.NONE;
+    private int synRetransmits;
     private IcmpError icmp;
 
     private TcpConversation(String role, InetSocketAddress to, int mss, NativeSocket socket) {
@@ -219,6 +220,16 @@ final class TcpConversation implements AutoCloseable {
     private void connected() {
         state = State.CONNECTED;
         connectedAt = System.nanoTime();
+        try {   // retransmissions so far are of the SYN: the kernel's count, not a guess from the time it took
+            synRetransmits = Info.parse(socket.getBytes(IPPROTO_TCP, TCP_INFO, 104)).totalRetrans();
+        } catch (NativeSocket.Failure f) {
+            // gone again already: none known
+        }
+    }
+
+    /** Times the kernel sent the SYN again before the handshake completed (0 before it did, or where unknown). */
+    int synRetransmits() {
+        return synRetransmits;
     }
 
     private void fail(int err) {

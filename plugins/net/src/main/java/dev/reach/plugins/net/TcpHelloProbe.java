@@ -70,6 +70,8 @@ public final class TcpHelloProbe implements Probe {
             .fact("sent_bytes", "integer", "its size")
             .fact("answer", "string", "the answer's first line (quoted, escaped) or what its first TLS record is")
             .fact("connect_ms", "number", "time to connect")
+            .fact("syn_retransmits", "integer", "SYNs the kernel sent again before a connection completed, over all its"
+                    + " connections: SYNs lost on the way (a SYN rate limit, a full accept queue, loss)")
             .fact("rtt_ms", "number", "the kernel's smoothed RTT of the first connection")
             .fact("first_byte_ms", "number", "from sending (or connecting, when the server speaks first) to the first byte")
             .fact("waited_ms", "number", "how long it waited in all")
@@ -86,7 +88,8 @@ public final class TcpHelloProbe implements Probe {
                     + "PostgreSQL's SSLRequest, or the banner of a server that speaks first (SSH, SMTP, FTP, POP3, IMAP, "
                     + "MySQL); beside it one full-size segment, and MSS-clamped repeats where something stays silent: "
                     + "answered, `tcp.reset`, `tcp.no-response` (the kernel acknowledged, the service never answered) or "
-                    + "`mtu.blackhole` (either direction), from TCP_INFO and what came back.")
+                    + "`mtu.blackhole` (either direction), from TCP_INFO and what came back; `syn_retransmits`, the SYNs its"
+                    + " connections had to send again.")
             .causes("mtu.blackhole", "tcp.no-response", "tcp.reset", "tcp.refused", "tcp.filtered", "host.unreachable",
                     "net.unreachable", "route.none", "admin.prohibited")
             .build();
@@ -144,7 +147,8 @@ public final class TcpHelloProbe implements Probe {
                 .fact("acked", t.request().length > 0 ? first.acked() : null)
                 .fact("answer", first.answeredWithBytes() ? Greeting.quote(first.answer()) : null)
                 .fact("first_byte_ms", first.firstByteMs() >= 0 ? first.firstByteMs() : null)
-                .fact("full_size", fullSize(t)).fact("full_size_bytes", t.full() == null || t.full().sent() == 0 ? null : t.full().sent());
+                .fact("full_size", fullSize(t)).fact("full_size_bytes", t.full() == null || t.full().sent() == 0 ? null : t.full().sent())
+                .fact("syn_retransmits", synRetransmits(t));
         evidence(t, target).forEach(b::evidence);
         return b.build();
     }
@@ -269,6 +273,15 @@ public final class TcpHelloProbe implements Probe {
         return "unanswered";
     }
 
+    /** SYNs sent again over the conversations that connected. */
+    private static int synRetransmits(Transcript t) {
+        int n = 0;
+        for (Leg leg : new Leg[] {t.first(), t.full(), t.fullClamped(), t.firstClamped(), t.plain(), t.http()}) {
+            if (leg != null && leg.connectMs() >= 0) n += leg.synRetransmits();
+        }
+        return n;
+    }
+
     /** One line per conversation: what was sent, what the kernel and the service said, and when. */
     private static List<String> evidence(Transcript t, String target) {
         List<String> lines = new ArrayList<>();
@@ -281,7 +294,10 @@ public final class TcpHelloProbe implements Probe {
                 continue;
             }
             s.append("connected in ").append(Endpoint.human(leg.connectMs()));
-            if (leg.info().rttMicros() > 0) s.append(" (rtt ").append(Endpoint.human(leg.info().rttMicros() / 1000.0)).append(", mss ").append(leg.info().sndMss()).append(")");
+            List<String> about = new ArrayList<>();
+            if (leg.synRetransmits() > 0) about.add("SYN sent " + (leg.synRetransmits() + 1) + " times");
+            if (leg.info().rttMicros() > 0) about.add("rtt " + Endpoint.human(leg.info().rttMicros() / 1000.0) + ", mss " + leg.info().sndMss());
+            if (!about.isEmpty()) s.append(" (").append(String.join("; ", about)).append(")");
             if (leg.sent() > 0) {
                 s.append("; sent ").append(leg.sent()).append(" bytes");
                 if (leg.acked()) s.append(", acknowledged in ").append(Endpoint.human(leg.ackMs()));

@@ -42,13 +42,14 @@ class TcpConnectProbeIT {
 
     private static Netns lab;
     private static String client;
+    private static String server;
 
     @BeforeAll
     static void buildLab() {
         Root.assumeRootWith("ip", "iptables", "ip6tables", "python3");
         lab = Netns.create();
         client = lab.namespace("cli");
-        String server = lab.namespace("srv");
+        server = lab.namespace("srv");
         Netns.Link link = lab.link(client, "198.18.0.1/24", server, SERVER + "/24");
         lab.address(client, link.devA(), "fd00:198:18::1/64");
         lab.address(server, link.devB(), SERVER6 + "/64");
@@ -86,6 +87,33 @@ class TcpConnectProbeIT {
         assertThat(r.status()).as(r.toString()).isEqualTo("ok");
         assertThat(r.facts()).containsEntry("remote", SERVER + ":" + OPEN).containsKey("local");
         assertThat(r.facts().get("local")).startsWith("198.18.0.1:");
+        assertThat(r.facts()).containsEntry("syns_lost", "0");
+    }
+
+    /**
+     * Every other SYN to the open port dropped (iptables' statistic match, nth): the first goes unanswered. Waiting it
+     * out, the kernel sends it again after its 1 s timer; racing (the default), a second SYN from another port
+     * overtakes it. Either way the connection is made and the lost SYN counted.
+     */
+    @Test
+    void aSynLostOnTheWayIsCountedOnceTheConnectionIsMade() {
+        for (String wait : new String[] {"full", "adaptive"}) {
+            String[] rule = {"INPUT", "-p", "tcp", "--dport", String.valueOf(OPEN), "--syn", "-m", "statistic", "--mode", "nth",
+                    "--every", "2", "--packet", "0", "-j", "DROP"};
+            lab.exec(server, concat("iptables", "-I", rule)).orThrow();
+            try {
+                var r = probe("host=" + SERVER, "port=" + OPEN, "timeout=5s", "wait=" + wait);
+                assertThat(r.status()).as(wait + ": " + r).isEqualTo("ok");
+                assertThat(r.facts()).as(wait + ": " + r).containsEntry("syns_lost", "1");
+                assertThat(r.evidence()).as(wait + ": " + r).anyMatch(l -> l.startsWith("connected after 1 SYN went unanswered ("));
+            } finally {
+                lab.exec(server, concat("iptables", "-D", rule)).orThrow();
+            }
+        }
+    }
+
+    private static String[] concat(String tool, String action, String[] rule) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(tool, action), java.util.Arrays.stream(rule)).toArray(String[]::new);
     }
 
     @Test
