@@ -189,6 +189,9 @@ row icmp-blocked web.lab.test:8080 web.lab.test 8080 nc
 flush; ip netns exec $S iptables -A INPUT -p icmp --icmp-type echo-request -m limit --limit 10/s --limit-burst 5 -j ACCEPT
 ip netns exec $S iptables -A INPUT -p icmp --icmp-type echo-request -j DROP
 row icmp-rate-limited web.lab.test:8080 web.lab.test 8080 nc
+flush; ip netns exec $S iptables -A INPUT -p tcp --dport 8080 --syn -m limit --limit 1/s --limit-burst 1 -j ACCEPT
+ip netns exec $S iptables -A INPUT -p tcp --dport 8080 --syn -j DROP
+row syn-rate-limited web.lab.test:8080 web.lab.test 8080 nc
 flush; ip netns exec $R iptables -A FORWARD -m statistic --mode random --probability 0.3 -j DROP
 row loss-30 198.18.1.2:8080 198.18.1.2 8080 nc
 flush
