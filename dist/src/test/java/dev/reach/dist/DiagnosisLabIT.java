@@ -108,6 +108,27 @@ class DiagnosisLabIT {
         assertThat(v.summary()).contains("SYN(s) of reach's connections to it went unanswered", "while pings lost 0");
     }
 
+    /**
+     * A name with two addresses (round-robin DNS, two backends): while both answer it is ok; with the second dead
+     * (nobody holds 198.18.1.88 behind the router) every client given that one first fails, so it is not ok, though
+     * the address reach tried first works. The router's ARP for it gives up after ~3 s: the verdict comes from the
+     * silence (host.down) or, on a router that already knows, from its ICMP (host.unreachable).
+     */
+    @Test
+    void aNameWhoseOtherAddressIsDeadIsNotOk() throws Exception {
+        Path hosts = lab.dir.resolve("hosts-two-addresses");
+        Files.writeString(hosts, LabTopology.SERVER + " two.lab.test\n" + LabTopology.SERVER_SECOND + " two.lab.test\n");
+        expect("two-addresses-both-up", "ok", diagnose("two.lab.test:8080", "hosts_file=" + hosts));
+
+        Files.writeString(hosts, LabTopology.SERVER + " two.lab.test\n198.18.1.88 two.lab.test\n");
+        Verdict v = diagnose("two.lab.test:8080", "hosts_file=" + hosts);
+        ROWS.add(new Row("second-address-dead", "host.down|host.unreachable", v.cause(), v.ms()));
+        assertThat(v.cause()).as(v.summary()).isIn("host.down", "host.unreachable");
+        assertThat(v.exit()).isEqualTo(1);
+        assertThat(v.summary()).contains("two.lab.test has 2 addresses: " + LabTopology.SERVER + " answers, but 198.18.1.88 ");
+        assertThat(v.fix()).contains("reach 198.18.1.88:8080 diagnoses that address alone");
+    }
+
     @Test
     void blockedIcmpIsNoFalseAlarm() throws Exception {
         lab.iptables(lab.server, "-A", "INPUT", "-p", "icmp", "-j", "DROP");

@@ -18,6 +18,10 @@ import static dev.reach.core.script.SimpleExpr.UNDEFINED;
  * {@code Number(v)} of a primitive; {@code /re/.test(s)} of a string.
  */
 final class SimpleCalls {
+    /** Every method (and global function) the subset evaluates; a call of any other is left to the engine. */
+    static final java.util.Set<String> METHODS = java.util.Set.of("includes", "join", "filter", "some", "every", "map", "find",
+            "startsWith", "endsWith", "Number", "test");
+
     private SimpleCalls() {
     }
 
