@@ -85,38 +85,6 @@ final class SimpleExpr {
         }
     }
 
-    /** The methods (and global functions) a tree calls, wherever they are: what {@link SimpleCalls#METHODS} must cover. */
-    static void calls(Node n, java.util.Set<String> out) {
-        switch (n) {
-            case null -> { }
-            case Call c -> {
-                out.add(c.method());
-                calls(c.target(), out);
-                c.args().forEach(x -> calls(x, out));
-            }
-            case Member m -> {
-                calls(m.target(), out);
-                if (m.key() instanceof Node key) calls(key, out);
-            }
-            case ArrayLit a -> a.elements().forEach(e -> calls(e, out));
-            case Arrow a -> calls(a.body(), out);
-            case Chain c -> calls(c.chain(), out);
-            case Unary u -> calls(u.operand(), out);
-            case Binary b -> {
-                calls(b.left(), out);
-                calls(b.right(), out);
-            }
-            case Cond c -> {
-                calls(c.test(), out);
-                calls(c.then(), out);
-                calls(c.otherwise(), out);
-            }
-            case Name name -> { }
-            case Lit l -> { }
-            case Regex r -> { }
-        }
-    }
-
     sealed interface Node permits Lit, Name, Member, Unary, Binary, Cond, ArrayLit, Call, Arrow, Regex, Chain {
     }
 
